@@ -1,0 +1,187 @@
+"""Changing staff accounts. Every change is authorised by the access policy and
+audited in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samverkan.access import policy
+from samverkan.accounts.models import Role, User
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.directory.models import Organisation
+
+RECOVERY_DEVICE = "recovery"
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after it was loaded (optimistic locking)."""
+
+
+def _check_can_manage(actor: User, organisation_id: int) -> None:
+    if not policy.can_manage_organisation_users(actor=actor, organisation_id=organisation_id):
+        # Outside the actor's compartment: same answer as "does not exist".
+        raise Http404
+
+
+def _check_roles(actor: User, role_codes: list[str]) -> list[Role]:
+    allowed = policy.assignable_role_codes(actor=actor)
+    if allowed is not None and not set(role_codes) <= allowed:
+        raise PermissionDenied
+    roles = list(Role.objects.filter(code__in=role_codes))
+    if len(roles) != len(set(role_codes)):
+        raise ValidationError(_("Unknown role."))
+    return roles
+
+
+def _audit_user(action: Action, actor: User | None, user: User, detail: dict[str, Any] | None = None) -> None:
+    audit.record(action=action, actor=actor, subject_type="user", subject_id=user.pk,
+                 subject_organisation_id=user.organisation_id, detail=detail)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role_codes: list[str],
+) -> User:
+    """Create a staff account without a usable password; the person sets one through
+    the set-password link (accounts.views.password_set). Org admins: own org only."""
+    _check_can_manage(actor, organisation.pk)
+    roles = _check_roles(actor, role_codes)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That username is taken.")})
+    user = User(organisation=organisation, username=username, email=email,
+                first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.roles.set(roles)
+    _audit_user(Action.USER_CREATED, actor, user, {"roles": sorted(role_codes)})
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    expected_version: int,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role_codes: list[str],
+) -> User:
+    """Update contact details and roles; refuses a stale edit instead of overwriting."""
+    _check_can_manage(actor, user.organisation_id)
+    roles = _check_roles(actor, role_codes)
+    updated = User.objects.filter(pk=user.pk, version=expected_version).update(
+        email=email, first_name=first_name, last_name=last_name, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleEdit
+    before = set(user.role_codes())
+    after = set(role_codes)
+    if before != after:
+        # Roles changing affect what the user may see, so existing sessions end.
+        user.roles.set(roles)
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        _audit_user(Action.USER_ROLES_CHANGED, actor, user,
+                    {"added": sorted(after - before), "removed": sorted(before - after)})
+    _audit_user(Action.USER_UPDATED, actor, user)
+    user.refresh_from_db()
+    policy.forget_cached_permissions(user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    _check_can_manage(actor, user.organisation_id)
+    if user.pk == actor.pk and not active:
+        raise ValidationError(_("You cannot disable your own account."))
+    User.objects.filter(pk=user.pk).update(
+        is_active=active, session_generation=F("session_generation") + 1, version=F("version") + 1
+    )
+    _audit_user(Action.USER_ENABLED if active else Action.USER_DISABLED, actor, user)
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor: User, user: User) -> None:
+    """Remove the user's authenticator and recovery codes (lost phone); the user must
+    enrol again at next login. Ends the user's sessions."""
+    _check_can_manage(actor, user.organisation_id)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    _audit_user(Action.OTP_RESET, actor, user)
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User) -> None:
+    """End every session of the user, including the current one."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    _audit_user(Action.LOGOUT_EVERYWHERE, user, user)
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, by_admin: User | None = None) -> None:
+    _audit_user(Action.USER_PASSWORD_SET_BY_ADMIN if by_admin else Action.USER_PASSWORD_CHANGED,
+                by_admin or user, user)
+
+
+# --- Two-factor -----------------------------------------------------------------
+
+
+def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator (created on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm enrolment if ``token`` is right; returns fresh recovery codes, or None."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    if not device.verify_token(token):
+        audit.record(action=Action.OTP_FAILED, actor=user, subject_type="user", subject_id=user.pk,
+                     subject_organisation_id=user.organisation_id, detail={"stage": "enrol"})
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _audit_user(Action.OTP_ENROLLED, user, user)
+    return recovery_codes_regenerate(user=user, audit_event=False)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, audit_event: bool = True) -> list[str]:
+    """Replace the user's recovery codes; the new ones are returned once, never stored
+    in clear anywhere else."""
+    from django.conf import settings
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE)
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}" for _ in range(settings.SAMVERKAN_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    if audit_event:
+        _audit_user(Action.OTP_RECOVERY_REGENERATED, user, user)
+    return codes

@@ -1,0 +1,42 @@
+"""Form rendering in the design system's markup (labels, hints, error messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+}
+
+
+def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    """Add GOV.UK Frontend classes and aria attributes to every widget of ``form``."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+            continue
+        css = next((c for w, c in _CLASSES.items() if isinstance(widget, w)), "govuk-input")
+        auto_id = form[name].auto_id
+        described = [f"{auto_id}_helptext"] if field.help_text else []
+        if form.is_bound and form._errors is not None and name in form._errors:
+            css += f" {css.split()[0]}--error"
+            described.append(f"{auto_id}_error")
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
+        widget.attrs["class"] = css
+    return form
+
+
+class StyledFormMixin:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        style_form(self)  # type: ignore[arg-type]

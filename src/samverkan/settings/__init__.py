@@ -1,0 +1,1 @@
+"""Settings modules: base (shared), demo (make demo), test (make test), production."""

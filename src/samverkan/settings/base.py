@@ -1,0 +1,248 @@
+"""Settings shared by every environment.
+
+Values an operator may change come from the environment through samverkan.lib.env,
+which fails with one line naming the variable. Nothing security-relevant exists only
+in production.py: production adds transport security and refuses demo shortcuts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.database import database_from_url
+from samverkan.lib.env import env_bool, env_int, env_list, env_str, guarded
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(env_str("SAMVERKAN_HOME", str(Path.cwd())))
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+DEBUG = False
+# Demo shortcuts (e.g. showing the current TOTP code to fictitious demo users). The
+# system check samverkan.accounts.checks refuses to start production with this on.
+SAMVERKAN_DEMO_MODE = False
+
+ALLOWED_HOSTS: list[str] = guarded(lambda: env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"]))
+
+DATABASES = {
+    "default": guarded(
+        lambda: database_from_url(env_str("DATABASE_URL"), default_sqlite=VAR_DIR / "samverkan.sqlite3")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "django_htmx",
+    "mozilla_django_oidc",
+    # Samverkan domain apps
+    "samverkan.access",
+    "samverkan.audit",
+    "samverkan.directory",
+    "samverkan.accounts",
+    "samverkan.jobs",
+    "samverkan.frontend",
+    "samverkan.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samverkan.access.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "samverkan.accounts.middleware.SessionLifetimeMiddleware",
+    "samverkan.access.middleware.FailClosedMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "samverkan.access.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "samverkan.urls"
+WSGI_APPLICATION = "samverkan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "samverkan.frontend.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- Authentication -----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first so a locked-out combination never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "frontend:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes). Lockout is per (username, client address) so an
+# attacker elsewhere cannot lock a named user out, and it expires after the cool-off,
+# so nobody is locked out forever.
+AXES_FAILURE_LIMIT = guarded(lambda: env_int("AXES_FAILURE_LIMIT", 5, minimum=1))
+AXES_COOLOFF_TIME = guarded(lambda: env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "samverkan.accounts.views.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_PROXY_COUNT = guarded(lambda: env_int("AXES_PROXY_COUNT", 0, minimum=0))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions: idle timeout and absolute lifetime (configurable, in minutes).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_TIMEOUT_MINUTES = guarded(lambda: env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1))
+SESSION_ABSOLUTE_TIMEOUT_MINUTES = guarded(lambda: env_int("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 720, minimum=1))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "samverkan_session"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Re-authentication before sensitive operations (minutes since the last password+code).
+SAMVERKAN_REAUTH_MAX_AGE_MINUTES = guarded(lambda: env_int("REAUTH_MAX_AGE_MINUTES", 10, minimum=1))
+
+OTP_TOTP_ISSUER = "Samverkan"
+OTP_TOTP_TOLERANCE = 1
+SAMVERKAN_RECOVERY_CODES = 10
+
+# OpenID Connect single sign-on: on when OIDC_RP_CLIENT_ID is set.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("samverkan.accounts.oidc.OrganisationOIDCBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = guarded(lambda: env_str("OIDC_RP_CLIENT_SECRET", required=True))
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = guarded(lambda: env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", required=True))
+    OIDC_OP_TOKEN_ENDPOINT = guarded(lambda: env_str("OIDC_OP_TOKEN_ENDPOINT", required=True))
+    OIDC_OP_USER_ENDPOINT = guarded(lambda: env_str("OIDC_OP_USER_ENDPOINT", required=True))
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+# The claim whose value is an Organisation.short_code, e.g. "org".
+OIDC_ORGANISATION_CLAIM = env_str("OIDC_ORGANISATION_CLAIM", "organisation")
+# When true, an IdP that asserts multi-factor authentication ("mfa" in the amr claim)
+# satisfies Samverkan's two-factor requirement; otherwise the local TOTP is still asked.
+OIDC_TRUST_IDP_MFA = guarded(lambda: env_bool("OIDC_TRUST_IDP_MFA", False))
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "samverkan_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Security headers -----------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- E-mail ---------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = guarded(lambda: env_int("EMAIL_PORT", 25, minimum=1))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = guarded(lambda: env_bool("EMAIL_USE_TLS", False))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+
+# --- Background jobs (see docs/adr/0004-background-jobs.md) ------------------------
+# "thread": in-process worker thread (embedded default, no extra service)
+# "rq": Redis Queue on REDIS_URL, worked by `samverkan worker`
+# "sync": run at once in the calling thread (tests)
+SAMVERKAN_JOBS_BACKEND = env_str("JOBS_BACKEND", "thread")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+SAMVERKAN_JOBS_QUEUE = env_str("JOBS_QUEUE", "samverkan")
+
+# --- Logging: never personal data; every line carries the request id -------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "samverkan.access.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.request logs the path of 4xx/5xx responses; paths carry only opaque
+        # identifiers (see docs/security-model.md), never names or identity numbers.
+        "django.request": {"level": "ERROR"},
+        "django.security": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+CSRF_FAILURE_VIEW = "samverkan.frontend.errors.csrf_failure"

@@ -1,0 +1,18 @@
+"""Settings for `make demo`: SQLite, console e-mail, in-process jobs, demo shortcuts.
+
+Never use these settings for real data: SAMVERKAN_DEMO_MODE shows demo users their
+current one-time code, and the production settings refuse to start with it.
+"""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env_str
+
+DEBUG = env_str("DEBUG", "0") == "1"
+SAMVERKAN_DEMO_MODE = True
+SECRET_KEY = env_str("SECRET_KEY", "demo-only-not-secret-" + "x" * 40)
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,43 @@
+"""Production settings: everything from the environment, loud on bad values.
+
+Required: SECRET_KEY (>= 50 characters), DATABASE_URL (PostgreSQL), ALLOWED_HOSTS.
+Start-up stops with one line naming the variable when one is missing or malformed.
+"""
+
+from samverkan.lib.env import ConfigError, env_bool, env_int, env_list, env_str, fail, guarded
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SAMVERKAN_DEMO_MODE = guarded(lambda: env_bool("SAMVERKAN_DEMO_MODE", False))
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY", required=True)
+    if len(key) < 50 or len(set(key)) < 5:
+        raise ConfigError("SECRET_KEY is too weak: use at least 50 random characters")
+    return key
+
+
+SECRET_KEY = guarded(_secret_key)
+
+if not env_str("DATABASE_URL"):
+    fail("DATABASE_URL is not set; production needs e.g. postgres://user@host:5432/samverkan")
+
+if not env_list("ALLOWED_HOSTS"):
+    fail("ALLOWED_HOSTS is not set; give the host names the service answers on, comma-separated")
+
+SECURE_SSL_REDIRECT = guarded(lambda: env_bool("SECURE_SSL_REDIRECT", True))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = guarded(lambda: env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = guarded(lambda: env_list("CSRF_TRUSTED_ORIGINS"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+SAMVERKAN_JOBS_BACKEND = env_str("JOBS_BACKEND", "rq")

@@ -1,0 +1,19 @@
+"""Settings for the test suite: SQLite in memory unless DATABASE_URL names PostgreSQL."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-" + "t" * 40
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+SAMVERKAN_JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "sync")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory test database
+AXES_FAILURE_LIMIT = 5
+# Serve static files from the apps' folders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
