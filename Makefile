@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint typecheck check-deploy messages benchmark-audit clean
+.PHONY: demo test venv lint typecheck check-deploy messages benchmark-audit clean browser-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(PYTHON) is not Python 3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
@@ -27,11 +28,21 @@ demo: $(STAMP)
 	@echo "Samverkan demo: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/gunicorn samverkan.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
-		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+		--access-logformat '"%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
+		--logger-class samverkan.tips.gunicorn_logger.TipPrivacyLogger
 
 # Runs the whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's chromium; install it when missing and we may (root).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "WARNING: /usr/bin/chromium missing and cannot be installed here: browser tests will be skipped"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,11 +21,19 @@ def _audit_guard_around_flush(request):
     from django.db import connection
 
     from samverkan.audit import guard
+    from samverkan.journal import guard as journal_guard
 
     request.getfixturevalue("transactional_db")
     guard.install(connection)
+    journal_guard.install(connection)
+    # The flush after the previous transactional test also emptied the rows that
+    # data migrations seed (roles); put them back.
+    from samverkan.accounts.roles import ensure_default_roles
+
+    ensure_default_roles()
     yield
     guard.remove(connection)
+    journal_guard.remove(connection)
 
 
 def current_code(user) -> str:

@@ -11,6 +11,18 @@ urlpatterns = [
     path("katalog/", include("samverkan.directory.urls")),
     path("logg/", include("samverkan.audit.urls")),
     path("jobb/", include("samverkan.jobs.urls")),
+    path("arenden/", include("samverkan.cases.urls")),
+    path("arenden/", include("samverkan.consent.urls")),
+    path("arenden/", include("samverkan.journal.urls")),
+    path("arenden/", include("samverkan.people.urls")),
+    path("arenden/<uuid:public_id>/plan/", include("samverkan.plans.urls")),
+    path("arenden/<uuid:public_id>/moten/", include("samverkan.meetings.urls")),
+    path("", include("samverkan.reminders.urls")),
+    path("dataskydd/", include("samverkan.dataprotection.urls")),
+    path("aktionsgrupper/", include("samverkan.actiongroups.urls")),
+    path("bemanning/", include("samverkan.rostering.urls")),
+    path("", include("samverkan.public.urls")),
+    path("", include("samverkan.tips.urls")),
 ]
 
 handler400 = errors.bad_request

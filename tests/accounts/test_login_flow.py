@@ -7,7 +7,9 @@ pytestmark = pytest.mark.django_db
 
 def test_login_requires_second_factor(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    response = client.post("/konto/logga-in/", {"username": user.username, "password": "pw-correct-horse-9"})
+    response = client.post(
+        "/konto/logga-in/", {"username": user.username, "password": "pw-correct-horse-9"}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/tvastegsverifiering/")
     # Without the code the home page is refused.

@@ -38,6 +38,12 @@ PUBLIC_VIEWS = frozenset(
         "samverkan.accounts.views.oidc_callback",
         "samverkan.frontend.views.set_language",
         "samverkan.frontend.views.health",
+        # Public pages for residents and the anonymous tip channel
+        "samverkan.public.views.overview",
+        "samverkan.public.views.area",
+        "samverkan.public.views.set_language",
+        "samverkan.tips.views.submit",
+        "samverkan.tips.views.receipt",
     }
 )
 

@@ -46,7 +46,7 @@ class FailClosedMiddleware:
     Order of decisions for the resolved view:
     1. ``@public`` views (and only those listed in access.guards.PUBLIC_VIEWS) pass.
     2. Otherwise the user must be logged in -> else redirect to login.
-    3. ``@needs_login_only`` views (2FA set-up/verify, logout) pass.
+    3. ``@login_only`` views (2FA set-up/verify, logout) pass.
     4. Otherwise two-factor verification is required -> else redirect to verify/enrol.
     5. The view must carry a guard from access.guards, else 403 (a forgotten guard
        never silently exposes a page; the URL-walk test catches it first).
@@ -84,7 +84,11 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 class NoStoreMiddleware:
-    """Authenticated pages must never be cached by browsers or proxies."""
+    """Authenticated pages must never be cached by browsers or proxies.
+
+    Any response to a logged-in user (even one only half-way through two-factor) gets
+    ``no-store``, replacing whatever a view set; anonymous responses keep their own.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -92,8 +96,7 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
-            if user is not None and user.is_authenticated:
-                response["Cache-Control"] = "no-store, private"
-                response["Pragma"] = "no-cache"
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
         return response

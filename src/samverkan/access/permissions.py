@@ -23,6 +23,38 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "system:audit:verify"
     # Background jobs
     JOBS_VIEW_ALL = "system:job:view"
+    # Area track: action groups, outreach, experts, rosters, capacity planner
+    AREA_VIEW = "area:action_group:view"
+    AREA_MANAGE = "area:action_group:manage"  # municipal side only (policy)
+    ROSTER_VIEW = "area:roster:view"
+    ROSTER_MANAGE = "area:roster:manage"  # agency side: own agency's experts only (policy)
+    EXPERT_MANAGE_OWN = "organisation:expert:manage"  # own agency's experts only
+    CAPACITY_VIEW = "area:capacity:view"
+    # Individual track (SIG): cases, consent, disclosures, plans, notes. Which case a
+    # grant reaches is decided per case by access.policy (team membership, compartments).
+    CASE_VIEW = "case:case:view"
+    CASE_INTAKE = "case:case:intake"  # lead organisation kinds only (policy)
+    CASE_DECIDE = "case:case:decide"  # accept/decline, close, legal hold
+    CASE_TEAM_MANAGE = "case:team:manage"  # also needs the lead-coordinator team role
+    CASE_CONSENT_MANAGE = "case:consent:manage"
+    CASE_DISCLOSE = "case:disclosure:decide"
+    CASE_NOTE_WRITE = "case:note:write"
+    CASE_PLAN_EDIT = "case:plan:edit"
+    CASE_MEETING_MANAGE = "case:meeting:manage"
+    CASE_BREAK_GLASS = "case:case:break_glass"
+    PERSON_LOOKUP = "person:person:lookup"
+    PROGRAMME_MANAGE = "system:programme:manage"
+    LEGAL_BASIS_MANAGE = "system:legal_basis:manage"
+    STATISTICS_VIEW = "organisation:statistics:view"
+    DISCLOSURE_REGISTER_VIEW = "organisation:disclosure:view"
+    SUBJECT_ACCESS_EXPORT = "organisation:person:subject_access_export"
+    RETENTION_MANAGE = "organisation:retention:manage"
+    ACCESS_REVIEW = "organisation:access_review:review"
+    # Public pages and the anonymous tip channel
+    TIPS_VIEW = "organisation:tip:view"  # tips routed or forwarded to the own organisation
+    TIPS_HANDLE = "organisation:tip:handle"  # triage, reply, forward under a legal basis
+    TIPS_ROUTING_MANAGE = "system:tip_routing:manage"
+    CITIZEN_PROMISE_MANAGE = "public:citizen_promise:manage"
 
     @classmethod
     def values(cls) -> set[str]:

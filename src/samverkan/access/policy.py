@@ -8,8 +8,11 @@ a role too weak for the action gets 403.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -100,3 +103,331 @@ def get_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
     if obj is None:
         raise Http404
     return obj
+
+
+# --- Area track: action groups, outreach, experts, rosters ---------------------------
+# Roles are global, so the same role code (e.g. coordinator) is held both by the city's
+# staff and by agency staff. Which side a user is on follows from their organisation:
+# the municipal side runs the action groups and the outreach; an agency sees and manages
+# only its own experts and its own outreach rows (others: 404).
+
+MUNICIPAL_KINDS = frozenset({"municipal", "district_administration"})
+_AGENCY_ATTR = "_samverkan_area_agency"
+
+
+def area_agency_id(user: Any) -> int | None:
+    """The agency (Organisation kind="agency") the user works for: their organisation
+    or its nearest ancestor of that kind (e.g. a local police area → Polismyndigheten);
+    None for municipal staff and everyone else."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if hasattr(user, _AGENCY_ATTR):
+        return getattr(user, _AGENCY_ATTR)
+    from samverkan.directory.models import Organisation
+
+    found: int | None = None
+    org_id: int | None = user.organisation_id
+    for _depth in range(10):  # guard against a cycle in the directory
+        if org_id is None:
+            break
+        row = Organisation.objects.filter(pk=org_id).values("kind", "parent_id").first()
+        if row is None:
+            break
+        if row["kind"] == "agency":
+            found = org_id
+            break
+        org_id = row["parent_id"]
+    setattr(user, _AGENCY_ATTR, found)
+    return found
+
+
+def is_municipal_staff(user: Any) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.organisation.kind in MUNICIPAL_KINDS)
+
+
+def can_manage_action_groups(*, actor: Any) -> bool:
+    """Create and change action groups, premises and the outreach to agencies: the
+    municipal side with area:action_group:manage."""
+    return has_permission(actor, Permission.AREA_MANAGE) and is_municipal_staff(actor)
+
+
+def can_manage_rosters(*, actor: Any) -> bool:
+    """Solve, publish and re-plan a group's roster and change its rules: the municipal
+    side with area:roster:manage (a roster spans every agency of the group)."""
+    return has_permission(actor, Permission.ROSTER_MANAGE) and is_municipal_staff(actor)
+
+
+def scope_outreach(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Outreach rows (agency × group) the actor may read: all for the municipal side,
+    the own agency's rows for agency staff, none otherwise."""
+    if not has_permission(actor, Permission.AREA_VIEW):
+        return queryset.none()
+    if is_municipal_staff(actor):
+        return queryset
+    agency = area_agency_id(actor)
+    return queryset.filter(agency_id=agency) if agency else queryset.none()
+
+
+def scope_experts(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Experts the actor may see: all for the municipal side with a roster permission,
+    the own agency's experts for agency staff with a roster or expert permission, and
+    always the actor's own expert record."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return queryset.none()
+    perms = permissions_of(actor)
+    own = Q(user_id=actor.pk)
+    roster_perm = bool(perms & {Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE})
+    if roster_perm and is_municipal_staff(actor):
+        return queryset
+    agency = area_agency_id(actor)
+    if agency and (roster_perm or Permission.EXPERT_MANAGE_OWN in perms):
+        return queryset.filter(Q(agency_id=agency) | own)
+    return queryset.filter(own)
+
+
+def can_manage_experts_of(*, actor: Any, agency_id: int) -> bool:
+    """Create or change experts of ``agency_id``: the municipal side with
+    area:roster:manage for every agency; agency staff with area:roster:manage or
+    organisation:expert:manage for their own agency only."""
+    if can_manage_rosters(actor=actor):
+        return True
+    perms = permissions_of(actor)
+    if not perms & {Permission.ROSTER_MANAGE, Permission.EXPERT_MANAGE_OWN}:
+        return False
+    return area_agency_id(actor) == agency_id
+
+
+def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
+    """Whether roster pages may show the names of ``agency_id``'s experts to the actor
+    (otherwise they show counts only)."""
+    if not has_permission(actor, Permission.ROSTER_VIEW) and not has_permission(actor, Permission.ROSTER_MANAGE):
+        return False
+    return is_municipal_staff(actor) or area_agency_id(actor) == agency_id
+
+
+# --- Individual track: cases and everything recorded in them -----------------------
+#
+# A case is visible only to its active team members and to users holding a current
+# emergency (break-the-glass) access; everyone else gets 404. Inside the case, an entry
+# (note, plan item, minutes, document) recorded by organisation R in category C at time T
+# is visible to a viewer from organisation V when
+#   V == R, or
+#   a valid consent set covers R and V and C (consent.rules.effective_consent), or
+#   a statutory disclosure R → V covers C and was decided at or after T.
+# Protected identities are shown only to the lead organisation's case team.
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one viewer may see of one case, computed once per request."""
+
+    case_id: int
+    viewer_id: int
+    viewer_org_id: int
+    lead_org_id: int
+    team_role: str | None
+    emergency: bool
+    consent_active: bool
+    consent_org_ids: frozenset[int]
+    consent_categories: frozenset[str]
+    # (from organisation, categories, decided_at) of disclosures to the viewer's organisation
+    disclosures: tuple[tuple[int, frozenset[str], datetime], ...]
+
+    @property
+    def is_lead_team(self) -> bool:
+        return self.viewer_org_id == self.lead_org_id
+
+    def _consent_covers(self, recording_org_id: int, category: str) -> bool:
+        return (
+            self.consent_active
+            and recording_org_id in self.consent_org_ids
+            and self.viewer_org_id in self.consent_org_ids
+            and category in self.consent_categories
+        )
+
+    def can_see(self, *, recording_org_id: int, category: str, created_at: datetime) -> bool:
+        if recording_org_id == self.viewer_org_id:
+            return True
+        if self._consent_covers(recording_org_id, category):
+            return True
+        return any(
+            org == recording_org_id and category in cats and created_at <= until
+            for org, cats, until in self.disclosures
+        )
+
+    def items_q(
+        self,
+        *,
+        org_field: str = "recorded_by_organisation_id",
+        category_field: str = "category",
+        created_field: str = "created_at",
+    ) -> Q:
+        """The same rule as can_see, as a filter for a queryset of entries of this case."""
+        q = Q(**{org_field: self.viewer_org_id})
+        if self.consent_active and self.viewer_org_id in self.consent_org_ids:
+            q |= Q(**{f"{org_field}__in": self.consent_org_ids, f"{category_field}__in": self.consent_categories})
+        for org, cats, until in self.disclosures:
+            q |= Q(**{org_field: org, f"{category_field}__in": cats, f"{created_field}__lte": until})
+        return q
+
+    def sees_identity(self, *, protected: bool, opened_at: datetime) -> bool:
+        """Name and identity number of the participant (category 'basic', recorded by
+        the lead organisation). Protected identities: lead organisation's team only."""
+        if self.is_lead_team:
+            return True
+        if protected:
+            return False
+        return self.can_see(recording_org_id=self.lead_org_id, category="basic", created_at=opened_at)
+
+
+def cases_visible_to(*, actor: Any) -> QuerySet[Any]:
+    """Cases where the actor is an active team member or holds an unexpired emergency
+    access. Cost follows the actor's own memberships (indexed), not the case count."""
+    from django.utils import timezone
+
+    from samverkan.cases.models import Case, EmergencyAccess, TeamMember
+
+    if not has_permission(actor, Permission.CASE_VIEW):
+        return Case.objects.none()
+    now = timezone.now()
+    team = TeamMember.objects.filter(user_id=actor.pk, active=True).values("case_id")
+    emergency = EmergencyAccess.objects.filter(user_id=actor.pk, expires_at__gt=now).values("case_id")
+    return Case.objects.filter(Q(pk__in=team) | Q(pk__in=emergency))
+
+
+def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> CaseAccess:
+    """Compute the viewer's CaseAccess; raises 404 when the actor may not see the case."""
+    from django.utils import timezone
+
+    from samverkan.cases.models import EmergencyAccess, TeamMember
+    from samverkan.consent.models import Disclosure
+    from samverkan.consent.selectors import effective_consent_for_case
+
+    if not has_permission(actor, Permission.CASE_VIEW):
+        raise Http404
+    now = timezone.now()
+    membership = (
+        TeamMember.objects.filter(case_id=case.pk, user_id=actor.pk, active=True)
+        .values_list("team_role", flat=True).first()
+    )
+    emergency = False
+    if membership is None:
+        emergency = EmergencyAccess.objects.filter(case_id=case.pk, user_id=actor.pk, expires_at__gt=now).exists()
+        if not emergency:
+            raise Http404
+    consent = effective_consent_for_case(case=case, today=today or timezone.localdate())
+    disclosures = tuple(
+        (from_org, frozenset(categories), decided_at)
+        for from_org, categories, decided_at in Disclosure.objects.filter(
+            case_id=case.pk, to_organisation_id=actor.organisation_id
+        ).values_list("from_organisation_id", "categories", "decided_at")
+    )
+    return CaseAccess(
+        case_id=case.pk,
+        viewer_id=actor.pk,
+        viewer_org_id=actor.organisation_id,
+        lead_org_id=case.lead_organisation_id,
+        team_role=membership,
+        emergency=emergency,
+        consent_active=consent.active,
+        consent_org_ids=consent.organisation_ids,
+        consent_categories=consent.categories,
+        disclosures=disclosures,
+    )
+
+
+def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None) -> dict[int, CaseAccess]:
+    """CaseAccess for each of ``cases`` (already scoped by cases_visible_to) with a fixed
+    number of queries, for list pages."""
+    from django.utils import timezone
+
+    from samverkan.cases.models import EmergencyAccess, TeamMember
+    from samverkan.consent.models import Consent, Disclosure
+    from samverkan.consent.rules import ConsentFact, ConsentRules, effective_consent
+    from samverkan.people.models import Guardianship
+
+    if not cases:
+        return {}
+    today = today or timezone.localdate()
+    now = timezone.now()
+    ids = [c.pk for c in cases]
+    roles = dict(TeamMember.objects.filter(case_id__in=ids, user_id=actor.pk, active=True)
+                 .values_list("case_id", "team_role"))
+    emergency = set(EmergencyAccess.objects.filter(case_id__in=ids, user_id=actor.pk, expires_at__gt=now)
+                    .values_list("case_id", flat=True))
+    facts: dict[int, list[ConsentFact]] = {i: [] for i in ids}
+    for c in Consent.objects.filter(case_id__in=ids).prefetch_related("organisations"):
+        facts[c.case_id].append(ConsentFact(
+            id=c.pk, giver=c.giver, guardianship_id=c.guardianship_id, given_on=c.given_on,
+            valid_from=c.valid_from, valid_to=c.valid_to, withdrawn=c.withdrawn_at is not None,
+            organisation_ids=frozenset(o.pk for o in c.organisations.all()), categories=frozenset(c.categories),
+        ))
+    person_ids = {c.person_id for c in cases}
+    guardians: dict[int, list[int]] = {}
+    for gid, child in (Guardianship.objects.filter(child_id__in=person_ids, active=True).order_by("pk")
+                       .values_list("pk", "child_id")):
+        guardians.setdefault(child, []).append(gid)
+    disclosures: dict[int, list[tuple[int, frozenset[str], datetime]]] = {}
+    for case_id, org, cats, until in Disclosure.objects.filter(
+        case_id__in=ids, to_organisation_id=actor.organisation_id
+    ).values_list("case_id", "from_organisation_id", "categories", "decided_at"):
+        disclosures.setdefault(case_id, []).append((org, frozenset(cats), until))
+    result = {}
+    for case in cases:
+        if case.pk not in roles and case.pk not in emergency:
+            continue
+        programme = case.programme
+        consent = effective_consent(
+            birth_date=case.person.birth_date, consents=facts[case.pk], today=today,
+            rules=ConsentRules(programme.own_consent_from_age, programme.guardian_consent_until_age,
+                               tuple(guardians.get(case.person_id, []))),
+        )
+        result[case.pk] = CaseAccess(
+            case_id=case.pk, viewer_id=actor.pk, viewer_org_id=actor.organisation_id,
+            lead_org_id=case.lead_organisation_id, team_role=roles.get(case.pk),
+            emergency=case.pk not in roles, consent_active=consent.active,
+            consent_org_ids=consent.organisation_ids, consent_categories=consent.categories,
+            disclosures=tuple(disclosures.get(case.pk, [])),
+        )
+    return result
+
+
+def require_case_permission(*, actor: Any, access: CaseAccess, permission: Permission) -> None:
+    """Inside a visible case: 403 unless the role allows the action. Observers and
+    emergency access read only."""
+    if not has_permission(actor, permission):
+        raise PermissionDenied
+    if permission != Permission.CASE_VIEW and (access.emergency or access.team_role == "observer"):
+        raise PermissionDenied
+
+
+def is_lead_coordinator(access: CaseAccess) -> bool:
+    return access.is_lead_team and access.team_role == "lead_coordinator"
+
+
+# --- Anonymous tips ----------------------------------------------------------------------
+# A tip is visible only to users holding organisation:tip:view whose organisation it was
+# routed or forwarded to; everyone else gets 404, as for a tip that does not exist.
+
+
+def scope_tips(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Tips the actor may read: those with a recipient row for the actor's organisation."""
+    if not has_permission(actor, Permission.TIPS_VIEW) or actor.organisation_id is None:
+        return queryset.none()
+    from django.db.models import Exists, OuterRef
+
+    from samverkan.tips.models import TipRecipient
+
+    routed = TipRecipient.objects.filter(tip_id=OuterRef("pk"), organisation_id=actor.organisation_id)
+    return queryset.filter(Exists(routed))
+
+
+def can_handle_tips(*, actor: Any) -> bool:
+    """Triage, reply and forward (on a tip already fetched through scope_tips)."""
+    return has_permission(actor, Permission.TIPS_HANDLE)
+
+
+def can_manage_tip_routing(*, actor: Any) -> bool:
+    return has_permission(actor, Permission.TIPS_ROUTING_MANAGE)

@@ -8,11 +8,25 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 
+def production_settings() -> bool:
+    """True under samverkan.settings.production, or any settings that declare
+    SAMVERKAN_PRODUCTION = True (e.g. a site-specific module importing production)."""
+    if getattr(settings, "SAMVERKAN_PRODUCTION", False):
+        return True
+    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    return module.endswith(".production")
+
+
+def demo_mode_active() -> bool:
+    """Demo shortcuts are on: SAMVERKAN_DEMO_MODE set and not under production settings
+    (a second lock behind the system check, for servers that skip checks at start)."""
+    return bool(getattr(settings, "SAMVERKAN_DEMO_MODE", False)) and not production_settings()
+
+
 @register(Tags.security, deploy=False)
 def demo_mode_never_in_production(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Demo shortcuts (showing one-time codes to demo users) must never run in production."""
-    module = getattr(settings, "SETTINGS_MODULE", "") or ""
-    if getattr(settings, "SAMVERKAN_DEMO_MODE", False) and module.endswith(".production"):
+    if getattr(settings, "SAMVERKAN_DEMO_MODE", False) and production_settings():
         return [
             Error(
                 "SAMVERKAN_DEMO_MODE is on under production settings.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -12,7 +14,9 @@ from samverkan.directory.models import Organisation
 
 class Role(models.Model):
     code = models.CharField(max_length=40, unique=True)
-    permissions = models.JSONField(default=list, help_text="Values of access.permissions.Permission")
+    permissions = models.JSONField(
+        default=list, help_text="Values of access.permissions.Permission"
+    )
     description = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -50,7 +54,7 @@ class User(AbstractUser):
     version = models.PositiveIntegerField(default=1)
 
     REQUIRED_FIELDS = ["email"]
-    objects = SamverkanUserManager()
+    objects: ClassVar[SamverkanUserManager] = SamverkanUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -61,7 +65,10 @@ class User(AbstractUser):
         # bumping it ends every session of this user (log out everywhere).
         key_salt = "samverkan.accounts.User.get_session_auth_hash"
         return salted_hmac(
-            key_salt, f"{self.password}:{self.session_generation}", secret=secret, algorithm="sha256"
+            key_salt,
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
         ).hexdigest()
 
     def role_codes(self) -> list[str]:

@@ -16,15 +16,29 @@ from django.urls import reverse
 F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_REAUTH_AT = "samverkan_reauth_at"
+SESSION_REAUTH_FAILURES = "samverkan_reauth_failures"
+# Wrong password-or-code attempts on the re-authentication page before the session ends.
+REAUTH_MAX_FAILURES = 5
 
 
 def recently_authenticated(request: HttpRequest) -> bool:
     at = request.session.get(SESSION_REAUTH_AT)
-    return bool(at) and time.time() - at <= settings.SAMVERKAN_REAUTH_MAX_AGE_MINUTES * 60
+    if not isinstance(at, int | float):
+        return False
+    return time.time() - at <= settings.SAMVERKAN_REAUTH_MAX_AGE_MINUTES * 60
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:
     request.session[SESSION_REAUTH_AT] = time.time()
+    request.session.pop(SESSION_REAUTH_FAILURES, None)
+
+
+def reauth_failed(request: HttpRequest) -> bool:
+    """Count a failed re-authentication; True when the session has had too many and
+    must end (the password check here is not behind the login throttle)."""
+    failures = int(request.session.get(SESSION_REAUTH_FAILURES, 0)) + 1
+    request.session[SESSION_REAUTH_FAILURES] = failures
+    return failures >= REAUTH_MAX_FAILURES
 
 
 def require_recent_auth(view: F) -> F:

@@ -46,6 +46,69 @@ DEFAULT_PERMISSIONS: dict[RoleCode, list[P]] = {
     RoleCode.LOG_REVIEWER: [P.DIRECTORY_VIEW, P.AUDIT_VIEW_OWN_ORG, P.AUDIT_EXPORT],
     RoleCode.DATA_PROTECTION_OFFICER: [P.DIRECTORY_VIEW, P.AUDIT_VIEW_OWN_ORG, P.AUDIT_EXPORT],
     RoleCode.ORGANISATION_ADMIN: [P.DIRECTORY_VIEW, P.ORG_USERS_MANAGE],
-    RoleCode.SYSTEM_ADMIN: [P.DIRECTORY_VIEW, P.DIRECTORY_MANAGE, P.ALL_USERS_MANAGE, P.JOBS_VIEW_ALL, P.AUDIT_VERIFY],
+    RoleCode.SYSTEM_ADMIN: [
+        P.DIRECTORY_VIEW,
+        P.DIRECTORY_MANAGE,
+        P.ALL_USERS_MANAGE,
+        P.JOBS_VIEW_ALL,
+        P.AUDIT_VERIFY,
+    ],
     RoleCode.SYSTEM_AUDITOR: [P.DIRECTORY_VIEW, P.AUDIT_VIEW_ALL, P.AUDIT_EXPORT, P.AUDIT_VERIFY],
 }
+
+# Area track (action groups, outreach, experts, rosters, capacity planner). Existing
+# installations get the same grants from the data migration
+# actiongroups/0002_grant_area_permissions. Which organisation a grant reaches (the
+# municipal side manages groups; an agency only its own experts) is decided in
+# access/policy.py, not here.
+AREA_TRACK_PERMISSIONS: dict[RoleCode, list[P]] = {
+    RoleCode.CASEWORKER: [P.AREA_VIEW, P.ROSTER_VIEW],
+    RoleCode.COORDINATOR: [P.AREA_VIEW, P.AREA_MANAGE, P.ROSTER_VIEW, P.ROSTER_MANAGE, P.CAPACITY_VIEW],
+    RoleCode.MANAGER: [P.AREA_VIEW, P.AREA_MANAGE, P.ROSTER_VIEW, P.ROSTER_MANAGE, P.CAPACITY_VIEW],
+    RoleCode.ORGANISATION_ADMIN: [P.AREA_VIEW, P.ROSTER_VIEW, P.EXPERT_MANAGE_OWN],
+}
+for _code, _granted in AREA_TRACK_PERMISSIONS.items():
+    DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
+
+# Individual track (SIG). Existing installations get the same grants from the data
+# migration cases/0002_grant_case_permissions.
+_CASEWORK = [P.CASE_VIEW, P.CASE_INTAKE, P.CASE_NOTE_WRITE, P.CASE_PLAN_EDIT, P.CASE_MEETING_MANAGE,
+             P.CASE_CONSENT_MANAGE, P.PERSON_LOOKUP]
+INDIVIDUAL_TRACK_PERMISSIONS: dict[RoleCode, list[P]] = {
+    RoleCode.CASEWORKER: _CASEWORK,
+    RoleCode.COORDINATOR: [*_CASEWORK, P.CASE_DECIDE, P.CASE_TEAM_MANAGE, P.CASE_DISCLOSE, P.CASE_BREAK_GLASS],
+    RoleCode.MANAGER: [P.CASE_VIEW, P.CASE_DECIDE, P.CASE_DISCLOSE, P.CASE_BREAK_GLASS, P.PERSON_LOOKUP,
+                       P.STATISTICS_VIEW, P.DISCLOSURE_REGISTER_VIEW],
+    RoleCode.LOG_REVIEWER: [P.ACCESS_REVIEW],
+    RoleCode.DATA_PROTECTION_OFFICER: [P.SUBJECT_ACCESS_EXPORT, P.DISCLOSURE_REGISTER_VIEW, P.RETENTION_MANAGE,
+                                       P.ACCESS_REVIEW],
+    RoleCode.SYSTEM_ADMIN: [P.PROGRAMME_MANAGE, P.LEGAL_BASIS_MANAGE],
+}
+for _code, _granted in INDIVIDUAL_TRACK_PERMISSIONS.items():
+    DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
+
+
+# Public pages and the anonymous tip channel. Existing installations get the same grants
+# from the data migration tips/0002_grant_tip_permissions. Which tips a grant reaches
+# (only those routed or forwarded to the user's organisation) is decided in
+# access/policy.py. Caseworkers get no tip permissions.
+TIP_PERMISSIONS: dict[RoleCode, list[P]] = {
+    RoleCode.COORDINATOR: [P.TIPS_VIEW, P.TIPS_HANDLE, P.CITIZEN_PROMISE_MANAGE],
+    RoleCode.MANAGER: [P.TIPS_VIEW, P.TIPS_HANDLE, P.CITIZEN_PROMISE_MANAGE],
+    RoleCode.SYSTEM_ADMIN: [P.TIPS_ROUTING_MANAGE, P.CITIZEN_PROMISE_MANAGE],
+}
+for _code, _granted in TIP_PERMISSIONS.items():
+    DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
+
+def ensure_default_roles() -> int:
+    """Create any shipped role that is missing (existing roles keep their permissions,
+    which an administrator may have changed). Returns how many were created."""
+    from samverkan.accounts.models import Role
+
+    created = 0
+    for code, permissions in DEFAULT_PERMISSIONS.items():
+        _role, was_created = Role.objects.get_or_create(
+            code=code.value, defaults={"permissions": sorted(p.value for p in permissions)}
+        )
+        created += int(was_created)
+    return created

@@ -33,6 +33,16 @@ def _check_can_manage(actor: User, organisation_id: int) -> None:
         raise Http404
 
 
+def _check_can_manage_user(actor: User, user: User) -> None:
+    """The actor may change ``user``: same compartment (else 404), and the user holds no
+    role the actor could not grant (else 403) -- an organisation administrator must not
+    take over, disable or demote a system administrator who belongs to their organisation."""
+    _check_can_manage(actor, user.organisation_id)
+    allowed = policy.assignable_role_codes(actor=actor)
+    if allowed is not None and not set(user.role_codes()) <= allowed:
+        raise PermissionDenied
+
+
 def _check_roles(actor: User, role_codes: list[str]) -> list[Role]:
     allowed = policy.assignable_role_codes(actor=actor)
     if allowed is not None and not set(role_codes) <= allowed:
@@ -43,9 +53,17 @@ def _check_roles(actor: User, role_codes: list[str]) -> list[Role]:
     return roles
 
 
-def _audit_user(action: Action, actor: User | None, user: User, detail: dict[str, Any] | None = None) -> None:
-    audit.record(action=action, actor=actor, subject_type="user", subject_id=user.pk,
-                 subject_organisation_id=user.organisation_id, detail=detail)
+def _audit_user(
+    action: Action, actor: User | None, user: User, detail: dict[str, Any] | None = None
+) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="user",
+        subject_id=user.pk,
+        subject_organisation_id=user.organisation_id,
+        detail=detail,
+    )
 
 
 @transaction.atomic
@@ -65,8 +83,13 @@ def user_create(
     roles = _check_roles(actor, role_codes)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("That username is taken.")})
-    user = User(organisation=organisation, username=username, email=email,
-                first_name=first_name, last_name=last_name)
+    user = User(
+        organisation=organisation,
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
@@ -87,7 +110,7 @@ def user_update(
     role_codes: list[str],
 ) -> User:
     """Update contact details and roles; refuses a stale edit instead of overwriting."""
-    _check_can_manage(actor, user.organisation_id)
+    _check_can_manage_user(actor, user)
     roles = _check_roles(actor, role_codes)
     updated = User.objects.filter(pk=user.pk, version=expected_version).update(
         email=email, first_name=first_name, last_name=last_name, version=F("version") + 1
@@ -100,8 +123,12 @@ def user_update(
         # Roles changing affect what the user may see, so existing sessions end.
         user.roles.set(roles)
         User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
-        _audit_user(Action.USER_ROLES_CHANGED, actor, user,
-                    {"added": sorted(after - before), "removed": sorted(before - after)})
+        _audit_user(
+            Action.USER_ROLES_CHANGED,
+            actor,
+            user,
+            {"added": sorted(after - before), "removed": sorted(before - after)},
+        )
     _audit_user(Action.USER_UPDATED, actor, user)
     user.refresh_from_db()
     policy.forget_cached_permissions(user)
@@ -110,7 +137,9 @@ def user_update(
 
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
-    _check_can_manage(actor, user.organisation_id)
+    """Disable or enable an account. Disabling ends every session of the user at once
+    (their next request is anonymous); nobody may disable their own account."""
+    _check_can_manage_user(actor, user)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot disable your own account."))
     User.objects.filter(pk=user.pk).update(
@@ -125,7 +154,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 def user_reset_two_factor(*, actor: User, user: User) -> None:
     """Remove the user's authenticator and recovery codes (lost phone); the user must
     enrol again at next login. Ends the user's sessions."""
-    _check_can_manage(actor, user.organisation_id)
+    _check_can_manage_user(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
@@ -140,9 +169,21 @@ def user_logout_everywhere(*, user: User) -> None:
 
 
 @transaction.atomic
-def user_password_changed(*, user: User, by_admin: User | None = None) -> None:
-    _audit_user(Action.USER_PASSWORD_SET_BY_ADMIN if by_admin else Action.USER_PASSWORD_CHANGED,
-                by_admin or user, user)
+def user_password_link_issued(*, actor: User, user: User) -> None:
+    """Authorise and audit an administrator issuing a one-time set-password link
+    (the link itself is made by the view from Django's token generator)."""
+    _check_can_manage_user(actor, user)
+    _audit_user(Action.USER_PASSWORD_SET_BY_ADMIN, actor, user, {"link": True})
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> None:
+    """Set the user's own password (already checked by the password validators) and
+    audit it. The new hash invalidates the set-password link and ends the user's
+    other sessions (the session hash includes the password hash)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _audit_user(Action.USER_PASSWORD_CHANGED, user, user)
 
 
 # --- Two-factor -----------------------------------------------------------------
@@ -162,8 +203,14 @@ def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied
     if not device.verify_token(token):
-        audit.record(action=Action.OTP_FAILED, actor=user, subject_type="user", subject_id=user.pk,
-                     subject_organisation_id=user.organisation_id, detail={"stage": "enrol"})
+        audit.record(
+            action=Action.OTP_FAILED,
+            actor=user,
+            subject_type="user",
+            subject_id=user.pk,
+            subject_organisation_id=user.organisation_id,
+            detail={"stage": "enrol"},
+        )
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -180,7 +227,10 @@ def recovery_codes_regenerate(*, user: User, audit_event: bool = True) -> list[s
 
     device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE)
     device.token_set.all().delete()
-    codes = [f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}" for _ in range(settings.SAMVERKAN_RECOVERY_CODES)]
+    codes = [
+        f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
+        for _ in range(settings.SAMVERKAN_RECOVERY_CODES)
+    ]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     if audit_event:
         _audit_user(Action.OTP_RECOVERY_REGENERATED, user, user)

@@ -17,25 +17,39 @@ from samverkan.audit.actions import Action
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(action=Action.LOGIN, actor=user, subject_type="user", subject_id=user.pk,
-                 subject_organisation_id=user.organisation_id)
+    audit.record(
+        action=Action.LOGIN,
+        actor=user,
+        subject_type="user",
+        subject_id=user.pk,
+        subject_organisation_id=user.organisation_id,
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(action=Action.LOGOUT, actor=user, subject_type="user", subject_id=user.pk,
-                     subject_organisation_id=user.organisation_id)
+        audit.record(
+            action=Action.LOGOUT,
+            actor=user,
+            subject_type="user",
+            subject_id=user.pk,
+            subject_organisation_id=user.organisation_id,
+        )
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # The attempted username is not stored (it may be a mistyped password); only the
     # id of the account it names, if any.
-    from samverkan.accounts.models import User
+    from samverkan.accounts.selectors import user_ref_by_username
 
-    username = credentials.get("username") or ""
-    target = User.objects.filter(username=username).values_list("pk", "organisation_id").first()
+    username = credentials.get("username")
+    target = (
+        user_ref_by_username(username=username) if isinstance(username, str) and username else None
+    )
     audit.record(
         action=Action.LOGIN_FAILED,
         subject_type="user" if target else "",

@@ -21,6 +21,14 @@ urlpatterns = [
     path("anvandare/ny/", views.user_create_view, name="user_create"),
     path("anvandare/<int:user_id>/", views.user_detail_view, name="user_detail"),
     path("anvandare/<int:user_id>/aktiv/", views.user_active_view, name="user_active"),
-    path("anvandare/<int:user_id>/nollstall-tvasteg/", views.user_reset_2fa_view, name="user_reset_2fa"),
-    path("anvandare/<int:user_id>/losenordslank/", views.user_password_link_view, name="user_password_link"),
+    path(
+        "anvandare/<int:user_id>/nollstall-tvasteg/",
+        views.user_reset_2fa_view,
+        name="user_reset_2fa",
+    ),
+    path(
+        "anvandare/<int:user_id>/losenordslank/",
+        views.user_password_link_view,
+        name="user_password_link",
+    ),
 ]

@@ -28,7 +28,7 @@ def _s(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def entry_hash(
+def payload(
     seq: int,
     ts: int,
     actor_id: int | None,
@@ -42,9 +42,14 @@ def entry_hash(
     request_id: str,
     detail: str,
     prev_hash: str,
-) -> str:
-    """SHA-256 over the fields joined by the unit separator (cannot occur in them)."""
-    payload = "\x1f".join(
+) -> bytes:
+    """The hashed bytes of one entry: the fields in FIELDS order, integers in decimal,
+    NULL as the empty string, joined by the unit separator U+001F (services strip
+    control characters from every text field, so it cannot occur inside one), UTF-8.
+
+    verify.payload_sql builds the same bytes in SQL; tests/audit keep the two equal.
+    """
+    return "\x1f".join(
         (
             str(seq),
             str(ts),
@@ -60,5 +65,28 @@ def entry_hash(
             detail,
             prev_hash,
         )
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def entry_hash(
+    seq: int,
+    ts: int,
+    actor_id: int | None,
+    actor_organisation_id: int | None,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    subject_organisation_id: int | None,
+    purpose: str,
+    legal_basis: str,
+    request_id: str,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    """Hex SHA-256 of ``payload`` (the entry's ``hash`` column)."""
+    return hashlib.sha256(
+        payload(
+            seq, ts, actor_id, actor_organisation_id, action, subject_type, subject_id,
+            subject_organisation_id, purpose, legal_basis, request_id, detail, prev_hash,
+        )
+    ).hexdigest()

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.audit.actions import Action
 
 CATEGORIES = {
-    "failed": [Action.LOGIN_FAILED, Action.LOGIN_LOCKED_OUT, Action.OTP_FAILED, Action.REAUTH_FAILED],
+    "failed": [
+        Action.LOGIN_FAILED, Action.LOGIN_LOCKED_OUT, Action.OTP_FAILED, Action.REAUTH_FAILED,
+    ],
     "accounts": [a for a in Action if a.value.startswith("user.") or a.value.startswith("2fa.")],
 }
 
@@ -21,5 +23,7 @@ class AuditFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All")), ("failed", _("Failed logins and codes")),
                                           ("accounts", _("Account and two-factor changes"))])
-    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From date"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))

@@ -19,17 +19,22 @@ def verify_job(ctx: JobContext) -> dict[str, Any]:
 
     result = verify_chain(progress=progress)
     ctx.progress(result.checked, result.checked, force=True)
+    creator = ctx.job.created_by
     audit.record(
         action=Action.AUDIT_VERIFIED,
-        actor_id=ctx.job.created_by_id,
+        actor_id=creator.pk if creator else None,
+        actor_organisation_id=creator.organisation_id if creator else None,
         subject_type="audit_chain",
         subject_id=result.last_seq,
-        detail={"checked": result.checked, "problems": len(result.problems)},
+        detail={"checked": result.checked, "problems": len(result.problems), "source": "job"},
     )
     return {
         "ok": result.ok,
         "checked": result.checked,
         "last_seq": result.last_seq,
-        "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in result.problems[:100]],
+        "complete": result.complete,
+        "problems": [
+            {"seq": p.seq, "kind": p.kind, "message": p.message} for p in result.problems[:100]
+        ],
         "problem_count": len(result.problems),
     }

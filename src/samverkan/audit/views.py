@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,13 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.audit.forms import CATEGORIES, AuditFilterForm
 from samverkan.audit.models import AuditEvent
-from samverkan.audit.selectors import AuditFilter, audit_events_visible_to
-from samverkan.directory.models import Organisation
+from samverkan.audit.selectors import AuditFilter, actor_names, audit_events_visible_to
 from samverkan.jobs import services as jobs
 
 PAGE_SIZE = 50
@@ -36,22 +33,14 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
         d = form.cleaned_data
         filters = AuditFilter(
             actor_id=d["actor"], organisation_id=d["organisation"], subject_type=d["subject_type"],
-            subject_id=d["subject_id"], action=d["action"], date_from=d["date_from"], date_to=d["date_to"],
+            subject_id=d["subject_id"], action=d["action"], date_from=d["date_from"],
+            date_to=d["date_to"],
         )
         category = d["category"]
     qs = audit_events_visible_to(user=request.user, filters=filters)  # type: ignore[arg-type]
     if category:
         qs = qs.filter(action__in=[a.value for a in CATEGORIES[category]])
     return form, qs
-
-
-def _names(events: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
-    """Usernames and organisation names for one page of events (two queries)."""
-    user_ids = {e.actor_id for e in events if e.actor_id}
-    org_ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
-    users = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
-    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
-    return users, orgs
 
 
 @require_permission(*_VIEW)
@@ -65,7 +54,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = list(qs[: PAGE_SIZE + 1])
     has_more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    users, orgs = _names(events)
+    users, orgs = actor_names(events=events)
     audit.record(action=Action.AUDIT_VIEWED, actor=request.user, subject_type="audit_log",
                  detail={"rows": len(events)})
     params = request.GET.copy()
@@ -84,25 +73,40 @@ class _Echo:
         return value
 
 
+_CSV_HEADER = [
+    "seq", "time_utc", "actor_id", "actor_organisation_id", "action", "subject_type", "subject_id",
+    "subject_organisation_id", "purpose", "legal_basis", "request_id", "hash",
+]
+
+
 def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs open it as UTF-8
-    yield writer.writerow(["seq", "time_utc", "actor_id", "actor_organisation_id", "action", "subject_type",
-                           "subject_id", "subject_organisation_id", "purpose", "legal_basis", "request_id", "hash"])
+    yield writer.writerow(_CSV_HEADER)
     for e in qs.iterator(chunk_size=2000):
-        yield writer.writerow([e.seq, e.occurred_at.isoformat(), e.actor_id or "", e.actor_organisation_id or "",
-                               e.action, e.subject_type, e.subject_id, e.subject_organisation_id or "",
-                               _inert(e.purpose), e.legal_basis, e.request_id, e.hash])
+        yield writer.writerow([
+            e.seq, e.occurred_at.isoformat(), e.actor_id or "", e.actor_organisation_id or "",
+            _inert(e.action), _inert(e.subject_type), _inert(e.subject_id),
+            e.subject_organisation_id or "", _inert(e.purpose), _inert(e.legal_basis),
+            _inert(e.request_id), e.hash,
+        ])
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _inert(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Spreadsheet formula injection: a text cell that a spreadsheet program could read
+    as a formula (first character, also after leading spaces, is = + - @ or a tab or
+    line break) is prefixed with an apostrophe so that it is shown as text."""
+    if value[:1] in _FORMULA_START or value.lstrip(" ")[:1] in _FORMULA_START:
+        return "'" + value
+    return value
 
 
 @require_permission(Permission.AUDIT_EXPORT)
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: HttpRequest) -> HttpResponseBase:
     _form, qs = _filtered(request)
     audit.record(action=Action.AUDIT_EXPORTED, actor=request.user, subject_type="audit_log")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from samverkan.accounts.models import Role, User
+from samverkan.accounts.roles import ensure_default_roles
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.directory.models import Organisation
 from samverkan.directory.services import reference_data_load
@@ -19,7 +20,13 @@ from samverkan.directory.services import reference_data_load
 def demo_load() -> list[dict[str, Any]]:
     """Create or refresh every demo persona with a confirmed authenticator and
     recovery codes. Never touches accounts that are not ``is_demo``."""
+    ensure_default_roles()
     reference_data_load()
+    from samverkan.cases import reference as programmes
+    from samverkan.consent import reference as legal_bases
+
+    programmes.load()
+    legal_bases.load()
     fake = Faker("sv_SE")
     fake.seed_instance(20260101)
     orgs = {o.short_code: o for o in Organisation.objects.all()}
@@ -48,4 +55,7 @@ def demo_load() -> list[dict[str, Any]]:
             )
         rows.append({"username": persona.username, "organisation": user.organisation.name,
                      "roles": ", ".join(persona.roles), "description": persona.description})
+    from samverkan.demo.area_track import load_area_track
+
+    load_area_track()
     return rows

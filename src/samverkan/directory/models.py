@@ -1,8 +1,11 @@
-"""Organisations (each its own secrecy compartment, OSL 8 kap. 1–2 §§), districts and
+"""Organisations (each its own secrecy compartment, OSL 8 kap. 1-2 §§), districts and
 police-listed vulnerable areas with their classification as dated facts."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,11 +32,17 @@ code_validator = RegexValidator(
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    short_code = models.CharField(_("short code"), max_length=40, unique=True, validators=[code_validator])
+    short_code = models.CharField(
+        _("short code"), max_length=40, unique=True, validators=[code_validator]
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     active = models.BooleanField(_("active"), default=True)
     is_reference = models.BooleanField(
@@ -51,6 +60,16 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The parent chain must end: an organisation may not be its own ancestor.
+        seen = {self.pk} if self.pk else set()
+        parent = self.parent
+        while parent is not None:
+            if parent.pk in seen or parent is self:
+                raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+            seen.add(parent.pk)
+            parent = parent.parent
+
 
 class District(models.Model):
     """A stadsdelsområde and (optionally) the organisation that administers it."""
@@ -59,8 +78,12 @@ class District(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     municipality = models.CharField(_("municipality"), max_length=120, default="Stockholm")
     administration = models.OneToOneField(
-        Organisation, verbose_name=_("district administration"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="administered_district",
+        Organisation,
+        verbose_name=_("district administration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administered_district",
     )
     active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
@@ -83,16 +106,28 @@ class Area(models.Model):
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="areas"
     )
     police_area = models.ForeignKey(
-        Organisation, verbose_name=_("local police area"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="policed_areas",
+        Organisation,
+        verbose_name=_("local police area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policed_areas",
     )
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
     centre_lat = models.DecimalField(
-        _("centre latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("centre latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     centre_lon = models.DecimalField(
-        _("centre longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("centre longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     version = models.PositiveIntegerField(default=1)
@@ -104,6 +139,63 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.boundary is not None:
+            problem = geojson_polygon_problem(self.boundary)
+            if problem:
+                raise ValidationError({"boundary": problem})
+        if (self.centre_lat is None) != (self.centre_lon is None):
+            raise ValidationError(
+                _("Give both latitude and longitude of the centre point, or neither.")
+            )
+
+
+GEOJSON_AREA_TYPES = ("Polygon", "MultiPolygon")
+
+
+def geojson_polygon_problem(value: Any) -> str | None:
+    """Why ``value`` is not a GeoJSON Polygon or MultiPolygon geometry (RFC 7946 §3.1.6-7),
+    or None when it is one. Positions are [longitude, latitude] in WGS 84."""
+    if not isinstance(value, dict):
+        return str(_('The boundary must be a GeoJSON object, e.g. {"type": "Polygon", ...}.'))
+    kind = value.get("type")
+    if kind not in GEOJSON_AREA_TYPES:
+        return str(_("The boundary must be a GeoJSON Polygon or MultiPolygon."))
+    coordinates = value.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        return str(_("The boundary has no coordinates."))
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return str(_("The boundary's coordinates are not a list of rings."))
+        for ring in polygon:
+            if not _is_closed_ring(ring):
+                return str(
+                    _(
+                        "Each ring of the boundary needs at least four "
+                        "[longitude, latitude] positions, the last equal to the first."
+                    )
+                )
+    return None
+
+
+def _is_position(point: Any) -> bool:
+    if not isinstance(point, list) or len(point) not in (2, 3):
+        return False
+    if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point):
+        return False
+    lon, lat = point[0], point[1]
+    return -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def _is_closed_ring(ring: Any) -> bool:
+    return (
+        isinstance(ring, list)
+        and len(ring) >= 4
+        and all(_is_position(p) for p in ring)
+        and ring[0] == ring[-1]
+    )
 
 
 class Classification(models.TextChoices):
@@ -120,14 +212,18 @@ class AreaClassification(models.Model):
     list_year = models.PositiveSmallIntegerField(
         _("list year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)]
     )
-    classification = models.CharField(_("classification"), max_length=32, choices=Classification.choices)
+    classification = models.CharField(
+        _("classification"), max_length=32, choices=Classification.choices
+    )
     published_on = models.DateField(_("published"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["area", "-list_year"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "list_year"], name="one_classification_per_list_year")
+            models.UniqueConstraint(
+                fields=["area", "list_year"], name="one_classification_per_list_year"
+            )
         ]
         verbose_name = _("area classification")
 

@@ -62,8 +62,20 @@ AREAS: list[tuple[str, str, str, str, tuple[str, str]]] = [
     ("husby", "Husby", "jarva", "lpo-rinkeby", ("59.4100", "17.9260")),
     ("bredang", "Bredäng", "skarholmen", "lpo-skarholmen", ("59.2950", "17.9330")),
     ("varberg", "Vårberg", "skarholmen", "lpo-skarholmen", ("59.2760", "17.8900")),
-    ("hasselby-vallingby", "Hässelby/Vällingby", "hasselby-vallingby", "lpo-vasterort", ("59.3640", "17.8700")),
-    ("hagsatra-ragsved", "Hagsätra/Rågsved", "enskede-arsta-vantor", "lpo-farsta", ("59.2630", "18.0200")),
+    (
+        "hasselby-vallingby",
+        "Hässelby/Vällingby",
+        "hasselby-vallingby",
+        "lpo-vasterort",
+        ("59.3640", "17.8700"),
+    ),
+    (
+        "hagsatra-ragsved",
+        "Hagsätra/Rågsved",
+        "enskede-arsta-vantor",
+        "lpo-farsta",
+        ("59.2630", "18.0200"),
+    ),
 ]
 
 SOURCE_2023 = "Polismyndigheten, Lägesbild över utsatta områden 2023"

@@ -40,7 +40,9 @@ def district_list() -> QuerySet[District]:
 def area_list() -> QuerySet[Area]:
     return (
         Area.objects.select_related("district", "police_area")
-        .prefetch_related(Prefetch("classifications", queryset=AreaClassification.objects.order_by("-list_year")))
+        .prefetch_related(
+            Prefetch("classifications", queryset=AreaClassification.objects.order_by("-list_year"))
+        )
         .order_by("name")
     )
 
@@ -52,7 +54,11 @@ def current_classification(area: Area) -> AreaClassification | None:
 
 
 def latest_list_year() -> int | None:
-    row = AreaClassification.objects.order_by("-list_year").values_list("list_year", flat=True).first()
+    row = (
+        AreaClassification.objects.order_by("-list_year")
+        .values_list("list_year", flat=True)
+        .first()
+    )
     return row
 
 

@@ -49,13 +49,17 @@ def directory_save(*, actor: Any, instance: M, expected_version: int | None = No
         action = created_action
     else:
         model = type(instance)
-        fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.attname != "version"]
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.attname != "version"
+        ]
         values = {name: getattr(instance, name) for name in fields}
         if "updated_at" in values:
             from django.utils import timezone
 
             values["updated_at"] = timezone.now()
-        changed = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        changed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             version=F("version") + 1, **values
         )
         if not changed:
@@ -68,17 +72,29 @@ def directory_save(*, actor: Any, instance: M, expected_version: int | None = No
 
 @transaction.atomic
 def area_classify(
-    *, actor: Any, area: Area, list_year: int, classification: str, published_on: Any = None, source: str = ""
+    *,
+    actor: Any,
+    area: Area,
+    list_year: int,
+    classification: str,
+    published_on: Any = None,
+    source: str = "",
 ) -> AreaClassification:
     """Record (or correct) the police's classification of ``area`` in ``list_year``."""
     _require_manage(actor)
     row, _created = AreaClassification.objects.update_or_create(
-        area=area, list_year=list_year,
+        area=area,
+        list_year=list_year,
         defaults={"classification": classification, "published_on": published_on, "source": source},
     )
     row.full_clean()
-    audit.record(action=Action.AREA_CLASSIFIED, actor=actor, subject_type="area", subject_id=area.pk,
-                 detail={"list_year": list_year, "classification": classification})
+    audit.record(
+        action=Action.AREA_CLASSIFIED,
+        actor=actor,
+        subject_type="area",
+        subject_id=area.pk,
+        detail={"list_year": list_year, "classification": classification},
+    )
     return row
 
 
@@ -93,31 +109,54 @@ def reference_data_load(*, actor: Any = None) -> dict[str, int]:
     for code, name, kind, parent in ref.ORGANISATIONS:
         orgs[code], _ = Organisation.objects.update_or_create(
             short_code=code,
-            defaults={"name": name, "kind": kind, "parent": orgs.get(parent) if parent else None,
-                      "is_reference": True},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "parent": orgs.get(parent) if parent else None,
+                "is_reference": True,
+            },
         )
     for code, name in ref.DISTRICTS:
         admin_code = ref.district_administration_code(code)
         orgs[admin_code], _ = Organisation.objects.update_or_create(
             short_code=admin_code,
-            defaults={"name": f"{name} stadsdelsförvaltning", "kind": "district_administration",
-                      "parent": None, "is_reference": True},
+            defaults={
+                "name": f"{name} stadsdelsförvaltning",
+                "kind": "district_administration",
+                "parent": None,
+                "is_reference": True,
+            },
         )
         District.objects.update_or_create(
-            code=code, defaults={"name": name, "municipality": "Stockholm", "administration": orgs[admin_code]}
+            code=code,
+            defaults={
+                "name": name,
+                "municipality": "Stockholm",
+                "administration": orgs[admin_code],
+            },
         )
     districts = {d.code: d for d in District.objects.all()}
     for code, name, district, police_area, (lat, lon) in ref.AREAS:
         area, _ = Area.objects.update_or_create(
             code=code,
-            defaults={"name": name, "district": districts[district], "police_area": orgs[police_area],
-                      "centre_lat": lat, "centre_lon": lon},
+            defaults={
+                "name": name,
+                "district": districts[district],
+                "police_area": orgs[police_area],
+                "centre_lat": lat,
+                "centre_lon": lon,
+            },
         )
         AreaClassification.objects.update_or_create(
-            area=area, list_year=2023,
-            defaults={"classification": Classification(ref.CLASSIFICATIONS_2023[code]).value,
-                      "source": ref.SOURCE_2023},
+            area=area,
+            list_year=2023,
+            defaults={
+                "classification": Classification(ref.CLASSIFICATIONS_2023[code]).value,
+                "source": ref.SOURCE_2023,
+            },
         )
     result = {"organisations": len(orgs), "districts": len(ref.DISTRICTS), "areas": len(ref.AREAS)}
-    audit.record(action=Action.REFERENCE_DATA_LOADED, actor=actor, subject_type="directory", detail=result)
+    audit.record(
+        action=Action.REFERENCE_DATA_LOADED, actor=actor, subject_type="directory", detail=result
+    )
     return result

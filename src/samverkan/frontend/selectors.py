@@ -70,9 +70,9 @@ def home_for(*, user: User) -> Home:
                 reverse("audit:event_list") + "?category=failed", count=failed))
 
     if policy.has_permission(user, Permission.AUDIT_VERIFY):
-        from samverkan.jobs.selectors import latest_job
+        from samverkan.jobs.selectors import jobs_visible_to
 
-        job = latest_job(kind="audit.verify")
+        job = jobs_visible_to(user=user).filter(kind="audit.verify").order_by("-created_at").first()
         home.sections["verify"] = job
         if job is None or job.finished_at is None or (time.time() - job.finished_at.timestamp()) > 7 * 24 * 3600:
             home.tasks.append(Task(_("The audit trail has not been verified in the last 7 days: run a verification."),
@@ -87,4 +87,9 @@ def home_for(*, user: User) -> Home:
                 ngettext("%(n)d area has no classification for the latest police list year.",
                          "%(n)d areas have no classification for the latest police list year.", missing) % {"n": missing},
                 reverse("directory:area_list"), count=missing))
+
+    from samverkan.rostering.selectors import area_track_tasks
+
+    for text, url, count in area_track_tasks(user=user):
+        home.tasks.append(Task(text, url, count=count))
     return home

@@ -2,34 +2,48 @@
 
 - ``sync``: at once, in the caller (tests).
 - ``thread``: a daemon thread in the web process after the transaction commits
-  (the embedded default: no extra service; the job row survives a restart as
-  "running", see ``samverkan jobs recover``).
-- ``rq``: Redis Queue; ``samverkan worker`` runs it.
+  (the embedded default: no extra service; a job whose process dies stays "running"
+  until ``samverkan jobs recover`` marks it failed).
+- ``rq``: Redis Queue after the transaction commits; ``samverkan worker`` runs it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from samverkan.jobs.models import Job
 
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq import Queue
 
-def redis_connection():  # type: ignore[no-untyped-def]
+log = logging.getLogger("samverkan.jobs")
+
+# RQ kills a job running longer than this; the Job row is then marked failed.
+RQ_JOB_TIMEOUT_S = 6 * 3600
+RQ_RESULT_TTL_S = 3600
+
+
+def redis_connection() -> Redis:
     from redis import Redis
 
     return Redis.from_url(settings.REDIS_URL)
 
 
-def rq_queue():  # type: ignore[no-untyped-def]
+def rq_queue(connection: Redis | None = None) -> Queue:
     from rq import Queue
 
-    return Queue(settings.SAMVERKAN_JOBS_QUEUE, connection=redis_connection())
+    return Queue(settings.SAMVERKAN_JOBS_QUEUE, connection=connection or redis_connection())
 
 
 def dispatch(job: Job) -> None:
+    """Hand ``job`` to the configured backend (after commit, except ``sync``)."""
     backend = settings.SAMVERKAN_JOBS_BACKEND
     from samverkan.jobs.runner import run_job, run_job_in_thread
 
@@ -38,14 +52,35 @@ def dispatch(job: Job) -> None:
         return
     if backend == "thread":
         transaction.on_commit(
-            lambda: threading.Thread(target=run_job_in_thread, args=(job.pk,), daemon=True,
-                                     name=f"job-{job.public_id}").start()
+            lambda: threading.Thread(
+                target=run_job_in_thread, args=(job.pk,), daemon=True, name=f"job-{job.public_id}"
+            ).start()
         )
         return
     if backend == "rq":
-        transaction.on_commit(
-            lambda: rq_queue().enqueue("samverkan.jobs.runner.run_job", job.pk, job_timeout=6 * 3600,
-                                       job_id=str(job.public_id), result_ttl=3600)
-        )
+        transaction.on_commit(lambda: _enqueue(job))
         return
     raise RuntimeError(f"unknown SAMVERKAN_JOBS_BACKEND {backend!r}")
+
+
+def _enqueue(job: Job) -> None:
+    """Put the job on the RQ queue; if Redis is unreachable, fail the job visibly
+    instead of leaving it queued forever (the user's request still succeeds)."""
+    from samverkan.jobs.models import JobStatus
+
+    try:
+        rq_queue().enqueue(
+            "samverkan.jobs.runner.run_job",
+            job.pk,
+            job_timeout=RQ_JOB_TIMEOUT_S,
+            job_id=str(job.public_id),
+            result_ttl=RQ_RESULT_TTL_S,
+            description=job.kind,
+        )
+    except Exception as exc:
+        log.error(
+            "job %s (%s) could not be queued: %s", job.public_id, job.kind, type(exc).__name__
+        )
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, error=type(exc).__name__[:300], finished_at=timezone.now()
+        )

@@ -26,12 +26,20 @@ class JobContext:
         if not force and now - self._last_write < self.interval:
             return
         self._last_write = now
-        Job.objects.filter(pk=self.job.pk).update(progress_done=done, progress_total=total, message=message[:300])
-        self.job.progress_done, self.job.progress_total, self.job.message = done, total, message[:300]
+        Job.objects.filter(pk=self.job.pk).update(
+            progress_done=done, progress_total=total, message=message[:300]
+        )
+        self.job.progress_done, self.job.progress_total, self.job.message = (
+            done,
+            total,
+            message[:300],
+        )
 
-    def check_cancelled(self) -> None:
+    def check_cancelled(self, *, force: bool = False) -> None:
+        """Raise JobCancelled if the user asked to stop; asks the database at most every
+        ``interval`` seconds unless ``force``. Handlers call it between items."""
         now = time.monotonic()
-        if now - self._last_cancel_check < self.interval:
+        if not force and now - self._last_cancel_check < self.interval:
             return
         self._last_cancel_check = now
         if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():

@@ -17,7 +17,9 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     refreshes itself while the job runs."""
     job = selectors.get_job_for_user(user=request.user, public_id=public_id)
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job, "result_template": registry.result_template(job.kind)})
+    return render(
+        request, template, {"job": job, "result_template": registry.result_template(job.kind)}
+    )
 
 
 @verified_user

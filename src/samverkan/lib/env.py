@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NoReturn, TypeVar
 
 T = TypeVar("T")
@@ -69,6 +69,31 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: Iterable[str], *, upper: bool = False) -> str:
+    """A value from a fixed set (e.g. a backend name or a log level)."""
+    allowed = list(choices)
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip().upper() if upper else value.strip()
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def env_url(name: str, default: str, *, schemes: Iterable[str]) -> str:
+    """A URL whose scheme is one of ``schemes``; the value is never echoed (it may
+    hold a password)."""
+    allowed = list(schemes)
+    value = env_str(name, default).strip()
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in allowed or not rest:
+        raise ConfigError(
+            f"{name} is malformed: expected {' or '.join(s + '://...' for s in allowed)}"
+        )
+    return value
 
 
 def guarded(reader: Callable[[], T]) -> T:

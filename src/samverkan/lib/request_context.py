@@ -7,7 +7,9 @@ from contextvars import ContextVar, Token
 _request_id: ContextVar[str | None] = ContextVar("samverkan_request_id", default=None)
 
 
-def set_request_id(value: str | None, *, token: Token[str | None] | None = None) -> Token[str | None]:
+def set_request_id(
+    value: str | None, *, token: Token[str | None] | None = None
+) -> Token[str | None]:
     if token is not None:
         _request_id.reset(token)
         return token

@@ -7,22 +7,28 @@ in production.py: production adds transport security and refuses demo shortcuts.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.database import database_from_url
-from samverkan.lib.env import env_bool, env_int, env_list, env_str, guarded
+from samverkan.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_url, guarded
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("SAMVERKAN_HOME", str(Path.cwd())))
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# A read-only install (e.g. a container image) is fine when nothing local is written:
+# production keeps its data in PostgreSQL and serves collected static files.
+with contextlib.suppress(OSError):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = False
 # Demo shortcuts (e.g. showing the current TOTP code to fictitious demo users). The
 # system check samverkan.accounts.checks refuses to start production with this on.
 SAMVERKAN_DEMO_MODE = False
+# True only in production.py; demo shortcuts refuse to run where it is set.
+SAMVERKAN_PRODUCTION = False
 
 ALLOWED_HOSTS: list[str] = guarded(lambda: env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"]))
 
@@ -54,6 +60,18 @@ INSTALLED_APPS = [
     "samverkan.jobs",
     "samverkan.frontend",
     "samverkan.demo",
+    "samverkan.actiongroups",
+    "samverkan.rostering",
+    "samverkan.public",
+    "samverkan.tips",
+    "samverkan.people",
+    "samverkan.cases",
+    "samverkan.consent",
+    "samverkan.journal",
+    "samverkan.plans",
+    "samverkan.meetings",
+    "samverkan.reminders",
+    "samverkan.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "samverkan.accounts.middleware.SessionLifetimeMiddleware",
     "samverkan.access.middleware.FailClosedMiddleware",
+    "samverkan.public.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "samverkan.frontend.context_processors.shell",
+                "samverkan.public.context_processors.languages",
             ],
         },
     }
@@ -129,8 +149,13 @@ AXES_LOCKOUT_CALLABLE = "samverkan.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_PROXY_COUNT = guarded(lambda: env_int("AXES_PROXY_COUNT", 0, minimum=0))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Reverse proxies in front of the app that append to X-Forwarded-For (0 = none: only
+# REMOTE_ADDR counts, so a client cannot choose the address it is throttled under).
+SAMVERKAN_TRUSTED_PROXY_COUNT = guarded(lambda: env_int("TRUSTED_PROXY_COUNT", 0, minimum=0))
+AXES_CLIENT_IP_CALLABLE = "samverkan.lib.client_ip.client_ip"
+# Successful logins are audited in Samverkan's own trail; axes' access log would keep
+# usernames, addresses and browsers indefinitely.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Sessions: idle timeout and absolute lifetime (configurable, in minutes).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -171,7 +196,17 @@ OIDC_TRUST_IDP_MFA = guarded(lambda: env_bool("OIDC_TRUST_IDP_MFA", False))
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+# The public pages (samverkan.public, the tip form) speak all of these; the staff pages
+# only SAMVERKAN_STAFF_LANGUAGES. "sv-ll" is Easy Swedish (lättläst), see public/languages.py.
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("so", _("Somali")),
+    ("sv-ll", _("Easy Swedish")),
+]
+SAMVERKAN_STAFF_LANGUAGES = ("sv", "en")
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # remembers the choice; holds only the language code
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "samverkan_language"
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -208,6 +243,44 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Cache: rate-limit counters (keyed hashes, no addresses) and public pages -------
+# locmem (per process) by default; production uses Redis at REDIS_URL.
+CACHE_BACKENDS = ("locmem", "redis")
+
+
+def caches_for(backend: str, redis_url: str) -> dict[str, dict[str, object]]:
+    if backend == "redis":
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": redis_url, "KEY_PREFIX": "samverkan", "TIMEOUT": 300}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                        "LOCATION": "samverkan", "TIMEOUT": 300}}
+
+
+CACHES = caches_for(guarded(lambda: env_choice("CACHE_BACKEND", "locmem", CACHE_BACKENDS)),
+                    guarded(lambda: env_url("REDIS_URL", "redis://127.0.0.1:6379/0",
+                                            schemes=("redis", "rediss", "unix"))))
+
+# --- Public pages and the anonymous tip channel (see docs in samverkan/tips) ----------
+# Anonymous GETs of the area pages are cached this many seconds per language (0: off).
+PUBLIC_PAGE_CACHE_SECONDS = guarded(lambda: env_int("PUBLIC_PAGE_CACHE_SECONDS", 20, minimum=0))
+# A map tile URL template such as https://tiles.example.org/{z}/{x}/{y}.png. Empty (the
+# default): no map and no request to any other server.
+PUBLIC_MAP_TILE_URL = env_str("PUBLIC_MAP_TILE_URL", "")
+if PUBLIC_MAP_TILE_URL:
+    # The one other origin the browser may then load (map tiles as images).
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(PUBLIC_MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
+# Tip submissions (and receipt look-ups) per client per window; the client is known only
+# by a keyed hash under a random key that lives in the cache for one window.
+TIPS_RATE_LIMIT = guarded(lambda: env_int("TIPS_RATE_LIMIT", 5, minimum=1))
+TIPS_RATE_WINDOW_SECONDS = guarded(lambda: env_int("TIPS_RATE_WINDOW_SECONDS", 3600, minimum=10))
+# The signed form token: a form sent back faster than this is a bot; older is stale.
+TIPS_MIN_FILL_SECONDS = guarded(lambda: env_int("TIPS_MIN_FILL_SECONDS", 3, minimum=0))
+TIPS_TOKEN_MAX_AGE_SECONDS = guarded(lambda: env_int("TIPS_TOKEN_MAX_AGE_SECONDS", 7200, minimum=60))
+
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -216,14 +289,22 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = guarded(lambda: env_bool("EMAIL_USE_TLS", False))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+# The address users reach Samverkan at, for links in e-mails (the reminders digest).
+SAMVERKAN_BASE_URL = guarded(lambda: env_url("BASE_URL", "http://localhost:8000", schemes=("http", "https")))
 
 # --- Background jobs (see docs/adr/0004-background-jobs.md) ------------------------
 # "thread": in-process worker thread (embedded default, no extra service)
 # "rq": Redis Queue on REDIS_URL, worked by `samverkan worker`
 # "sync": run at once in the calling thread (tests)
-SAMVERKAN_JOBS_BACKEND = env_str("JOBS_BACKEND", "thread")
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+JOBS_BACKENDS = ("sync", "thread", "rq")
+SAMVERKAN_JOBS_BACKEND = guarded(lambda: env_choice("JOBS_BACKEND", "thread", JOBS_BACKENDS))
+REDIS_URL = guarded(
+    lambda: env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss", "unix"))
+)
 SAMVERKAN_JOBS_QUEUE = env_str("JOBS_QUEUE", "samverkan")
+
+# --- Uploaded documents (action-group outreach): PDF and images up to this size -----
+SAMVERKAN_UPLOAD_MAX_BYTES = guarded(lambda: env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
 
 # --- Logging: never personal data; every line carries the request id -------------
 LOGGING = {
@@ -236,7 +317,14 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": guarded(
+            lambda: env_choice(
+                "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), upper=True
+            )
+        ),
+    },
     "loggers": {
         # django.request logs the path of 4xx/5xx responses; paths carry only opaque
         # identifiers (see docs/security-model.md), never names or identity numbers.
@@ -246,3 +334,9 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "samverkan.frontend.errors.csrf_failure"
+
+# --- Uploads -----------------------------------------------------------------------
+MEDIA_ROOT = VAR_DIR / "media"
+SAMVERKAN_MAX_UPLOAD_BYTES = guarded(lambda: env_int("MAX_UPLOAD_MB", 10, minimum=1)) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

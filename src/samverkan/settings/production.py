@@ -4,11 +4,22 @@ Required: SECRET_KEY (>= 50 characters), DATABASE_URL (PostgreSQL), ALLOWED_HOST
 Start-up stops with one line naming the variable when one is missing or malformed.
 """
 
-from samverkan.lib.env import ConfigError, env_bool, env_int, env_list, env_str, fail, guarded
+from samverkan.lib.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    fail,
+    guarded,
+)
 
 from .base import *  # noqa: F403
+from .base import CACHE_BACKENDS, JOBS_BACKENDS, REDIS_URL, caches_for
 
 DEBUG = False
+SAMVERKAN_PRODUCTION = True
 SAMVERKAN_DEMO_MODE = guarded(lambda: env_bool("SAMVERKAN_DEMO_MODE", False))
 
 
@@ -40,4 +51,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-SAMVERKAN_JOBS_BACKEND = env_str("JOBS_BACKEND", "rq")
+SAMVERKAN_JOBS_BACKEND = guarded(lambda: env_choice("JOBS_BACKEND", "rq", JOBS_BACKENDS))
+# Rate-limit counters and the public page cache are shared by every worker process.
+CACHES = caches_for(guarded(lambda: env_choice("CACHE_BACKEND", "redis", CACHE_BACKENDS)), REDIS_URL)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "samverkan.cases"
+    label = "cases"
+
+    def ready(self) -> None:
+        from samverkan.cases import navigation
+
+        navigation.register(order=80, label=_("Closure"), url_name="cases:closure")

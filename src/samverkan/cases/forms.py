@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.cases.models import IntakeSource, TeamRole
+from samverkan.frontend.forms import StyledFormMixin
+from samverkan.lib.identity_numbers import IdentityNumber, IdentityNumberError, parse
+
+
+class IdentityNumberField(forms.CharField):
+    """A personnummer or samordningsnummer; cleans to an IdentityNumber with a specific
+    error message for each kind of mistake."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("help_text", _("YYYYMMDD-NNNC or YYMMDD-NNNC"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> IdentityNumber:  # type: ignore[override]
+        text = super().clean(value)
+        try:
+            return parse(text, today=timezone.localdate())
+        except IdentityNumberError as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from None
+
+
+class IntakeForm(StyledFormMixin, forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    identity = IdentityNumberField(label=_("Identity number"))
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    protected_identity = forms.BooleanField(label=_("The person has protected personal data"), required=False)
+    intake_source = forms.ChoiceField(label=_("How the case started"), choices=IntakeSource.choices)
+    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=None, required=False)  # type: ignore[arg-type]
+    received_on = forms.DateField(label=_("Received"), widget=forms.DateInput(attrs={"type": "date"}))
+    intake_summary = forms.CharField(label=_("Reason for intake"), widget=forms.Textarea(attrs={"rows": 4}),
+                                     required=False, max_length=4000)
+
+    def __init__(self, *args: Any, programmes: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+        self.fields["referred_by"].queryset = organisations  # type: ignore[attr-defined]
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return value
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept into the programme")),
+                                                               ("decline", _("Decline"))],
+                                 widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             max_length=2000)
+
+
+class LookupForm(StyledFormMixin, forms.Form):
+    identity = IdentityNumberField(label=_("Identity number"))
+    purpose = forms.CharField(label=_("Purpose of the look-up"), max_length=300, min_length=10,
+                              help_text=_("Why you need to look the person up. It is logged."))
+
+
+class TeamAddForm(StyledFormMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=None)  # type: ignore[arg-type]
+    team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, initial=TeamRole.CASEWORKER)
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: f"{u.get_full_name()} – {u.organisation.name}"
+        )
+
+
+class EmergencyForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why you need emergency access"), widget=forms.Textarea(attrs={"rows": 3}),
+                             min_length=20, max_length=2000)

@@ -1,0 +1,213 @@
+"""Reading cases, always through access.policy.
+
+Lists cost a fixed number of queries per page (policy.case_access_batch), and a case
+page computes the viewer's CaseAccess once; names and identity numbers are replaced by
+placeholders where the viewer's organisation has no basis to see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.access import policy
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.cases.models import Case, CaseStatus, Programme, TeamMember
+from samverkan.lib.identity_numbers import parse as parse_identity
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """The participant as this viewer may see them."""
+
+    name: str
+    identity: str
+    age: int
+    visible: bool
+    protected: bool
+    address: str = ""
+    phone: str = ""
+
+
+def person_view(*, case: Case, access: policy.CaseAccess, today: date | None = None) -> PersonView:
+    person = case.person
+    today = today or timezone.localdate()
+    age = today.year - person.birth_date.year - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+    if access.sees_identity(protected=person.protected_identity, opened_at=case.opened_at):
+        identity = parse_identity(person.identity_number, today=today).display(today)
+        return PersonView(name=person.full_name, identity=identity, age=age, visible=True,
+                          protected=person.protected_identity, address=person.address, phone=person.phone)
+    label = _("Protected identity") if person.protected_identity else _("Not shared with your organisation")
+    return PersonView(name=label, identity="", age=age, visible=False, protected=person.protected_identity)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    person: PersonView
+    access: policy.CaseAccess
+
+
+def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50) -> tuple[Page[Any], list[CaseRow]]:
+    """The actor's cases (team member or emergency access), newest first, one page.
+
+    Audited as one list event with the count (not the ids) of cases shown."""
+    qs = policy.cases_visible_to(actor=actor).select_related("programme", "person", "lead_organisation", "district")
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    paginator = Paginator(qs.order_by("-opened_at", "-pk"), per_page)
+    page_obj = paginator.get_page(page)
+    cases = list(page_obj.object_list)
+    accesses = policy.case_access_batch(actor=actor, cases=cases)
+    rows = [CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk]), access=accesses[c.pk])
+            for c in cases if c.pk in accesses]
+    audit.record(action=Action.CASE_LISTED, actor=actor, subject_type="case_list", detail={"shown": len(rows)})
+    return page_obj, rows
+
+
+def case_for_actor(*, actor: Any, public_id: UUID, purpose: str = "") -> tuple[Case, policy.CaseAccess]:
+    """One case and the actor's access to it; 404 outside the team. Every call is audited
+    (protected identities and emergency access are flagged for log review)."""
+    case = policy.get_or_404(
+        Case.objects.select_related("programme", "person", "lead_organisation", "district", "programme__successor"),
+        public_id=public_id,
+    )
+    access = policy.case_access_for(actor=actor, case=case)
+    detail: dict[str, Any] = {}
+    if case.person.protected_identity:
+        detail["protected"] = True
+    if access.emergency:
+        detail["emergency"] = True
+    audit.record(action=Action.CASE_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
+                 subject_organisation_id=case.lead_organisation_id, purpose=purpose, detail=detail or None)
+    return case, access
+
+
+def team_for_case(*, case: Case) -> QuerySet[TeamMember]:
+    return (TeamMember.objects.filter(case=case, active=True)
+            .select_related("user", "organisation").order_by("organisation__name", "user__last_name"))
+
+
+def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
+    """Programmes in which the actor's organisation may register intakes."""
+    from samverkan.directory.models import District
+
+    district = District.objects.filter(administration_id=actor.organisation_id).first()
+    if district is None:
+        return Programme.objects.none()
+    return Programme.objects.filter(active=True, lead_organisation_kind=actor.organisation.kind,
+                                    districts=district).order_by("min_age")
+
+
+def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, Any]:
+    """Exact look-up by identity number, with a stated purpose, audited.
+
+    Returns the actor's visible cases for that person, and — for users who may break
+    the glass — cases led by their own organisation that they are not on. Nothing about
+    other organisations' cases, and no fuzzy matching.
+    """
+    from samverkan.access.permissions import Permission
+    from samverkan.people.models import Person
+
+    identity = parse_identity(identity_text)
+    person = Person.objects.filter(identity_number=identity.digits).first()
+    audit.record(action=Action.PERSON_LOOKUP, actor=actor, subject_type="person",
+                 subject_id=person.pk if person else "", purpose=purpose,
+                 detail={"found": person is not None})
+    if person is None:
+        return {"identity": identity, "visible": [], "own_org_other": []}
+    visible = list(policy.cases_visible_to(actor=actor).filter(person=person).select_related("programme"))
+    own_org_other: list[Case] = []
+    if policy.has_permission(actor, Permission.CASE_BREAK_GLASS):
+        own_org_other = list(
+            Case.objects.filter(person=person, lead_organisation_id=actor.organisation_id)
+            .exclude(pk__in=[c.pk for c in visible]).select_related("programme")
+        )
+    return {"identity": identity, "visible": visible, "own_org_other": own_org_other}
+
+
+def team_candidates(*, case: Case) -> QuerySet[Any]:
+    """Active staff of organisations that take part in the case's programme, not yet on
+    the team (staff directory data, not the participant's)."""
+    from samverkan.accounts.models import User
+
+    kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
+    on_team = TeamMember.objects.filter(case=case, active=True).values("user_id")
+    return (User.objects.filter(is_active=True, organisation__kind__in=kinds, organisation__active=True)
+            .exclude(pk__in=on_team).select_related("organisation").order_by("organisation__name", "last_name"))
+
+
+def referring_organisations() -> QuerySet[Any]:
+    from samverkan.directory.models import Organisation
+
+    return Organisation.objects.filter(active=True).order_by("name")
+
+
+def successor_offer(*, case: Case, today: date | None = None) -> Programme | None:
+    """The programme the participant may move to now (e.g. turned 19 in SIG unga)."""
+    successor = case.programme.successor
+    if successor is None or case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
+        return None
+    today = today or timezone.localdate()
+    birth = case.person.birth_date
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return successor if age >= successor.min_age else None
+
+
+def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:
+    """A case led by the actor's own organisation (the only ones emergency access may
+    open); 404 for any other."""
+    return policy.get_or_404(  # type: ignore[no-any-return]
+        Case.objects.filter(lead_organisation_id=actor.organisation_id).select_related("person"),
+        public_id=public_id,
+    )
+
+
+# --- Closure and follow-ups (read through the case's sharing rules) ------------------
+
+
+def closure_visible(*, case: Case, access: policy.CaseAccess) -> Any:
+    """The case's closure record if the viewer's organisation may see it, else None.
+    (That the case is closed is visible to the whole team through its status.)"""
+    from samverkan.cases.models import Closure
+
+    return (Closure.objects.filter(case_id=case.pk).filter(access.items_q())
+            .select_related("recorded_by_organisation", "closed_by").first())
+
+
+def follow_ups_visible(*, case: Case, access: policy.CaseAccess) -> QuerySet[Any]:
+    """Follow-ups the viewer's organisation may see (a disclosure covers a follow-up only
+    while it was last changed at or before the disclosure: ``updated_at``)."""
+    from samverkan.cases.models import FollowUp
+
+    return (FollowUp.objects.filter(case_id=case.pk).filter(access.items_q(created_field="updated_at"))
+            .select_related("recorded_by", "recorded_by_organisation").order_by("due_on", "pk"))
+
+
+def follow_up_for_actor(*, case: Case, access: policy.CaseAccess, pk: int) -> Any:
+    return policy.get_or_404(follow_ups_visible(case=case, access=access), pk=pk)
+
+
+# --- Programme administration ---------------------------------------------------------
+
+
+def programmes_for_admin(*, actor: Any) -> QuerySet[Programme]:
+    """Every programme, for users with PROGRAMME_MANAGE (configuration, no personal
+    data); nothing for anyone else."""
+    from samverkan.access.permissions import Permission
+
+    if not policy.has_permission(actor, Permission.PROGRAMME_MANAGE):
+        return Programme.objects.none()
+    return Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
+
+
+def programme_for_admin(*, actor: Any, pk: int) -> Programme:
+    return policy.get_or_404(programmes_for_admin(actor=actor), pk=pk)  # type: ignore[no-any-return]

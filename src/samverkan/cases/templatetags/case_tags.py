@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from samverkan.cases import navigation
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_nav(case: Any) -> list[dict[str, str]]:
+    return [{"label": str(item.label), "url": reverse(item.url_name, args=[case.public_id])}
+            for item in navigation.items()]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentConfig(AppConfig):
+    name = "samverkan.consent"
+    label = "consent"
+
+    def ready(self) -> None:
+        from samverkan.cases import navigation
+
+        navigation.register(order=40, label=_("Consent"), url_name="consent:list")
+        navigation.register(order=50, label=_("Disclosures"), url_name="consent:disclosures")

@@ -1,0 +1,110 @@
+"""Journal notes: drafts may be edited by their author; signed notes never change.
+A correction is a new note referencing the old one. Only the retention purge deletes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.access import policy
+from samverkan.access.permissions import Permission
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.cases.models import Case, InformationCategory
+from samverkan.cases.services import case_touch
+from samverkan.journal.models import JournalNote
+
+
+MAX_TEXT = 20_000
+
+
+class StaleEdit(Exception):
+    """The draft changed after the editor loaded it (another tab or window)."""
+
+
+def _audit(action: Action, actor: Any, case: Case, note: JournalNote) -> None:
+    # The note's database id, not its UUID: audit detail refuses strings shaped like an
+    # identity number, and a UUID's digit runs occasionally are.
+    detail: dict[str, Any] = {"note": note.pk, "category": note.category}
+    if note.corrects_id:
+        detail["corrects"] = note.corrects_id
+    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
+                 subject_organisation_id=note.recorded_by_organisation_id, detail=detail)
+
+
+def _validate(*, category: str, occurred_on: date, text: str) -> None:
+    errors: dict[str, str] = {}
+    if category not in InformationCategory.values:
+        errors["category"] = _("Choose a category.")
+    if not text.strip():
+        errors["text"] = _("Write the note.")
+    elif len(text) > MAX_TEXT:
+        errors["text"] = _("A note has at most %(n)d characters.") % {"n": MAX_TEXT}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def note_create(*, actor: Any, case: Case, access: policy.CaseAccess, category: str, occurred_on: date,
+                text: str, sign: bool = False, corrects: JournalNote | None = None) -> JournalNote:
+    """A note recorded by the actor's organisation (draft, or signed at once)."""
+    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+    _validate(category=category, occurred_on=occurred_on, text=text)
+    if corrects is not None:
+        if corrects.case_id != case.pk or corrects.signed_at is None:
+            raise ValidationError(_("Only a signed note of this case can be corrected."))
+        if corrects.recorded_by_organisation_id != actor.organisation_id:
+            raise PermissionDenied
+    note = JournalNote.objects.create(
+        case=case, recorded_by_organisation_id=actor.organisation_id, author=actor, category=category,
+        occurred_on=occurred_on, text=text.strip(), corrects=corrects,
+        signed_at=timezone.now() if sign else None,
+    )
+    case_touch(case=case)
+    _audit(Action.NOTE_CORRECTED if corrects else Action.NOTE_CREATED, actor, case, note)
+    if sign:
+        _audit(Action.NOTE_SIGNED, actor, case, note)
+    return note
+
+
+@transaction.atomic
+def note_update_draft(*, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote,
+                      expected_version: int, text: str, category: str, occurred_on: date) -> JournalNote:
+    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+    if note.author_id != actor.pk or note.case_id != case.pk:
+        raise PermissionDenied
+    if note.signed_at is not None:
+        raise ValidationError(_("A signed note cannot be changed; write a correction instead."))
+    _validate(category=category, occurred_on=occurred_on, text=text)
+    updated = JournalNote.objects.filter(pk=note.pk, version=expected_version, signed_at__isnull=True).update(
+        text=text.strip(), category=category, occurred_on=occurred_on, version=F("version") + 1
+    )
+    if not updated:
+        if not JournalNote.objects.filter(pk=note.pk, signed_at__isnull=True).exists():
+            raise ValidationError(_("A signed note cannot be changed; write a correction instead."))
+        raise StaleEdit
+    note.refresh_from_db()
+    case_touch(case=case)
+    _audit(Action.NOTE_DRAFT_UPDATED, actor, case, note)
+    return note
+
+
+@transaction.atomic
+def note_sign(*, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote) -> JournalNote:
+    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+    if note.author_id != actor.pk or note.case_id != case.pk:
+        raise PermissionDenied
+    if not JournalNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(signed_at=timezone.now()):
+        raise ValidationError(_("The note is already signed."))
+    note.refresh_from_db()
+    case_touch(case=case)
+    _audit(Action.NOTE_SIGNED, actor, case, note)
+    return note

@@ -1,0 +1,179 @@
+"""Journal notes of a case: read (through the sharing rules), write, edit own drafts
+with optimistic locking, sign, and correct signed notes (a new note; the old stays)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samverkan.access import policy
+from samverkan.access.guards import require_permission
+from samverkan.access.permissions import Permission
+from samverkan.cases import selectors as case_selectors
+from samverkan.cases.models import Case
+from samverkan.journal import selectors, services
+from samverkan.journal.forms import NoteFilterForm, NoteForm
+from samverkan.journal.models import JournalNote
+
+
+def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
+    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
+
+
+def _can_write(request: HttpRequest, access: policy.CaseAccess) -> bool:
+    try:
+        policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _context(request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
+    return {"case": case, "access": access, "person": case_selectors.person_view(case=case, access=access),
+            "can_write": _can_write(request, access), **extra}
+
+
+def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_permission(Permission.CASE_VIEW)
+@require_GET
+def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case, access = _case(request, public_id)
+    page = request.GET.get("page", "1")
+    result = selectors.notes_page(actor=request.user, case=case, access=access,
+                                  category=request.GET.get("category", ""),
+                                  page=int(page) if page.isdigit() else 1)
+    return render(request, "journal/notes.html", _context(
+        request, case, access, result=result,
+        filter_form=NoteFilterForm(initial={"category": result.category}),
+    ))
+
+
+@require_permission(Permission.CASE_NOTE_WRITE)
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case, access = _case(request, public_id)
+    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        sign = request.POST.get("action") == "sign"
+        try:
+            services.note_create(actor=request.user, case=case, access=access, category=d["category"],
+                                 occurred_on=d["occurred_on"], text=d["text"], sign=sign)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The note is signed.") if sign else _("The draft is saved."))
+            return redirect("journal:notes", public_id=case.public_id)
+    return render(request, "journal/note_form.html", _context(
+        request, case, access, form=form, heading=_("Write a note"),
+    ))
+
+
+def _own_draft(request: HttpRequest, case: Case, access: policy.CaseAccess, note_id: UUID) -> JournalNote:
+    note = selectors.note_for_actor(case=case, access=access, public_id=note_id)
+    if note.author_id != request.user.pk or note.signed_at is not None:
+        raise PermissionDenied
+    return note
+
+
+@require_permission(Permission.CASE_NOTE_WRITE)
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+    """Edit one's own draft. The form carries the version it was loaded at; if the draft
+    changed since (another tab), nothing is overwritten: the page says so, keeps the
+    text just typed in the form and shows the saved text beside it."""
+    case, access = _case(request, public_id)
+    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    note = _own_draft(request, case, access, note_id)
+    conflict: JournalNote | None = None
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                note = services.note_update_draft(
+                    actor=request.user, case=case, access=access, note=note,
+                    expected_version=d["version"] or 0, text=d["text"], category=d["category"],
+                    occurred_on=d["occurred_on"],
+                )
+                if request.POST.get("action") == "sign":
+                    services.note_sign(actor=request.user, case=case, access=access, note=note)
+            except services.StaleEdit:
+                conflict = selectors.note_for_actor(case=case, access=access, public_id=note_id)
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)  # saving again is now a deliberate choice
+                form = NoteForm(data)
+                form.is_valid()
+                form.add_error(None, _("The draft was changed in another window after you opened it. Your "
+                                       "text is kept below; compare it with the saved version and save again."))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                signed = request.POST.get("action") == "sign"
+                messages.success(request, _("The note is signed.") if signed else _("The draft is saved."))
+                return redirect("journal:notes", public_id=case.public_id)
+    else:
+        form = NoteForm(initial={"category": note.category, "occurred_on": note.occurred_on, "text": note.text,
+                                 "version": note.version})
+    return render(request, "journal/note_form.html", _context(
+        request, case, access, form=form, note=note, conflict=conflict, heading=_("Edit the draft"),
+    ))
+
+
+@require_permission(Permission.CASE_NOTE_WRITE)
+@require_POST
+def note_sign(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+    case, access = _case(request, public_id)
+    note = _own_draft(request, case, access, note_id)
+    try:
+        services.note_sign(actor=request.user, case=case, access=access, note=note)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The note is signed."))
+    return redirect("journal:notes", public_id=case.public_id)
+
+
+@require_permission(Permission.CASE_NOTE_WRITE)
+@require_http_methods(["GET", "POST"])
+def note_correct(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+    """Correct a signed note of one's own organisation: a new note that references the
+    old one. The old note stays as it was and is shown as corrected."""
+    case, access = _case(request, public_id)
+    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    original = selectors.note_for_actor(case=case, access=access, public_id=note_id)
+    if original.signed_at is None or original.recorded_by_organisation_id != request.user.organisation_id:
+        raise PermissionDenied
+    form = NoteForm(request.POST or None, initial={
+        "category": original.category, "occurred_on": original.occurred_on, "text": original.text,
+    })
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        sign = request.POST.get("action") == "sign"
+        try:
+            services.note_create(actor=request.user, case=case, access=access, category=d["category"],
+                                 occurred_on=d["occurred_on"], text=d["text"], sign=sign, corrects=original)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The correction is saved. The original note is kept and marked as "
+                                        "corrected."))
+            return redirect("journal:notes", public_id=case.public_id)
+    return render(request, "journal/note_form.html", _context(
+        request, case, access, form=form, original=original, heading=_("Correct a signed note"),
+    ))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "samverkan.meetings"
+    label = "meetings"
+
+    def ready(self) -> None:
+        from samverkan.cases import navigation
+
+        navigation.register(order=40, label=_("Meetings"), url_name="meetings:list")

@@ -1,0 +1,62 @@
+"""People the programmes work with, and their guardians.
+
+A Person row is personal data of the most sensitive kind. It is read only through
+samverkan.access.policy (via people.selectors / cases.selectors); identity numbers are
+stored as 12 digits and never appear in URLs, logs or audit rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityKind(models.TextChoices):
+    PERSONNUMMER = "personnummer", _("Personal identity number")
+    SAMORDNINGSNUMMER = "samordningsnummer", _("Coordination number")
+
+
+class Person(models.Model):
+    identity_number = models.CharField(_("identity number"), max_length=12, unique=True)
+    identity_kind = models.CharField(max_length=20, choices=IdentityKind.choices)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Skyddade personuppgifter (e.g. sekretessmarkering): name, number and address are
+    # shown only to the lead organisation's case team; every view is audited.
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+    is_fictitious = models.BooleanField(default=False, help_text="Demo or test person; never a real one.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:  # never used in logs; kept minimal
+        return f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Guardianship(models.Model):
+    """A legal guardian (vårdnadshavare) of a minor. With joint custody the child has
+    two active guardianships and both guardians must consent."""
+
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="guardian_of")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "guardian"], name="one_guardianship_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guardianship {self.pk}"

@@ -1,0 +1,95 @@
+"""Writing people. Only called from case services, which have checked the policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.lib.identity_numbers import IdentityNumber
+from samverkan.people.models import Guardianship, Person
+
+
+@transaction.atomic
+def person_get_or_create(
+    *,
+    actor: Any,
+    identity: IdentityNumber,
+    first_name: str,
+    last_name: str,
+    address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    phone: str = "",
+    protected_identity: bool = False,
+    is_fictitious: bool = False,
+) -> tuple[Person, bool]:
+    """The person with this identity number (exact match), created if new.
+
+    An existing person is never overwritten by an intake: details differ between
+    organisations' records, and the lead team corrects them explicitly.
+    """
+    person = Person.objects.select_for_update().filter(identity_number=identity.digits).first()
+    if person is not None:
+        if protected_identity and not person.protected_identity:
+            Person.objects.filter(pk=person.pk).update(protected_identity=True)
+            person.protected_identity = True
+        return person, False
+    person = Person.objects.create(
+        identity_number=identity.digits, identity_kind=identity.kind.value, first_name=first_name,
+        last_name=last_name, birth_date=identity.birth_date, address=address, postal_code=postal_code,
+        city=city, phone=phone, protected_identity=protected_identity, is_fictitious=is_fictitious,
+    )
+    return person, True
+
+
+@transaction.atomic
+def guardian_add(
+    *, actor: Any, child: Person, identity: IdentityNumber, first_name: str, last_name: str,
+    phone: str = "", address: str = "", subject_organisation_id: int | None = None, is_fictitious: bool = False,
+) -> Guardianship:
+    guardian, _created = person_get_or_create(
+        actor=actor, identity=identity, first_name=first_name, last_name=last_name, phone=phone,
+        address=address, is_fictitious=is_fictitious,
+    )
+    guardianship, _ = Guardianship.objects.get_or_create(child=child, guardian=guardian, defaults={"active": True})
+    if not guardianship.active:
+        Guardianship.objects.filter(pk=guardianship.pk).update(active=True)
+    audit.record(action=Action.GUARDIAN_ADDED, actor=actor, subject_type="person", subject_id=child.pk,
+                 subject_organisation_id=subject_organisation_id, detail={"guardianship": guardianship.pk})
+    return guardianship
+
+
+def age_on(person: Person, day: date) -> int:
+    birth = person.birth_date
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+@transaction.atomic
+def case_guardian_add(
+    *, actor: Any, case: Any, access: Any, identity: IdentityNumber, first_name: str, last_name: str,
+    phone: str = "",
+) -> Guardianship:
+    """Register a guardian of the case's participant (the lead organisation's team,
+    with a role that may manage consent). Audited by guardian_add."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from samverkan.access import policy
+    from samverkan.access.permissions import Permission
+    from samverkan.cases.services import case_touch
+
+    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE)
+    if not access.is_lead_team:
+        raise PermissionDenied
+    if identity.digits == case.person.identity_number:
+        raise ValidationError(_("That is the participant's own identity number."))
+    guardianship = guardian_add(
+        actor=actor, child=case.person, identity=identity, first_name=first_name, last_name=last_name,
+        phone=phone, subject_organisation_id=case.lead_organisation_id, is_fictitious=case.person.is_fictitious,
+    )
+    case_touch(case=case)
+    return guardianship

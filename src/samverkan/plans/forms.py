@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.cases.models import InformationCategory
+from samverkan.frontend.forms import StyledFormMixin
+from samverkan.plans.models import PLAN_ENTRY_CATEGORIES, CommitmentStatus, GoalStatus, LifeArea
+
+CATEGORY_HELP = _("Who may read it follows the consent for this category. Choose a more specific one (e.g. "
+                  "school or health) when the entry is about that.")
+
+
+class VersionedForm(StyledFormMixin, forms.Form):
+    """Carries the version the editor loaded (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def keep_input_with_version(self, version: int) -> None:
+        """After a conflict: keep everything the editor typed, but let a second save
+        knowingly replace the version now stored."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
+class GoalForm(VersionedForm):
+    life_area = forms.ChoiceField(label=_("Life area"), choices=LifeArea.choices)
+    title = forms.CharField(label=_("Goal"), max_length=300,
+                            help_text=_("What the participant wants to achieve, in their own words."))
+    description = forms.CharField(label=_("How we will know it is reached"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.ONGOING)
+    category = forms.ChoiceField(label=_("Information category"), choices=PLAN_ENTRY_CATEGORIES,
+                                 initial=InformationCategory.PLAN, help_text=CATEGORY_HELP)
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if new:
+            del self.fields["status"]
+            self.fields["version"].required = False
+
+
+class CommitmentForm(VersionedForm):
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=None, required=False,  # type: ignore[arg-type]
+                                  empty_label=_("No particular goal"))
+    description = forms.CharField(label=_("What will be done"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None,  # type: ignore[arg-type]
+                                         help_text=_("A member of the case team. Their organisation makes "
+                                                     "the commitment."))
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices,
+                               initial=CommitmentStatus.PLANNED)
+    follow_up_note = forms.CharField(label=_("Follow-up note"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("Information category"), choices=PLAN_ENTRY_CATEGORIES,
+                                 initial=InformationCategory.PLAN, help_text=CATEGORY_HELP)
+
+    def __init__(self, *args: Any, goals: Any, team: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        self.fields["goal"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda g: f"{g.get_life_area_display()}: {g.title}"
+        )
+        self.fields["responsible"].queryset = team  # type: ignore[attr-defined]
+        self.fields["responsible"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.user.get_full_name()} – {m.organisation.name}"
+        )
+        if new:
+            self.fields["version"].required = False
+
+
+class FollowUpForm(VersionedForm):
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices)
+    follow_up_note = forms.CharField(label=_("Follow-up note"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SummaryForm(VersionedForm):
+    summary = forms.CharField(label=_("Overall aim, in the participant's words"), required=False,
+                              max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EstablishForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

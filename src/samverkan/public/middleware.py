@@ -1,0 +1,50 @@
+"""Keep the staff pages in the staff languages.
+
+The language cookie is shared by the whole site, and the public pages offer more
+languages (Arabic, Somali, Easy Swedish) than the staff pages are translated into. A
+view not marked as a public-site page therefore falls back to the default language when
+the chosen one is not a staff language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from samverkan.public.languages import staff_languages
+
+MARK = "samverkan_public_site"
+
+
+def public_site(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view as a page of the public site (all public languages)."""
+    setattr(func, MARK, True)
+    return func
+
+
+def is_public_site(view_func: Callable[..., object]) -> bool:
+    return bool(getattr(view_func, MARK, False))
+
+
+class StaffLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., object],
+        view_args: object,
+        view_kwargs: object,
+    ) -> None:
+        if is_public_site(view_func):
+            return
+        if translation.get_language() not in staff_languages():
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()

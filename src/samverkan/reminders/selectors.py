@@ -1,0 +1,291 @@
+"""Reading reminders, always through access.policy, and the sources the refresh job
+turns into reminders.
+
+What a user is shown is filtered at read time, not only when the reminder was made:
+a reminder appears only while its user may still open the case
+(policy.cases_visible_to) and, for commitments and meetings, only while the source
+entry is still visible to the user's organisation (a withdrawn consent hides it on the
+next request). Retention reminders are the exception: they go to the lead
+organisation's retention managers (RETENTION_MANAGE), who are not on the team, and
+show the case's public id only — never the participant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.access import policy
+from samverkan.access.permissions import Permission
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember, TeamRole
+from samverkan.reminders.models import Reminder, ReminderKind
+
+COMMITMENT_SOURCE = "plans.commitment"
+MEETING_SOURCE = "meetings.meeting"
+CONSENT_SOURCE = "consent.consent"
+RETENTION_SOURCE = "cases.case"
+FOLLOW_UP_SOURCE = "cases.followup"
+
+# Lead-team kinds: only members of the lead organisation's team see them.
+_LEAD_TEAM_KINDS = {ReminderKind.CONSENT_EXPIRING, ReminderKind.FOLLOW_UP_DUE}
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    reminder: Reminder
+    case: Case
+    person: Any  # cases.selectors.PersonView, or None for retention reminders
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.reminder.due_on < timezone.localdate()
+
+
+def _url(reminder: Reminder, case: Case) -> str:
+    kind = reminder.kind
+    pid = case.public_id
+    if kind == ReminderKind.COMMITMENT_DUE:
+        return reverse("plans:plan", kwargs={"public_id": pid})
+    if kind == ReminderKind.MEETING:
+        return reverse("meetings:list", kwargs={"public_id": pid})
+    if kind == ReminderKind.CONSENT_EXPIRING:
+        return reverse("consent:list", kwargs={"public_id": pid})
+    if kind == ReminderKind.RETENTION_DATE:
+        return reverse("dataprotection:retention")
+    if kind == ReminderKind.FOLLOW_UP_DUE:
+        return reverse("cases:closure", kwargs={"public_id": pid})
+    return reverse("reminders:case", kwargs={"public_id": pid})
+
+
+def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, Any]]:
+    """(reminder, CaseAccess or None) for the reminders ``actor`` may still see; a fixed
+    number of queries whatever the number of cases."""
+    if not reminders:
+        return []
+    case_ids = {r.case_id for r in reminders}
+    visible_cases = list(policy.cases_visible_to(actor=actor).filter(pk__in=case_ids)
+                         .select_related("programme", "person"))
+    accesses = policy.case_access_batch(actor=actor, cases=visible_cases)
+    retention_ok = policy.has_permission(actor, Permission.RETENTION_MANAGE)
+
+    def sources_still_visible(model: Any, source_type: str) -> set[str]:
+        wanted = [r for r in reminders if r.source_type == source_type and r.case_id in accesses]
+        if not wanted:
+            return set()
+        q = Q()
+        for case_id in {r.case_id for r in wanted}:
+            q |= Q(case_id=case_id) & accesses[case_id].items_q(created_field="updated_at")
+        ids = [int(r.source_id) for r in wanted if r.source_id.isdigit()]
+        return {str(pk) for pk in model.objects.filter(pk__in=ids).filter(q).values_list("pk", flat=True)}
+
+    from samverkan.meetings.models import Meeting
+    from samverkan.plans.models import Commitment
+
+    commitments = sources_still_visible(Commitment, COMMITMENT_SOURCE)
+    meetings = sources_still_visible(Meeting, MEETING_SOURCE)
+    result: list[tuple[Reminder, Any]] = []
+    for r in reminders:
+        if r.kind == ReminderKind.RETENTION_DATE:
+            if retention_ok and r.case.lead_organisation_id == actor.organisation_id:
+                result.append((r, None))
+            continue
+        access = accesses.get(r.case_id)
+        if access is None or access.emergency:
+            continue
+        if r.kind in _LEAD_TEAM_KINDS and not access.is_lead_team:
+            continue
+        if r.kind == ReminderKind.COMMITMENT_DUE and r.source_id not in commitments:
+            continue
+        if r.kind == ReminderKind.MEETING and r.source_id not in meetings:
+            continue
+        result.append((r, access))
+    return result
+
+
+def _open_reminders(*, actor: Any, until: date | None = None, case: Case | None = None,
+                    include_done: bool = False, limit: int = 500) -> list[Reminder]:
+    qs = Reminder.objects.filter(user_id=actor.pk).select_related("case", "case__programme")
+    if not include_done:
+        qs = qs.filter(done=False)
+    if until is not None:
+        qs = qs.filter(due_on__lte=until)
+    if case is not None:
+        qs = qs.filter(case_id=case.pk)
+    return list(qs.order_by("done", "due_on", "pk")[:limit])
+
+
+def reminders_visible(*, actor: Any, until: date | None = None, case: Case | None = None,
+                      include_done: bool = False) -> list[ReminderRow]:
+    """The actor's own reminders they may still see (not audited: callers that show
+    them audit, see ``my_reminders``). Names only through cases.selectors.person_view."""
+    from samverkan.cases.selectors import person_view
+
+    rows = []
+    for reminder, access in _visible(actor=actor, reminders=_open_reminders(
+            actor=actor, until=until, case=case, include_done=include_done)):
+        person = person_view(case=reminder.case, access=access) if access is not None else None
+        rows.append(ReminderRow(reminder=reminder, case=reminder.case, person=person, url=_url(reminder, reminder.case)))
+    return rows
+
+
+def my_reminders(*, actor: Any, include_done: bool = False, case: Case | None = None) -> list[ReminderRow]:
+    """The "my reminders" page: audited as one list event with the count shown."""
+    rows = reminders_visible(actor=actor, include_done=include_done, case=case)
+    audit.record(action=Action.REMINDERS_VIEWED, actor=actor, subject_type="reminder_list",
+                 subject_id=case.public_id if case else "", detail={"shown": len(rows)})
+    return rows
+
+
+def reminder_for_actor(*, actor: Any, pk: int) -> Reminder:
+    """One of the actor's own reminders that they may still see; 404 otherwise."""
+    reminder = policy.get_or_404(Reminder.objects.filter(user_id=actor.pk).select_related("case"), pk=pk)
+    if not _visible(actor=actor, reminders=[reminder]):
+        from django.http import Http404
+
+        raise Http404
+    return reminder  # type: ignore[no-any-return]
+
+
+def due_counts(*, actor: Any, within_days: int = 0, today: date | None = None) -> Counter[str]:
+    """Open reminders the actor may see, due up to ``today + within_days`` (overdue
+    included), counted by kind. Counts only — for the home page and the e-mail digest."""
+    today = today or timezone.localdate()
+    rows = _visible(actor=actor, reminders=_open_reminders(actor=actor, until=today + timedelta(days=within_days)))
+    return Counter(r.kind for r, _access in rows)
+
+
+# --- Sources for the refresh job (system-level reads; every reminder they produce is
+# --- filtered again through the policy when shown) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Wanted:
+    user_id: int
+    organisation_id: int
+    case_id: int
+    kind: str
+    due_on: date
+    source_type: str
+    source_id: str
+
+
+def _lead_team(case_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
+    """Active, writing members of each case's lead organisation: case -> [(user, org)]."""
+    team: dict[int, list[tuple[int, int]]] = {}
+    rows = (TeamMember.objects.filter(case_id__in=case_ids, active=True, user__is_active=True,
+                                      organisation_id=F("case__lead_organisation_id"))
+            .exclude(team_role=TeamRole.OBSERVER).values_list("case_id", "user_id", "organisation_id"))
+    for case_id, user_id, org_id in rows:
+        team.setdefault(case_id, []).append((user_id, org_id))
+    return team
+
+
+def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
+    """Open commitments due within ``within_days`` (overdue included), for their
+    responsible person — only those the person's organisation may see
+    (plans.selectors.commitments_due with the person as actor)."""
+    from samverkan.accounts.models import User
+    from samverkan.plans.models import OPEN_COMMITMENT_STATUSES, Commitment
+    from samverkan.plans.selectors import commitments_due
+
+    user_ids = set(Commitment.objects.filter(
+        status__in=OPEN_COMMITMENT_STATUSES, due_on__lte=today + timedelta(days=within_days),
+        case__status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
+    ).values_list("responsible_id", flat=True))
+    wanted = []
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
+        for row in commitments_due(actor=user, within_days=within_days, today=today, responsible_only=True):
+            if row.case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
+                continue
+            wanted.append(Wanted(user.pk, user.organisation_id, row.case.pk, ReminderKind.COMMITMENT_DUE,
+                                 row.commitment.due_on, COMMITMENT_SOURCE, str(row.commitment.pk)))
+    return wanted
+
+
+def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
+    """Planned meetings in the next ``within_days`` days, for each invited attendee who
+    may see the meeting (meetings.selectors.meetings_upcoming with the attendee as actor)."""
+    from samverkan.accounts.models import User
+    from samverkan.meetings.models import Attendee, MeetingStatus
+    from samverkan.meetings.selectors import meetings_upcoming
+
+    now = timezone.now()
+    user_ids = set(Attendee.objects.filter(
+        meeting__status=MeetingStatus.PLANNED, meeting__starts_at__gte=now,
+        meeting__starts_at__lte=now + timedelta(days=within_days),
+    ).values_list("user_id", flat=True))
+    wanted = []
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
+        for row in meetings_upcoming(actor=user, within_days=within_days, now=now, attending_only=True):
+            wanted.append(Wanted(user.pk, user.organisation_id, row.case.pk, ReminderKind.MEETING,
+                                 timezone.localdate(row.meeting.starts_at), MEETING_SOURCE, str(row.meeting.pk)))
+    return wanted
+
+
+def consent_sources(*, today: date, within_days: int = 30) -> list[Wanted]:
+    """Consents in force that end within ``within_days``, for the case's lead team."""
+    from samverkan.consent.selectors import consents_expiring
+
+    consents = [c for c in consents_expiring(within_days=within_days, today=today)
+                if c.case.status in (CaseStatus.INTAKE, CaseStatus.ACTIVE)]
+    team = _lead_team({c.case_id for c in consents})
+    return [Wanted(user_id, org_id, c.case_id, ReminderKind.CONSENT_EXPIRING, c.valid_to, CONSENT_SOURCE, str(c.pk))
+            for c in consents for user_id, org_id in team.get(c.case_id, [])]
+
+
+def retention_due_on(case: Case) -> date:
+    """The date the case's data is to be deleted: last entry + the programme's years."""
+    from dateutil.relativedelta import relativedelta
+
+    return timezone.localdate(case.last_entry_at) + relativedelta(  # type: ignore[no-any-return]
+        years=case.programme.retention_years)
+
+
+def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
+    """Active users with RETENTION_MANAGE, by organisation."""
+    from samverkan.accounts.models import User
+
+    result: dict[int, list[int]] = {}
+    for user in User.objects.filter(organisation_id__in=organisation_ids, is_active=True).prefetch_related("roles"):
+        if policy.has_permission(user, Permission.RETENTION_MANAGE):
+            result.setdefault(user.organisation_id, []).append(user.pk)
+    return result
+
+
+def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
+    """Cases (not on legal hold) whose retention date falls within ``within_days`` (or
+    has passed), for the lead organisation's retention managers."""
+    from dateutil.relativedelta import relativedelta
+
+    from samverkan.cases.models import Programme
+
+    until = today + timedelta(days=within_days)
+    q = Q()
+    for programme_id, years in Programme.objects.values_list("pk", "retention_years"):
+        cutoff = until - relativedelta(years=years)
+        q |= Q(programme_id=programme_id, last_entry_at__date__lte=cutoff)
+    if not q:
+        return []
+    cases = list(Case.objects.filter(q, legal_hold=False).select_related("programme"))
+    managers = retention_managers({c.lead_organisation_id for c in cases})
+    return [Wanted(user_id, c.lead_organisation_id, c.pk, ReminderKind.RETENTION_DATE, retention_due_on(c),
+                   RETENTION_SOURCE, str(c.pk))
+            for c in cases for user_id in managers.get(c.lead_organisation_id, [])]
+
+
+def follow_up_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
+    """Planned 6- and 12-month follow-ups due within ``within_days``, for the lead team."""
+    rows = list(FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lte=today + timedelta(days=within_days),
+                                        case__status=CaseStatus.CLOSED))
+    team = _lead_team({f.case_id for f in rows})
+    return [Wanted(user_id, org_id, f.case_id, ReminderKind.FOLLOW_UP_DUE, f.due_on, FOLLOW_UP_SOURCE, str(f.pk))
+            for f in rows for user_id, org_id in team.get(f.case_id, [])]

@@ -1,0 +1,60 @@
+"""My reminders (bevakningar), and a user's own reminders on a case."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samverkan.access.guards import require_permission
+from samverkan.access.permissions import Permission
+from samverkan.cases.selectors import case_for_actor, person_view
+from samverkan.reminders import selectors, services
+from samverkan.reminders.forms import ReminderForm
+
+
+@require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    include_done = request.GET.get("klara") == "1"
+    rows = selectors.my_reminders(actor=request.user, include_done=include_done)
+    return render(request, "reminders/mine.html", {"rows": rows, "include_done": include_done})
+
+
+@require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)
+@require_POST
+def done(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = selectors.reminder_for_actor(actor=request.user, pk=pk)
+    services.reminder_set_done(actor=request.user, reminder=reminder, done=request.POST.get("done", "1") == "1")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("reminders:mine")
+
+
+@require_permission(Permission.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case_obj, access = case_for_actor(actor=request.user, public_id=public_id)
+    form = ReminderForm(request.POST or None) if not access.emergency else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.reminder_create(actor=request.user, case=case_obj, access=access,
+                                     due_on=form.cleaned_data["due_on"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The reminder is saved."))
+            return redirect("reminders:case", public_id=case_obj.public_id)
+    rows = selectors.my_reminders(actor=request.user, case=case_obj, include_done=True)
+    return render(request, "reminders/case.html", {
+        "case": case_obj, "access": access, "person": person_view(case=case_obj, access=access),
+        "rows": rows, "form": form,
+    })

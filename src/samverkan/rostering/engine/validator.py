@@ -1,0 +1,392 @@
+"""Independent roster validator: checks a roster against every hard rule.
+
+It never uses the solver, so it can judge the solver's output and rosters from other
+systems (see csvio.py). Each finding is a Violation naming the rule, the expert and the
+shift. Rule definitions (all values from ``problem.rules``):
+
+coverage
+    For every (shift, agency) with requirements, the number of assignments equals the sum
+    of the required counts; fewer is under-coverage, more is over-coverage (also flagged,
+    as is any assignment to a (shift, agency) with no requirement).
+agency
+    An assignment's agency must be the expert's own agency.
+group
+    The shift's group must be one of the expert's groups.
+qualification
+    With one requirement for a (shift, agency), every assigned expert holds its
+    qualifications. With several, for each requirement R the number of assigned experts
+    holding R's qualifications is at least the summed count of the requirements whose
+    qualifications include R's.
+overlap
+    No expert works two shifts that overlap in time (nor the same shift twice).
+daily_rest (ATL § 13)
+    (a) For two consecutive shifts of an expert, end of the first to start of the next is at
+    least ``daily_rest_hours``; and (b) in every 24-hour window starting at one of the
+    expert's shift starts, the longest stretch free of work is at least
+    ``daily_rest_hours``. Given (a), (b) adds exactly: no shift longer than
+    24 - daily_rest_hours.
+weekly_rest (ATL § 14)
+    In every 7-day block of the period (block k = [start + 7k days, start + 7(k+1) days),
+    midnight to midnight; the last block may reach past the period's end), the longest
+    stretch free of work within the block — counting the time from the block's start to the
+    first shift and from the last shift to the block's end — is at least
+    ``weekly_rest_hours``.
+weekly_hours / contract_hours (ATL § 5)
+    An expert's hours over the period are at most ``max_week_average_hours`` (resp. the
+    contract's hours per week) x available days / 7, where available days are the period's
+    days less leave days (when ``rules.leave_reduces_hours``; else all days).
+night_not_allowed
+    No night shift (≥ ``night_worker_min_night_hours`` within night_start-night_end) for an
+    expert whose ``night_allowed`` is False.
+night_average (ATL § 13 a)
+    An expert who works any night shift in the period works at most
+    ``night_average_hours_per_24h`` x days hours over the period.
+leave
+    No assigned shift overlaps one of the expert's leave intervals.
+shift_length
+    No assigned shift is longer than ``max_shift_hours``.
+pinned
+    When ``problem.published`` and ``problem.pinned_until`` are set, the assignments of
+    shifts starting before ``pinned_until`` equal the published ones.
+unknown
+    Every assignment names a known shift and a known expert.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from .model import Expert, Problem, Requirement, Roster, Rules, Shift, Violation
+from .shifts import is_night_shift
+
+EPS = 1e-6
+AddFn = Callable[..., None]
+
+
+def _fmt(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def _h(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def period_bounds(problem: Problem) -> tuple[datetime, datetime]:
+    start = datetime.combine(problem.period_start, datetime.min.time())
+    return start, start + timedelta(days=problem.days)
+
+
+def merged(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    out: list[tuple[datetime, datetime]] = []
+    for s, e in sorted(intervals):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def leave_days(expert: Expert, problem: Problem) -> float:
+    """Days of the period covered by the expert's leave (overlaps merged)."""
+    p0, p1 = period_bounds(problem)
+    total = 0.0
+    for s, e in merged((lv.start, lv.end) for lv in expert.leave):
+        lo, hi = max(s, p0), min(e, p1)
+        if hi > lo:
+            total += (hi - lo).total_seconds() / 86400
+    return total
+
+
+def available_days(expert: Expert, problem: Problem) -> float:
+    if not problem.rules.leave_reduces_hours:
+        return float(problem.days)
+    return max(0.0, problem.days - leave_days(expert, problem))
+
+
+def hours_caps(expert: Expert, problem: Problem) -> tuple[float, float]:
+    """(cap by the weekly average, cap by the contract) for the period, in hours."""
+    weeks = available_days(expert, problem) / 7
+    return (
+        problem.rules.max_week_average_hours * weeks,
+        expert.contract_hours_per_week * weeks,
+    )
+
+
+def night_cap(problem: Problem) -> float:
+    return problem.rules.night_average_hours_per_24h * problem.days
+
+
+def longest_free(busy: Iterable[tuple[datetime, datetime]], lo: datetime, hi: datetime) -> float:
+    """Longest stretch in [lo, hi) not covered by ``busy`` intervals, in hours."""
+    cursor = lo
+    best = 0.0
+    for s, e in merged((max(s, lo), min(e, hi)) for s, e in busy if e > lo and s < hi):
+        best = max(best, (s - cursor).total_seconds() / 3600)
+        cursor = max(cursor, e)
+    return max(best, (hi - cursor).total_seconds() / 3600)
+
+
+def on_leave(expert: Expert, shift: Shift) -> bool:
+    return any(lv.start < shift.end and shift.start < lv.end for lv in expert.leave)
+
+
+def validate(problem: Problem, roster: Roster) -> list[Violation]:
+    """Every hard-rule violation of ``roster`` for ``problem`` (empty list = valid)."""
+    rules: Rules = problem.rules
+    shifts = {s.id: s for s in problem.shifts}
+    experts = {e.id: e for e in problem.experts}
+    out: list[Violation] = []
+
+    def add(rule: str, message: str, expert_id: str = "", shift_id: str = "") -> None:
+        out.append(Violation(rule=rule, message=message, expert_id=expert_id, shift_id=shift_id))
+
+    per_expert: dict[str, list[Shift]] = defaultdict(list)
+    per_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
+    seen: Counter[tuple[str, str]] = Counter()
+    for a in roster.assignments:
+        shift = shifts.get(a.shift_id)
+        expert = experts.get(a.expert_id)
+        if shift is None:
+            add("unknown", f"Assignment to unknown shift {a.shift_id}.", a.expert_id, a.shift_id)
+            continue
+        per_cell[(a.shift_id, a.agency)].append(a.expert_id)
+        if expert is None:
+            add("unknown", f"Assignment of unknown expert {a.expert_id}.", a.expert_id, a.shift_id)
+            continue
+        seen[(a.shift_id, a.expert_id)] += 1
+        if seen[(a.shift_id, a.expert_id)] > 1:
+            add(
+                "overlap",
+                f"Expert {expert.id} is assigned to shift {shift.id} more than once.",
+                expert.id,
+                shift.id,
+            )
+            continue
+        per_expert[expert.id].append(shift)
+        if a.agency != expert.agency:
+            add(
+                "agency",
+                f"Expert {expert.id} of {expert.agency} fills a {a.agency} position on "
+                f"shift {shift.id}.",
+                expert.id,
+                shift.id,
+            )
+        if shift.group not in expert.groups:
+            add(
+                "group",
+                f"Expert {expert.id} may not serve group {shift.group} (shift {shift.id}).",
+                expert.id,
+                shift.id,
+            )
+        if on_leave(expert, shift):
+            add(
+                "leave",
+                f"Expert {expert.id} is on leave during shift {shift.id} "
+                f"({_fmt(shift.start)}-{_fmt(shift.end)}).",
+                expert.id,
+                shift.id,
+            )
+        if shift.hours > rules.max_shift_hours + EPS:
+            add(
+                "shift_length",
+                f"Shift {shift.id} lasts {_h(shift.hours)} h; at most "
+                f"{_h(rules.max_shift_hours)} h is allowed.",
+                expert.id,
+                shift.id,
+            )
+        if not expert.night_allowed and is_night_shift(shift, rules):
+            add(
+                "night_not_allowed",
+                f"Expert {expert.id} may not work nights but has night shift {shift.id}.",
+                expert.id,
+                shift.id,
+            )
+
+    _check_coverage(problem, shifts, experts, per_cell, add)
+    for expert_id, worked in per_expert.items():
+        _check_expert(
+            problem, experts[expert_id], sorted(worked, key=lambda s: (s.start, s.end)), add
+        )
+    _check_pinned(problem, shifts, roster, add)
+    return out
+
+
+def _check_coverage(
+    problem: Problem,
+    shifts: dict[str, Shift],
+    experts: dict[str, Expert],
+    per_cell: dict[tuple[str, str], list[str]],
+    add: AddFn,
+) -> None:
+    reqs: dict[tuple[str, str], list[Requirement]] = defaultdict(list)
+    for r in problem.requirements:
+        reqs[(r.shift_id, r.agency)].append(r)
+    for key in set(reqs) | set(per_cell):
+        shift_id, agency = key
+        assigned = per_cell.get(key, [])
+        needed = sum(r.count for r in reqs.get(key, []))
+        if len(assigned) < needed:
+            add(
+                "coverage",
+                f"Shift {shift_id}: {len(assigned)} of {needed} {agency} positions filled "
+                f"(under-coverage).",
+                "",
+                shift_id,
+            )
+        elif len(assigned) > needed:
+            add(
+                "coverage",
+                f"Shift {shift_id}: {len(assigned)} {agency} experts assigned but {needed} "
+                f"required (over-coverage).",
+                "",
+                shift_id,
+            )
+        group = reqs.get(key, [])
+        if not group or not any(r.qualifications for r in group):
+            continue
+        known = [experts[e] for e in assigned if e in experts]
+        if len(group) == 1:
+            need_q = group[0].qualifications
+            for e in known:
+                if not need_q <= e.qualifications:
+                    missing = ", ".join(sorted(need_q - e.qualifications))
+                    add(
+                        "qualification",
+                        f"Expert {e.id} lacks the qualification(s) {missing} required on "
+                        f"shift {shift_id}.",
+                        e.id,
+                        shift_id,
+                    )
+            continue
+        for r in group:
+            if not r.qualifications:
+                continue
+            demand = sum(o.count for o in group if r.qualifications <= o.qualifications)
+            holding = sum(1 for e in known if r.qualifications <= e.qualifications)
+            if holding < demand:
+                add(
+                    "qualification",
+                    f"Shift {shift_id}: {holding} assigned {agency} experts hold "
+                    f"{', '.join(sorted(r.qualifications))}; {demand} are required.",
+                    "",
+                    shift_id,
+                )
+
+
+def _check_expert(problem: Problem, expert: Expert, worked: list[Shift], add: AddFn) -> None:
+    rules = problem.rules
+    rest = rules.daily_rest_hours
+    pair_flagged: set[str] = set()
+    # Overlaps and consecutive-shift rest.
+    for i in range(1, len(worked)):
+        prev, nxt = worked[i - 1], worked[i]
+        # Overlap against any earlier shift that is still running.
+        for j in range(i - 1, -1, -1):
+            if worked[j].end > nxt.start:
+                add(
+                    "overlap",
+                    f"Expert {expert.id} has overlapping shifts {worked[j].id} and {nxt.id}.",
+                    expert.id,
+                    nxt.id,
+                )
+                pair_flagged.add(nxt.id)
+                break
+        gap = (nxt.start - prev.end).total_seconds() / 3600
+        if 0 <= gap < rest - EPS:
+            add(
+                "daily_rest",
+                f"Expert {expert.id} rests only {_h(gap)} h between shifts {prev.id} and "
+                f"{nxt.id}; at least {_h(rest)} h is required.",
+                expert.id,
+                nxt.id,
+            )
+            pair_flagged.update((prev.id, nxt.id))
+    busy = [(s.start, s.end) for s in worked]
+    for s in worked:
+        if s.id in pair_flagged:
+            continue
+        free = longest_free(busy, s.start, s.start + timedelta(hours=24))
+        if free < rest - EPS:
+            add(
+                "daily_rest",
+                f"Expert {expert.id}: in the 24 hours from {_fmt(s.start)} (shift {s.id}) the "
+                f"longest rest is {_h(free)} h; at least {_h(rest)} h is required.",
+                expert.id,
+                s.id,
+            )
+    # Weekly rest per 7-day block.
+    p0, _p1 = period_bounds(problem)
+    for k in range(math.ceil(problem.days / 7)):
+        lo = p0 + timedelta(days=7 * k)
+        hi = lo + timedelta(days=7)
+        free = longest_free(busy, lo, hi)
+        if free < rules.weekly_rest_hours - EPS:
+            add(
+                "weekly_rest",
+                f"Expert {expert.id}: the longest rest in week {k + 1} ({lo:%Y-%m-%d} to "
+                f"{hi - timedelta(days=1):%Y-%m-%d}) is {_h(free)} h; at least "
+                f"{_h(rules.weekly_rest_hours)} consecutive hours are required.",
+                expert.id,
+            )
+    # Hours.
+    total = sum(s.hours for s in worked)
+    avg_cap, contract_cap = hours_caps(expert, problem)
+    if total > avg_cap + EPS:
+        add(
+            "weekly_hours",
+            f"Expert {expert.id} works {_h(total)} h in the period; the average of "
+            f"{_h(rules.max_week_average_hours)} h/week allows {_h(avg_cap)} h.",
+            expert.id,
+        )
+    if total > contract_cap + EPS:
+        add(
+            "contract_hours",
+            f"Expert {expert.id} works {_h(total)} h in the period; the contract of "
+            f"{_h(expert.contract_hours_per_week)} h/week allows {_h(contract_cap)} h.",
+            expert.id,
+        )
+    nights = [s for s in worked if is_night_shift(s, rules)]
+    if nights and total > night_cap(problem) + EPS:
+        add(
+            "night_average",
+            f"Expert {expert.id} works nights and {_h(total)} h over {problem.days} days; "
+            f"night workers may average at most {_h(rules.night_average_hours_per_24h)} h per "
+            f"24 h ({_h(night_cap(problem))} h).",
+            expert.id,
+        )
+
+
+def _check_pinned(problem: Problem, shifts: dict[str, Shift], roster: Roster, add: AddFn) -> None:
+    if problem.published is None or problem.pinned_until is None:
+        return
+    until = problem.pinned_until
+
+    def pinned_set(r: Roster) -> set[tuple[str, str, str]]:
+        return {
+            (a.shift_id, a.expert_id, a.agency)
+            for a in r.assignments
+            if a.shift_id in shifts and shifts[a.shift_id].start < until
+        }
+
+    before = pinned_set(problem.published)
+    now = pinned_set(roster)
+    for shift_id, expert_id, agency in sorted(before - now):
+        add(
+            "pinned",
+            f"Shift {shift_id} starts before {_fmt(until)} and is pinned, but published "
+            f"expert {expert_id} ({agency}) was removed.",
+            expert_id,
+            shift_id,
+        )
+    for shift_id, expert_id, agency in sorted(now - before):
+        add(
+            "pinned",
+            f"Shift {shift_id} starts before {_fmt(until)} and is pinned, but expert "
+            f"{expert_id} ({agency}) was added.",
+            expert_id,
+            shift_id,
+        )

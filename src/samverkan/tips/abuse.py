@@ -1,0 +1,120 @@
+"""Abuse resistance without third parties and without remembering who anyone is.
+
+- Rate limiting: the client's address is reduced to HMAC-SHA256(window key, address),
+  where the window key is random, lives only in the cache and expires with the window.
+  The cache holds digests and counts for at most two windows; once the key is gone the
+  digests cannot be linked to any address, even with the server's SECRET_KEY. The
+  address itself is never stored or logged.
+- A signed, one-time form token (django.core.signing) carries the time the form was
+  served: a form sent back faster than a person can fill it, or after it went stale,
+  is refused, and a token is spent by a successful submission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_TOKEN_SALT = "samverkan.tips.form-token"
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The address the rate limit counts (REMOTE_ADDR, or the right-most address a
+    trusted proxy appended when AXES_PROXY_COUNT > 0). Used only to compute the digest."""
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _window() -> tuple[int, int]:
+    seconds = int(settings.TIPS_RATE_WINDOW_SECONDS)
+    return int(time.time() // seconds), seconds
+
+
+def _window_key(window: int, seconds: int) -> bytes:
+    name = f"tips:rl:key:{window}"
+    key = cache.get(name)
+    if key is None:
+        cache.add(name, secrets.token_hex(32), timeout=seconds * 2)
+        key = cache.get(name) or secrets.token_hex(32)
+    return bytes.fromhex(key)
+
+
+def client_digest(request: HttpRequest) -> str:
+    """An opaque, short-lived stand-in for the client address (see module docstring)."""
+    window, seconds = _window()
+    return hmac.new(
+        _window_key(window, seconds), _client_address(request).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def rate_limit_hit(request: HttpRequest, *, scope: str, limit: int | None = None) -> bool:
+    """Count one attempt in ``scope`` for this client; True when over the limit."""
+    window, seconds = _window()
+    limit = int(settings.TIPS_RATE_LIMIT) if limit is None else limit
+    name = f"tips:rl:{scope}:{window}:{client_digest(request)[:40]}"
+    cache.add(name, 0, timeout=seconds)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, timeout=seconds)
+        count = 1
+    return count > limit
+
+
+# --- The signed form token -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    ok: bool
+    nonce: str = ""
+    reason: str = ""  # "invalid" | "too_fast" | "expired" | "used"
+
+
+def issue_token() -> str:
+    return signing.dumps(
+        {"t": int(time.time()), "n": secrets.token_urlsafe(12)}, salt=_TOKEN_SALT, compress=False
+    )
+
+
+def check_token(token: str) -> TokenCheck:
+    try:
+        payload = signing.loads(
+            token or "", salt=_TOKEN_SALT, max_age=int(settings.TIPS_TOKEN_MAX_AGE_SECONDS)
+        )
+    except signing.SignatureExpired:
+        return TokenCheck(ok=False, reason="expired")
+    except signing.BadSignature:
+        return TokenCheck(ok=False, reason="invalid")
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("t"), int)
+        or not isinstance(payload.get("n"), str)
+    ):
+        return TokenCheck(ok=False, reason="invalid")
+    if time.time() - payload["t"] < int(settings.TIPS_MIN_FILL_SECONDS):
+        return TokenCheck(ok=False, reason="too_fast")
+    if cache.get(f"tips:tok:{payload['n']}") is not None:
+        return TokenCheck(ok=False, reason="used")
+    return TokenCheck(ok=True, nonce=payload["n"])
+
+
+def spend_token(nonce: str) -> bool:
+    """Mark a token used; False when another request spent it first."""
+    return bool(
+        cache.add(f"tips:tok:{nonce}", 1, timeout=int(settings.TIPS_TOKEN_MAX_AGE_SECONDS) + 60)
+    )

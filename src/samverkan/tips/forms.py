@@ -1,0 +1,184 @@
+"""Forms of the tip channel. Everything a sender writes is plain text, rendered
+escaped wherever it is shown (templates never mark it safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.directory.models import Area, Organisation
+from samverkan.frontend.forms import StyledFormMixin
+from samverkan.tips import abuse
+from samverkan.tips.models import (
+    MAX_CONTACT_CHARS,
+    MAX_TEXT_CHARS,
+    RoutingRule,
+    TipStatus,
+    TipTopic,
+)
+
+HONEYPOT = "website"
+
+TOKEN_ERRORS = {
+    "invalid": _("The form has expired. Please send it again."),
+    "expired": _("The form has expired. Please send it again."),
+    "too_fast": _("The form was sent too quickly. Please check it and send it again."),
+    "used": _("This form has already been sent. Please fill in a new one."),
+}
+
+
+class PublicForm(forms.Form):
+    """Plain public forms: no design-system widgets needed, labels and errors come
+    from the template."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def _describe(self) -> None:
+        """Tie hints and errors to their inputs for screen readers."""
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            described = [f"{auto_id}_hint"] if field.help_text else []
+            errors = getattr(self, "_errors", None)
+            if self.is_bound and errors is not None and name in errors:
+                described.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if described and not isinstance(field.widget, forms.RadioSelect | forms.HiddenInput):
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class TipForm(PublicForm):
+    area = forms.ChoiceField(label=_("Which area is it about?"), choices=())
+    topic = forms.ChoiceField(
+        label=_("What is it about?"), choices=TipTopic.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What do you want to tell us?"),
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Write what happened, where and when. Do not write your name if you want to be anonymous."  # noqa: E501
+        ),
+    )
+    contact = forms.CharField(
+        label=_("Contact details (optional)"),
+        max_length=MAX_CONTACT_CHARS,
+        required=False,
+        help_text=_(
+            "Only if you want us to be able to contact you, for example a telephone number."
+        ),
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ChoiceField)
+        area_field.choices = [
+            ("", _("Choose an area")),
+            *Area.objects.order_by("name").values_list("code", "name"),
+        ]
+        self.token_nonce = ""
+
+    def clean_website(self) -> str:
+        value: str = self.cleaned_data.get("website", "")
+        if value:
+            raise forms.ValidationError(_("Leave this field empty."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
+        if not check.ok:
+            raise forms.ValidationError(TOKEN_ERRORS[check.reason], code=check.reason)
+        self.token_nonce = check.nonce
+        return cleaned
+
+
+class ReceiptForm(PublicForm):
+    code = forms.CharField(
+        label=_("Your receipt code"),
+        max_length=40,
+        strip=True,
+        help_text=_("The code you got when you sent your tip, for example ABCD-EFGH-JKMN-PQRS."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class AddInformationForm(ReceiptForm):
+    text = forms.CharField(
+        label=_("More information"),
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+# --- Staff forms ------------------------------------------------------------------------
+
+
+class StatusForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (TipStatus.ASSESSED, TipStatus.ASSESSED.label),
+            (TipStatus.CLOSED, TipStatus.CLOSED.label),
+            (TipStatus.NEW, TipStatus.NEW.label),
+        ],
+    )
+
+
+class ForwardForm(StyledFormMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Forward to"), queryset=Organisation.objects.none()
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis for the disclosure"),
+        max_length=300,
+        help_text=_(
+            "For example: OSL 10 kap. 2 § (necessary for the agency's own work) or OSL 10 kap. 24 §."  # noqa: E501
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(active=True).order_by("name")
+
+
+class ReplyForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Reply to the sender"),
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The sender reads it with their receipt code. Never write anything secret here."
+        ),
+    )
+
+
+class RoutingRuleForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ["area", "topic", "organisation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org = self.fields["organisation"]
+        assert isinstance(org, forms.ModelChoiceField)
+        org.queryset = Organisation.objects.filter(active=True).order_by("name")

@@ -1,0 +1,89 @@
+"""Browser tests: Python Playwright driving Debian's /usr/bin/chromium against the
+live test server. axe-core (vendored in tests/browser/vendor) checks WCAG 2.1 AA."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+# the test itself (factories, assertions) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing; `make test` installs it with apt-get when run as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_factory(browser):
+    contexts = []
+
+    def make(locale: str = "sv-SE", java_script_enabled: bool = True):
+        context = browser.new_context(locale=locale, java_script_enabled=java_script_enabled)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core with the WCAG 2.1 A/AA tags on the current page."""
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"axe WCAG 2.1 AA violations on {page.url}: {violations}"
+
+
+def login(page, base_url: str, user, password: str) -> None:
+    """Log in through the real pages: password, then the current TOTP code."""
+    from tests.conftest import current_code
+
+    page.goto(f"{base_url}/konto/logga-in/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/konto/tvastegsverifiering/**")
+    page.fill("#id_token", current_code(user))
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -1,0 +1,143 @@
+"""Login with two-factor in a real browser, and axe (WCAG 2.1 AA) on every page the
+demo personas can reach."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import urlsplit
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
+from tests.browser.conftest import assert_accessible, axe_violations, login
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_with_two_factor(live_server, page_factory):
+    user = UserFactory(roles=["caseworker"])
+    page = page_factory()
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert_accessible(page)
+
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "wrong-password-123")
+    page.click("main button[type=submit]")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/konto/tvastegsverifiering/**")
+    assert_accessible(page)
+
+    page.fill("#id_token", "000000" if _code(user) != "000000" else "111111")
+    page.click("main button[type=submit]")
+    assert page.locator(".govuk-error-message").is_visible()
+    assert_accessible(page)
+
+    # django-otp throttles after a wrong code (1 s after the first failure).
+    page.wait_for_timeout(1100)
+    page.fill("#id_token", _code(user))
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").is_visible()
+    assert_accessible(page)
+
+
+def _code(user) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_enrolment_shows_qr_and_recovery_codes(live_server, page_factory):
+    user = UserFactory(roles=["coordinator"], totp=False)
+    page = page_factory()
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/konto/tvastegsverifiering/registrera/**")
+    assert page.locator(".sv-qr svg").count() == 1
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    shown_key = page.locator("#secret-key .sv-mono").inner_text().replace(" ", "")
+    assert shown_key == base64.b32encode(device.bin_key).decode()
+    page.fill("#id_token", f"{totp(device.bin_key):06d}")
+    page.click("main button[type=submit]")
+    codes = page.locator("[data-testid=recovery-codes] li")
+    assert codes.count() == 10
+    assert_accessible(page)
+    page.click("text=continue >> nth=0") if page.locator("text=continue").count() else page.click(".govuk-button")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+# Links a crawler must not follow: they change state or download files.
+_SKIP = ("/logga-ut", "export", ".csv", "/static/")
+
+
+def _crawl(page, base_url: str, limit: int) -> list[str]:
+    seen: set[str] = set()
+    queue = ["/"]
+    visited = []
+    failures = []
+    while queue and len(visited) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(base_url + path)
+        assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+        visited.append(path)
+        violations = axe_violations(page)
+        if violations:
+            failures.append((path, violations))
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            parts = urlsplit(href)
+            if parts.netloc or not parts.path.startswith("/") or any(s in href for s in _SKIP):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target not in seen and target not in queue:
+                queue.append(target)
+    assert not failures, f"axe WCAG 2.1 AA violations: {failures}"
+    return visited
+
+
+@pytest.mark.slow
+def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory):
+    from samverkan.demo.services import demo_load
+    from samverkan.accounts.models import User
+
+    demo_load()
+    total = 0
+    for persona in PERSONAS:
+        user = User.objects.get(username=persona.username)
+        page = page_factory()
+        login(page, live_server.url, user, DEMO_PASSWORD)
+        visited = _crawl(page, live_server.url, limit=25)
+        assert "/" in visited
+        total += len(visited)
+        if persona.username == "admin":
+            # A background job page (audit verification) with its progress bar.
+            page.goto(f"{live_server.url}/logg/verifiera/")
+            assert_accessible(page)
+            page.click("main button[type=submit]")
+            page.wait_for_url("**/jobb/**")
+            assert page.locator("progress").count() == 1
+            assert_accessible(page)
+        page.context.close()
+    assert total >= len(PERSONAS) * 3
+
+
+def test_english_is_switchable_and_accessible(live_server, page_factory):
+    user = UserFactory(roles=["caseworker"])
+    page = page_factory(locale="sv-SE")
+    login(page, live_server.url, user, PASSWORD)
+    page.click("header button[name=language][value=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert_accessible(page)

@@ -1,0 +1,1 @@
+from tests.actiongroups.helpers import personas, reference  # noqa: F401

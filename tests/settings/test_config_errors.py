@@ -1,0 +1,152 @@
+"""Production settings stop start-up with exactly one line naming the bad variable.
+
+Each case runs `python -m samverkan check` in a subprocess with a clean environment, so
+what an operator sees is what is asserted: a non-zero exit, one line on stderr naming
+the variable, and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+
+import pytest
+
+GOOD = {
+    "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60)),
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "ALLOWED_HOSTS": "samverkan.example.org",
+}
+# Variables that must not leak from the developer's or CI's shell into the subprocess.
+_SCRUB = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SAMVERKAN_DEMO_MODE",
+    "JOBS_BACKEND",
+    "LOG_LEVEL",
+    "REDIS_URL",
+    "OIDC_RP_CLIENT_ID",
+    "CSRF_TRUSTED_ORIGINS",
+    "SAMVERKAN_HOME",
+    "EMAIL_PORT",
+    "EMAIL_USE_TLS",
+}
+
+
+def run_check(
+    tmp_path, *args: str, unset: tuple[str, ...] = (), **overrides: str
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("PYTEST")}
+    env.update(GOOD)
+    env.update(overrides)
+    for name in unset:
+        env.pop(name, None)
+    env["DJANGO_SETTINGS_MODULE"] = "samverkan.settings.production"
+    env.setdefault("SAMVERKAN_HOME", str(tmp_path))
+    return subprocess.run(
+        [sys.executable, "-m", "samverkan", "check", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+
+
+def assert_one_line_naming(result: subprocess.CompletedProcess[str], variable: str) -> str:
+    assert result.returncode != 0, result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert variable in lines[0]
+    return lines[0]
+
+
+def test_valid_environment_passes(tmp_path):
+    """The control case: without it every failure below could be a broken harness."""
+    result = run_check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_missing_secret_key(tmp_path):
+    assert_one_line_naming(run_check(tmp_path, unset=("SECRET_KEY",)), "SECRET_KEY")
+
+
+def test_weak_secret_key(tmp_path):
+    weak = "x" * 49
+    line = assert_one_line_naming(run_check(tmp_path, SECRET_KEY=weak), "SECRET_KEY")
+    assert weak not in line  # the key itself is never echoed
+
+
+def test_missing_database_url(tmp_path):
+    assert_one_line_naming(run_check(tmp_path, unset=("DATABASE_URL",)), "DATABASE_URL")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not-a-url",
+        "postgres://",
+        "postgres:///",
+        "mysql://x/y",
+        "http://example.org/db",
+        "postgres://db.example.org:99999/samverkan",
+        "postgres://db.example.org:port/samverkan",
+        "postgres://[::1/samverkan",
+        "postgres://db.example.org/a/b",
+        "sqlite://",
+    ],
+)
+def test_malformed_database_url(tmp_path, url):
+    assert_one_line_naming(run_check(tmp_path, DATABASE_URL=url), "DATABASE_URL")
+
+
+def test_database_url_password_is_not_echoed(tmp_path):
+    result = run_check(tmp_path, DATABASE_URL="postgres://u:hunter2secret@h:notaport/db")
+    line = assert_one_line_naming(result, "DATABASE_URL")
+    assert "hunter2secret" not in line
+
+
+@pytest.mark.parametrize("value", [None, "", " , "])
+def test_missing_allowed_hosts(tmp_path, value):
+    if value is None:
+        result = run_check(tmp_path, unset=("ALLOWED_HOSTS",))
+    else:
+        result = run_check(tmp_path, ALLOWED_HOSTS=value)
+    assert_one_line_naming(result, "ALLOWED_HOSTS")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SECURE_SSL_REDIRECT", "maybe"),
+        ("SAMVERKAN_DEMO_MODE", "perhaps"),
+        ("SECURE_HSTS_SECONDS", "a-year"),
+        ("JOBS_BACKEND", "celery"),
+        ("LOG_LEVEL", "loud"),
+        ("REDIS_URL", "localhost:6379"),
+    ],
+)
+def test_bad_typed_value(tmp_path, variable, value):
+    assert_one_line_naming(run_check(tmp_path, **{variable: value}), variable)
+
+
+def test_read_only_home_does_not_stop_start_up(tmp_path):
+    """VAR_DIR cannot be created under a file (as on a read-only image): start anyway."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    result = run_check(tmp_path, SAMVERKAN_HOME=str(blocker))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_under_production(tmp_path):
+    result = run_check(tmp_path, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
