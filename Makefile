@@ -26,6 +26,8 @@ demo: $(STAMP)
 	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/samverkan load_demo
 	@echo ""
 	@echo "Samverkan demo: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
+	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/samverkan scheduler --interval 300 & \
+	scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/gunicorn samverkan.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
 		--access-logformat '"%(m)s %(U)s" %(s)s %(b)s %(L)ss' \

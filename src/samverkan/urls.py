@@ -19,6 +19,8 @@ urlpatterns = [
     path("arenden/<uuid:public_id>/moten/", include("samverkan.meetings.urls")),
     path("", include("samverkan.reminders.urls")),
     path("dataskydd/", include("samverkan.dataprotection.urls")),
+    path("loggranskning/", include("samverkan.logreview.urls")),
+    path("statistik/", include("samverkan.followup.urls")),
     path("aktionsgrupper/", include("samverkan.actiongroups.urls")),
     path("bemanning/", include("samverkan.rostering.urls")),
     path("", include("samverkan.public.urls")),

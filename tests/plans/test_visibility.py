@@ -2,6 +2,7 @@
 category (and both organisations), or a statutory disclosure — in the live plan, in
 established versions, in the printable plan and in the reminder selector."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -21,24 +22,44 @@ SECRET = "HEMLIGMARKOR"  # appears only in the police's entries
 def _setup(world):
     """A lead goal and commitment, and a police goal and commitment (with the marker)."""
     a = world.access(world.lead)
-    lead_goal = services.goal_create(actor=world.lead, case=world.case, access=a, life_area="school",
-                                     title="Synligtmal skola")
-    services.commitment_create(actor=world.lead, case=world.case, access=a, description="Synligtatagande mentor",
-                               responsible=world.lead, due_on=timezone.localdate() + timedelta(days=3),
-                               goal=lead_goal)
+    lead_goal = services.goal_create(
+        actor=world.lead, case=world.case, access=a, life_area="school", title="Synligtmal skola"
+    )
+    services.commitment_create(
+        actor=world.lead,
+        case=world.case,
+        access=a,
+        description="Synligtatagande mentor",
+        responsible=world.lead,
+        due_on=timezone.localdate() + timedelta(days=3),
+        goal=lead_goal,
+    )
     p = world.access(world.police_user)
-    police_goal = services.goal_create(actor=world.police_user, case=world.case, access=p,
-                                       life_area="leaving_network", title=f"{SECRET} mal")
-    services.commitment_create(actor=world.police_user, case=world.case, access=p,
-                               description=f"{SECRET} atagande", responsible=world.police_user,
-                               due_on=timezone.localdate() + timedelta(days=2), goal=police_goal)
+    police_goal = services.goal_create(
+        actor=world.police_user,
+        case=world.case,
+        access=p,
+        life_area="leaving_network",
+        title=f"{SECRET} mal",
+    )
+    services.commitment_create(
+        actor=world.police_user,
+        case=world.case,
+        access=p,
+        description=f"{SECRET} atagande",
+        responsible=world.police_user,
+        due_on=timezone.localdate() + timedelta(days=2),
+        goal=police_goal,
+    )
     return lead_goal, police_goal
 
 
 def _lead_sees_police(world) -> bool:
     access = world.access(world.lead)
     titles = [g.title for g in selectors.goals_visible(case=world.case, access=access)]
-    commitments = [c.description for c in selectors.commitments_visible(case=world.case, access=access)]
+    commitments = [
+        c.description for c in selectors.commitments_visible(case=world.case, access=access)
+    ]
     seen = any(SECRET in t for t in titles)
     assert seen == any(SECRET in d for d in commitments)
     return seen
@@ -81,20 +102,32 @@ def test_expired_consent_shares_nothing(world):
 
 def test_guardian_consent_lapses_at_18(db):
     world = build_world(age=18)
-    from samverkan.people.services import guardian_add
     from samverkan.consent import services as consent_services
     from samverkan.lib.identity_numbers import make_fictitious, parse
+    from samverkan.people.services import guardian_add
 
     today = timezone.localdate()
-    guardianship = guardian_add(actor=world.lead, child=world.case.person,
-                                identity=parse(make_fictitious(today.replace(year=today.year - 45), 555)),
-                                first_name="Vårdnads", last_name="Havare", is_fictitious=True)
+    guardianship = guardian_add(
+        actor=world.lead,
+        child=world.case.person,
+        identity=parse(make_fictitious(today.replace(year=today.year - 45), 555)),
+        first_name="Vårdnads",
+        last_name="Havare",
+        is_fictitious=True,
+    )
     birthday18 = world.case.person.birth_date.replace(year=world.case.person.birth_date.year + 18)
     consent_services.consent_record(
-        actor=world.lead, case=world.case, access=world.access(world.lead), giver="guardian",
-        guardianship=guardianship, given_on=birthday18 - timedelta(days=20),
-        valid_from=birthday18 - timedelta(days=20), valid_to=birthday18 + timedelta(days=200),
-        organisations=world.team_orgs(), categories=["plan", "meeting"], document=None,
+        actor=world.lead,
+        case=world.case,
+        access=world.access(world.lead),
+        giver="guardian",
+        guardianship=guardianship,
+        given_on=birthday18 - timedelta(days=20),
+        valid_from=birthday18 - timedelta(days=20),
+        valid_to=birthday18 + timedelta(days=200),
+        organisations=world.team_orgs(),
+        categories=["plan", "meeting"],
+        document=None,
     )
     _setup(world)
     assert world.access(world.lead).consent_active is False
@@ -104,14 +137,27 @@ def test_guardian_consent_lapses_at_18(db):
 def test_disclosure_opens_only_what_was_last_changed_before_it(world):
     lead_goal, _police_goal = _setup(world)
     police = world.access(world.police_user)
-    assert "Synligtmal skola" not in {g.title for g in selectors.goals_visible(case=world.case, access=police)}
+    assert "Synligtmal skola" not in {
+        g.title for g in selectors.goals_visible(case=world.case, access=police)
+    }
     disclose(world, to=world.police, categories=["plan"])
     police = world.access(world.police_user)
-    assert "Synligtmal skola" in {g.title for g in selectors.goals_visible(case=world.case, access=police)}
+    assert "Synligtmal skola" in {
+        g.title for g in selectors.goals_visible(case=world.case, access=police)
+    }
     # Changed after the disclosure: no longer covered by it.
-    services.goal_update(actor=world.lead, case=world.case, access=world.access(world.lead), goal=lead_goal,
-                         expected_version=lead_goal.version, life_area="school", title="Nytt efter utlämnandet",
-                         description="", status="ongoing", category="plan")
+    services.goal_update(
+        actor=world.lead,
+        case=world.case,
+        access=world.access(world.lead),
+        goal=lead_goal,
+        expected_version=lead_goal.version,
+        life_area="school",
+        title="Nytt efter utlämnandet",
+        description="",
+        status="ongoing",
+        category="plan",
+    )
     police = world.access(world.police_user)
     titles = {g.title for g in selectors.goals_visible(case=world.case, access=police)}
     assert "Nytt efter utlämnandet" not in titles and "Synligtmal skola" not in titles
@@ -123,10 +169,15 @@ def test_disclosure_opens_only_what_was_last_changed_before_it(world):
 def test_established_version_is_filtered_per_viewer(world):
     _setup(world)
     plan = selectors.plan_for_case(case=world.case)
-    services.plan_establish(actor=world.lead, case=world.case, access=world.access(world.lead),
-                            expected_revision=plan.revision)
-    view = selectors.plan_version_for_actor(actor=world.lead, case=world.case, access=world.access(world.lead),
-                                            number=1)
+    services.plan_establish(
+        actor=world.lead,
+        case=world.case,
+        access=world.access(world.lead),
+        expected_revision=plan.revision,
+    )
+    view = selectors.plan_version_for_actor(
+        actor=world.lead, case=world.case, access=world.access(world.lead), number=1
+    )
     assert [g.title for g in view.goals] == ["Synligtmal skola"]
     assert view.hidden == 2
     assert SECRET not in repr(view)
@@ -140,20 +191,35 @@ def test_established_version_is_filtered_per_viewer(world):
 
 def test_commitments_due_for_an_actor_and_a_case(world):
     _setup(world)
-    far = services.commitment_create(actor=world.lead, case=world.case, access=world.access(world.lead),
-                                     description="Långt fram", responsible=world.lead,
-                                     due_on=timezone.localdate() + timedelta(days=60))
+    far = services.commitment_create(
+        actor=world.lead,
+        case=world.case,
+        access=world.access(world.lead),
+        description="Långt fram",
+        responsible=world.lead,
+        due_on=timezone.localdate() + timedelta(days=60),
+    )
     rows = selectors.commitments_due(actor=world.lead, within_days=14)
     assert [r.commitment.description for r in rows] == ["Synligtatagande mentor"]
     assert rows[0].case.pk == world.case.pk
-    assert far.pk not in {r.commitment.pk for r in selectors.commitments_due(actor=world.lead, within_days=14)}
-    assert far.pk in {r.commitment.pk for r in selectors.commitments_due(actor=world.lead, within_days=90)}
+    assert far.pk not in {
+        r.commitment.pk for r in selectors.commitments_due(actor=world.lead, within_days=14)
+    }
+    assert far.pk in {
+        r.commitment.pk for r in selectors.commitments_due(actor=world.lead, within_days=90)
+    }
     # The police see their own; with consent the lead sees theirs too, soonest first.
-    assert [r.commitment.description for r in selectors.commitments_due(actor=world.police_user)] == [
-        f"{SECRET} atagande"]
+    assert [
+        r.commitment.description for r in selectors.commitments_due(actor=world.police_user)
+    ] == [f"{SECRET} atagande"]
     give_consent(world)
-    rows = selectors.commitments_due(case=world.case, access=world.access(world.lead), within_days=14)
-    assert [r.commitment.description for r in rows] == [f"{SECRET} atagande", "Synligtatagande mentor"]
+    rows = selectors.commitments_due(
+        case=world.case, access=world.access(world.lead), within_days=14
+    )
+    assert [r.commitment.description for r in rows] == [
+        f"{SECRET} atagande",
+        "Synligtatagande mentor",
+    ]
     mine = selectors.commitments_due(actor=world.police_user, responsible_only=True, within_days=14)
     assert [r.commitment.description for r in mine] == [f"{SECRET} atagande"]
     # Outsiders get nothing, and done commitments are not due.
@@ -166,16 +232,22 @@ def test_printable_plan_selector_and_pdf_exclude_hidden_entries(world):
     printable = selectors.plan_for_print(case=world.case, access=world.access(world.lead))
     assert [g.title for g in printable.goals] == ["Synligtmal skola"]
     assert SECRET not in repr(printable)
-    pdf = plan_pdf(actor=world.lead, case=world.case, access=world.access(world.lead), compress=False)
+    pdf = plan_pdf(
+        actor=world.lead, case=world.case, access=world.access(world.lead), compress=False
+    )
     assert pdf.startswith(b"%PDF")
     assert b"Synligtmal skola" in pdf and b"Synligtatagande mentor" in pdf  # the test can fail
     assert SECRET.encode() not in pdf
     assert b"Testperson" in pdf  # the lead may see the name
     event = AuditEvent.objects.filter(action="plan.pdf_generated").latest("seq")
-    assert event.detail == {"goals": 1, "commitments": 1, "name_shown": True}
+    assert json.loads(event.detail) == {"goals": 1, "commitments": 1, "name_shown": True}
     # The police without consent: only their own entries, and no name.
-    police_pdf = plan_pdf(actor=world.police_user, case=world.case, access=world.access(world.police_user),
-                          compress=False)
+    police_pdf = plan_pdf(
+        actor=world.police_user,
+        case=world.case,
+        access=world.access(world.police_user),
+        compress=False,
+    )
     assert SECRET.encode() in police_pdf
     assert b"Synligtmal" not in police_pdf and b"Testperson" not in police_pdf
 

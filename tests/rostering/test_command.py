@@ -58,3 +58,19 @@ def test_command_refuses_bad_input(group):
             "--time-limit",
             "2",
         )
+
+
+def test_progress_bar_on_a_terminal(group, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    call_command("roster", "solve", "--group", "husby", "--start", monday(2).isoformat(), "--weeks", "1",
+                 "--time-limit", "3")
+    text = out.getvalue()
+    assert "\r[" in text and "objective" in text and "bound" in text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -85,7 +85,7 @@ def require_permission(*permissions: Permission) -> Callable[[F], F]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return _mark(wrapper, PERMISSION, permissions)  # type: ignore[arg-type]
+        return _mark(cast(F, wrapper), PERMISSION, permissions)
 
     return decorator
 
@@ -109,7 +109,7 @@ def two_factor_satisfied(request: HttpRequest) -> bool:
 def two_factor_url(request: HttpRequest) -> str:
     from samverkan.accounts.selectors import user_has_confirmed_totp
 
-    if user_has_confirmed_totp(user=request.user):  # type: ignore[arg-type]
+    if user_has_confirmed_totp(user=request.user):
         return reverse("accounts:verify")
     return reverse("accounts:enrol")
 

@@ -31,7 +31,7 @@ def permissions_of(user: Any) -> frozenset[Permission]:
         return frozenset()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[no-any-return,unused-ignore]
     granted: set[Permission] = set()
     known = Permission.values()
     for role in user.roles.all():
@@ -97,6 +97,51 @@ def scope_audit_events(*, actor: User, queryset: QuerySet[AuditEvent]) -> QueryS
     return queryset.none()
 
 
+def scope_access_review_events(
+    *, organisation_id: int, queryset: QuerySet[AuditEvent]
+) -> QuerySet[AuditEvent]:
+    """The compartment of an organisation's monthly log review (logreview app): events
+    done by the organisation's users or concerning its records — the same compartment
+    scope_audit_events gives that organisation's log reviewers. Used by the sampling job,
+    which runs without a user; the review pages also pass scope_audit_events."""
+    org = organisation_id
+    return queryset.filter(Q(actor_organisation_id=org) | Q(subject_organisation_id=org))
+
+
+def can_review_accesses(*, actor: Any) -> bool:
+    """Log review (logguppföljning) of the actor's own organisation: ACCESS_REVIEW and an
+    organisation-wide audit view (a reviewer must be able to read the events)."""
+    return (
+        has_permission(actor, Permission.ACCESS_REVIEW)
+        and (
+            has_permission(actor, Permission.AUDIT_VIEW_OWN_ORG)
+            or has_permission(actor, Permission.AUDIT_VIEW_ALL)
+        )
+        and actor.organisation_id is not None
+    )
+
+
+# --- Follow-up statistics -------------------------------------------------------------
+# Managers see counts (never rows) of the cases their own organisation leads; small
+# numbers are suppressed by followup.suppression before anything is shown or exported.
+
+
+def scope_statistics_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Cases the actor's statistics may count: those led by the actor's organisation,
+    for users with STATISTICS_VIEW; none otherwise."""
+    if not has_permission(actor, Permission.STATISTICS_VIEW) or actor.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(lead_organisation_id=actor.organisation_id)
+
+
+def scope_statistics_purged(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Anonymous rows left by the retention purge (dataprotection.PurgedCaseStat) that the
+    actor's statistics may count: those of the actor's organisation as lead."""
+    if not has_permission(actor, Permission.STATISTICS_VIEW) or actor.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(lead_organisation_code=actor.organisation.short_code)
+
+
 def get_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
     """Fetch one object from an already scoped queryset; 404 when absent or not visible."""
     obj = queryset.filter(**lookup).first()
@@ -160,7 +205,7 @@ def can_manage_rosters(*, actor: Any) -> bool:
 
 
 def scope_outreach(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Outreach rows (agency × group) the actor may read: all for the municipal side,
+    """Outreach rows (agency x group) the actor may read: all for the municipal side,
     the own agency's rows for agency staff, none otherwise."""
     if not has_permission(actor, Permission.AREA_VIEW):
         return queryset.none()
@@ -202,7 +247,8 @@ def can_manage_experts_of(*, actor: Any, agency_id: int) -> bool:
 def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
     """Whether roster pages may show the names of ``agency_id``'s experts to the actor
     (otherwise they show counts only)."""
-    if not has_permission(actor, Permission.ROSTER_VIEW) and not has_permission(actor, Permission.ROSTER_MANAGE):
+    perms = permissions_of(actor)
+    if not perms & {Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE}:
         return False
     return is_municipal_staff(actor) or area_agency_id(actor) == agency_id
 

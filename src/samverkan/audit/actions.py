@@ -144,3 +144,9 @@ class Action(StrEnum):
     RETENTION_PURGE_RUN = "retention.purge_run"
     SUBJECT_ACCESS_LOOKUP = "subject_access.lookup"
     SUBJECT_ACCESS_EXPORTED = "subject_access.exported"
+    # Individual track: log review (logreview) and follow-up statistics (followup)
+    ACCESS_REVIEW_SAMPLED = "logreview.sampled"
+    ACCESS_REVIEW_VIEWED = "logreview.viewed"
+    ACCESS_REVIEW_ITEM_REVIEWED = "logreview.item_reviewed"
+    STATISTICS_VIEWED = "statistics.viewed"
+    STATISTICS_EXPORTED = "statistics.exported"

@@ -12,24 +12,43 @@ from samverkan.directory.models import District, OrganisationKind
 from samverkan.frontend.forms import StyledFormMixin
 
 
-class ProgrammeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ProgrammeForm(StyledFormMixin, forms.ModelForm):
     participating_kinds = forms.MultipleChoiceField(
-        label=_("Participating organisation kinds"), choices=OrganisationKind.choices,
+        label=_("Participating organisation kinds"),
+        choices=OrganisationKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districts served"), queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Districts served"),
+        queryset=District.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Programme
-        fields = ["name", "code", "kind", "lead_organisation_kind", "participating_kinds", "min_age", "max_age",
-                  "districts", "retention_years", "own_consent_from_age", "guardian_consent_until_age",
-                  "consent_max_months", "meeting_cadence_days", "successor", "active"]
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "lead_organisation_kind",
+            "participating_kinds",
+            "min_age",
+            "max_age",
+            "districts",
+            "retention_years",
+            "own_consent_from_age",
+            "guardian_consent_until_age",
+            "consent_max_months",
+            "meeting_cadence_days",
+            "successor",
+            "active",
+        ]
         help_texts = {
             "code": _("Lower-case letters, digits and hyphens, e.g. sspf-12-21."),
-            "retention_years": _("Case data is deleted this many years after the last entry, unless on legal hold."),
+            "retention_years": _(
+                "Case data is deleted this many years after the last entry, unless on legal hold."
+            ),
         }
 
     def __init__(self, *args: Any, districts: Any, successors: Any, **kwargs: Any) -> None:
@@ -48,6 +67,11 @@ class ProgrammeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("max_age", _("The maximum age must be at least the minimum age."))
         own, guardian = data.get("own_consent_from_age"), data.get("guardian_consent_until_age")
         if own is not None and guardian is not None and own > guardian:
-            self.add_error("own_consent_from_age", _("Own consent must be recorded from an age at or below the "
-                                                     "age when the guardians' consent ends."))
+            self.add_error(
+                "own_consent_from_age",
+                _(
+                    "Own consent must be recorded from an age at or below the "
+                    "age when the guardians' consent ends."
+                ),
+            )
         return data

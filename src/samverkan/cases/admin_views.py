@@ -1,5 +1,5 @@
 """Programme administration (PROGRAMME_MANAGE): list, create and edit programmes, so an
-administrator can add e.g. "SSPF 12–21" without a code change. Audited, with
+administrator can add e.g. "SSPF 12-21" without a code change. Audited, with
 optimistic locking."""
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ from samverkan.directory.selectors import district_list
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for_admin(actor=request.user))
-    audit.record(action=Action.PROGRAMMES_VIEWED, actor=request.user, subject_type="programme_list",
-                 detail={"shown": len(programmes)})
+    audit.record(
+        action=Action.PROGRAMMES_VIEWED,
+        actor=request.user,
+        subject_type="programme_list",
+        detail={"shown": len(programmes)},
+    )
     return render(request, "cases/programme_list.html", {"programmes": programmes})
 
 
@@ -34,17 +38,29 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.programme_for_admin(actor=request.user, pk=pk) if pk else Programme()
-    form = ProgrammeForm(request.POST or None, instance=instance,
-                         initial={"version": instance.version if pk else None},
-                         districts=district_list(), successors=selectors.programmes_for_admin(actor=request.user))
+    form = ProgrammeForm(
+        request.POST or None,
+        instance=instance,
+        initial={"version": instance.version if pk else None},
+        districts=district_list(),
+        successors=selectors.programmes_for_admin(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_save(actor=request.user, instance=form.save(commit=False),
-                                    districts=form.cleaned_data["districts"],
-                                    expected_version=form.cleaned_data.get("version"))
+            services.programme_save(
+                actor=request.user,
+                instance=form.save(commit=False),
+                districts=form.cleaned_data["districts"],
+                expected_version=form.cleaned_data.get("version"),
+            )
         except services.StaleEdit:
-            form.add_error(None, _("Someone else changed this programme after you opened it. Your changes were "
-                                   "not saved: reload the page and make them again."))
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this programme after you opened it. Your changes were "
+                    "not saved: reload the page and make them again."
+                ),
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -54,6 +70,11 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("cases:programme_list")
-    return render(request, "cases/programme_edit.html", {
-        "form": form, "title": _("Edit programme") if pk else _("New programme"),
-    })
+    return render(
+        request,
+        "cases/programme_edit.html",
+        {
+            "form": form,
+            "title": _("Edit programme") if pk else _("New programme"),
+        },
+    )

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -22,32 +23,60 @@ from samverkan.cases import selectors, services
 from samverkan.cases.closure_forms import ClosureForm, FollowUpForm, LegalHoldForm
 from samverkan.cases.models import CaseStatus, FollowUpStatus, TeamRole
 
-_STALE = _("Someone else changed this after you opened it. Nothing was saved: reload the page and try again.")
+_STALE = gettext_lazy(
+    "Someone else changed this after you opened it. "
+    "Nothing was saved: reload the page and try again."
+)
 
 
 def _may_decide(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return (policy.has_permission(request.user, Permission.CASE_DECIDE) and access.is_lead_team
-            and not access.emergency and access.team_role != TeamRole.OBSERVER)
+    return (
+        policy.has_permission(request.user, Permission.CASE_DECIDE)
+        and access.is_lead_team
+        and not access.emergency
+        and access.team_role != TeamRole.OBSERVER
+    )
 
 
 def _may_follow_up(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return ((policy.has_permission(request.user, Permission.CASE_NOTE_WRITE)
-             or policy.has_permission(request.user, Permission.CASE_DECIDE))
-            and access.is_lead_team and not access.emergency and access.team_role != TeamRole.OBSERVER)
+    return (
+        (
+            policy.has_permission(request.user, Permission.CASE_NOTE_WRITE)
+            or policy.has_permission(request.user, Permission.CASE_DECIDE)
+        )
+        and access.is_lead_team
+        and not access.emergency
+        and access.team_role != TeamRole.OBSERVER
+    )
 
 
-def _page(request: HttpRequest, case, access, *, close_form=None, hold_form=None, status=200) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _page(
+    request: HttpRequest, case, access, *, close_form=None, hold_form=None, status=200
+) -> HttpResponse:
     may_decide = _may_decide(request, access)
-    return render(request, "cases/closure.html", {
-        "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
-        "closure": selectors.closure_visible(case=case, access=access),
-        "follow_ups": selectors.follow_ups_visible(case=case, access=access),
-        "may_decide": may_decide, "may_follow_up": _may_follow_up(request, access),
-        "close_form": close_form or (ClosureForm(initial={"version": case.version})
-                                     if may_decide and case.status == CaseStatus.ACTIVE else None),
-        "hold_form": hold_form or (LegalHoldForm() if may_decide else None),
-        "show_hold": access.is_lead_team, "today": timezone.localdate(),
-    }, status=status)
+    return render(
+        request,
+        "cases/closure.html",
+        {
+            "case": case,
+            "access": access,
+            "person": selectors.person_view(case=case, access=access),
+            "closure": selectors.closure_visible(case=case, access=access),
+            "follow_ups": selectors.follow_ups_visible(case=case, access=access),
+            "may_decide": may_decide,
+            "may_follow_up": _may_follow_up(request, access),
+            "close_form": close_form
+            or (
+                ClosureForm(initial={"version": case.version})
+                if may_decide and case.status == CaseStatus.ACTIVE
+                else None
+            ),
+            "hold_form": hold_form or (LegalHoldForm() if may_decide else None),
+            "show_hold": access.is_lead_team,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -66,14 +95,22 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ClosureForm(request.POST)
     if form.is_valid():
         try:
-            services.case_close(actor=request.user, case=case, access=access, outcome=form.cleaned_data["outcome"],
-                                note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
+            services.case_close(
+                actor=request.user,
+                case=case,
+                access=access,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
         except services.StaleEdit:
             form.add_error(None, _STALE)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The case is closed. Follow-ups are planned at 6 and 12 months."))
+            messages.success(
+                request, _("The case is closed. Follow-ups are planned at 6 and 12 months.")
+            )
             return redirect("cases:closure", public_id=case.public_id)
     return _page(request, case, access, close_form=form, status=400)
 
@@ -85,17 +122,27 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     row = selectors.follow_up_for_actor(case=case, access=access, pk=pk)
     if not _may_follow_up(request, access):
         raise PermissionDenied
-    initial = {"version": row.version, "recorded_on": row.recorded_on or timezone.localdate(),
-               "status": row.status if row.status != FollowUpStatus.PLANNED else FollowUpStatus.DONE,
-               **{f: getattr(row, f) for f in services.FOLLOW_UP_ANSWER_FIELDS}, "comment": row.comment}
+    initial = {
+        "version": row.version,
+        "recorded_on": row.recorded_on or timezone.localdate(),
+        "status": row.status if row.status != FollowUpStatus.PLANNED else FollowUpStatus.DONE,
+        **{f: getattr(row, f) for f in services.FOLLOW_UP_ANSWER_FIELDS},
+        "comment": row.comment,
+    }
     form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.follow_up_record(
-                actor=request.user, case=case, access=access, follow_up=row, expected_version=d["version"],
-                status=d["status"], answers={f: d[f] for f in services.FOLLOW_UP_ANSWER_FIELDS},
-                comment=d["comment"], recorded_on=d["recorded_on"],
+                actor=request.user,
+                case=case,
+                access=access,
+                follow_up=row,
+                expected_version=d["version"],
+                status=d["status"],
+                answers={f: d[f] for f in services.FOLLOW_UP_ANSWER_FIELDS},
+                comment=d["comment"],
+                recorded_on=d["recorded_on"],
             )
         except services.StaleEdit:
             form.add_error(None, _STALE)
@@ -108,10 +155,17 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The follow-up is recorded."))
             return redirect("cases:closure", public_id=case.public_id)
-    return render(request, "cases/follow_up.html", {
-        "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
-        "follow_up": row, "form": form,
-    })
+    return render(
+        request,
+        "cases/follow_up.html",
+        {
+            "case": case,
+            "access": access,
+            "person": selectors.person_view(case=case, access=access),
+            "follow_up": row,
+            "form": form,
+        },
+    )
 
 
 @require_permission(Permission.CASE_DECIDE)
@@ -123,12 +177,21 @@ def legal_hold(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = LegalHoldForm(request.POST)
     if form.is_valid():
         try:
-            services.case_legal_hold(actor=request.user, case=case, access=access,
-                                     hold=request.POST.get("hold") == "set", reason=form.cleaned_data["reason"])
+            services.case_legal_hold(
+                actor=request.user,
+                case=case,
+                access=access,
+                hold=request.POST.get("hold") == "set",
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The legal hold is set: the case is kept until it is cleared.")
-                             if case.legal_hold else _("The legal hold is cleared."))
+            messages.success(
+                request,
+                _("The legal hold is set: the case is kept until it is cleared.")
+                if case.legal_hold
+                else _("The legal hold is cleared."),
+            )
             return redirect("cases:closure", public_id=case.public_id)
     return _page(request, case, access, hold_form=form, status=400)

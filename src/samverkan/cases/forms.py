@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.cases.models import IntakeSource, TeamRole
+from samverkan.accounts.models import User
+from samverkan.cases.models import IntakeSource, Programme, TeamRole
+from samverkan.directory.models import Organisation
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.lib.identity_numbers import IdentityNumber, IdentityNumberError, parse
 
@@ -21,7 +23,7 @@ class IdentityNumberField(forms.CharField):
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"})
 
-    def clean(self, value: Any) -> IdentityNumber:  # type: ignore[override]
+    def clean(self, value: Any) -> IdentityNumber:
         text = super().clean(value)
         try:
             return parse(text, today=timezone.localdate())
@@ -30,13 +32,13 @@ class IdentityNumberField(forms.CharField):
 
 
 class IntakeForm(StyledFormMixin, forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), empty_label=None)
     identity = IdentityNumberField(label=_("Identity number"))
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     protected_identity = forms.BooleanField(label=_("The person has protected personal data"), required=False)
     intake_source = forms.ChoiceField(label=_("How the case started"), choices=IntakeSource.choices)
-    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=None, required=False)  # type: ignore[arg-type]
+    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Organisation.objects.none(), required=False)
     received_on = forms.DateField(label=_("Received"), widget=forms.DateInput(attrs={"type": "date"}))
     intake_summary = forms.CharField(label=_("Reason for intake"), widget=forms.Textarea(attrs={"rows": 4}),
                                      required=False, max_length=4000)
@@ -68,7 +70,7 @@ class LookupForm(StyledFormMixin, forms.Form):
 
 
 class TeamAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None)  # type: ignore[arg-type]
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, initial=TeamRole.CASEWORKER)
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:

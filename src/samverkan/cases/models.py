@@ -185,10 +185,15 @@ class Closure(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
     outcome = models.CharField(_("outcome"), max_length=32, choices=ClosureOutcome.choices)
     note = models.TextField(_("note"), blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.BASIC)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.BASIC
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,23 +227,35 @@ class FollowUp(models.Model):
     closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="follow_ups")
     months_after = models.PositiveSmallIntegerField(_("months after closure"))
     due_on = models.DateField(_("due"))
-    status = models.CharField(_("status"), max_length=16, choices=FollowUpStatus.choices,
-                              default=FollowUpStatus.PLANNED)
-    in_education_or_work = models.CharField(_("in education or work"), max_length=8,
-                                            choices=FollowUpAnswer.choices, blank=True)
-    housing_stable = models.CharField(_("stable housing"), max_length=8, choices=FollowUpAnswer.choices,
-                                      blank=True)
-    new_crime_known = models.CharField(_("new crime known"), max_length=8, choices=FollowUpAnswer.choices,
-                                       blank=True)
-    network_contact = models.CharField(_("contact with the criminal network"), max_length=8,
-                                       choices=FollowUpAnswer.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
+    )
+    in_education_or_work = models.CharField(
+        _("in education or work"), max_length=8, choices=FollowUpAnswer.choices, blank=True
+    )
+    housing_stable = models.CharField(
+        _("stable housing"), max_length=8, choices=FollowUpAnswer.choices, blank=True
+    )
+    new_crime_known = models.CharField(
+        _("new crime known"), max_length=8, choices=FollowUpAnswer.choices, blank=True
+    )
+    network_contact = models.CharField(
+        _("contact with the criminal network"),
+        max_length=8,
+        choices=FollowUpAnswer.choices,
+        blank=True,
+    )
     comment = models.TextField(_("comment"), blank=True)
     recorded_on = models.DateField(_("followed up on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.SOCIAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.SOCIAL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -248,7 +265,9 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            models.UniqueConstraint(fields=["case", "months_after"], name="one_follow_up_per_interval"),
+            models.UniqueConstraint(
+                fields=["case", "months_after"], name="one_follow_up_per_interval"
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="follow_up_status_due")]
 

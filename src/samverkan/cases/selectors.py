@@ -165,7 +165,7 @@ def successor_offer(*, case: Case, today: date | None = None) -> Programme | Non
 def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:
     """A case led by the actor's own organisation (the only ones emergency access may
     open); 404 for any other."""
-    return policy.get_or_404(  # type: ignore[no-any-return]
+    return policy.get_or_404(  # type: ignore[no-any-return,unused-ignore]
         Case.objects.filter(lead_organisation_id=actor.organisation_id).select_related("person"),
         public_id=public_id,
     )
@@ -179,8 +179,12 @@ def closure_visible(*, case: Case, access: policy.CaseAccess) -> Any:
     (That the case is closed is visible to the whole team through its status.)"""
     from samverkan.cases.models import Closure
 
-    return (Closure.objects.filter(case_id=case.pk).filter(access.items_q())
-            .select_related("recorded_by_organisation", "closed_by").first())
+    return (
+        Closure.objects.filter(case_id=case.pk)
+        .filter(access.items_q())
+        .select_related("recorded_by_organisation", "closed_by")
+        .first()
+    )
 
 
 def follow_ups_visible(*, case: Case, access: policy.CaseAccess) -> QuerySet[Any]:
@@ -188,8 +192,12 @@ def follow_ups_visible(*, case: Case, access: policy.CaseAccess) -> QuerySet[Any
     while it was last changed at or before the disclosure: ``updated_at``)."""
     from samverkan.cases.models import FollowUp
 
-    return (FollowUp.objects.filter(case_id=case.pk).filter(access.items_q(created_field="updated_at"))
-            .select_related("recorded_by", "recorded_by_organisation").order_by("due_on", "pk"))
+    return (
+        FollowUp.objects.filter(case_id=case.pk)
+        .filter(access.items_q(created_field="updated_at"))
+        .select_related("recorded_by", "recorded_by_organisation")
+        .order_by("due_on", "pk")
+    )
 
 
 def follow_up_for_actor(*, case: Case, access: policy.CaseAccess, pk: int) -> Any:
@@ -206,8 +214,11 @@ def programmes_for_admin(*, actor: Any) -> QuerySet[Programme]:
 
     if not policy.has_permission(actor, Permission.PROGRAMME_MANAGE):
         return Programme.objects.none()
-    return Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
+    return (
+        Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
+    )
 
 
 def programme_for_admin(*, actor: Any, pk: int) -> Programme:
-    return policy.get_or_404(programmes_for_admin(actor=actor), pk=pk)  # type: ignore[no-any-return]
+    programme: Programme = policy.get_or_404(programmes_for_admin(actor=actor), pk=pk)
+    return programme

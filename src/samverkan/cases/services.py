@@ -144,6 +144,7 @@ def _require_lead_coordinator(actor: Any, access: policy.CaseAccess) -> None:
 def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: Any, team_role: str) -> TeamMember:
     """Add a member from a participating organisation (lead coordinator only)."""
     _require_lead_coordinator(actor, access)
+    require_case_open(case)
     if team_role not in TeamRole.values:
         raise ValidationError(_("Unknown team role."))
     org = user.organisation
@@ -197,6 +198,7 @@ def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess
     """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
     participant has reached its minimum age), keeping team, plan and notes."""
     _require_lead_coordinator(actor, access)
+    require_case_open(case)
     successor = case.programme.successor
     if successor is None:
         raise ValidationError(_("This programme has no programme to continue in."))
@@ -235,12 +237,20 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     from dateutil.relativedelta import relativedelta
 
-    return day + relativedelta(months=months)  # type: ignore[no-any-return]
+    result: date = day + relativedelta(months=months)
+    return result
 
 
 @transaction.atomic
-def case_close(*, actor: Any, case: Case, access: policy.CaseAccess, outcome: str, note: str = "",
-               expected_version: int | None = None) -> Any:
+def case_close(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    outcome: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Any:
     """Close an active case (lead team with CASE_DECIDE) with an outcome code and a note,
     and plan the structured follow-ups at 6 and 12 months. Audited (codes only)."""
     from samverkan.cases.models import FOLLOW_UP_MONTHS, Closure, ClosureOutcome, FollowUp
@@ -254,34 +264,62 @@ def case_close(*, actor: Any, case: Case, access: policy.CaseAccess, outcome: st
     lookup: dict[str, Any] = {"pk": case.pk, "status": CaseStatus.ACTIVE}
     if expected_version is not None:
         lookup["version"] = expected_version
-    if not Case.objects.filter(**lookup).update(status=CaseStatus.CLOSED, closed_at=now, last_entry_at=now,
-                                                version=F("version") + 1):
+    if not Case.objects.filter(**lookup).update(
+        status=CaseStatus.CLOSED, closed_at=now, last_entry_at=now, version=F("version") + 1
+    ):
         raise StaleEdit
-    closure = Closure.objects.create(case=case, outcome=outcome, note=note.strip(), closed_by=actor,
-                                     recorded_by_organisation_id=case.lead_organisation_id)
+    closure = Closure.objects.create(
+        case=case,
+        outcome=outcome,
+        note=note.strip(),
+        closed_by=actor,
+        recorded_by_organisation_id=case.lead_organisation_id,
+    )
     closed_on = timezone.localdate(now)
     for months in FOLLOW_UP_MONTHS:
-        FollowUp.objects.create(case=case, closure=closure, months_after=months,
-                                due_on=add_months(closed_on, months),
-                                recorded_by_organisation_id=case.lead_organisation_id)
-    _audit_case(Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)})
+        FollowUp.objects.create(
+            case=case,
+            closure=closure,
+            months_after=months,
+            due_on=add_months(closed_on, months),
+            recorded_by_organisation_id=case.lead_organisation_id,
+        )
+    _audit_case(
+        Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)}
+    )
     case.refresh_from_db()
     return closure
 
 
-FOLLOW_UP_ANSWER_FIELDS = ("in_education_or_work", "housing_stable", "new_crime_known", "network_contact")
+FOLLOW_UP_ANSWER_FIELDS = (
+    "in_education_or_work",
+    "housing_stable",
+    "new_crime_known",
+    "network_contact",
+)
 
 
 @transaction.atomic
-def follow_up_record(*, actor: Any, case: Case, access: policy.CaseAccess, follow_up: Any, expected_version: int,
-                     status: str, answers: dict[str, str], comment: str = "",
-                     recorded_on: date | None = None) -> Any:
+def follow_up_record(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    follow_up: Any,
+    expected_version: int,
+    status: str,
+    answers: dict[str, str],
+    comment: str = "",
+    recorded_on: date | None = None,
+) -> Any:
     """Record a 6- or 12-month follow-up of a closed case (the lead organisation's team,
     with CASE_NOTE_WRITE or CASE_DECIDE). Optimistic locking on ``expected_version``."""
     from samverkan.cases.models import FollowUp, FollowUpAnswer, FollowUpStatus
 
-    if not (policy.has_permission(actor, Permission.CASE_NOTE_WRITE)
-            or policy.has_permission(actor, Permission.CASE_DECIDE)):
+    if not (
+        policy.has_permission(actor, Permission.CASE_NOTE_WRITE)
+        or policy.has_permission(actor, Permission.CASE_DECIDE)
+    ):
         raise PermissionDenied
     policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
     if access.emergency or access.team_role == TeamRole.OBSERVER or not access.is_lead_team:
@@ -304,20 +342,31 @@ def follow_up_record(*, actor: Any, case: Case, access: policy.CaseAccess, follo
     if recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("The date is in the future.")})
     updated = FollowUp.objects.filter(pk=follow_up.pk, version=expected_version).update(
-        status=status, comment=comment.strip(), recorded_on=recorded_on, recorded_by=actor,
-        updated_at=timezone.now(), version=F("version") + 1, **values,
+        status=status,
+        comment=comment.strip(),
+        recorded_on=recorded_on,
+        recorded_by=actor,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
+        **values,
     )
     if not updated:
         raise StaleEdit
     case_touch(case=case)
-    _audit_case(Action.FOLLOW_UP_RECORDED, actor, case, {"follow_up": follow_up.pk, "months": follow_up.months_after,
-                                                         "status": status})
+    _audit_case(
+        Action.FOLLOW_UP_RECORDED,
+        actor,
+        case,
+        {"follow_up": follow_up.pk, "months": follow_up.months_after, "status": status},
+    )
     follow_up.refresh_from_db()
     return follow_up
 
 
 @transaction.atomic
-def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
+def case_legal_hold(
+    *, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str
+) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
     _require_lead_decider(actor, access)
@@ -325,8 +374,12 @@ def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: 
     if len(reason) < 10:
         raise ValidationError({"reason": _("Give the reason in at least 10 characters.")})
     if case.legal_hold == hold:
-        raise ValidationError(_("The legal hold is already set.") if hold else _("There is no legal hold."))
-    Case.objects.filter(pk=case.pk).update(legal_hold=hold, legal_hold_reason=reason[:300], version=F("version") + 1)
+        raise ValidationError(
+            _("The legal hold is already set.") if hold else _("There is no legal hold.")
+        )
+    Case.objects.filter(pk=case.pk).update(
+        legal_hold=hold, legal_hold_reason=reason[:300], version=F("version") + 1
+    )
     _audit_case(Action.CASE_LEGAL_HOLD, actor, case, {"hold": hold})
     case.refresh_from_db()
     return case
@@ -336,7 +389,9 @@ def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: 
 
 
 @transaction.atomic
-def programme_save(*, actor: Any, instance: Programme, districts: Any, expected_version: int | None = None) -> Programme:
+def programme_save(
+    *, actor: Any, instance: Programme, districts: Any, expected_version: int | None = None
+) -> Programme:
     """Create (``instance.pk`` is None) or update a programme (PROGRAMME_MANAGE).
 
     Updates succeed only while the stored version equals ``expected_version``; otherwise
@@ -350,8 +405,10 @@ def programme_save(*, actor: Any, instance: Programme, districts: Any, expected_
     if instance.pk is not None and instance.successor_id == instance.pk:
         problems["successor"] = _("A programme cannot continue in itself.")
     if instance.own_consent_from_age > instance.guardian_consent_until_age:
-        problems["own_consent_from_age"] = _("Own consent must be recorded from an age at or below the age "
-                                             "when the guardians' consent ends.")
+        problems["own_consent_from_age"] = _(
+            "Own consent must be recorded from an age at or below the age "
+            "when the guardians' consent ends."
+        )
     if instance.retention_years < 1:
         problems["retention_years"] = _("Keep data at least one year.")
     if instance.consent_max_months < 1:
@@ -363,14 +420,29 @@ def programme_save(*, actor: Any, instance: Programme, districts: Any, expected_
         instance.version = 1
         instance.save()
     else:
-        fields = [f.attname for f in Programme._meta.concrete_fields if not f.primary_key and f.attname != "version"]
+        fields = [
+            f.attname
+            for f in Programme._meta.concrete_fields
+            if not f.primary_key and f.attname != "version"
+        ]
         values = {name: getattr(instance, name) for name in fields}
+        if expected_version is None:
+            raise StaleEdit
         if not Programme.objects.filter(pk=instance.pk, version=expected_version).update(
             version=F("version") + 1, **values
         ):
             raise StaleEdit
     instance.districts.set(districts)
     instance.refresh_from_db()
-    audit.record(action=Action.PROGRAMME_SAVED, actor=actor, subject_type="programme", subject_id=instance.pk,
-                 detail={"code": instance.code, "created": created, "districts": len(instance.districts.all())})
+    audit.record(
+        action=Action.PROGRAMME_SAVED,
+        actor=actor,
+        subject_type="programme",
+        subject_id=instance.pk,
+        detail={
+            "code": instance.code,
+            "created": created,
+            "districts": len(instance.districts.all()),
+        },
+    )
     return instance

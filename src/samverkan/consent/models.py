@@ -1,5 +1,5 @@
 """Consent, legal bases and disclosures: the only ways information crosses an
-organisation's boundary (OSL 10 kap. 1 §, 12 kap. 2–3 §§, and the statutory bases)."""
+organisation's boundary (OSL 10 kap. 1 §, 12 kap. 2-3 §§, and the statutory bases)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,18 @@ class LegalBasis(models.Model):
     kind = models.CharField(max_length=16, choices=BasisKind.choices, default=BasisKind.STATUTE)
     description = models.TextField(_("when it applies"), blank=True)
     requires_balancing_test = models.BooleanField(default=True)
-    max_subject_age = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                       help_text="Only for persons under this age (e.g. 21).")
+    max_subject_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Only for persons under this age (e.g. 21)."
+    )
     min_subject_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    recipient_kinds = models.JSONField(default=list, blank=True,
-                                       help_text="Organisation kinds that may receive; empty = any.")
-    recipient_codes = models.JSONField(default=list, blank=True,
-                                       help_text="Organisation short codes (and their children) that may receive; empty = any.")
+    recipient_kinds = models.JSONField(
+        default=list, blank=True, help_text="Organisation kinds that may receive; empty = any."
+    )
+    recipient_codes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Organisation short codes (and their children) that may receive; empty = any.",
+    )
     valid_from = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
 
@@ -52,7 +57,7 @@ DOCUMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/p
 def consent_document_path(instance: Consent, filename: str) -> str:
     """A random name: the uploaded file name may carry the person's name, and must not
     end up in the file system, backups or logs. The extension follows the checked type."""
-    extension = filename[filename.rfind("."):].lower() if "." in filename else ""
+    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
     if extension not in DOCUMENT_EXTENSIONS.values():
         extension = ""
     return f"consent/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
@@ -67,21 +72,26 @@ class ConsentGiver(models.TextChoices):
 class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     giver = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
-    guardianship = models.ForeignKey(Guardianship, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="consents")
+    guardianship = models.ForeignKey(
+        Guardianship, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
     given_on = models.DateField(_("signed on"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
-    organisations = models.ManyToManyField(Organisation, verbose_name=_("organisations that may share"),
-                                           related_name="+")
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations that may share"), related_name="+"
+    )
     categories = models.JSONField(_("information categories"), default=list)
     document = models.FileField(_("signed form"), upload_to=consent_document_path, blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawal_note = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,7 +116,9 @@ class Disclosure(models.Model):
     categories = models.JSONField(default=list)
     description = models.TextField(_("what is disclosed"))
     balancing_test = models.TextField(_("balancing test"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
 
     class Meta:

@@ -88,7 +88,9 @@ def effective_consent(
                 missing.append(_("the young person's own consent"))
     else:
         adult_from = eighteenth_birthday(birth_date)
-        own = [c for c in valid if c.giver in ("person", "young_person") and c.given_on >= adult_from]
+        own = [
+            c for c in valid if c.giver in ("person", "young_person") and c.given_on >= adult_from
+        ]
         if own:
             required.append(max(own, key=lambda c: c.given_on))
         else:
@@ -99,6 +101,8 @@ def effective_consent(
     organisations = frozenset.intersection(*(c.organisation_ids for c in required))
     categories = frozenset.intersection(*(c.categories for c in required))
     return EffectiveConsent(
-        active=True, organisation_ids=organisations, categories=categories,
+        active=True,
+        organisation_ids=organisations,
+        categories=categories,
         consent_ids=tuple(c.id for c in required),
     )

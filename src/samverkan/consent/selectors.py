@@ -24,7 +24,13 @@ from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import InformationCategory
-from samverkan.consent.models import DOCUMENT_EXTENSIONS, Consent, ConsentGiver, Disclosure, LegalBasis
+from samverkan.consent.models import (
+    DOCUMENT_EXTENSIONS,
+    Consent,
+    ConsentGiver,
+    Disclosure,
+    LegalBasis,
+)
 from samverkan.consent.rules import (
     ConsentFact,
     ConsentRules,
@@ -40,12 +46,26 @@ def consent_facts(*, case: Any) -> list[ConsentFact]:
     rows = (
         Consent.objects.filter(case_id=case.pk)
         .prefetch_related("organisations")
-        .only("id", "giver", "guardianship_id", "given_on", "valid_from", "valid_to", "withdrawn_at", "categories")
+        .only(
+            "id",
+            "giver",
+            "guardianship_id",
+            "given_on",
+            "valid_from",
+            "valid_to",
+            "withdrawn_at",
+            "categories",
+        )
     )
     return [
         ConsentFact(
-            id=c.pk, giver=c.giver, guardianship_id=c.guardianship_id, given_on=c.given_on,
-            valid_from=c.valid_from, valid_to=c.valid_to, withdrawn=c.withdrawn_at is not None,
+            id=c.pk,
+            giver=c.giver,
+            guardianship_id=c.guardianship_id,
+            given_on=c.given_on,
+            valid_from=c.valid_from,
+            valid_to=c.valid_to,
+            withdrawn=c.withdrawn_at is not None,
             organisation_ids=frozenset(o.pk for o in c.organisations.all()),
             categories=frozenset(c.categories),
         )
@@ -59,15 +79,21 @@ def effective_consent_for_case(*, case: Any, today: date) -> EffectiveConsent:
 
     programme = case.programme
     guardianships = tuple(
-        Guardianship.objects.filter(child_id=case.person_id, active=True).order_by("pk").values_list("pk", flat=True)
+        Guardianship.objects.filter(child_id=case.person_id, active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     rules = ConsentRules(
         own_consent_from_age=programme.own_consent_from_age,
         guardian_consent_until_age=programme.guardian_consent_until_age,
         guardianship_ids=guardianships,
     )
-    return effective_consent(birth_date=case.person.birth_date, consents=consent_facts(case=case),
-                             rules=rules, today=today)
+    return effective_consent(
+        birth_date=case.person.birth_date,
+        consents=consent_facts(case=case),
+        rules=rules,
+        today=today,
+    )
 
 
 def consents_for_case(*, case: Any) -> QuerySet[Consent]:
@@ -90,14 +116,17 @@ class ConsentStatus(StrEnum):
     LAPSED_AT_18 = "lapsed_at_18"
 
 
-def consent_status(consent: Consent, *, birth_date: date, guardian_until_age: int, today: date) -> ConsentStatus:
+def consent_status(
+    consent: Consent, *, birth_date: date, guardian_until_age: int, today: date
+) -> ConsentStatus:
     """A single consent's state on ``today``. A guardian's consent (and a minor's own,
     given before 18) lapses when the participant reaches the programme's age."""
     if consent.withdrawn_at is not None:
         return ConsentStatus.WITHDRAWN
-    if age_on(birth_date, today) >= guardian_until_age:
-        if consent.giver == ConsentGiver.GUARDIAN or consent.given_on < eighteenth_birthday(birth_date):
-            return ConsentStatus.LAPSED_AT_18
+    adult = age_on(birth_date, today) >= guardian_until_age
+    given_as_minor = consent.given_on < eighteenth_birthday(birth_date)
+    if adult and (consent.giver == ConsentGiver.GUARDIAN or given_as_minor):
+        return ConsentStatus.LAPSED_AT_18
     if consent.valid_to < today:
         return ConsentStatus.EXPIRED
     if consent.valid_from > today:
@@ -152,7 +181,9 @@ def _giver_label(consent: Consent, *, show_names: bool) -> str:
     return _("Guardian: %(name)s") % {"name": guardian.full_name}
 
 
-def consent_overview(*, case: Any, access: policy.CaseAccess, today: date | None = None) -> ConsentOverview:
+def consent_overview(
+    *, case: Any, access: policy.CaseAccess, today: date | None = None
+) -> ConsentOverview:
     """The case's consents with their state, and the effective consent with what is
     missing. Guardians' names only for the lead organisation's team. A fixed number of
     queries whatever the number of consents."""
@@ -164,25 +195,35 @@ def consent_overview(*, case: Any, access: policy.CaseAccess, today: date | None
     for c in consents:
         status = consent_status(c, birth_date=birth, guardian_until_age=until, today=today)
         colour, label = STATUS_LABELS[status]
-        rows.append(ConsentRow(
-            consent=c, status=status, status_label=str(label), status_colour=colour,
-            giver=_giver_label(c, show_names=access.is_lead_team),
-            organisations=sorted(o.name for o in c.organisations.all()),
-            categories=_category_labels(c.categories), has_document=bool(c.document),
-        ))
+        rows.append(
+            ConsentRow(
+                consent=c,
+                status=status,
+                status_label=str(label),
+                status_colour=colour,
+                giver=_giver_label(c, show_names=access.is_lead_team),
+                organisations=sorted(o.name for o in c.organisations.all()),
+                categories=_category_labels(c.categories),
+                has_document=bool(c.document),
+            )
+        )
     effective = effective_consent_for_case(case=case, today=today)
-    org_names = dict(Organisation.objects.filter(pk__in=effective.organisation_ids).values_list("pk", "name"))
+    org_names = dict(
+        Organisation.objects.filter(pk__in=effective.organisation_ids).values_list("pk", "name")
+    )
     return ConsentOverview(
-        rows=rows, effective=effective,
+        rows=rows,
+        effective=effective,
         organisations=sorted(org_names[o] for o in effective.organisation_ids if o in org_names),
-        categories=_category_labels(effective.categories), lapsed_at_18=effective.lapsed_at_18,
+        categories=_category_labels(effective.categories),
+        lapsed_at_18=effective.lapsed_at_18,
         age=age_on(birth, today),
     )
 
 
 def consent_for_case(*, case: Any, consent_id: int) -> Consent:
     """One consent of this case; 404 for any other."""
-    return policy.get_or_404(consents_for_case(case=case), pk=consent_id)  # type: ignore[no-any-return]
+    return policy.get_or_404(consents_for_case(case=case), pk=consent_id)
 
 
 def document_content_type(head: bytes) -> str | None:
@@ -201,7 +242,9 @@ class ConsentDocument:
     filename: str
 
 
-def consent_document(*, actor: Any, case: Any, access: policy.CaseAccess, consent_id: int) -> ConsentDocument:
+def consent_document(
+    *, actor: Any, case: Any, access: policy.CaseAccess, consent_id: int
+) -> ConsentDocument:
     """The signed form of one consent, for the lead organisation's team only (403 for
     other team members). Audited as CONSENT_DOCUMENT_VIEWED. The content type comes
     from the file's own first bytes, not from what the uploader's browser claimed."""
@@ -214,22 +257,30 @@ def consent_document(*, actor: Any, case: Any, access: policy.CaseAccess, consen
         content_type = document_content_type(handle.read(16))
     if content_type is None:  # never stored unchecked; refuse rather than serve it
         raise Http404
-    audit.record(action=Action.CONSENT_DOCUMENT_VIEWED, actor=actor, subject_type="case",
-                 subject_id=case.public_id, subject_organisation_id=case.lead_organisation_id,
-                 detail={"consent": consent.pk})
+    audit.record(
+        action=Action.CONSENT_DOCUMENT_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"consent": consent.pk},
+    )
     filename = f"consent-{consent.pk}{DOCUMENT_EXTENSIONS[content_type]}"
     return ConsentDocument(consent=consent, content_type=content_type, filename=filename)
 
 
-def consents_expiring(*, within_days: int = 30, today: date | None = None,
-                      case_ids: list[int] | None = None) -> QuerySet[Consent]:
+def consents_expiring(
+    *, within_days: int = 30, today: date | None = None, case_ids: list[int] | None = None
+) -> QuerySet[Consent]:
     """Consents that are in force today, not withdrawn, and end within ``within_days``
     days (inclusive), soonest first — for the reminders (bevakning). Not scoped to a
     viewer: the caller shows each row only to the lead organisation's team of its case
     (e.g. by ``case_ids`` of cases where the user is on the lead team)."""
     today = today or timezone.localdate()
     qs = Consent.objects.filter(
-        withdrawn_at__isnull=True, valid_from__lte=today, valid_to__gte=today,
+        withdrawn_at__isnull=True,
+        valid_from__lte=today,
+        valid_to__gte=today,
         valid_to__lte=today + timedelta(days=within_days),
     )
     if case_ids is not None:
@@ -237,7 +288,9 @@ def consents_expiring(*, within_days: int = 30, today: date | None = None,
     return qs.select_related("case", "case__lead_organisation").order_by("valid_to", "pk")
 
 
-def consent_organisation_choices(*, case: Any) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
+def consent_organisation_choices(
+    *, case: Any
+) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
     """(organisations of the case's active team, other active organisations of the
     kinds that take part in the programme) for the consent form."""
     from samverkan.cases.models import TeamMember
@@ -245,7 +298,11 @@ def consent_organisation_choices(*, case: Any) -> tuple[QuerySet[Organisation], 
     team_orgs = TeamMember.objects.filter(case_id=case.pk, active=True).values("organisation_id")
     team = Organisation.objects.filter(pk__in=team_orgs).order_by("name")
     kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
-    others = Organisation.objects.filter(active=True, kind__in=kinds).exclude(pk__in=team_orgs).order_by("name")
+    others = (
+        Organisation.objects.filter(active=True, kind__in=kinds)
+        .exclude(pk__in=team_orgs)
+        .order_by("name")
+    )
     return team, others
 
 
@@ -264,18 +321,28 @@ def disclosures_visible(*, actor: Any, case: Any, access: policy.CaseAccess) -> 
     Audited as DISCLOSURE_REGISTER_VIEWED with the number shown."""
     qs = disclosures_for_case(case=case)
     if not access.is_lead_team:
-        qs = qs.filter(Q(from_organisation_id=access.viewer_org_id) | Q(to_organisation_id=access.viewer_org_id))
+        qs = qs.filter(
+            Q(from_organisation_id=access.viewer_org_id)
+            | Q(to_organisation_id=access.viewer_org_id)
+        )
     rows = list(qs.order_by("-decided_at", "-pk"))
-    audit.record(action=Action.DISCLOSURE_REGISTER_VIEWED, actor=actor, subject_type="case",
-                 subject_id=case.public_id, subject_organisation_id=case.lead_organisation_id,
-                 detail={"shown": len(rows)})
+    audit.record(
+        action=Action.DISCLOSURE_REGISTER_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"shown": len(rows)},
+    )
     return rows
 
 
 def disclosure_recipients(*, actor: Any) -> QuerySet[Organisation]:
     """Organisations a disclosure may go to: any active one but the actor's own (the
     chosen basis then decides, in consent.services.disclosure_record)."""
-    return Organisation.objects.filter(active=True).exclude(pk=actor.organisation_id).order_by("name")
+    return (
+        Organisation.objects.filter(active=True).exclude(pk=actor.organisation_id).order_by("name")
+    )
 
 
 class Direction(StrEnum):
@@ -287,7 +354,10 @@ class Direction(StrEnum):
 def _register_qs(*, actor: Any, direction: str) -> QuerySet[Disclosure]:
     from samverkan.access.permissions import Permission
 
-    if not policy.has_permission(actor, Permission.DISCLOSURE_REGISTER_VIEW) or actor.organisation_id is None:
+    if (
+        not policy.has_permission(actor, Permission.DISCLOSURE_REGISTER_VIEW)
+        or actor.organisation_id is None
+    ):
         return Disclosure.objects.none()
     org = actor.organisation_id
     if direction == Direction.FROM:
@@ -296,31 +366,42 @@ def _register_qs(*, actor: Any, direction: str) -> QuerySet[Disclosure]:
         q = Q(to_organisation_id=org)
     else:
         q = Q(from_organisation_id=org) | Q(to_organisation_id=org)
-    return (Disclosure.objects.filter(q)
-            .select_related("basis", "from_organisation", "to_organisation", "decided_by", "case")
-            .order_by("-decided_at", "-pk"))
+    return (
+        Disclosure.objects.filter(q)
+        .select_related("basis", "from_organisation", "to_organisation", "decided_by", "case")
+        .order_by("-decided_at", "-pk")
+    )
 
 
-def disclosure_register(*, actor: Any, direction: str = "", page: int = 1,
-                        per_page: int = 50) -> tuple[Page[Any], list[Disclosure]]:
+def disclosure_register(
+    *, actor: Any, direction: str = "", page: int = 1, per_page: int = 50
+) -> tuple[Page[Any], list[Disclosure]]:
     """The organisation-wide disclosure register: every disclosure from or to the
     actor's organisation (users with DISCLOSURE_REGISTER_VIEW; others see none).
     Audited with the number of rows shown."""
     paginator = Paginator(_register_qs(actor=actor, direction=direction), per_page)
     page_obj = paginator.get_page(page)
     rows = list(page_obj.object_list)
-    audit.record(action=Action.DISCLOSURE_REGISTER_VIEWED, actor=actor, subject_type="disclosure_register",
-                 subject_organisation_id=actor.organisation_id,
-                 detail={"shown": len(rows), "direction": direction or "all"})
+    audit.record(
+        action=Action.DISCLOSURE_REGISTER_VIEWED,
+        actor=actor,
+        subject_type="disclosure_register",
+        subject_organisation_id=actor.organisation_id,
+        detail={"shown": len(rows), "direction": direction or "all"},
+    )
     return page_obj, rows
 
 
 def disclosure_register_export(*, actor: Any, direction: str = "") -> list[Disclosure]:
     """All rows of the register for a CSV export; audited with the count and format."""
     rows = list(_register_qs(actor=actor, direction=direction))
-    audit.record(action=Action.DISCLOSURE_REGISTER_VIEWED, actor=actor, subject_type="disclosure_register",
-                 subject_organisation_id=actor.organisation_id,
-                 detail={"shown": len(rows), "direction": direction or "all", "format": "csv"})
+    audit.record(
+        action=Action.DISCLOSURE_REGISTER_VIEWED,
+        actor=actor,
+        subject_type="disclosure_register",
+        subject_organisation_id=actor.organisation_id,
+        detail={"shown": len(rows), "direction": direction or "all", "format": "csv"},
+    )
     return rows
 
 
@@ -342,4 +423,4 @@ def legal_bases_catalogue() -> QuerySet[LegalBasis]:
 
 
 def legal_basis_get(*, pk: int) -> LegalBasis:
-    return policy.get_or_404(LegalBasis.objects.all(), pk=pk)  # type: ignore[no-any-return]
+    return policy.get_or_404(LegalBasis.objects.all(), pk=pk)

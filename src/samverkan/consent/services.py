@@ -19,8 +19,14 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, InformationCategory
-from samverkan.cases.services import case_touch
-from samverkan.consent.models import DOCUMENT_EXTENSIONS, Consent, ConsentGiver, Disclosure, LegalBasis
+from samverkan.cases.services import case_touch, require_case_open
+from samverkan.consent.models import (
+    DOCUMENT_EXTENSIONS,
+    Consent,
+    ConsentGiver,
+    Disclosure,
+    LegalBasis,
+)
 from samverkan.directory.models import Organisation
 from samverkan.people.models import Guardianship
 
@@ -35,12 +41,18 @@ def validate_document(upload: UploadedFile) -> str:
     """Check size and real type (magic bytes, not the browser's claim); returns sha256."""
     limit = settings.SAMVERKAN_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise ValidationError(_("The file is too large: at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
-                              code="too_large")
+        raise ValidationError(
+            _("The file is too large: at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+            code="too_large",
+        )
     head = upload.read(16)
     upload.seek(0)
-    if not any(head.startswith(magic) for magics in ALLOWED_DOCUMENT_TYPES.values() for magic in magics):
-        raise ValidationError(_("Upload the signed form as a PDF, JPEG or PNG file."), code="file_type")
+    if not any(
+        head.startswith(magic) for magics in ALLOWED_DOCUMENT_TYPES.values() for magic in magics
+    ):
+        raise ValidationError(
+            _("Upload the signed form as a PDF, JPEG or PNG file."), code="file_type"
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -51,12 +63,27 @@ def validate_document(upload: UploadedFile) -> str:
 def _document_type(upload: UploadedFile) -> str:
     head = upload.read(16)
     upload.seek(0)
-    return next(t for t, magics in ALLOWED_DOCUMENT_TYPES.items() if any(head.startswith(m) for m in magics))
+    return next(
+        t for t, magics in ALLOWED_DOCUMENT_TYPES.items() if any(head.startswith(m) for m in magics)
+    )
 
 
-def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any] | None = None, legal_basis: str = "") -> None:
-    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail=detail, legal_basis=legal_basis)
+def _audit(
+    action: Action,
+    actor: Any,
+    case: Case,
+    detail: dict[str, Any] | None = None,
+    legal_basis: str = "",
+) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail=detail,
+        legal_basis=legal_basis,
+    )
 
 
 @transaction.atomic
@@ -75,14 +102,18 @@ def consent_record(
     document: UploadedFile | None,
 ) -> Consent:
     """Record a signed consent (lead organisation's team)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE)
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE
+    )
     if not access.is_lead_team:
         raise PermissionDenied
+    require_case_open(case)
     errors: dict[str, Any] = {}
     if giver not in ConsentGiver.values:
         errors["giver"] = _("Choose who gave the consent.")
-    if giver == ConsentGiver.GUARDIAN and (guardianship is None or guardianship.child_id != case.person_id
-                                           or not guardianship.active):
+    if giver == ConsentGiver.GUARDIAN and (
+        guardianship is None or guardianship.child_id != case.person_id or not guardianship.active
+    ):
         errors["guardianship"] = _("Choose which guardian gave the consent.")
     if valid_to < valid_from:
         errors["valid_to"] = _("The end date is before the start date.")
@@ -104,22 +135,41 @@ def consent_record(
         # of the checked type is kept, never the uploaded file's name.
         document.name = f"form{DOCUMENT_EXTENSIONS[_document_type(document)]}"
     consent = Consent.objects.create(
-        case=case, giver=giver, guardianship=guardianship if giver == ConsentGiver.GUARDIAN else None,
-        given_on=given_on, valid_from=valid_from, valid_to=valid_to, categories=sorted(set(categories)),
-        document=document or "", document_sha256=digest, recorded_by=actor,
+        case=case,
+        giver=giver,
+        guardianship=guardianship if giver == ConsentGiver.GUARDIAN else None,
+        given_on=given_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        categories=sorted(set(categories)),
+        document=document or "",
+        document_sha256=digest,
+        recorded_by=actor,
     )
     consent.organisations.set(organisations)
     case_touch(case=case)
-    _audit(Action.CONSENT_RECORDED, actor, case, {"consent": consent.pk, "giver": giver,
-                                                   "organisations": sorted(o.pk for o in organisations)},
-           legal_basis="OSL 10 kap. 1 §")
+    _audit(
+        Action.CONSENT_RECORDED,
+        actor,
+        case,
+        {
+            "consent": consent.pk,
+            "giver": giver,
+            "organisations": sorted(o.pk for o in organisations),
+        },
+        legal_basis="OSL 10 kap. 1 §",
+    )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, case: Case, access: policy.CaseAccess, consent: Consent, note: str = "") -> None:
+def consent_withdraw(
+    *, actor: Any, case: Case, access: policy.CaseAccess, consent: Consent, note: str = ""
+) -> None:
     """Withdraw with immediate effect: the next request no longer shares under it."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE)
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE
+    )
     if not access.is_lead_team:
         raise PermissionDenied
     if consent.case_id != case.pk:
@@ -137,11 +187,20 @@ def _basis_allows(basis: LegalBasis, case: Case, to_org: Organisation) -> str | 
 
     age = age_on(case.person, timezone.localdate())
     if basis.max_subject_age is not None and age >= basis.max_subject_age:
-        return _("%(ref)s applies only to persons under %(age)d.") % {"ref": basis.reference, "age": basis.max_subject_age}
+        return _("%(ref)s applies only to persons under %(age)d.") % {
+            "ref": basis.reference,
+            "age": basis.max_subject_age,
+        }
     if basis.min_subject_age is not None and age < basis.min_subject_age:
-        return _("%(ref)s applies only to persons aged %(age)d or more.") % {"ref": basis.reference, "age": basis.min_subject_age}
+        return _("%(ref)s applies only to persons aged %(age)d or more.") % {
+            "ref": basis.reference,
+            "age": basis.min_subject_age,
+        }
     if basis.recipient_kinds and to_org.kind not in basis.recipient_kinds:
-        return _("%(ref)s does not allow disclosure to %(org)s.") % {"ref": basis.reference, "org": to_org.name}
+        return _("%(ref)s does not allow disclosure to %(org)s.") % {
+            "ref": basis.reference,
+            "org": to_org.name,
+        }
     if basis.recipient_codes:
         codes = {to_org.short_code}
         parent = to_org.parent
@@ -149,7 +208,10 @@ def _basis_allows(basis: LegalBasis, case: Case, to_org: Organisation) -> str | 
             codes.add(parent.short_code)
             parent = parent.parent
         if not codes & set(basis.recipient_codes):
-            return _("%(ref)s does not allow disclosure to %(org)s.") % {"ref": basis.reference, "org": to_org.name}
+            return _("%(ref)s does not allow disclosure to %(org)s.") % {
+                "ref": basis.reference,
+                "org": to_org.name,
+            }
     if basis.valid_from and timezone.localdate() < basis.valid_from:
         return _("%(ref)s is not in force yet.") % {"ref": basis.reference}
     return None
@@ -186,21 +248,45 @@ def disclosure_record(
     if errors:
         raise ValidationError(errors)
     disclosure = Disclosure.objects.create(
-        case=case, basis=basis, from_organisation_id=actor.organisation_id, to_organisation=to_organisation,
-        categories=sorted(set(categories)), description=description.strip(), balancing_test=balancing_test.strip(),
-        decided_by=actor, decided_at=timezone.now(),
+        case=case,
+        basis=basis,
+        from_organisation_id=actor.organisation_id,
+        to_organisation=to_organisation,
+        categories=sorted(set(categories)),
+        description=description.strip(),
+        balancing_test=balancing_test.strip(),
+        decided_by=actor,
+        decided_at=timezone.now(),
     )
     case_touch(case=case)
-    _audit(Action.DISCLOSURE_RECORDED, actor, case,
-           {"disclosure": disclosure.pk, "to": to_organisation.pk, "categories": sorted(set(categories))},
-           legal_basis=basis.reference)
+    _audit(
+        Action.DISCLOSURE_RECORDED,
+        actor,
+        case,
+        {
+            "disclosure": disclosure.pk,
+            "to": to_organisation.pk,
+            "categories": sorted(set(categories)),
+        },
+        legal_basis=basis.reference,
+    )
     return disclosure
 
 
 # --- the legal-basis catalogue (configurable data) ----------------------------------------
 
-LEGAL_BASIS_FIELDS = ("code", "title", "reference", "description", "requires_balancing_test", "min_subject_age",
-                      "max_subject_age", "recipient_kinds", "recipient_codes", "valid_from")
+LEGAL_BASIS_FIELDS = (
+    "code",
+    "title",
+    "reference",
+    "description",
+    "requires_balancing_test",
+    "min_subject_age",
+    "max_subject_age",
+    "recipient_kinds",
+    "recipient_codes",
+    "valid_from",
+)
 
 
 def _require_catalogue_manager(actor: Any) -> None:
@@ -228,8 +314,13 @@ def legal_basis_save(*, actor: Any, basis: LegalBasis | None, data: dict[str, An
         setattr(basis, key, value)
     basis.full_clean()
     basis.save()
-    audit.record(action=Action.LEGAL_BASIS_SAVED, actor=actor, subject_type="legal_basis", subject_id=basis.pk,
-                 detail={"created": created})
+    audit.record(
+        action=Action.LEGAL_BASIS_SAVED,
+        actor=actor,
+        subject_type="legal_basis",
+        subject_id=basis.pk,
+        detail={"created": created},
+    )
     return basis
 
 
@@ -240,6 +331,11 @@ def legal_basis_set_active(*, actor: Any, basis: LegalBasis, active: bool) -> Le
     _require_catalogue_manager(actor)
     LegalBasis.objects.filter(pk=basis.pk).update(active=active)
     basis.active = active
-    audit.record(action=Action.LEGAL_BASIS_RETIRED if not active else Action.LEGAL_BASIS_SAVED, actor=actor,
-                 subject_type="legal_basis", subject_id=basis.pk, detail={"active": active})
+    audit.record(
+        action=Action.LEGAL_BASIS_RETIRED if not active else Action.LEGAL_BASIS_SAVED,
+        actor=actor,
+        subject_type="legal_basis",
+        subject_id=basis.pk,
+        detail={"active": active},
+    )
     return basis

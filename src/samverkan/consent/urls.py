@@ -7,8 +7,16 @@ app_name = "consent"
 urlpatterns = [
     path("<uuid:public_id>/samtycken/", views.consent_list, name="list"),
     path("<uuid:public_id>/samtycken/nytt/", views.consent_record, name="record"),
-    path("<uuid:public_id>/samtycken/<int:consent_id>/aterkalla/", views.consent_withdraw, name="withdraw"),
-    path("<uuid:public_id>/samtycken/<int:consent_id>/blankett/", views.consent_document, name="document"),
+    path(
+        "<uuid:public_id>/samtycken/<int:consent_id>/aterkalla/",
+        views.consent_withdraw,
+        name="withdraw",
+    ),
+    path(
+        "<uuid:public_id>/samtycken/<int:consent_id>/blankett/",
+        views.consent_document,
+        name="document",
+    ),
     path("<uuid:public_id>/utlamnanden/", views.disclosure_list, name="disclosures"),
     path("<uuid:public_id>/utlamnanden/nytt/", views.disclosure_record, name="disclosure_record"),
     path("utlamnanden/", views.disclosure_register, name="register"),

@@ -26,7 +26,13 @@ from samverkan.access.permissions import Permission
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.consent import selectors, services
-from samverkan.consent.forms import ConsentForm, DisclosureForm, LegalBasisForm, RegisterFilterForm, WithdrawForm
+from samverkan.consent.forms import (
+    ConsentForm,
+    DisclosureForm,
+    LegalBasisForm,
+    RegisterFilterForm,
+    WithdrawForm,
+)
 from samverkan.consent.models import Disclosure
 
 
@@ -34,7 +40,9 @@ def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAcces
     return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
 
 
-def _allowed(request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool) -> bool:
+def _allowed(
+    request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool
+) -> bool:
     if lead_only and not access.is_lead_team:
         return False
     try:
@@ -44,13 +52,22 @@ def _allowed(request: HttpRequest, access: policy.CaseAccess, permission: Permis
     return True
 
 
-def _require(request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool) -> None:
+def _require(
+    request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool
+) -> None:
     if not _allowed(request, access, permission, lead_only):
         raise PermissionDenied
 
 
-def _base(request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
-    return {"case": case, "access": access, "person": case_selectors.person_view(case=case, access=access), **extra}
+def _base(
+    request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "case": case,
+        "access": access,
+        "person": case_selectors.person_view(case=case, access=access),
+        **extra,
+    }
 
 
 def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
@@ -71,18 +88,31 @@ def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None 
 def consent_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     can_manage = _allowed(request, access, Permission.CASE_CONSENT_MANAGE, lead_only=True)
-    return render(request, "consent/list.html", _base(
-        request, case, access, overview=selectors.consent_overview(case=case, access=access),
-        can_manage=can_manage, withdraw_form=WithdrawForm() if can_manage else None,
-    ))
+    return render(
+        request,
+        "consent/list.html",
+        _base(
+            request,
+            case,
+            access,
+            overview=selectors.consent_overview(case=case, access=access),
+            can_manage=can_manage,
+            withdraw_form=WithdrawForm() if can_manage else None,
+        ),
+    )
 
 
 def _consent_form(request: HttpRequest, case: Case) -> ConsentForm:
     from samverkan.people.selectors import guardianships_for_case
 
     team, others = selectors.consent_organisation_choices(case=case)
-    return ConsentForm(request.POST or None, request.FILES or None, guardianships=guardianships_for_case(case=case),
-                       team_organisations=team, other_organisations=others)
+    return ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        guardianships=guardianships_for_case(case=case),
+        team_organisations=team,
+        other_organisations=others,
+    )
 
 
 @require_permission(Permission.CASE_CONSENT_MANAGE)
@@ -95,9 +125,17 @@ def consent_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.consent_record(
-                actor=request.user, case=case, access=access, giver=d["giver"], guardianship=d["guardianship"],
-                given_on=d["given_on"], valid_from=d["valid_from"], valid_to=d["valid_to"],
-                organisations=d["all_organisations"], categories=d["categories"], document=d["document"],
+                actor=request.user,
+                case=case,
+                access=access,
+                giver=d["giver"],
+                guardianship=d["guardianship"],
+                given_on=d["given_on"],
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
+                organisations=d["all_organisations"],
+                categories=d["categories"],
+                document=d["document"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -117,7 +155,9 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: int) -> 
     form = WithdrawForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.consent_withdraw(actor=request.user, case=case, access=access, consent=consent, note=note)
+        services.consent_withdraw(
+            actor=request.user, case=case, access=access, consent=consent, note=note
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -130,9 +170,15 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: int) -> 
 def consent_document(request: HttpRequest, public_id: UUID, consent_id: int) -> FileResponse:
     """The signed form, for the lead organisation's team; always as a download."""
     case, access = _case(request, public_id)
-    document = selectors.consent_document(actor=request.user, case=case, access=access, consent_id=consent_id)
-    return FileResponse(document.consent.document.open("rb"), as_attachment=True, filename=document.filename,
-                        content_type=document.content_type)
+    document = selectors.consent_document(
+        actor=request.user, case=case, access=access, consent_id=consent_id
+    )
+    return FileResponse(
+        document.consent.document.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
 
 
 # --- disclosures ---------------------------------------------------------------------------
@@ -143,10 +189,17 @@ def consent_document(request: HttpRequest, public_id: UUID, consent_id: int) -> 
 def disclosure_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     rows = selectors.disclosures_visible(actor=request.user, case=case, access=access)
-    return render(request, "consent/disclosures.html", _base(
-        request, case, access, rows=[(d, selectors.category_labels(d.categories)) for d in rows],
-        can_disclose=_allowed(request, access, Permission.CASE_DISCLOSE, lead_only=False),
-    ))
+    return render(
+        request,
+        "consent/disclosures.html",
+        _base(
+            request,
+            case,
+            access,
+            rows=[(d, selectors.category_labels(d.categories)) for d in rows],
+            can_disclose=_allowed(request, access, Permission.CASE_DISCLOSE, lead_only=False),
+        ),
+    )
 
 
 @require_permission(Permission.CASE_DISCLOSE)
@@ -154,14 +207,23 @@ def disclosure_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def disclosure_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     _require(request, access, Permission.CASE_DISCLOSE, lead_only=False)
-    form = DisclosureForm(request.POST or None, bases=selectors.legal_bases(),
-                          recipients=selectors.disclosure_recipients(actor=request.user))
+    form = DisclosureForm(
+        request.POST or None,
+        bases=selectors.legal_bases(),
+        recipients=selectors.disclosure_recipients(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.disclosure_record(
-                actor=request.user, case=case, access=access, basis=d["basis"], to_organisation=d["to_organisation"],
-                categories=d["categories"], description=d["description"], balancing_test=d["balancing_test"],
+                actor=request.user,
+                case=case,
+                access=access,
+                basis=d["basis"],
+                to_organisation=d["to_organisation"],
+                categories=d["categories"],
+                description=d["description"],
+                balancing_test=d["balancing_test"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -189,15 +251,33 @@ def _inert(value: str) -> str:
 def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow([_("Decided at"), _("Case"), _("Statutory basis"), _("From"), _("To"),
-                           _("Categories"), _("What is disclosed"), _("Balancing test"), _("Decided by")])
+    yield writer.writerow(
+        [
+            _("Decided at"),
+            _("Case"),
+            _("Statutory basis"),
+            _("From"),
+            _("To"),
+            _("Categories"),
+            _("What is disclosed"),
+            _("Balancing test"),
+            _("Decided by"),
+        ]
+    )
     for d in rows:
-        yield writer.writerow([
-            timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"), str(d.case.public_id),
-            _inert(d.basis.reference), _inert(d.from_organisation.name), _inert(d.to_organisation.name),
-            _inert(", ".join(selectors.category_labels(d.categories))), _inert(d.description),
-            _inert(d.balancing_test), _inert(d.decided_by.get_full_name()),
-        ])
+        yield writer.writerow(
+            [
+                timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"),
+                str(d.case.public_id),
+                _inert(d.basis.reference),
+                _inert(d.from_organisation.name),
+                _inert(d.to_organisation.name),
+                _inert(", ".join(selectors.category_labels(d.categories))),
+                _inert(d.description),
+                _inert(d.balancing_test),
+                _inert(d.decided_by.get_full_name()),
+            ]
+        )
 
 
 @require_permission(Permission.DISCLOSURE_REGISTER_VIEW)
@@ -206,12 +286,19 @@ def disclosure_register(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None)
     direction = form.cleaned_data["direction"] if form.is_valid() else ""
     page = request.GET.get("page", "1")
-    page_obj, rows = selectors.disclosure_register(actor=request.user, direction=direction,
-                                                   page=int(page) if page.isdigit() else 1)
-    return render(request, "consent/register.html", {
-        "form": form, "direction": direction, "page_obj": page_obj,
-        "rows": [(d, selectors.category_labels(d.categories)) for d in rows],
-    })
+    page_obj, rows = selectors.disclosure_register(
+        actor=request.user, direction=direction, page=int(page) if page.isdigit() else 1
+    )
+    return render(
+        request,
+        "consent/register.html",
+        {
+            "form": form,
+            "direction": direction,
+            "page_obj": page_obj,
+            "rows": [(d, selectors.category_labels(d.categories)) for d in rows],
+        },
+    )
 
 
 @require_permission(Permission.DISCLOSURE_REGISTER_VIEW)
@@ -232,7 +319,9 @@ def disclosure_register_export(request: HttpRequest) -> StreamingHttpResponse:
 @require_permission(Permission.LEGAL_BASIS_MANAGE)
 @require_GET
 def legal_basis_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "consent/legal_basis_list.html", {"bases": selectors.legal_bases_catalogue()})
+    return render(
+        request, "consent/legal_basis_list.html", {"bases": selectors.legal_bases_catalogue()}
+    )
 
 
 @require_permission(Permission.LEGAL_BASIS_MANAGE)
@@ -257,6 +346,10 @@ def legal_basis_active(request: HttpRequest, pk: int) -> HttpResponse:
     basis = selectors.legal_basis_get(pk=pk)
     active = request.POST.get("active") == "1"
     services.legal_basis_set_active(actor=request.user, basis=basis, active=active)
-    messages.success(request, _("The legal basis is back in use.") if active else
-                     _("The legal basis is retired. Disclosures already recorded under it keep it."))
+    messages.success(
+        request,
+        _("The legal basis is back in use.")
+        if active
+        else _("The legal basis is retired. Disclosures already recorded under it keep it."),
+    )
     return redirect("consent:legal_basis_list")

@@ -23,7 +23,8 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
         css = next((c for w, c in _CLASSES.items() if isinstance(widget, w)), "govuk-input")
         auto_id = form[name].auto_id
         described = [f"{auto_id}_helptext"] if field.help_text else []
-        if form.is_bound and form._errors is not None and name in form._errors:
+        validated_errors = getattr(form, "_errors", None)  # set once the form has been validated
+        if form.is_bound and validated_errors is not None and name in validated_errors:
             css += f" {css.split()[0]}--error"
             described.append(f"{auto_id}_error")
         if described:

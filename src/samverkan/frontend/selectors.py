@@ -92,4 +92,27 @@ def home_for(*, user: User) -> Home:
 
     for text, url, count in area_track_tasks(user=user):
         home.tasks.append(Task(text, url, count=count))
+
+    if policy.has_permission(user, Permission.CASE_VIEW) or policy.has_permission(
+        user, Permission.RETENTION_MANAGE
+    ):
+        from samverkan.reminders.selectors import due_counts
+
+        due = sum(due_counts(actor=user).values())
+        if due:
+            text = ngettext("%(n)d reminder due today.", "%(n)d reminders due today.", due)
+            home.tasks.append(Task(text % {"n": due}, reverse("reminders:mine"), count=due))
+
+    if policy.can_review_accesses(actor=user):
+        from samverkan.logreview.selectors import open_items_count
+
+        review, open_items = open_items_count(actor=user)
+        if review is not None and open_items:
+            text = ngettext(
+                "%(n)d access in the log review of %(month)s is not reviewed yet.",
+                "%(n)d accesses in the log review of %(month)s are not reviewed yet.",
+                open_items,
+            ) % {"n": open_items, "month": review.month.strftime("%Y-%m")}
+            url = reverse("logreview:review", args=[review.month.year, review.month.month])
+            home.tasks.append(Task(text, url, count=open_items))
     return home

@@ -59,3 +59,17 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job (jobs.schedule); the unique key makes it run once."""
+
+    name = models.CharField(max_length=64)
+    period_key = models.CharField(max_length=16)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "period_key"], name="one_run_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period_key}"

@@ -13,9 +13,15 @@ from samverkan.journal.services import MAX_TEXT
 
 class NoteForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=InformationCategory.choices)
-    occurred_on = forms.DateField(label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"}))
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_TEXT,
-                           help_text=_("Write only what is needed for the work with the participant."))
+    occurred_on = forms.DateField(
+        label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_TEXT,
+        help_text=_("Write only what is needed for the work with the participant."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -30,5 +36,8 @@ class NoteForm(StyledFormMixin, forms.Form):
 
 
 class NoteFilterForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories")), *InformationCategory.choices])
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *InformationCategory.choices],
+    )

@@ -23,8 +23,17 @@ from django.db import transaction
 TABLE = "journal_journalnote"
 PERMITS = "journal_purgepermit"
 
-_GUARDED = ["text", "category", "occurred_on", "recorded_by_organisation_id", "author_id", "case_id",
-            "corrects_id", "created_at", "signed_at"]
+_GUARDED = [
+    "text",
+    "category",
+    "occurred_on",
+    "recorded_by_organisation_id",
+    "author_id",
+    "case_id",
+    "corrects_id",
+    "created_at",
+    "signed_at",
+]
 
 _SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _GUARDED)
 _PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _GUARDED)
@@ -33,12 +42,13 @@ UPDATE_MESSAGE = "signed journal notes are immutable"
 DELETE_MESSAGE = "journal notes are deleted only by the retention purge"
 
 _SQLITE_INSTALL = [
+    # Static names only (module constants), no user input: S608 does not apply.
     f"""CREATE TRIGGER IF NOT EXISTS journal_signed_no_update BEFORE UPDATE ON {TABLE}
         WHEN OLD.signed_at IS NOT NULL AND ({_SQLITE_CHANGED})
         BEGIN SELECT RAISE(ABORT, '{UPDATE_MESSAGE}'); END;""",
     f"""CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON {TABLE}
         WHEN NOT EXISTS (SELECT 1 FROM {PERMITS})
-        BEGIN SELECT RAISE(ABORT, '{DELETE_MESSAGE}'); END;""",
+        BEGIN SELECT RAISE(ABORT, '{DELETE_MESSAGE}'); END;""",  # noqa: S608
 ]
 _SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS journal_signed_no_update;",
@@ -56,7 +66,7 @@ _PG_INSTALL = [
            RAISE EXCEPTION '{UPDATE_MESSAGE}';
          END IF;
          RETURN NEW;
-       END; $$ LANGUAGE plpgsql;""",
+       END; $$ LANGUAGE plpgsql;""",  # noqa: S608
     f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",
     f"""CREATE TRIGGER journal_note_guard BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION samverkan_journal_guard();""",

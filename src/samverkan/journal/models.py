@@ -16,7 +16,9 @@ from samverkan.directory.models import Organisation
 class JournalNote(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("category"), max_length=16, choices=InformationCategory.choices)
     occurred_on = models.DateField(_("date of the event"))
@@ -25,14 +27,17 @@ class JournalNote(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     # RESTRICT, not PROTECT: a corrected note cannot be deleted on its own, but the
     # retention purge may delete a whole case (note and correction together).
-    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT,
-                                 related_name="corrections")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="corrections"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
         indexes = [
-            models.Index(fields=["case", "recorded_by_organisation", "category"], name="note_case_org_cat"),
+            models.Index(
+                fields=["case", "recorded_by_organisation", "category"], name="note_case_org_cat"
+            ),
         ]
 
     def __str__(self) -> str:

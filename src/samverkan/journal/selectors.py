@@ -39,20 +39,18 @@ def notes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNo
     see exists) and ``corrects_visible`` (the note it corrects is visible too), so a page
     can mark corrected notes without hinting at notes the viewer may not see."""
     visible = _visible_base(case=case, access=access)
-    return (
-        visible
-        .annotate(
-            has_visible_correction=Exists(visible.filter(corrects_id=OuterRef("pk"), signed_at__isnull=False)),
-            corrects_visible=Exists(visible.filter(pk=OuterRef("corrects_id"))),
-            corrects_public_id=F("corrects__public_id"),
-        )
-        .select_related("author", "recorded_by_organisation")
-    )
+    return visible.annotate(
+        has_visible_correction=Exists(
+            visible.filter(corrects_id=OuterRef("pk"), signed_at__isnull=False)
+        ),
+        corrects_visible=Exists(visible.filter(pk=OuterRef("corrects_id"))),
+        corrects_public_id=F("corrects__public_id"),
+    ).select_related("author", "recorded_by_organisation")
 
 
 def note_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> JournalNote:
     """One visible note; 404 for a note the viewer may not see (as for a missing one)."""
-    return policy.get_or_404(notes_visible(case=case, access=access), public_id=public_id)  # type: ignore[no-any-return]
+    return policy.get_or_404(notes_visible(case=case, access=access), public_id=public_id)
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,9 @@ class NotesPage:
     total: int
 
 
-def notes_page(*, actor: Any, case: Any, access: policy.CaseAccess, category: str = "",
-               page: int = 1) -> NotesPage:
+def notes_page(
+    *, actor: Any, case: Any, access: policy.CaseAccess, category: str = "", page: int = 1
+) -> NotesPage:
     """One page of the notes the viewer may see, newest first, optionally of one
     category. A fixed number of queries whatever the number of notes. Audited as
     NOTES_VIEWED with the number of notes shown (ids of the notes, never their text)."""
@@ -76,7 +75,12 @@ def notes_page(*, actor: Any, case: Any, access: policy.CaseAccess, category: st
     paginator = Paginator(qs.order_by("-occurred_on", "-created_at", "-pk"), NOTES_PER_PAGE)
     page_obj = paginator.get_page(page)
     notes = list(page_obj.object_list)
-    audit.record(action=Action.NOTES_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id,
-                 detail={"shown": len(notes), "notes": [n.pk for n in notes], "category": category or None})
+    audit.record(
+        action=Action.NOTES_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"shown": len(notes), "notes": [n.pk for n in notes], "category": category or None},
+    )
     return NotesPage(page=page_obj, notes=notes, category=category, total=paginator.count)

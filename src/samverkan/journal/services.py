@@ -17,9 +17,8 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, InformationCategory
-from samverkan.cases.services import case_touch
+from samverkan.cases.services import case_touch, require_case_open
 from samverkan.journal.models import JournalNote
-
 
 MAX_TEXT = 20_000
 
@@ -34,8 +33,14 @@ def _audit(action: Action, actor: Any, case: Case, note: JournalNote) -> None:
     detail: dict[str, Any] = {"note": note.pk, "category": note.category}
     if note.corrects_id:
         detail["corrects"] = note.corrects_id
-    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=note.recorded_by_organisation_id, detail=detail)
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=note.recorded_by_organisation_id,
+        detail=detail,
+    )
 
 
 def _validate(*, category: str, occurred_on: date, text: str) -> None:
@@ -53,10 +58,22 @@ def _validate(*, category: str, occurred_on: date, text: str) -> None:
 
 
 @transaction.atomic
-def note_create(*, actor: Any, case: Case, access: policy.CaseAccess, category: str, occurred_on: date,
-                text: str, sign: bool = False, corrects: JournalNote | None = None) -> JournalNote:
+def note_create(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    category: str,
+    occurred_on: date,
+    text: str,
+    sign: bool = False,
+    corrects: JournalNote | None = None,
+) -> JournalNote:
     """A note recorded by the actor's organisation (draft, or signed at once)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
+    require_case_open(case)
     _validate(category=category, occurred_on=occurred_on, text=text)
     if corrects is not None:
         if corrects.case_id != case.pk or corrects.signed_at is None:
@@ -64,8 +81,13 @@ def note_create(*, actor: Any, case: Case, access: policy.CaseAccess, category: 
         if corrects.recorded_by_organisation_id != actor.organisation_id:
             raise PermissionDenied
     note = JournalNote.objects.create(
-        case=case, recorded_by_organisation_id=actor.organisation_id, author=actor, category=category,
-        occurred_on=occurred_on, text=text.strip(), corrects=corrects,
+        case=case,
+        recorded_by_organisation_id=actor.organisation_id,
+        author=actor,
+        category=category,
+        occurred_on=occurred_on,
+        text=text.strip(),
+        corrects=corrects,
         signed_at=timezone.now() if sign else None,
     )
     case_touch(case=case)
@@ -76,15 +98,29 @@ def note_create(*, actor: Any, case: Case, access: policy.CaseAccess, category: 
 
 
 @transaction.atomic
-def note_update_draft(*, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote,
-                      expected_version: int, text: str, category: str, occurred_on: date) -> JournalNote:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+def note_update_draft(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    note: JournalNote,
+    expected_version: int,
+    text: str,
+    category: str,
+    occurred_on: date,
+) -> JournalNote:
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
+    require_case_open(case)
     if note.author_id != actor.pk or note.case_id != case.pk:
         raise PermissionDenied
     if note.signed_at is not None:
         raise ValidationError(_("A signed note cannot be changed; write a correction instead."))
     _validate(category=category, occurred_on=occurred_on, text=text)
-    updated = JournalNote.objects.filter(pk=note.pk, version=expected_version, signed_at__isnull=True).update(
+    updated = JournalNote.objects.filter(
+        pk=note.pk, version=expected_version, signed_at__isnull=True
+    ).update(
         text=text.strip(), category=category, occurred_on=occurred_on, version=F("version") + 1
     )
     if not updated:
@@ -98,11 +134,18 @@ def note_update_draft(*, actor: Any, case: Case, access: policy.CaseAccess, note
 
 
 @transaction.atomic
-def note_sign(*, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote) -> JournalNote:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE)
+def note_sign(
+    *, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote
+) -> JournalNote:
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
+    require_case_open(case)
     if note.author_id != actor.pk or note.case_id != case.pk:
         raise PermissionDenied
-    if not JournalNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(signed_at=timezone.now()):
+    if not JournalNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(
+        signed_at=timezone.now()
+    ):
         raise ValidationError(_("The note is already signed."))
     note.refresh_from_db()
     case_touch(case=case)

@@ -29,15 +29,24 @@ def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAcces
 
 def _can_write(request: HttpRequest, access: policy.CaseAccess) -> bool:
     try:
-        policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+        policy.require_case_permission(
+            actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
+        )
     except PermissionDenied:
         return False
     return True
 
 
-def _context(request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
-    return {"case": case, "access": access, "person": case_selectors.person_view(case=case, access=access),
-            "can_write": _can_write(request, access), **extra}
+def _context(
+    request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "case": case,
+        "access": access,
+        "person": case_selectors.person_view(case=case, access=access),
+        "can_write": _can_write(request, access),
+        **extra,
+    }
 
 
 def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
@@ -53,38 +62,70 @@ def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
 def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     page = request.GET.get("page", "1")
-    result = selectors.notes_page(actor=request.user, case=case, access=access,
-                                  category=request.GET.get("category", ""),
-                                  page=int(page) if page.isdigit() else 1)
-    return render(request, "journal/notes.html", _context(
-        request, case, access, result=result,
-        filter_form=NoteFilterForm(initial={"category": result.category}),
-    ))
+    result = selectors.notes_page(
+        actor=request.user,
+        case=case,
+        access=access,
+        category=request.GET.get("category", ""),
+        page=int(page) if page.isdigit() else 1,
+    )
+    return render(
+        request,
+        "journal/notes.html",
+        _context(
+            request,
+            case,
+            access,
+            result=result,
+            filter_form=NoteFilterForm(initial={"category": result.category}),
+        ),
+    )
 
 
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    policy.require_case_permission(
+        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         sign = request.POST.get("action") == "sign"
         try:
-            services.note_create(actor=request.user, case=case, access=access, category=d["category"],
-                                 occurred_on=d["occurred_on"], text=d["text"], sign=sign)
+            services.note_create(
+                actor=request.user,
+                case=case,
+                access=access,
+                category=d["category"],
+                occurred_on=d["occurred_on"],
+                text=d["text"],
+                sign=sign,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("The note is signed.") if sign else _("The draft is saved."))
+            messages.success(
+                request, _("The note is signed.") if sign else _("The draft is saved.")
+            )
             return redirect("journal:notes", public_id=case.public_id)
-    return render(request, "journal/note_form.html", _context(
-        request, case, access, form=form, heading=_("Write a note"),
-    ))
+    return render(
+        request,
+        "journal/note_form.html",
+        _context(
+            request,
+            case,
+            access,
+            form=form,
+            heading=_("Write a note"),
+        ),
+    )
 
 
-def _own_draft(request: HttpRequest, case: Case, access: policy.CaseAccess, note_id: UUID) -> JournalNote:
+def _own_draft(
+    request: HttpRequest, case: Case, access: policy.CaseAccess, note_id: UUID
+) -> JournalNote:
     note = selectors.note_for_actor(case=case, access=access, public_id=note_id)
     if note.author_id != request.user.pk or note.signed_at is not None:
         raise PermissionDenied
@@ -98,7 +139,9 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
     changed since (another tab), nothing is overwritten: the page says so, keeps the
     text just typed in the form and shows the saved text beside it."""
     case, access = _case(request, public_id)
-    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    policy.require_case_permission(
+        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
     note = _own_draft(request, case, access, note_id)
     conflict: JournalNote | None = None
     if request.method == "POST":
@@ -107,8 +150,13 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
             d = form.cleaned_data
             try:
                 note = services.note_update_draft(
-                    actor=request.user, case=case, access=access, note=note,
-                    expected_version=d["version"] or 0, text=d["text"], category=d["category"],
+                    actor=request.user,
+                    case=case,
+                    access=access,
+                    note=note,
+                    expected_version=d["version"] or 0,
+                    text=d["text"],
+                    category=d["category"],
                     occurred_on=d["occurred_on"],
                 )
                 if request.POST.get("action") == "sign":
@@ -119,20 +167,43 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
                 data["version"] = str(conflict.version)  # saving again is now a deliberate choice
                 form = NoteForm(data)
                 form.is_valid()
-                form.add_error(None, _("The draft was changed in another window after you opened it. Your "
-                                       "text is kept below; compare it with the saved version and save again."))
+                form.add_error(
+                    None,
+                    _(
+                        "The draft was changed in another window after you opened it. Your "
+                        "text is kept below; compare it with the saved version and save again."
+                    ),
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 signed = request.POST.get("action") == "sign"
-                messages.success(request, _("The note is signed.") if signed else _("The draft is saved."))
+                messages.success(
+                    request, _("The note is signed.") if signed else _("The draft is saved.")
+                )
                 return redirect("journal:notes", public_id=case.public_id)
     else:
-        form = NoteForm(initial={"category": note.category, "occurred_on": note.occurred_on, "text": note.text,
-                                 "version": note.version})
-    return render(request, "journal/note_form.html", _context(
-        request, case, access, form=form, note=note, conflict=conflict, heading=_("Edit the draft"),
-    ))
+        form = NoteForm(
+            initial={
+                "category": note.category,
+                "occurred_on": note.occurred_on,
+                "text": note.text,
+                "version": note.version,
+            }
+        )
+    return render(
+        request,
+        "journal/note_form.html",
+        _context(
+            request,
+            case,
+            access,
+            form=form,
+            note=note,
+            conflict=conflict,
+            heading=_("Edit the draft"),
+        ),
+    )
 
 
 @require_permission(Permission.CASE_NOTE_WRITE)
@@ -155,25 +226,54 @@ def note_correct(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRe
     """Correct a signed note of one's own organisation: a new note that references the
     old one. The old note stays as it was and is shown as corrected."""
     case, access = _case(request, public_id)
-    policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE)
+    policy.require_case_permission(
+        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
+    )
     original = selectors.note_for_actor(case=case, access=access, public_id=note_id)
-    if original.signed_at is None or original.recorded_by_organisation_id != request.user.organisation_id:
+    if (
+        original.signed_at is None
+        or original.recorded_by_organisation_id != request.user.organisation_id  # type: ignore[union-attr]
+    ):
         raise PermissionDenied
-    form = NoteForm(request.POST or None, initial={
-        "category": original.category, "occurred_on": original.occurred_on, "text": original.text,
-    })
+    form = NoteForm(
+        request.POST or None,
+        initial={
+            "category": original.category,
+            "occurred_on": original.occurred_on,
+            "text": original.text,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         sign = request.POST.get("action") == "sign"
         try:
-            services.note_create(actor=request.user, case=case, access=access, category=d["category"],
-                                 occurred_on=d["occurred_on"], text=d["text"], sign=sign, corrects=original)
+            services.note_create(
+                actor=request.user,
+                case=case,
+                access=access,
+                category=d["category"],
+                occurred_on=d["occurred_on"],
+                text=d["text"],
+                sign=sign,
+                corrects=original,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("The correction is saved. The original note is kept and marked as "
-                                        "corrected."))
+            messages.success(
+                request,
+                _("The correction is saved. The original note is kept and marked as corrected."),
+            )
             return redirect("journal:notes", public_id=case.public_id)
-    return render(request, "journal/note_form.html", _context(
-        request, case, access, form=form, original=original, heading=_("Correct a signed note"),
-    ))
+    return render(
+        request,
+        "journal/note_form.html",
+        _context(
+            request,
+            case,
+            access,
+            form=form,
+            original=original,
+            heading=_("Correct a signed note"),
+        ),
+    )

@@ -33,14 +33,23 @@ class ErrorCode(StrEnum):
 
 MESSAGES = {
     ErrorCode.EMPTY: _("Enter an identity number."),
-    ErrorCode.CHARACTERS: _("An identity number has only digits and one '-' or '+' before the last four digits."),
-    ErrorCode.LENGTH: _("An identity number has 10 digits (YYMMDD-NNNC) or 12 digits (YYYYMMDD-NNNC)."),
+    ErrorCode.CHARACTERS: _(
+        "An identity number has only digits and one '-' or '+' before the last four digits."
+    ),
+    ErrorCode.LENGTH: _(
+        "An identity number has 10 digits (YYMMDD-NNNC) or 12 digits (YYYYMMDD-NNNC)."
+    ),
     ErrorCode.SEPARATOR: _("The separator must stand before the last four digits."),
     ErrorCode.MONTH: _("The month must be between 01 and 12."),
-    ErrorCode.DAY: _("The day does not exist in that month (for a coordination number the day is increased by 60)."),
+    ErrorCode.DAY: _(
+        "The day does not exist in that month "
+        "(for a coordination number the day is increased by 60)."
+    ),
     ErrorCode.FUTURE: _("The date of birth is in the future."),
     ErrorCode.CHECKSUM: _("The check digit is wrong: check for a mistyped digit."),
-    ErrorCode.PLUS_TOO_YOUNG: _("A '+' separator means the person has turned 100, which does not match the date of birth."),
+    ErrorCode.PLUS_TOO_YOUNG: _(
+        "A '+' separator means the person has turned 100, which does not match the date of birth."
+    ),
     ErrorCode.YEAR: _("The year of birth is not plausible: check the century."),
 }
 

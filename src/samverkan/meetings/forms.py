@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.cases.models import TeamMember
 from samverkan.frontend.forms import StyledFormMixin
-from samverkan.meetings.models import MeetingKind, ParticipantAttendance
+from samverkan.meetings.models import Attendee, MeetingKind, ParticipantAttendance
 from samverkan.plans.forms import VersionedForm
 
 
@@ -15,19 +16,31 @@ def _member_label(member: Any) -> str:
 
 
 class MeetingForm(VersionedForm):
-    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices, initial=MeetingKind.FOLLOW_UP)
-    starts_at = forms.DateTimeField(label=_("Date and time"),
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                               format="%Y-%m-%dT%H:%M"))
-    place = forms.CharField(label=_("Place"), max_length=200)
-    attendees = forms.ModelMultipleChoiceField(label=_("Invited from the team"), queryset=None,  # type: ignore[arg-type]
-                                               widget=forms.CheckboxSelectMultiple, required=False)
-    participant_attendance = forms.ChoiceField(
-        label=_("The participant"), initial=ParticipantAttendance.INVITED,
-        choices=[(ParticipantAttendance.INVITED, _("Invited")), (ParticipantAttendance.NOT_INVITED, _("Not invited"))],
+    kind = forms.ChoiceField(
+        label=_("Kind of meeting"), choices=MeetingKind.choices, initial=MeetingKind.FOLLOW_UP
     )
-    agenda = forms.CharField(label=_("Agenda"), required=False, max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 5}))
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Invited from the team"),
+        queryset=TeamMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    participant_attendance = forms.ChoiceField(
+        label=_("The participant"),
+        initial=ParticipantAttendance.INVITED,
+        choices=[
+            (ParticipantAttendance.INVITED, _("Invited")),
+            (ParticipantAttendance.NOT_INVITED, _("Not invited")),
+        ],
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, team: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,12 +51,20 @@ class MeetingForm(VersionedForm):
 
 
 class AttendanceForm(VersionedForm):
-    attended = forms.ModelMultipleChoiceField(label=_("Attended"), queryset=None,  # type: ignore[arg-type]
-                                              widget=forms.CheckboxSelectMultiple, required=False)
+    attended = forms.ModelMultipleChoiceField(
+        label=_("Attended"),
+        queryset=Attendee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     participant_attendance = forms.ChoiceField(
-        label=_("The participant"), widget=forms.RadioSelect,
-        choices=[(ParticipantAttendance.ATTENDED, _("Attended")), (ParticipantAttendance.ABSENT, _("Absent")),
-                 (ParticipantAttendance.NOT_INVITED, _("Not invited"))],
+        label=_("The participant"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ParticipantAttendance.ATTENDED, _("Attended")),
+            (ParticipantAttendance.ABSENT, _("Absent")),
+            (ParticipantAttendance.NOT_INVITED, _("Not invited")),
+        ],
     )
 
     def __init__(self, *args: Any, attendees: Any, **kwargs: Any) -> None:
@@ -55,8 +76,12 @@ class AttendanceForm(VersionedForm):
 
 
 class MinutesForm(VersionedForm):
-    text = forms.CharField(label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
-    sign = forms.BooleanField(label=_("Sign now (signed minutes cannot be changed)"), required=False)
+    text = forms.CharField(
+        label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    sign = forms.BooleanField(
+        label=_("Sign now (signed minutes cannot be changed)"), required=False
+    )
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,10 +100,18 @@ class CancelForm(VersionedForm):
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False,  # type: ignore[arg-type]
-                                         empty_label=_("Nobody in particular"))
-    due_on = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible"),
+        queryset=TeamMember.objects.none(),
+        required=False,
+        empty_label=_("Nobody in particular"),
+    )
+    due_on = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

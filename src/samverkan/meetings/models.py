@@ -41,19 +41,33 @@ class ParticipantAttendance(models.TextChoices):
 class Meeting(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
-    kind = models.CharField(_("kind of meeting"), max_length=16, choices=MeetingKind.choices,
-                            default=MeetingKind.FOLLOW_UP)
+    kind = models.CharField(
+        _("kind of meeting"),
+        max_length=16,
+        choices=MeetingKind.choices,
+        default=MeetingKind.FOLLOW_UP,
+    )
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
-    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
-    participant_attendance = models.CharField(_("the participant"), max_length=16,
-                                              choices=ParticipantAttendance.choices,
-                                              default=ParticipantAttendance.INVITED)
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.MEETING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    participant_attendance = models.CharField(
+        _("the participant"),
+        max_length=16,
+        choices=ParticipantAttendance.choices,
+        default=ParticipantAttendance.INVITED,
+    )
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.MEETING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -79,7 +93,9 @@ class Attendee(models.Model):
 
     class Meta:
         ordering = ["organisation__name", "user__last_name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_attendee_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_attendee_per_user")
+        ]
         indexes = [models.Index(fields=["user", "meeting"], name="attendee_user_meeting")]
 
     def __str__(self) -> str:
@@ -90,21 +106,31 @@ class Minutes(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meeting_minutes")
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.MEETING)
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.MEETING
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("minutes"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_at = models.DateTimeField(null=True, blank=True)
-    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="corrections")
+    # RESTRICT, not PROTECT: a correction must not stop the retention purge, which
+    # deletes the corrected and the correcting minutes together with the case.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="corrections"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["case", "recorded_by_organisation", "category"], name="minutes_case_org_cat")]
+        indexes = [
+            models.Index(
+                fields=["case", "recorded_by_organisation", "category"], name="minutes_case_org_cat"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Minutes {self.public_id}"
@@ -119,10 +145,17 @@ class Decision(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="decisions")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meeting_decisions")
     text = models.TextField(_("decision"))
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("responsible"))
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_on = models.DateField(_("due date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -136,8 +169,12 @@ class Decision(models.Model):
 class DecisionCommitment(models.Model):
     """The plan commitment a decision became (at most one per decision)."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="commitment_link")
-    commitment = models.OneToOneField("plans.Commitment", on_delete=models.CASCADE, related_name="decision_link")
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, related_name="commitment_link"
+    )
+    commitment = models.OneToOneField(
+        "plans.Commitment", on_delete=models.CASCADE, related_name="decision_link"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

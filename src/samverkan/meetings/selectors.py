@@ -22,47 +22,70 @@ from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import TeamMember
-from samverkan.meetings.models import Attendee, Decision, Meeting, MeetingKind, MeetingStatus, Minutes
+from samverkan.meetings.models import (
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Minutes,
+)
 
 DEFAULT_MEETING_TIME = time(10, 0)
 
 
 def _q(access: policy.CaseAccess, prefix: str = "") -> Q:
-    return access.items_q(org_field=f"{prefix}recorded_by_organisation_id", category_field=f"{prefix}category",
-                          created_field=f"{prefix}updated_at")
+    return access.items_q(
+        org_field=f"{prefix}recorded_by_organisation_id",
+        category_field=f"{prefix}category",
+        created_field=f"{prefix}updated_at",
+    )
 
 
 def meetings_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Meeting]:
     """The case's meetings the viewer's organisation may see, newest first."""
-    return (Meeting.objects.filter(case_id=case.pk).filter(_q(access))
-            .select_related("recorded_by_organisation").order_by("-starts_at", "-pk"))
+    return (
+        Meeting.objects.filter(case_id=case.pk)
+        .filter(_q(access))
+        .select_related("recorded_by_organisation")
+        .order_by("-starts_at", "-pk")
+    )
 
 
 def meeting_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Meeting:
     """One visible meeting; 404 when missing or not shared with the viewer."""
-    return policy.get_or_404(meetings_visible(case=case, access=access), public_id=public_id)  # type: ignore[no-any-return]
+    return policy.get_or_404(meetings_visible(case=case, access=access), public_id=public_id)
 
 
 def minutes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Minutes]:
     """Signed minutes the viewer's organisation may see, plus the viewer's own drafts.
     The meeting itself must be visible too."""
-    return (Minutes.objects.filter(case_id=case.pk).filter(_q(access)).filter(_q(access, "meeting__"))
-            .filter(Q(signed_at__isnull=False) | Q(author_id=access.viewer_id))
-            .select_related("author", "recorded_by_organisation", "corrects"))
+    return (
+        Minutes.objects.filter(case_id=case.pk)
+        .filter(_q(access))
+        .filter(_q(access, "meeting__"))
+        .filter(Q(signed_at__isnull=False) | Q(author_id=access.viewer_id))
+        .select_related("author", "recorded_by_organisation", "corrects")
+    )
 
 
-def minutes_for_actor(*, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID) -> Minutes:
-    return policy.get_or_404(  # type: ignore[no-any-return]
+def minutes_for_actor(
+    *, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID
+) -> Minutes:
+    return policy.get_or_404(
         minutes_visible(case=case, access=access).filter(meeting=meeting), public_id=public_id
     )
 
 
-def decision_for_actor(*, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID) -> Decision:
+def decision_for_actor(
+    *, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID
+) -> Decision:
     """A decision in visible minutes of ``meeting``; 404 otherwise."""
     minutes = minutes_visible(case=case, access=access).filter(meeting=meeting).values("pk")
-    return policy.get_or_404(  # type: ignore[no-any-return]
-        Decision.objects.filter(case_id=case.pk, minutes__in=minutes)
-        .select_related("responsible", "organisation", "minutes", "commitment_link"),
+    return policy.get_or_404(
+        Decision.objects.filter(case_id=case.pk, minutes__in=minutes).select_related(
+            "responsible", "organisation", "minutes", "commitment_link"
+        ),
         public_id=public_id,
     )
 
@@ -78,18 +101,29 @@ class FollowUp:
     last: Meeting | None
 
 
-def next_follow_up(*, case: Any, access: policy.CaseAccess, now: datetime | None = None) -> FollowUp:
+def next_follow_up(
+    *, case: Any, access: policy.CaseAccess, now: datetime | None = None
+) -> FollowUp:
     """The next booked meeting, or else the last meeting (or the decision to accept the
     case) plus Programme.meeting_cadence_days. Only meetings the viewer may see count."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     cadence = case.programme.meeting_cadence_days
     active = meetings_visible(case=case, access=access).exclude(status=MeetingStatus.CANCELLED)
-    planned = active.filter(status=MeetingStatus.PLANNED, starts_at__gte=now).order_by("starts_at", "pk").first()
+    planned = (
+        active.filter(status=MeetingStatus.PLANNED, starts_at__gte=now)
+        .order_by("starts_at", "pk")
+        .first()
+    )
     last = active.filter(starts_at__lt=now).order_by("-starts_at", "-pk").first()
     if planned is not None:
-        return FollowUp(due_on=timezone.localdate(planned.starts_at), overdue=False, planned=planned,
-                        cadence_days=cadence, last=last)
+        return FollowUp(
+            due_on=timezone.localdate(planned.starts_at),
+            overdue=False,
+            planned=planned,
+            cadence_days=cadence,
+            last=last,
+        )
     if last is not None:
         base = timezone.localdate(last.starts_at)
     else:
@@ -98,7 +132,9 @@ def next_follow_up(*, case: Any, access: policy.CaseAccess, now: datetime | None
     return FollowUp(due_on=due, overdue=due < today, planned=None, cadence_days=cadence, last=last)
 
 
-def meeting_suggestion(*, case: Any, access: policy.CaseAccess, now: datetime | None = None) -> dict[str, Any]:
+def meeting_suggestion(
+    *, case: Any, access: policy.CaseAccess, now: datetime | None = None
+) -> dict[str, Any]:
     """Initial values for the next follow-up meeting: on the due date (not in the past),
     at the last meeting's time and place, with its attendees still on the team."""
     from samverkan.cases.selectors import team_for_case
@@ -110,7 +146,9 @@ def meeting_suggestion(*, case: Any, access: policy.CaseAccess, now: datetime | 
     at = timezone.localtime(last.starts_at).time() if last else DEFAULT_MEETING_TIME
     team = team_for_case(case=case)
     if last is not None:
-        attendees = list(team.filter(user_id__in=Attendee.objects.filter(meeting=last).values("user_id")))
+        attendees = list(
+            team.filter(user_id__in=Attendee.objects.filter(meeting=last).values("user_id"))
+        )
     else:
         attendees = list(team)
     return {
@@ -123,11 +161,19 @@ def meeting_suggestion(*, case: Any, access: policy.CaseAccess, now: datetime | 
 
 def meeting_list(*, actor: Any, case: Any, access: policy.CaseAccess) -> list[Meeting]:
     """Visible meetings with attendees, for the case's meeting page. Audited (count)."""
-    meetings = list(meetings_visible(case=case, access=access).prefetch_related(
-        Prefetch("attendees", queryset=Attendee.objects.select_related("user", "organisation"))
-    ))
-    audit.record(action=Action.MEETINGS_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail={"meetings": len(meetings)})
+    meetings = list(
+        meetings_visible(case=case, access=access).prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("user", "organisation"))
+        )
+    )
+    audit.record(
+        action=Action.MEETINGS_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"meetings": len(meetings)},
+    )
     return meetings
 
 
@@ -138,20 +184,35 @@ class MeetingDetail:
     minutes: list[Minutes]
 
 
-def meeting_detail(*, actor: Any, case: Any, access: policy.CaseAccess, public_id: UUID) -> MeetingDetail:
+def meeting_detail(
+    *, actor: Any, case: Any, access: policy.CaseAccess, public_id: UUID
+) -> MeetingDetail:
     """One meeting with its attendees, the visible minutes and their decisions (with the
     commitment each became). Audited (ids and counts)."""
     meeting = meeting_for_actor(case=case, access=access, public_id=public_id)
-    attendees = list(Attendee.objects.filter(meeting=meeting).select_related("user", "organisation"))
+    attendees = list(
+        Attendee.objects.filter(meeting=meeting).select_related("user", "organisation")
+    )
     minutes = list(
-        minutes_visible(case=case, access=access).filter(meeting=meeting).prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.select_related(
-                "responsible", "organisation", "commitment_link__commitment"))
+        minutes_visible(case=case, access=access)
+        .filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related(
+                    "responsible", "organisation", "commitment_link__commitment"
+                ),
+            )
         )
     )
-    audit.record(action=Action.MEETING_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id,
-                 detail={"meeting": str(meeting.public_id), "minutes": len(minutes)})
+    audit.record(
+        action=Action.MEETING_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"meeting": str(meeting.public_id), "minutes": len(minutes)},
+    )
     return MeetingDetail(meeting=meeting, attendees=attendees, minutes=minutes)
 
 
@@ -189,8 +250,11 @@ def meetings_upcoming(
     of queries whatever the number of cases. ``attending_only`` keeps the meetings the
     actor is invited to. Not audited: the caller audits what it shows."""
     now = now or timezone.now()
-    base = Meeting.objects.filter(status=MeetingStatus.PLANNED, starts_at__gte=now,
-                                  starts_at__lte=now + timedelta(days=within_days))
+    base = Meeting.objects.filter(
+        status=MeetingStatus.PLANNED,
+        starts_at__gte=now,
+        starts_at__lte=now + timedelta(days=within_days),
+    )
     if case is not None:
         if access is None:
             raise ValueError("meetings_upcoming(case=...) needs the viewer's access")
@@ -211,4 +275,6 @@ def meetings_upcoming(
     if attending_only and actor is not None:
         qs = qs.filter(attendees__user_id=actor.pk)
     rows = qs.select_related("recorded_by_organisation").order_by("starts_at", "pk")
-    return [UpcomingMeeting(meeting=m, case=cases[m.case_id], access=accesses[m.case_id]) for m in rows]
+    return [
+        UpcomingMeeting(meeting=m, case=cases[m.case_id], access=accesses[m.case_id]) for m in rows
+    ]

@@ -46,12 +46,20 @@ __all__ = ["StaleEdit"]
 
 
 def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any]) -> None:
-    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail=detail)
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail=detail,
+    )
 
 
 def _require_manage(actor: Any, case: Case, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_MEETING_MANAGE)
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_MEETING_MANAGE
+    )
     require_writable(case)
 
 
@@ -60,8 +68,14 @@ def _require_own_meeting(actor: Any, case: Case, meeting: Meeting) -> None:
         raise PermissionDenied
 
 
-def _clean_meeting(kind: str, starts_at: datetime, place: str, attendees: list[TeamMember], case: Case,
-                   participant_attendance: str) -> None:
+def _clean_meeting(
+    kind: str,
+    starts_at: datetime,
+    place: str,
+    attendees: list[TeamMember],
+    case: Case,
+    participant_attendance: str,
+) -> None:
     errors: dict[str, str] = {}
     if kind not in MeetingKind.values:
         errors["kind"] = _("Choose the kind of meeting.")
@@ -81,58 +95,113 @@ def _set_attendees(meeting: Meeting, attendees: Iterable[TeamMember]) -> None:
     wanted = {m.user_id: m.organisation_id for m in attendees}
     Attendee.objects.filter(meeting=meeting).exclude(user_id__in=wanted).delete()
     existing = set(Attendee.objects.filter(meeting=meeting).values_list("user_id", flat=True))
-    Attendee.objects.bulk_create([Attendee(meeting=meeting, user_id=u, organisation_id=o)
-                                  for u, o in wanted.items() if u not in existing])
+    Attendee.objects.bulk_create(
+        [
+            Attendee(meeting=meeting, user_id=u, organisation_id=o)
+            for u, o in wanted.items()
+            if u not in existing
+        ]
+    )
 
 
 @transaction.atomic
-def meeting_create(*, actor: Any, case: Case, access: policy.CaseAccess, starts_at: datetime, place: str,
-                   attendees: list[TeamMember], agenda: str = "", kind: str = MeetingKind.FOLLOW_UP,
-                   participant_attendance: str = ParticipantAttendance.INVITED) -> Meeting:
+def meeting_create(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    starts_at: datetime,
+    place: str,
+    attendees: list[TeamMember],
+    agenda: str = "",
+    kind: str = MeetingKind.FOLLOW_UP,
+    participant_attendance: str = ParticipantAttendance.INVITED,
+) -> Meeting:
     """Call a meeting, recorded by the actor's organisation in category "meeting"."""
     _require_manage(actor, case, access)
     _clean_meeting(kind, starts_at, place, attendees, case, participant_attendance)
     meeting = Meeting.objects.create(
-        case=case, kind=kind, starts_at=starts_at, place=place.strip(), agenda=agenda.strip(),
-        participant_attendance=participant_attendance, recorded_by_organisation_id=actor.organisation_id,
-        category=InformationCategory.MEETING, created_by=actor,
+        case=case,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        agenda=agenda.strip(),
+        participant_attendance=participant_attendance,
+        recorded_by_organisation_id=actor.organisation_id,
+        category=InformationCategory.MEETING,
+        created_by=actor,
     )
     _set_attendees(meeting, attendees)
     case_touch(case=case)
-    _audit(Action.MEETING_CREATED, actor, case, {"meeting": str(meeting.public_id), "attendees": len(attendees)})
+    _audit(
+        Action.MEETING_CREATED,
+        actor,
+        case,
+        {"meeting": str(meeting.public_id), "attendees": len(attendees)},
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting, expected_version: int,
-                   starts_at: datetime, place: str, attendees: list[TeamMember], agenda: str, kind: str,
-                   participant_attendance: str) -> Meeting:
+def meeting_update(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    meeting: Meeting,
+    expected_version: int,
+    starts_at: datetime,
+    place: str,
+    attendees: list[TeamMember],
+    agenda: str,
+    kind: str,
+    participant_attendance: str,
+) -> Meeting:
     """Change a meeting the actor's organisation called; StaleEdit if it changed."""
     _require_manage(actor, case, access)
     _require_own_meeting(actor, case, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     _clean_meeting(kind, starts_at, place, attendees, case, participant_attendance)
-    updated = Meeting.objects.filter(pk=meeting.pk, version=expected_version).exclude(
-        status=MeetingStatus.CANCELLED
-    ).update(starts_at=starts_at, place=place.strip(), agenda=agenda.strip(), kind=kind,
-             participant_attendance=participant_attendance, updated_at=timezone.now(), version=F("version") + 1)
+    updated = (
+        Meeting.objects.filter(pk=meeting.pk, version=expected_version)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .update(
+            starts_at=starts_at,
+            place=place.strip(),
+            agenda=agenda.strip(),
+            kind=kind,
+            participant_attendance=participant_attendance,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
+    )
     if not updated:
         raise StaleEdit
     _set_attendees(meeting, attendees)
     meeting.refresh_from_db()
     case_touch(case=case)
-    _audit(Action.MEETING_UPDATED, actor, case, {"meeting": str(meeting.public_id), "version": meeting.version})
+    _audit(
+        Action.MEETING_UPDATED,
+        actor,
+        case,
+        {"meeting": str(meeting.public_id), "version": meeting.version},
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting,
-                   expected_version: int) -> Meeting:
+def meeting_cancel(
+    *, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting, expected_version: int
+) -> Meeting:
     _require_manage(actor, case, access)
     _require_own_meeting(actor, case, meeting)
-    updated = Meeting.objects.filter(pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED).update(
-        status=MeetingStatus.CANCELLED, updated_at=timezone.now(), version=F("version") + 1,
+    updated = Meeting.objects.filter(
+        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
+    ).update(
+        status=MeetingStatus.CANCELLED,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )
     if not updated:
         raise StaleEdit
@@ -143,9 +212,16 @@ def meeting_cancel(*, actor: Any, case: Case, access: policy.CaseAccess, meeting
 
 
 @transaction.atomic
-def meeting_record_attendance(*, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting,
-                              expected_version: int, attended_user_ids: Iterable[int],
-                              participant_attendance: str) -> Meeting:
+def meeting_record_attendance(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    meeting: Meeting,
+    expected_version: int,
+    attended_user_ids: Iterable[int],
+    participant_attendance: str,
+) -> Meeting:
     """Record who attended (invited team members and the participant); the meeting is
     then held. Only after it has started."""
     _require_manage(actor, case, access)
@@ -154,22 +230,40 @@ def meeting_record_attendance(*, actor: Any, case: Case, access: policy.CaseAcce
         raise ValidationError(_("The meeting is cancelled."))
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("The meeting has not taken place yet."))
-    if participant_attendance not in ParticipantAttendance.values or participant_attendance == "invited":
-        raise ValidationError({"participant_attendance": _("Choose whether the participant attended.")})
+    if (
+        participant_attendance not in ParticipantAttendance.values
+        or participant_attendance == "invited"
+    ):
+        raise ValidationError(
+            {"participant_attendance": _("Choose whether the participant attended.")}
+        )
     attended = set(attended_user_ids)
-    updated = Meeting.objects.filter(pk=meeting.pk, version=expected_version).exclude(
-        status=MeetingStatus.CANCELLED
-    ).update(status=MeetingStatus.HELD, participant_attendance=participant_attendance, updated_at=timezone.now(),
-             version=F("version") + 1)
+    updated = (
+        Meeting.objects.filter(pk=meeting.pk, version=expected_version)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .update(
+            status=MeetingStatus.HELD,
+            participant_attendance=participant_attendance,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
+    )
     if not updated:
         raise StaleEdit
     Attendee.objects.filter(meeting=meeting, user_id__in=attended).update(attended=True)
     Attendee.objects.filter(meeting=meeting).exclude(user_id__in=attended).update(attended=False)
     meeting.refresh_from_db()
     case_touch(case=case)
-    _audit(Action.MEETING_ATTENDANCE_RECORDED, actor, case, {
-        "meeting": str(meeting.public_id), "attended": len(attended), "participant": participant_attendance,
-    })
+    _audit(
+        Action.MEETING_ATTENDANCE_RECORDED,
+        actor,
+        case,
+        {
+            "meeting": str(meeting.public_id),
+            "attended": len(attended),
+            "participant": participant_attendance,
+        },
+    )
     return meeting
 
 
@@ -177,8 +271,16 @@ def meeting_record_attendance(*, actor: Any, case: Case, access: policy.CaseAcce
 
 
 @transaction.atomic
-def minutes_create(*, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting, text: str,
-                   sign: bool = False, corrects: Minutes | None = None) -> Minutes:
+def minutes_create(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    meeting: Meeting,
+    text: str,
+    sign: bool = False,
+    corrects: Minutes | None = None,
+) -> Minutes:
     """Minutes recorded by the actor's organisation (a draft, or signed at once); with
     ``corrects``, a correction of the organisation's signed minutes."""
     _require_manage(actor, case, access)
@@ -194,13 +296,22 @@ def minutes_create(*, actor: Any, case: Case, access: policy.CaseAccess, meeting
         if corrects.recorded_by_organisation_id != actor.organisation_id:
             raise PermissionDenied
     minutes = Minutes.objects.create(
-        meeting=meeting, case=case, recorded_by_organisation_id=actor.organisation_id,
-        category=InformationCategory.MEETING, author=actor, text=text.strip(), corrects=corrects,
+        meeting=meeting,
+        case=case,
+        recorded_by_organisation_id=actor.organisation_id,
+        category=InformationCategory.MEETING,
+        author=actor,
+        text=text.strip(),
+        corrects=corrects,
         signed_at=timezone.now() if sign else None,
     )
     case_touch(case=case)
-    _audit(Action.MINUTES_CORRECTED if corrects else Action.MINUTES_CREATED, actor, case,
-           {"meeting": str(meeting.public_id), "minutes": str(minutes.public_id)})
+    _audit(
+        Action.MINUTES_CORRECTED if corrects else Action.MINUTES_CREATED,
+        actor,
+        case,
+        {"meeting": str(meeting.public_id), "minutes": str(minutes.public_id)},
+    )
     if sign:
         _audit(Action.MINUTES_SIGNED, actor, case, {"minutes": str(minutes.public_id)})
     return minutes
@@ -214,32 +325,53 @@ def _require_own_draft(actor: Any, case: Case, minutes: Minutes) -> None:
 
 
 @transaction.atomic
-def minutes_update_draft(*, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes,
-                         expected_version: int, text: str) -> Minutes:
+def minutes_update_draft(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    minutes: Minutes,
+    expected_version: int,
+    text: str,
+) -> Minutes:
     """Change the actor's own draft; StaleEdit if it changed or was signed meanwhile."""
     _require_manage(actor, case, access)
     _require_own_draft(actor, case, minutes)
     if not text.strip():
         raise ValidationError({"text": _("Write the minutes.")})
-    updated = Minutes.objects.filter(pk=minutes.pk, version=expected_version, signed_at__isnull=True).update(
-        text=text.strip(), updated_at=timezone.now(), version=F("version") + 1,
+    updated = Minutes.objects.filter(
+        pk=minutes.pk, version=expected_version, signed_at__isnull=True
+    ).update(
+        text=text.strip(),
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )
     if not updated:
         raise StaleEdit
     minutes.refresh_from_db()
     case_touch(case=case)
-    _audit(Action.MINUTES_UPDATED, actor, case, {"minutes": str(minutes.public_id), "version": minutes.version})
+    _audit(
+        Action.MINUTES_UPDATED,
+        actor,
+        case,
+        {"minutes": str(minutes.public_id), "version": minutes.version},
+    )
     return minutes
 
 
 @transaction.atomic
-def minutes_sign(*, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes,
-                 expected_version: int) -> Minutes:
+def minutes_sign(
+    *, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes, expected_version: int
+) -> Minutes:
     """Sign the actor's own draft (as last seen: StaleEdit if it changed). Final."""
     _require_manage(actor, case, access)
     _require_own_draft(actor, case, minutes)
-    if not Minutes.objects.filter(pk=minutes.pk, version=expected_version, signed_at__isnull=True).update(
-        signed_at=timezone.now(), updated_at=timezone.now(), version=F("version") + 1,
+    if not Minutes.objects.filter(
+        pk=minutes.pk, version=expected_version, signed_at__isnull=True
+    ).update(
+        signed_at=timezone.now(),
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     ):
         raise StaleEdit
     minutes.refresh_from_db()
@@ -249,8 +381,16 @@ def minutes_sign(*, actor: Any, case: Case, access: policy.CaseAccess, minutes: 
 
 
 @transaction.atomic
-def decision_add(*, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes, text: str,
-                 responsible: Any = None, due_on: date | None = None) -> Decision:
+def decision_add(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    minutes: Minutes,
+    text: str,
+    responsible: Any = None,
+    due_on: date | None = None,
+) -> Decision:
     """A decision in the actor's own draft minutes."""
     _require_manage(actor, case, access)
     _require_own_draft(actor, case, minutes)
@@ -260,23 +400,47 @@ def decision_add(*, actor: Any, case: Case, access: policy.CaseAccess, minutes: 
     if responsible is not None:
         member = TeamMember.objects.filter(case=case, user=responsible, active=True).first()
         if member is None:
-            raise ValidationError({"responsible": _("The responsible person must be on the case team.")})
+            raise ValidationError(
+                {"responsible": _("The responsible person must be on the case team.")}
+            )
         organisation_id = member.organisation_id
-    decision = Decision.objects.create(minutes=minutes, case=case, text=text.strip(), responsible=responsible,
-                                       organisation_id=organisation_id, due_on=due_on)
+    decision = Decision.objects.create(
+        minutes=minutes,
+        case=case,
+        text=text.strip(),
+        responsible=responsible,
+        organisation_id=organisation_id,
+        due_on=due_on,
+    )
     # A new decision changes the minutes: an editor holding the old version must reload.
-    Minutes.objects.filter(pk=minutes.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    Minutes.objects.filter(pk=minutes.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     case_touch(case=case)
-    _audit(Action.MEETING_DECISION_ADDED, actor, case, {"minutes": str(minutes.public_id),
-                                                        "decision": str(decision.public_id)})
+    _audit(
+        Action.MEETING_DECISION_ADDED,
+        actor,
+        case,
+        {"minutes": str(minutes.public_id), "decision": str(decision.public_id)},
+    )
     return decision
 
 
 @transaction.atomic
-def decision_to_commitment(*, actor: Any, case: Case, access: policy.CaseAccess, decision: Decision,
-                           description: str, responsible: Any, due_on: date, goal: Any = None,
-                           category: str = InformationCategory.PLAN, status: str = "planned",
-                           follow_up_note: str = "") -> Any:
+def decision_to_commitment(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    decision: Decision,
+    description: str,
+    responsible: Any,
+    due_on: date,
+    goal: Any = None,
+    category: str = InformationCategory.PLAN,
+    status: str = "planned",
+    follow_up_note: str = "",
+) -> Any:
     """Turn a meeting decision into a commitment in the plan (recorded by the actor's
     organisation; plans.services checks CASE_PLAN_EDIT). Once per decision."""
     from samverkan.plans.services import commitment_create
@@ -287,11 +451,23 @@ def decision_to_commitment(*, actor: Any, case: Case, access: policy.CaseAccess,
     if DecisionCommitment.objects.select_for_update().filter(decision=decision).exists():
         raise ValidationError(_("This decision is already a commitment in the plan."))
     commitment = commitment_create(
-        actor=actor, case=case, access=access, description=description, responsible=responsible, due_on=due_on,
-        goal=goal, category=category, status=status, follow_up_note=follow_up_note,
+        actor=actor,
+        case=case,
+        access=access,
+        description=description,
+        responsible=responsible,
+        due_on=due_on,
+        goal=goal,
+        category=category,
+        status=status,
+        follow_up_note=follow_up_note,
         source={"decision": str(decision.public_id)},
     )
     DecisionCommitment.objects.create(decision=decision, commitment=commitment)
-    _audit(Action.MEETING_DECISION_COMMITTED, actor, case, {"decision": str(decision.public_id),
-                                                            "commitment": str(commitment.public_id)})
+    _audit(
+        Action.MEETING_DECISION_COMMITTED,
+        actor,
+        case,
+        {"decision": str(decision.public_id), "commitment": str(commitment.public_id)},
+    )
     return commitment

@@ -15,7 +15,19 @@ urlpatterns = [
     path("<uuid:meeting_id>/narvaro/", views.attendance, name="attendance"),
     path("<uuid:meeting_id>/protokoll/nytt/", views.minutes_new, name="minutes_new"),
     path("<uuid:meeting_id>/protokoll/<uuid:minutes_id>/", views.minutes_edit, name="minutes_edit"),
-    path("<uuid:meeting_id>/protokoll/<uuid:minutes_id>/signera/", views.minutes_sign, name="minutes_sign"),
-    path("<uuid:meeting_id>/protokoll/<uuid:minutes_id>/beslut/", views.decision_new, name="decision_new"),
-    path("<uuid:meeting_id>/beslut/<uuid:decision_id>/atagande/", views.decision_commit, name="decision_commit"),
+    path(
+        "<uuid:meeting_id>/protokoll/<uuid:minutes_id>/signera/",
+        views.minutes_sign,
+        name="minutes_sign",
+    ),
+    path(
+        "<uuid:meeting_id>/protokoll/<uuid:minutes_id>/beslut/",
+        views.decision_new,
+        name="decision_new",
+    ),
+    path(
+        "<uuid:meeting_id>/beslut/<uuid:decision_id>/atagande/",
+        views.decision_commit,
+        name="decision_commit",
+    ),
 ]

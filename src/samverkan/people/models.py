@@ -29,7 +29,9 @@ class Person(models.Model):
     # Skyddade personuppgifter (e.g. sekretessmarkering): name, number and address are
     # shown only to the lead organisation's case team; every view is audited.
     protected_identity = models.BooleanField(_("protected identity"), default=False)
-    is_fictitious = models.BooleanField(default=False, help_text="Demo or test person; never a real one.")
+    is_fictitious = models.BooleanField(
+        default=False, help_text="Demo or test person; never a real one."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

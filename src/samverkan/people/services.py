@@ -39,27 +39,56 @@ def person_get_or_create(
             person.protected_identity = True
         return person, False
     person = Person.objects.create(
-        identity_number=identity.digits, identity_kind=identity.kind.value, first_name=first_name,
-        last_name=last_name, birth_date=identity.birth_date, address=address, postal_code=postal_code,
-        city=city, phone=phone, protected_identity=protected_identity, is_fictitious=is_fictitious,
+        identity_number=identity.digits,
+        identity_kind=identity.kind.value,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=identity.birth_date,
+        address=address,
+        postal_code=postal_code,
+        city=city,
+        phone=phone,
+        protected_identity=protected_identity,
+        is_fictitious=is_fictitious,
     )
     return person, True
 
 
 @transaction.atomic
 def guardian_add(
-    *, actor: Any, child: Person, identity: IdentityNumber, first_name: str, last_name: str,
-    phone: str = "", address: str = "", subject_organisation_id: int | None = None, is_fictitious: bool = False,
+    *,
+    actor: Any,
+    child: Person,
+    identity: IdentityNumber,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    address: str = "",
+    subject_organisation_id: int | None = None,
+    is_fictitious: bool = False,
 ) -> Guardianship:
     guardian, _created = person_get_or_create(
-        actor=actor, identity=identity, first_name=first_name, last_name=last_name, phone=phone,
-        address=address, is_fictitious=is_fictitious,
+        actor=actor,
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        address=address,
+        is_fictitious=is_fictitious,
     )
-    guardianship, _ = Guardianship.objects.get_or_create(child=child, guardian=guardian, defaults={"active": True})
+    guardianship, _ = Guardianship.objects.get_or_create(
+        child=child, guardian=guardian, defaults={"active": True}
+    )
     if not guardianship.active:
         Guardianship.objects.filter(pk=guardianship.pk).update(active=True)
-    audit.record(action=Action.GUARDIAN_ADDED, actor=actor, subject_type="person", subject_id=child.pk,
-                 subject_organisation_id=subject_organisation_id, detail={"guardianship": guardianship.pk})
+    audit.record(
+        action=Action.GUARDIAN_ADDED,
+        actor=actor,
+        subject_type="person",
+        subject_id=child.pk,
+        subject_organisation_id=subject_organisation_id,
+        detail={"guardianship": guardianship.pk},
+    )
     return guardianship
 
 
@@ -70,7 +99,13 @@ def age_on(person: Person, day: date) -> int:
 
 @transaction.atomic
 def case_guardian_add(
-    *, actor: Any, case: Any, access: Any, identity: IdentityNumber, first_name: str, last_name: str,
+    *,
+    actor: Any,
+    case: Any,
+    access: Any,
+    identity: IdentityNumber,
+    first_name: str,
+    last_name: str,
     phone: str = "",
 ) -> Guardianship:
     """Register a guardian of the case's participant (the lead organisation's team,
@@ -82,14 +117,22 @@ def case_guardian_add(
     from samverkan.access.permissions import Permission
     from samverkan.cases.services import case_touch
 
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE)
+    policy.require_case_permission(
+        actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE
+    )
     if not access.is_lead_team:
         raise PermissionDenied
     if identity.digits == case.person.identity_number:
         raise ValidationError(_("That is the participant's own identity number."))
     guardianship = guardian_add(
-        actor=actor, child=case.person, identity=identity, first_name=first_name, last_name=last_name,
-        phone=phone, subject_organisation_id=case.lead_organisation_id, is_fictitious=case.person.is_fictitious,
+        actor=actor,
+        child=case.person,
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        subject_organisation_id=case.lead_organisation_id,
+        is_fictitious=case.person.is_fictitious,
     )
     case_touch(case=case)
     return guardianship

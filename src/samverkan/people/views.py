@@ -23,27 +23,49 @@ from samverkan.people.forms import GuardianForm
 @require_http_methods(["GET", "POST"])
 def guardians(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_selectors.case_for_actor(actor=request.user, public_id=public_id)
-    rows = selectors.guardians_for_lead_team(actor=request.user, case=case, access=access)  # 403 off the lead team
+    rows = selectors.guardians_for_lead_team(
+        actor=request.user, case=case, access=access
+    )  # 403 off the lead team
     try:
-        policy.require_case_permission(actor=request.user, access=access, permission=Permission.CASE_CONSENT_MANAGE)
+        policy.require_case_permission(
+            actor=request.user, access=access, permission=Permission.CASE_CONSENT_MANAGE
+        )
         can_manage = True
     except PermissionDenied:
         can_manage = False
-    form = GuardianForm(request.POST or None, child_identity=case.person.identity_number) if can_manage else None
+    form = (
+        GuardianForm(request.POST or None, child_identity=case.person.identity_number)
+        if can_manage
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.case_guardian_add(actor=request.user, case=case, access=access, identity=d["identity"],
-                                           first_name=d["first_name"], last_name=d["last_name"], phone=d["phone"])
+                services.case_guardian_add(
+                    actor=request.user,
+                    case=case,
+                    access=access,
+                    identity=d["identity"],
+                    first_name=d["first_name"],
+                    last_name=d["last_name"],
+                    phone=d["phone"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("The guardian is registered."))
                 return redirect("people:guardians", public_id=case.public_id)
-    return render(request, "people/guardians.html", {
-        "case": case, "access": access, "person": case_selectors.person_view(case=case, access=access),
-        "guardianships": rows, "form": form,
-    })
+    return render(
+        request,
+        "people/guardians.html",
+        {
+            "case": case,
+            "access": access,
+            "person": case_selectors.person_view(case=case, access=access),
+            "guardianships": rows,
+            "form": form,
+        },
+    )

@@ -3,14 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.cases.models import InformationCategory
+from samverkan.cases.models import InformationCategory, TeamMember
 from samverkan.frontend.forms import StyledFormMixin
-from samverkan.plans.models import PLAN_ENTRY_CATEGORIES, CommitmentStatus, GoalStatus, LifeArea
+from samverkan.plans.models import (
+    PLAN_ENTRY_CATEGORIES,
+    CommitmentStatus,
+    Goal,
+    GoalStatus,
+    LifeArea,
+)
 
-CATEGORY_HELP = _("Who may read it follows the consent for this category. Choose a more specific one (e.g. "
-                  "school or health) when the entry is about that.")
+CATEGORY_HELP = _(
+    "Who may read it follows the consent for this category. Choose a more specific one (e.g. "
+    "school or health) when the entry is about that."
+)
 
 
 class VersionedForm(StyledFormMixin, forms.Form):
@@ -21,20 +30,33 @@ class VersionedForm(StyledFormMixin, forms.Form):
     def keep_input_with_version(self, version: int) -> None:
         """After a conflict: keep everything the editor typed, but let a second save
         knowingly replace the version now stored."""
-        data = self.data.copy()
+        data: Any = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix("version")] = str(version)
         self.data = data
 
 
 class GoalForm(VersionedForm):
     life_area = forms.ChoiceField(label=_("Life area"), choices=LifeArea.choices)
-    title = forms.CharField(label=_("Goal"), max_length=300,
-                            help_text=_("What the participant wants to achieve, in their own words."))
-    description = forms.CharField(label=_("How we will know it is reached"), required=False, max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.ONGOING)
-    category = forms.ChoiceField(label=_("Information category"), choices=PLAN_ENTRY_CATEGORIES,
-                                 initial=InformationCategory.PLAN, help_text=CATEGORY_HELP)
+    title = forms.CharField(
+        label=_("Goal"),
+        max_length=300,
+        help_text=_("What the participant wants to achieve, in their own words."),
+    )
+    description = forms.CharField(
+        label=_("How we will know it is reached"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.ONGOING
+    )
+    category = forms.ChoiceField(
+        label=_("Information category"),
+        choices=PLAN_ENTRY_CATEGORIES,
+        initial=InformationCategory.PLAN,
+        help_text=CATEGORY_HELP,
+    )
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,20 +66,36 @@ class GoalForm(VersionedForm):
 
 
 class CommitmentForm(VersionedForm):
-    goal = forms.ModelChoiceField(label=_("Goal"), queryset=None, required=False,  # type: ignore[arg-type]
-                                  empty_label=_("No particular goal"))
-    description = forms.CharField(label=_("What will be done"), max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None,  # type: ignore[arg-type]
-                                         help_text=_("A member of the case team. Their organisation makes "
-                                                     "the commitment."))
+    goal = forms.ModelChoiceField(
+        label=_("Goal"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("No particular goal"),
+    )
+    description = forms.CharField(
+        label=_("What will be done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible"),
+        queryset=TeamMember.objects.none(),
+        help_text=_("A member of the case team. Their organisation makes the commitment."),
+    )
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices,
-                               initial=CommitmentStatus.PLANNED)
-    follow_up_note = forms.CharField(label=_("Follow-up note"), required=False, max_length=4000,
-                                     widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ChoiceField(label=_("Information category"), choices=PLAN_ENTRY_CATEGORIES,
-                                 initial=InformationCategory.PLAN, help_text=CATEGORY_HELP)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=CommitmentStatus.choices, initial=CommitmentStatus.PLANNED
+    )
+    follow_up_note = forms.CharField(
+        label=_("Follow-up note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    category = forms.ChoiceField(
+        label=_("Information category"),
+        choices=PLAN_ENTRY_CATEGORIES,
+        initial=InformationCategory.PLAN,
+        help_text=CATEGORY_HELP,
+    )
 
     def __init__(self, *args: Any, goals: Any, team: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,13 +113,21 @@ class CommitmentForm(VersionedForm):
 
 class FollowUpForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices)
-    follow_up_note = forms.CharField(label=_("Follow-up note"), required=False, max_length=4000,
-                                     widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_note = forms.CharField(
+        label=_("Follow-up note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SummaryForm(VersionedForm):
-    summary = forms.CharField(label=_("Overall aim, in the participant's words"), required=False,
-                              max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Overall aim, in the participant's words"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class EstablishForm(forms.Form):

@@ -34,7 +34,8 @@ class LifeArea(models.TextChoices):
 # Categories a goal or commitment may carry: the plan's own, or a more specific one.
 # ("basic" is the participant's identity; "meeting" belongs to the meetings.)
 PLAN_ENTRY_CATEGORIES = [
-    (value, label) for value, label in InformationCategory.choices
+    (value, label)
+    for value, label in InformationCategory.choices
     if value not in (InformationCategory.BASIC, InformationCategory.MEETING)
 ]
 
@@ -45,9 +46,12 @@ class ActionPlan(models.Model):
     version checks it, so nobody establishes a plan that changed after they read it."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="action_plan")
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.PLAN)
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.PLAN
+    )
     summary = models.TextField(_("overall aim, in the participant's words"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -73,18 +77,32 @@ class Goal(models.Model):
     life_area = models.CharField(_("life area"), max_length=20, choices=LifeArea.choices)
     title = models.CharField(_("goal"), max_length=300)
     description = models.TextField(_("how we will know it is reached"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.ONGOING)
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(_("information category"), max_length=16, choices=PLAN_ENTRY_CATEGORIES,
-                                default=InformationCategory.PLAN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.ONGOING
+    )
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        _("information category"),
+        max_length=16,
+        choices=PLAN_ENTRY_CATEGORIES,
+        default=InformationCategory.PLAN,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["life_area", "created_at", "pk"]
-        indexes = [models.Index(fields=["case", "recorded_by_organisation", "category"], name="goal_case_org_cat")]
+        indexes = [
+            models.Index(
+                fields=["case", "recorded_by_organisation", "category"], name="goal_case_org_cat"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Goal {self.public_id}"
@@ -109,20 +127,38 @@ class Commitment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_commitments")
-    goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments")
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
     description = models.TextField(_("what will be done"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("responsible"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible"),
+    )
     due_on = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices,
-                              default=CommitmentStatus.PLANNED)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.PLANNED,
+    )
     follow_up_note = models.TextField(_("follow-up note"), blank=True)
     completed_on = models.DateField(null=True, blank=True)
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(_("information category"), max_length=16, choices=PLAN_ENTRY_CATEGORIES,
-                                default=InformationCategory.PLAN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        _("information category"),
+        max_length=16,
+        choices=PLAN_ENTRY_CATEGORIES,
+        default=InformationCategory.PLAN,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -130,7 +166,9 @@ class Commitment(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [
-            models.Index(fields=["case", "recorded_by_organisation", "category"], name="commit_case_org_cat"),
+            models.Index(
+                fields=["case", "recorded_by_organisation", "category"], name="commit_case_org_cat"
+            ),
             models.Index(fields=["status", "due_on"], name="commit_status_due"),
             models.Index(fields=["responsible", "status", "due_on"], name="commit_resp_status_due"),
         ]
@@ -147,13 +185,19 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     established_at = models.DateTimeField()
-    established_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    established_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    established_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    established_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
     snapshot = models.JSONField()
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")
+        ]
 
     def __str__(self) -> str:
         return f"PlanVersion {self.number}"

@@ -45,28 +45,63 @@ def render_plan_pdf(*, plan: PrintablePlan, name: str | None, compress: bool = T
 
     out = io.BytesIO()
     title = _("Your plan")
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, title=title, author="Samverkan", pageCompression=int(compress),
-                            lang=translation.get_language() or "sv")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author="Samverkan",
+        pageCompression=int(compress),
+        lang=translation.get_language() or "sv",
+    )
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=14, leading=20, spaceAfter=6)
-    h1 = ParagraphStyle("h1", parent=body, fontName="Helvetica-Bold", fontSize=26, leading=32, spaceAfter=12)
-    h2 = ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=19, leading=25, spaceBefore=14,
-                        spaceAfter=6)
-    h3 = ParagraphStyle("h3", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=22, spaceBefore=8)
+    h1 = ParagraphStyle(
+        "h1", parent=body, fontName="Helvetica-Bold", fontSize=26, leading=32, spaceAfter=12
+    )
+    h2 = ParagraphStyle(
+        "h2",
+        parent=body,
+        fontName="Helvetica-Bold",
+        fontSize=19,
+        leading=25,
+        spaceBefore=14,
+        spaceAfter=6,
+    )
+    h3 = ParagraphStyle(
+        "h3", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=22, spaceBefore=8
+    )
     item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=0)
-    small = ParagraphStyle("small", parent=body, fontSize=12, leading=17, textColor=colors.HexColor("#333333"))
+    small = ParagraphStyle(
+        "small", parent=body, fontSize=12, leading=17, textColor=colors.HexColor("#333333")
+    )
 
     story: list[Any] = [Paragraph(_text(f"{title}: {name}" if name else title), h1)]
     if plan.established_number:
         status = _("This is version %(n)d of your plan. We agreed on it on %(day)s.") % {
-            "n": plan.established_number, "day": _day(plan.established_on) if plan.established_on else ""}
+            "n": plan.established_number,
+            "day": _day(plan.established_on) if plan.established_on else "",
+        }
         if plan.draft:
-            status += " " + _("Some things have changed since then. We will go through them with you.")
+            status += " " + _(
+                "Some things have changed since then. We will go through them with you."
+            )
     else:
         status = _("This plan is not finished yet. We will go through it with you.")
     story.append(Paragraph(_text(status), body))
-    story.append(Paragraph(_text(_("The plan shows what you want to achieve and who will help you. "
-                                   "You can always ask us about it.")), body))
+    story.append(
+        Paragraph(
+            _text(
+                _(
+                    "The plan shows what you want to achieve and who will help you. "
+                    "You can always ask us about it."
+                )
+            ),
+            body,
+        )
+    )
     if plan.summary:
         story += [Paragraph(_text(_("What you want")), h2), Paragraph(_text(plan.summary), body)]
 
@@ -74,7 +109,8 @@ def render_plan_pdf(*, plan: PrintablePlan, name: str | None, compress: bool = T
         lines = []
         for c in items:
             done = _("Done.") if c.status == "done" else _("By %(day)s.") % {"day": _day(c.due_on)}
-            text = f"{_text(c.description)}<br/>{_text(_('Who: %(who)s') % {'who': c.who})}. {_text(done)}"
+            who = _text(_("Who: %(who)s") % {"who": c.who})
+            text = f"{_text(c.description)}<br/>{who}. {_text(done)}"
             lines.append(Paragraph(text, item, bulletText="•"))
         return lines
 
@@ -93,23 +129,42 @@ def render_plan_pdf(*, plan: PrintablePlan, name: str | None, compress: bool = T
     if plan.other_commitments:
         story.append(Paragraph(_text(_("More things we will do")), h2))
         story += commitment_lines(plan.other_commitments)
-    story += [Spacer(1, 16), Paragraph(_text(_("Printed on %(day)s.") % {"day": _day(timezone.localdate())}), small)]
+    story += [
+        Spacer(1, 16),
+        Paragraph(_text(_("Printed on %(day)s.") % {"day": _day(timezone.localdate())}), small),
+    ]
     doc.build(story)
     return out.getvalue()
 
 
-def plan_pdf(*, actor: Any, case: Any, access: policy.CaseAccess, compress: bool = True,
-             language: str = PARTICIPANT_LANGUAGE) -> bytes:
+def plan_pdf(
+    *,
+    actor: Any,
+    case: Any,
+    access: policy.CaseAccess,
+    compress: bool = True,
+    language: str = PARTICIPANT_LANGUAGE,
+) -> bytes:
     """The printable plan for the participant, for this viewer. Audited (counts only)."""
     from samverkan.cases.selectors import person_view
 
     plan = plan_for_print(case=case, access=access)
     person = person_view(case=case, access=access)
     with translation.override(language):
-        pdf = render_plan_pdf(plan=plan, name=person.name if person.visible else None, compress=compress)
-    audit.record(action=Action.PLAN_PDF_GENERATED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id,
-                 detail={"goals": len(plan.goals),
-                         "commitments": sum(len(g.commitments) for g in plan.goals) + len(plan.other_commitments),
-                         "name_shown": person.visible})
+        pdf = render_plan_pdf(
+            plan=plan, name=person.name if person.visible else None, compress=compress
+        )
+    audit.record(
+        action=Action.PLAN_PDF_GENERATED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={
+            "goals": len(plan.goals),
+            "commitments": sum(len(g.commitments) for g in plan.goals)
+            + len(plan.other_commitments),
+            "name_shown": person.visible,
+        },
+    )
     return pdf

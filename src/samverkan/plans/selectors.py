@@ -37,8 +37,11 @@ from samverkan.plans.models import (
 
 def visible_q(access: policy.CaseAccess, prefix: str = "") -> Q:
     """items_q for plan entries (disclosures compared with the entry's last change)."""
-    return access.items_q(org_field=f"{prefix}recorded_by_organisation_id", category_field=f"{prefix}category",
-                          created_field=f"{prefix}updated_at")
+    return access.items_q(
+        org_field=f"{prefix}recorded_by_organisation_id",
+        category_field=f"{prefix}category",
+        created_field=f"{prefix}updated_at",
+    )
 
 
 def plan_for_case(*, case: Any) -> ActionPlan | None:
@@ -50,32 +53,39 @@ def plan_for_case(*, case: Any) -> ActionPlan | None:
 def summary_visible(*, plan: ActionPlan | None, access: policy.CaseAccess) -> bool:
     if plan is None or not plan.summary:
         return False
-    return access.can_see(recording_org_id=plan.recorded_by_organisation_id, category=plan.category,
-                          created_at=plan.updated_at)
+    return access.can_see(
+        recording_org_id=plan.recorded_by_organisation_id,
+        category=plan.category,
+        created_at=plan.updated_at,
+    )
 
 
 def goals_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Goal]:
     """Goals of the case the viewer's organisation may see."""
-    return (Goal.objects.filter(case_id=case.pk).filter(visible_q(access))
-            .select_related("recorded_by_organisation"))
+    return (
+        Goal.objects.filter(case_id=case.pk)
+        .filter(visible_q(access))
+        .select_related("recorded_by_organisation")
+    )
 
 
 def commitments_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Commitment]:
     """Commitments of the case the viewer's organisation may see."""
-    return (Commitment.objects.filter(case_id=case.pk).filter(visible_q(access))
-            .select_related("recorded_by_organisation", "organisation", "responsible", "goal"))
+    return (
+        Commitment.objects.filter(case_id=case.pk)
+        .filter(visible_q(access))
+        .select_related("recorded_by_organisation", "organisation", "responsible", "goal")
+    )
 
 
 def goal_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Goal:
     """One visible goal; 404 when missing or not shared with the viewer."""
-    return policy.get_or_404(goals_visible(case=case, access=access), public_id=public_id)  # type: ignore[no-any-return]
+    return policy.get_or_404(goals_visible(case=case, access=access), public_id=public_id)
 
 
 def commitment_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Commitment:
     """One visible commitment; 404 when missing or not shared with the viewer."""
-    return policy.get_or_404(  # type: ignore[no-any-return]
-        commitments_visible(case=case, access=access), public_id=public_id
-    )
+    return policy.get_or_404(commitments_visible(case=case, access=access), public_id=public_id)
 
 
 @dataclass
@@ -102,7 +112,9 @@ class PlanPage:
     commitment_count: int
 
 
-def _group(goals: Iterable[Goal], commitments: Iterable[Commitment]) -> tuple[list[AreaRow], list[Commitment]]:
+def _group(
+    goals: Iterable[Goal], commitments: Iterable[Commitment]
+) -> tuple[list[AreaRow], list[Commitment]]:
     rows = {g.pk: GoalRow(goal=g) for g in goals}
     other: list[Commitment] = []
     for c in commitments:
@@ -126,15 +138,32 @@ def plan_page(*, actor: Any, case: Any, access: policy.CaseAccess) -> PlanPage:
     goals = list(goals_visible(case=case, access=access)) if plan else []
     commitments = list(commitments_visible(case=case, access=access)) if plan else []
     areas, other = _group(goals, commitments)
-    versions = list(PlanVersion.objects.filter(plan=plan).select_related("established_by",
-                                                                        "established_by_organisation")
-                    .defer("snapshot")) if plan else []
-    audit.record(action=Action.PLAN_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id,
-                 detail={"goals": len(goals), "commitments": len(commitments)})
-    return PlanPage(plan=plan, summary_visible=summary_visible(plan=plan, access=access), areas=areas,
-                    other_commitments=other, versions=versions, goal_count=len(goals),
-                    commitment_count=len(commitments))
+    versions = (
+        list(
+            PlanVersion.objects.filter(plan=plan)
+            .select_related("established_by", "established_by_organisation")
+            .defer("snapshot")
+        )
+        if plan
+        else []
+    )
+    audit.record(
+        action=Action.PLAN_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"goals": len(goals), "commitments": len(commitments)},
+    )
+    return PlanPage(
+        plan=plan,
+        summary_visible=summary_visible(plan=plan, access=access),
+        areas=areas,
+        other_commitments=other,
+        versions=versions,
+        goal_count=len(goals),
+        commitment_count=len(commitments),
+    )
 
 
 def goal_choices(*, case: Any, access: policy.CaseAccess) -> QuerySet[Goal]:
@@ -181,25 +210,39 @@ def _entry_visible(access: policy.CaseAccess, entry: dict[str, Any]) -> bool:
     when = parse_datetime(entry.get("updated_at") or "")
     if when is None:
         return False
-    return access.can_see(recording_org_id=int(entry["org"]), category=str(entry["category"]), created_at=when)
+    return access.can_see(
+        recording_org_id=int(entry["org"]), category=str(entry["category"]), created_at=when
+    )
 
 
 def snapshot_view(*, version: PlanVersion, access: policy.CaseAccess) -> VersionView:
     """An established version filtered for the viewer, like the live plan."""
     snap = version.snapshot
     summary_entry = snap.get("summary") or {}
-    summary = summary_entry.get("text", "") if summary_entry and _entry_visible(access, summary_entry) else ""
+    summary = (
+        summary_entry.get("text", "")
+        if summary_entry and _entry_visible(access, summary_entry)
+        else ""
+    )
     goal_entries = [g for g in snap.get("goals", []) if _entry_visible(access, g)]
     commitment_entries = [c for c in snap.get("commitments", []) if _entry_visible(access, c)]
-    hidden = (len(snap.get("goals", [])) - len(goal_entries)
-              + len(snap.get("commitments", [])) - len(commitment_entries))
+    hidden = (
+        len(snap.get("goals", []))
+        - len(goal_entries)
+        + len(snap.get("commitments", []))
+        - len(commitment_entries)
+    )
     statuses = dict(CommitmentStatus.choices)
 
     def commitment(c: dict[str, Any]) -> SnapshotCommitment:
         return SnapshotCommitment(
-            id=c["id"], description=c["description"], organisation_name=c.get("organisation_name", ""),
-            responsible_name=c.get("responsible_name", ""), due_on=parse_date(c.get("due_on") or ""),
-            status=c["status"], status_label=str(statuses.get(c["status"], c["status"])),
+            id=c["id"],
+            description=c["description"],
+            organisation_name=c.get("organisation_name", ""),
+            responsible_name=c.get("responsible_name", ""),
+            due_on=parse_date(c.get("due_on") or ""),
+            status=c["status"],
+            status_label=str(statuses.get(c["status"], c["status"])),
             follow_up_note=c.get("follow_up_note", ""),
         )
 
@@ -214,26 +257,41 @@ def snapshot_view(*, version: PlanVersion, access: policy.CaseAccess) -> Version
     areas = dict(LifeArea.choices)
     goal_statuses = dict(GoalStatus.choices)
     goals = tuple(
-        SnapshotGoal(id=g["id"], life_area=g["life_area"], life_area_label=str(areas.get(g["life_area"], "")),
-                     title=g["title"], description=g.get("description", ""),
-                     status_label=str(goal_statuses.get(g.get("status", ""), "")),
-                     commitments=tuple(by_goal.get(g["id"], [])))
+        SnapshotGoal(
+            id=g["id"],
+            life_area=g["life_area"],
+            life_area_label=str(areas.get(g["life_area"], "")),
+            title=g["title"],
+            description=g.get("description", ""),
+            status_label=str(goal_statuses.get(g.get("status", ""), "")),
+            commitments=tuple(by_goal.get(g["id"], [])),
+        )
         for g in goal_entries
     )
-    return VersionView(version=version, summary=summary, goals=goals, other_commitments=tuple(other), hidden=hidden)
+    return VersionView(
+        version=version, summary=summary, goals=goals, other_commitments=tuple(other), hidden=hidden
+    )
 
 
-def plan_version_for_actor(*, actor: Any, case: Any, access: policy.CaseAccess, number: int) -> VersionView:
+def plan_version_for_actor(
+    *, actor: Any, case: Any, access: policy.CaseAccess, number: int
+) -> VersionView:
     """One established version, filtered for the viewer; 404 if there is none. Audited."""
     version: PlanVersion = policy.get_or_404(
-        PlanVersion.objects.filter(plan__case_id=case.pk).select_related("established_by",
-                                                                         "established_by_organisation"),
+        PlanVersion.objects.filter(plan__case_id=case.pk).select_related(
+            "established_by", "established_by_organisation"
+        ),
         number=number,
     )
     view = snapshot_view(version=version, access=access)
-    audit.record(action=Action.PLAN_VERSION_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id,
-                 detail={"number": number, "hidden": view.hidden})
+    audit.record(
+        action=Action.PLAN_VERSION_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"number": number, "hidden": view.hidden},
+    )
     return view
 
 
@@ -273,24 +331,47 @@ def plan_for_print(*, case: Any, access: policy.CaseAccess) -> PrintablePlan:
     commitments. The participant's name is added by the caller via person_view."""
     plan = plan_for_case(case=case)
     if plan is None:
-        return PrintablePlan(summary="", goals=(), other_commitments=(), established_number=0,
-                             established_on=None, draft=True)
+        return PrintablePlan(
+            summary="",
+            goals=(),
+            other_commitments=(),
+            established_number=0,
+            established_on=None,
+            draft=True,
+        )
     goals = list(goals_visible(case=case, access=access).exclude(status=GoalStatus.DISCONTINUED))
-    commitments = list(commitments_visible(case=case, access=access).exclude(status=CommitmentStatus.CANCELLED))
+    commitments = list(
+        commitments_visible(case=case, access=access).exclude(status=CommitmentStatus.CANCELLED)
+    )
     areas, other = _group(goals, commitments)
 
     def printable(c: Commitment) -> PrintableCommitment:
         return PrintableCommitment(
-            description=c.description, who=f"{c.responsible.get_full_name()}, {c.organisation.name}",
-            due_on=c.due_on, status=c.status, status_label=str(c.get_status_display()),
+            description=c.description,
+            who=f"{c.responsible.get_full_name()}, {c.organisation.name}",
+            due_on=c.due_on,
+            status=c.status,
+            status_label=str(c.get_status_display()),
         )
 
-    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").values_list("established_at", flat=True).first()
+    latest = (
+        PlanVersion.objects.filter(plan=plan)
+        .order_by("-number")
+        .values_list("established_at", flat=True)
+        .first()
+    )
     return PrintablePlan(
         summary=plan.summary if summary_visible(plan=plan, access=access) else "",
-        goals=tuple(PrintableGoal(life_area_label=a.label, title=r.goal.title, description=r.goal.description,
-                                  commitments=tuple(printable(c) for c in r.commitments))
-                    for a in areas for r in a.goals),
+        goals=tuple(
+            PrintableGoal(
+                life_area_label=a.label,
+                title=r.goal.title,
+                description=r.goal.description,
+                commitments=tuple(printable(c) for c in r.commitments),
+            )
+            for a in areas
+            for r in a.goals
+        ),
         other_commitments=tuple(printable(c) for c in other),
         established_number=plan.established_number,
         established_on=timezone.localdate(latest) if latest else None,
@@ -352,6 +433,9 @@ def commitments_due(
     qs = base.filter(q)
     if responsible_only and actor is not None:
         qs = qs.filter(responsible_id=actor.pk)
-    rows = qs.select_related("organisation", "responsible", "recorded_by_organisation").order_by("due_on", "pk")
-    return [DueCommitment(commitment=c, case=cases[c.case_id], access=accesses[c.case_id]) for c in rows]
-
+    rows = qs.select_related("organisation", "responsible", "recorded_by_organisation").order_by(
+        "due_on", "pk"
+    )
+    return [
+        DueCommitment(commitment=c, case=cases[c.case_id], access=accesses[c.case_id]) for c in rows
+    ]

@@ -46,8 +46,14 @@ class StaleEdit(Exception):
 
 
 def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any]) -> None:
-    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail=detail)
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail=detail,
+    )
 
 
 def require_writable(case: Case) -> None:
@@ -65,15 +71,19 @@ def plan_get_or_create(*, case: Case) -> ActionPlan:
     """The case's plan row (created on the first write; recorded by the lead
     organisation in category "plan"). Callers have checked the policy."""
     plan, _created = ActionPlan.objects.get_or_create(
-        case=case, defaults={"recorded_by_organisation_id": case.lead_organisation_id,
-                             "category": InformationCategory.PLAN},
+        case=case,
+        defaults={
+            "recorded_by_organisation_id": case.lead_organisation_id,
+            "category": InformationCategory.PLAN,
+        },
     )
     return plan
 
 
 def _plan_changed(plan: ActionPlan) -> None:
-    ActionPlan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1, has_draft_changes=True,
-                                                 updated_at=timezone.now())
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        revision=F("revision") + 1, has_draft_changes=True, updated_at=timezone.now()
+    )
 
 
 def _clean_goal(life_area: str, title: str, category: str, status: str) -> dict[str, str]:
@@ -90,8 +100,16 @@ def _clean_goal(life_area: str, title: str, category: str, status: str) -> dict[
 
 
 @transaction.atomic
-def goal_create(*, actor: Any, case: Case, access: policy.CaseAccess, life_area: str, title: str,
-                description: str = "", category: str = InformationCategory.PLAN) -> Goal:
+def goal_create(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    life_area: str,
+    title: str,
+    description: str = "",
+    category: str = InformationCategory.PLAN,
+) -> Goal:
     """A goal recorded by the actor's organisation."""
     _require_edit(actor, case, access)
     errors = _clean_goal(life_area, title, category, GoalStatus.ONGOING)
@@ -99,19 +117,40 @@ def goal_create(*, actor: Any, case: Case, access: policy.CaseAccess, life_area:
         raise ValidationError(errors)
     plan = plan_get_or_create(case=case)
     goal = Goal.objects.create(
-        plan=plan, case=case, life_area=life_area, title=title.strip(), description=description.strip(),
-        category=category, recorded_by_organisation_id=actor.organisation_id, created_by=actor,
+        plan=plan,
+        case=case,
+        life_area=life_area,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        recorded_by_organisation_id=actor.organisation_id,
+        created_by=actor,
     )
     _plan_changed(plan)
     case_touch(case=case)
-    _audit(Action.PLAN_GOAL_CREATED, actor, case, {"goal": str(goal.public_id), "category": category,
-                                                   "organisation": actor.organisation_id})
+    _audit(
+        Action.PLAN_GOAL_CREATED,
+        actor,
+        case,
+        {"goal": str(goal.public_id), "category": category, "organisation": actor.organisation_id},
+    )
     return goal
 
 
 @transaction.atomic
-def goal_update(*, actor: Any, case: Case, access: policy.CaseAccess, goal: Goal, expected_version: int,
-                life_area: str, title: str, description: str, status: str, category: str) -> Goal:
+def goal_update(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    goal: Goal,
+    expected_version: int,
+    life_area: str,
+    title: str,
+    description: str,
+    status: str,
+    category: str,
+) -> Goal:
     """Change a goal of the actor's own organisation; StaleEdit if it changed meanwhile."""
     _require_edit(actor, case, access)
     if goal.case_id != case.pk or goal.recorded_by_organisation_id != actor.organisation_id:
@@ -120,23 +159,34 @@ def goal_update(*, actor: Any, case: Case, access: policy.CaseAccess, goal: Goal
     if errors:
         raise ValidationError(errors)
     updated = Goal.objects.filter(pk=goal.pk, version=expected_version).update(
-        life_area=life_area, title=title.strip(), description=description.strip(), status=status,
-        category=category, updated_at=timezone.now(), version=F("version") + 1,
+        life_area=life_area,
+        title=title.strip(),
+        description=description.strip(),
+        status=status,
+        category=category,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )
     if not updated:
         raise StaleEdit
     goal.refresh_from_db()
     _plan_changed(goal.plan)
     case_touch(case=case)
-    _audit(Action.PLAN_GOAL_UPDATED, actor, case, {"goal": str(goal.public_id), "category": category,
-                                                   "version": goal.version})
+    _audit(
+        Action.PLAN_GOAL_UPDATED,
+        actor,
+        case,
+        {"goal": str(goal.public_id), "category": category, "version": goal.version},
+    )
     return goal
 
 
 def _responsible_membership(case: Case, responsible: Any) -> TeamMember:
     member = TeamMember.objects.filter(case=case, user=responsible, active=True).first()
     if member is None:
-        raise ValidationError({"responsible": _("The responsible person must be on the case team.")})
+        raise ValidationError(
+            {"responsible": _("The responsible person must be on the case team.")}
+        )
     return member
 
 
@@ -158,10 +208,20 @@ def _completed_on(status: str, previous: date | None = None) -> date | None:
 
 
 @transaction.atomic
-def commitment_create(*, actor: Any, case: Case, access: policy.CaseAccess, description: str, responsible: Any,
-                      due_on: date, goal: Goal | None = None, category: str = InformationCategory.PLAN,
-                      status: str = CommitmentStatus.PLANNED, follow_up_note: str = "",
-                      source: dict[str, Any] | None = None) -> Commitment:
+def commitment_create(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    description: str,
+    responsible: Any,
+    due_on: date,
+    goal: Goal | None = None,
+    category: str = InformationCategory.PLAN,
+    status: str = CommitmentStatus.PLANNED,
+    follow_up_note: str = "",
+    source: dict[str, Any] | None = None,
+) -> Commitment:
     """A commitment recorded by the actor's organisation. The committing organisation is
     the responsible person's (an active team member). ``goal`` must belong to this case
     and have been fetched through the plan selectors (so the actor may see it).
@@ -175,27 +235,59 @@ def commitment_create(*, actor: Any, case: Case, access: policy.CaseAccess, desc
     member = _responsible_membership(case, responsible)
     plan = plan_get_or_create(case=case)
     commitment = Commitment.objects.create(
-        plan=plan, case=case, goal=goal, description=description.strip(), organisation_id=member.organisation_id,
-        responsible=responsible, due_on=due_on, status=status, follow_up_note=follow_up_note.strip(),
-        completed_on=_completed_on(status), recorded_by_organisation_id=actor.organisation_id,
-        category=category, created_by=actor,
+        plan=plan,
+        case=case,
+        goal=goal,
+        description=description.strip(),
+        organisation_id=member.organisation_id,
+        responsible=responsible,
+        due_on=due_on,
+        status=status,
+        follow_up_note=follow_up_note.strip(),
+        completed_on=_completed_on(status),
+        recorded_by_organisation_id=actor.organisation_id,
+        category=category,
+        created_by=actor,
     )
     _plan_changed(plan)
     case_touch(case=case)
-    _audit(Action.PLAN_COMMITMENT_CREATED, actor, case, {
-        "commitment": str(commitment.public_id), "category": category, "organisation": member.organisation_id,
-        "responsible": responsible.pk, **(source or {}),
-    })
+    _audit(
+        Action.PLAN_COMMITMENT_CREATED,
+        actor,
+        case,
+        {
+            "commitment": str(commitment.public_id),
+            "category": category,
+            "organisation": member.organisation_id,
+            "responsible": responsible.pk,
+            **(source or {}),
+        },
+    )
     return commitment
 
 
 @transaction.atomic
-def commitment_update(*, actor: Any, case: Case, access: policy.CaseAccess, commitment: Commitment,
-                      expected_version: int, description: str, responsible: Any, due_on: date, status: str,
-                      follow_up_note: str, goal: Goal | None, category: str) -> Commitment:
+def commitment_update(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    commitment: Commitment,
+    expected_version: int,
+    description: str,
+    responsible: Any,
+    due_on: date,
+    status: str,
+    follow_up_note: str,
+    goal: Goal | None,
+    category: str,
+) -> Commitment:
     """Change a commitment of the actor's own organisation; StaleEdit if it changed."""
     _require_edit(actor, case, access)
-    if commitment.case_id != case.pk or commitment.recorded_by_organisation_id != actor.organisation_id:
+    if (
+        commitment.case_id != case.pk
+        or commitment.recorded_by_organisation_id != actor.organisation_id
+    ):
         raise PermissionDenied
     errors = _clean_commitment(description, category, status)
     if errors:
@@ -207,9 +299,16 @@ def commitment_update(*, actor: Any, case: Case, access: policy.CaseAccess, comm
     else:
         organisation_id = commitment.organisation_id
     updated = Commitment.objects.filter(pk=commitment.pk, version=expected_version).update(
-        description=description.strip(), responsible=responsible, organisation_id=organisation_id, due_on=due_on,
-        status=status, follow_up_note=follow_up_note.strip(), goal=goal, category=category,
-        completed_on=_completed_on(status, commitment.completed_on), updated_at=timezone.now(),
+        description=description.strip(),
+        responsible=responsible,
+        organisation_id=organisation_id,
+        due_on=due_on,
+        status=status,
+        follow_up_note=follow_up_note.strip(),
+        goal=goal,
+        category=category,
+        completed_on=_completed_on(status, commitment.completed_on),
+        updated_at=timezone.now(),
         version=F("version") + 1,
     )
     if not updated:
@@ -217,21 +316,39 @@ def commitment_update(*, actor: Any, case: Case, access: policy.CaseAccess, comm
     commitment.refresh_from_db()
     _plan_changed(commitment.plan)
     case_touch(case=case)
-    _audit(Action.PLAN_COMMITMENT_UPDATED, actor, case, {
-        "commitment": str(commitment.public_id), "category": category, "status": status,
-        "version": commitment.version,
-    })
+    _audit(
+        Action.PLAN_COMMITMENT_UPDATED,
+        actor,
+        case,
+        {
+            "commitment": str(commitment.public_id),
+            "category": category,
+            "status": status,
+            "version": commitment.version,
+        },
+    )
     return commitment
 
 
 def may_follow_up(*, actor: Any, commitment: Commitment) -> bool:
     """The recording organisation's members and the responsible person."""
-    return commitment.recorded_by_organisation_id == actor.organisation_id or commitment.responsible_id == actor.pk
+    return (
+        commitment.recorded_by_organisation_id == actor.organisation_id
+        or commitment.responsible_id == actor.pk
+    )
 
 
 @transaction.atomic
-def commitment_follow_up(*, actor: Any, case: Case, access: policy.CaseAccess, commitment: Commitment,
-                         expected_version: int, status: str, follow_up_note: str) -> Commitment:
+def commitment_follow_up(
+    *,
+    actor: Any,
+    case: Case,
+    access: policy.CaseAccess,
+    commitment: Commitment,
+    expected_version: int,
+    status: str,
+    follow_up_note: str,
+) -> Commitment:
     """Record how a commitment went (status and follow-up note); StaleEdit if it changed."""
     _require_edit(actor, case, access)
     if commitment.case_id != case.pk or not may_follow_up(actor=actor, commitment=commitment):
@@ -239,8 +356,10 @@ def commitment_follow_up(*, actor: Any, case: Case, access: policy.CaseAccess, c
     if status not in CommitmentStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
     updated = Commitment.objects.filter(pk=commitment.pk, version=expected_version).update(
-        status=status, follow_up_note=follow_up_note.strip(),
-        completed_on=_completed_on(status, commitment.completed_on), updated_at=timezone.now(),
+        status=status,
+        follow_up_note=follow_up_note.strip(),
+        completed_on=_completed_on(status, commitment.completed_on),
+        updated_at=timezone.now(),
         version=F("version") + 1,
     )
     if not updated:
@@ -248,22 +367,33 @@ def commitment_follow_up(*, actor: Any, case: Case, access: policy.CaseAccess, c
     commitment.refresh_from_db()
     _plan_changed(commitment.plan)
     case_touch(case=case)
-    _audit(Action.PLAN_COMMITMENT_FOLLOWED_UP, actor, case, {
-        "commitment": str(commitment.public_id), "status": status, "version": commitment.version,
-    })
+    _audit(
+        Action.PLAN_COMMITMENT_FOLLOWED_UP,
+        actor,
+        case,
+        {
+            "commitment": str(commitment.public_id),
+            "status": status,
+            "version": commitment.version,
+        },
+    )
     return commitment
 
 
 @transaction.atomic
-def plan_summary_update(*, actor: Any, case: Case, access: policy.CaseAccess, expected_version: int,
-                        summary: str) -> ActionPlan:
+def plan_summary_update(
+    *, actor: Any, case: Case, access: policy.CaseAccess, expected_version: int, summary: str
+) -> ActionPlan:
     """The plan's overall aim (lead organisation's team; category "plan")."""
     _require_edit(actor, case, access)
     if not access.is_lead_team:
         raise PermissionDenied
     plan = plan_get_or_create(case=case)
     updated = ActionPlan.objects.filter(pk=plan.pk, version=expected_version).update(
-        summary=summary.strip(), version=F("version") + 1, revision=F("revision") + 1, has_draft_changes=True,
+        summary=summary.strip(),
+        version=F("version") + 1,
+        revision=F("revision") + 1,
+        has_draft_changes=True,
         updated_at=timezone.now(),
     )
     if not updated:
@@ -284,32 +414,59 @@ def plan_snapshot(*, plan: ActionPlan) -> dict[str, Any]:
     goals = list(Goal.objects.filter(plan=plan).order_by("life_area", "created_at", "pk"))
     goal_ids = {g.pk: str(g.public_id) for g in goals}
     commitments = list(
-        Commitment.objects.filter(plan=plan).select_related("organisation", "responsible").order_by("due_on", "pk")
+        Commitment.objects.filter(plan=plan)
+        .select_related("organisation", "responsible")
+        .order_by("due_on", "pk")
     )
     return {
         "summary": {
-            "text": plan.summary, "org": plan.recorded_by_organisation_id, "category": plan.category,
-            "created_at": _iso(plan.created_at), "updated_at": _iso(plan.updated_at),
+            "text": plan.summary,
+            "org": plan.recorded_by_organisation_id,
+            "category": plan.category,
+            "created_at": _iso(plan.created_at),
+            "updated_at": _iso(plan.updated_at),
         },
-        "goals": [{
-            "id": str(g.public_id), "life_area": g.life_area, "title": g.title, "description": g.description,
-            "status": g.status, "org": g.recorded_by_organisation_id, "category": g.category,
-            "created_at": _iso(g.created_at), "updated_at": _iso(g.updated_at),
-        } for g in goals],
-        "commitments": [{
-            "id": str(c.public_id), "goal": goal_ids.get(c.goal_id) if c.goal_id else None,
-            "description": c.description, "organisation": c.organisation_id,
-            "organisation_name": c.organisation.name, "responsible": c.responsible_id,
-            "responsible_name": c.responsible.get_full_name(), "due_on": _iso(c.due_on), "status": c.status,
-            "follow_up_note": c.follow_up_note, "completed_on": _iso(c.completed_on),
-            "org": c.recorded_by_organisation_id, "category": c.category,
-            "created_at": _iso(c.created_at), "updated_at": _iso(c.updated_at),
-        } for c in commitments],
+        "goals": [
+            {
+                "id": str(g.public_id),
+                "life_area": g.life_area,
+                "title": g.title,
+                "description": g.description,
+                "status": g.status,
+                "org": g.recorded_by_organisation_id,
+                "category": g.category,
+                "created_at": _iso(g.created_at),
+                "updated_at": _iso(g.updated_at),
+            }
+            for g in goals
+        ],
+        "commitments": [
+            {
+                "id": str(c.public_id),
+                "goal": goal_ids.get(c.goal_id) if c.goal_id else None,
+                "description": c.description,
+                "organisation": c.organisation_id,
+                "organisation_name": c.organisation.name,
+                "responsible": c.responsible_id,
+                "responsible_name": c.responsible.get_full_name(),
+                "due_on": _iso(c.due_on),
+                "status": c.status,
+                "follow_up_note": c.follow_up_note,
+                "completed_on": _iso(c.completed_on),
+                "org": c.recorded_by_organisation_id,
+                "category": c.category,
+                "created_at": _iso(c.created_at),
+                "updated_at": _iso(c.updated_at),
+            }
+            for c in commitments
+        ],
     }
 
 
 @transaction.atomic
-def plan_establish(*, actor: Any, case: Case, access: policy.CaseAccess, expected_revision: int) -> PlanVersion:
+def plan_establish(
+    *, actor: Any, case: Case, access: policy.CaseAccess, expected_revision: int
+) -> PlanVersion:
     """Establish (fastställa) the plan as the next version: a frozen snapshot with number,
     time and who. Lead organisation's team only. StaleEdit when the plan changed after
     the actor read it (they must review it first); later edits start a new draft."""
@@ -322,19 +479,34 @@ def plan_establish(*, actor: Any, case: Case, access: policy.CaseAccess, expecte
     if plan.revision != expected_revision:
         raise StaleEdit
     if plan.established_number and not plan.has_draft_changes:
-        raise ValidationError(_("Nothing has changed since version %(n)d was established.")
-                              % {"n": plan.established_number})
+        raise ValidationError(
+            _("Nothing has changed since version %(n)d was established.")
+            % {"n": plan.established_number}
+        )
     if not Goal.objects.filter(plan=plan).exists():
         raise ValidationError(_("The plan is empty: add goals first."))
     number = plan.established_number + 1
     version = PlanVersion.objects.create(
-        plan=plan, number=number, established_at=timezone.now(), established_by=actor,
-        established_by_organisation_id=actor.organisation_id, snapshot=plan_snapshot(plan=plan),
+        plan=plan,
+        number=number,
+        established_at=timezone.now(),
+        established_by=actor,
+        established_by_organisation_id=actor.organisation_id,
+        snapshot=plan_snapshot(plan=plan),
     )
-    ActionPlan.objects.filter(pk=plan.pk).update(established_number=number, has_draft_changes=False,
-                                                 revision=F("revision") + 1)
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        established_number=number, has_draft_changes=False, revision=F("revision") + 1
+    )
     case_touch(case=case)
-    _audit(Action.PLAN_ESTABLISHED, actor, case, {"plan": plan.pk, "number": number,
-                                                  "goals": len(version.snapshot["goals"]),
-                                                  "commitments": len(version.snapshot["commitments"])})
+    _audit(
+        Action.PLAN_ESTABLISHED,
+        actor,
+        case,
+        {
+            "plan": plan.pk,
+            "number": number,
+            "goals": len(version.snapshot["goals"]),
+            "commitments": len(version.snapshot["commitments"]),
+        },
+    )
     return version

@@ -5,6 +5,7 @@ and the stored version shown beside it."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from uuid import UUID
 
@@ -41,13 +42,22 @@ def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAcces
 
 
 def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
-    return {"case": case, "access": access, "person": case_selectors.person_view(case=case, access=access),
-            "back_url": reverse("plans:plan", args=[case.public_id]), "today": timezone.localdate(), **extra}
+    return {
+        "case": case,
+        "access": access,
+        "person": case_selectors.person_view(case=case, access=access),
+        "back_url": reverse("plans:plan", args=[case.public_id]),
+        "today": timezone.localdate(),
+        **extra,
+    }
 
 
 def _can_edit(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return (policy.has_permission(request.user, Permission.CASE_PLAN_EDIT)
-            and not access.emergency and access.team_role != "observer")
+    return (
+        policy.has_permission(request.user, Permission.CASE_PLAN_EDIT)
+        and not access.emergency
+        and access.team_role != "observer"
+    )
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -56,12 +66,21 @@ def plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     page = selectors.plan_page(actor=request.user, case=case, access=access)
     can_edit = _can_edit(request, access)
-    return render(request, "plans/plan.html", _context(
-        case, access, page=page, can_edit=can_edit,
-        can_establish=can_edit and access.is_lead_team and page.goal_count > 0,
-        establish_form=EstablishForm(initial={"revision": page.plan.revision if page.plan else 0}),
-        open_statuses=(CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS),
-    ))
+    return render(
+        request,
+        "plans/plan.html",
+        _context(
+            case,
+            access,
+            page=page,
+            can_edit=can_edit,
+            can_establish=can_edit and access.is_lead_team and page.goal_count > 0,
+            establish_form=EstablishForm(
+                initial={"revision": page.plan.revision if page.plan else 0}
+            ),
+            open_statuses=(CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS),
+        ),
+    )
 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
@@ -72,8 +91,15 @@ def goal_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.goal_create(actor=request.user, case=case, access=access, life_area=d["life_area"],
-                                 title=d["title"], description=d["description"], category=d["category"])
+            services.goal_create(
+                actor=request.user,
+                case=case,
+                access=access,
+                life_area=d["life_area"],
+                title=d["title"],
+                description=d["description"],
+                category=d["category"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -89,17 +115,32 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
     goal = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
     if goal.recorded_by_organisation_id != request.user.organisation_id:  # type: ignore[union-attr]
         raise PermissionDenied
-    initial = {"version": goal.version, "life_area": goal.life_area, "title": goal.title,
-               "description": goal.description, "status": goal.status, "category": goal.category}
+    initial = {
+        "version": goal.version,
+        "life_area": goal.life_area,
+        "title": goal.title,
+        "description": goal.description,
+        "status": goal.status,
+        "category": goal.category,
+    }
     form = GoalForm(request.POST or None, initial=initial)
     status = 200
     current = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.goal_update(actor=request.user, case=case, access=access, goal=goal,
-                                 expected_version=d["version"], life_area=d["life_area"], title=d["title"],
-                                 description=d["description"], status=d["status"], category=d["category"])
+            services.goal_update(
+                actor=request.user,
+                case=case,
+                access=access,
+                goal=goal,
+                expected_version=d["version"],
+                life_area=d["life_area"],
+                title=d["title"],
+                description=d["description"],
+                status=d["status"],
+                category=d["category"],
+            )
         except services.StaleEdit:
             current = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
             form.keep_input_with_version(current.version)
@@ -110,13 +151,23 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
         else:
             messages.success(request, _("The goal is saved."))
             return redirect("plans:plan", public_id=case.public_id)
-    return render(request, "plans/goal_form.html", _context(case, access, form=form, goal=goal, current=current),
-                  status=status)
+    return render(
+        request,
+        "plans/goal_form.html",
+        _context(case, access, form=form, goal=goal, current=current),
+        status=status,
+    )
 
 
-def _commitment_form(request: HttpRequest, case: Case, access: policy.CaseAccess, **kwargs: Any) -> CommitmentForm:
-    return CommitmentForm(request.POST or None, goals=selectors.goal_choices(case=case, access=access),
-                          team=case_selectors.team_for_case(case=case), **kwargs)
+def _commitment_form(
+    request: HttpRequest, case: Case, access: policy.CaseAccess, **kwargs: Any
+) -> CommitmentForm:
+    return CommitmentForm(
+        request.POST or None,
+        goals=selectors.goal_choices(case=case, access=access),
+        team=case_selectors.team_for_case(case=case),
+        **kwargs,
+    )
 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
@@ -126,26 +177,36 @@ def commitment_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     initial: dict[str, Any] = {}
     goal_param = request.GET.get("mal", "")
     if goal_param:
-        try:
-            initial["goal"] = selectors.goal_for_actor(case=case, access=access, public_id=UUID(goal_param))
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            initial["goal"] = selectors.goal_for_actor(
+                case=case, access=access, public_id=UUID(goal_param)
+            )
     form = _commitment_form(request, case, access, initial=initial, new=True)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.commitment_create(
-                actor=request.user, case=case, access=access, description=d["description"],
-                responsible=d["responsible"].user, due_on=d["due_on"], goal=d["goal"], category=d["category"],
-                status=d["status"], follow_up_note=d["follow_up_note"],
+                actor=request.user,
+                case=case,
+                access=access,
+                description=d["description"],
+                responsible=d["responsible"].user,
+                due_on=d["due_on"],
+                goal=d["goal"],
+                category=d["category"],
+                status=d["status"],
+                follow_up_note=d["follow_up_note"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The commitment is added to the plan."))
             return redirect("plans:plan", public_id=case.public_id)
-    return render(request, "plans/commitment_form.html",
-                  _context(case, access, form=form, commitment=None, full=True))
+    return render(
+        request,
+        "plans/commitment_form.html",
+        _context(case, access, form=form, commitment=None, full=True),
+    )
 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
@@ -158,14 +219,21 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
     if not services.may_follow_up(actor=request.user, commitment=commitment):
         raise PermissionDenied
     full = commitment.recorded_by_organisation_id == request.user.organisation_id  # type: ignore[union-attr]
-    initial: dict[str, Any] = {"version": commitment.version, "status": commitment.status,
-                               "follow_up_note": commitment.follow_up_note}
+    initial: dict[str, Any] = {
+        "version": commitment.version,
+        "status": commitment.status,
+        "follow_up_note": commitment.follow_up_note,
+    }
     form: VersionedFormType
     if full:
         team = case_selectors.team_for_case(case=case)
-        initial.update(description=commitment.description, due_on=commitment.due_on, goal=commitment.goal,
-                       category=commitment.category,
-                       responsible=team.filter(user_id=commitment.responsible_id).first())
+        initial.update(
+            description=commitment.description,
+            due_on=commitment.due_on,
+            goal=commitment.goal,
+            category=commitment.category,
+            responsible=team.filter(user_id=commitment.responsible_id).first(),
+        )
         form = _commitment_form(request, case, access, initial=initial)
     else:
         form = FollowUpForm(request.POST or None, initial=initial)
@@ -176,17 +244,33 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
         try:
             if full:
                 services.commitment_update(
-                    actor=request.user, case=case, access=access, commitment=commitment,
-                    expected_version=d["version"], description=d["description"], responsible=d["responsible"].user,
-                    due_on=d["due_on"], status=d["status"], follow_up_note=d["follow_up_note"], goal=d["goal"],
+                    actor=request.user,
+                    case=case,
+                    access=access,
+                    commitment=commitment,
+                    expected_version=d["version"],
+                    description=d["description"],
+                    responsible=d["responsible"].user,
+                    due_on=d["due_on"],
+                    status=d["status"],
+                    follow_up_note=d["follow_up_note"],
+                    goal=d["goal"],
                     category=d["category"],
                 )
             else:
-                services.commitment_follow_up(actor=request.user, case=case, access=access, commitment=commitment,
-                                              expected_version=d["version"], status=d["status"],
-                                              follow_up_note=d["follow_up_note"])
+                services.commitment_follow_up(
+                    actor=request.user,
+                    case=case,
+                    access=access,
+                    commitment=commitment,
+                    expected_version=d["version"],
+                    status=d["status"],
+                    follow_up_note=d["follow_up_note"],
+                )
         except services.StaleEdit:
-            current = selectors.commitment_for_actor(case=case, access=access, public_id=commitment_id)
+            current = selectors.commitment_for_actor(
+                case=case, access=access, public_id=commitment_id
+            )
             form.keep_input_with_version(current.version)
             form.add_error(None, STALE)
             status = 409
@@ -195,10 +279,12 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
         else:
             messages.success(request, _("The commitment is saved."))
             return redirect("plans:plan", public_id=case.public_id)
-    return render(request, "plans/commitment_form.html",
-                  _context(case, access, form=form, commitment=commitment, current=current, full=full),
-                  status=status)
-
+    return render(
+        request,
+        "plans/commitment_form.html",
+        _context(case, access, form=form, commitment=commitment, current=current, full=full),
+        status=status,
+    )
 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
@@ -208,17 +294,26 @@ def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not access.is_lead_team:
         raise PermissionDenied
     plan_row = selectors.plan_for_case(case=case)
-    form = SummaryForm(request.POST or None, initial={
-        "version": plan_row.version if plan_row else 1,
-        "summary": plan_row.summary if plan_row and selectors.summary_visible(plan=plan_row, access=access) else "",
-    })
+    form = SummaryForm(
+        request.POST or None,
+        initial={
+            "version": plan_row.version if plan_row else 1,
+            "summary": plan_row.summary
+            if plan_row and selectors.summary_visible(plan=plan_row, access=access)
+            else "",
+        },
+    )
     status = 200
     current = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_summary_update(actor=request.user, case=case, access=access,
-                                         expected_version=form.cleaned_data["version"],
-                                         summary=form.cleaned_data["summary"])
+            services.plan_summary_update(
+                actor=request.user,
+                case=case,
+                access=access,
+                expected_version=form.cleaned_data["version"],
+                summary=form.cleaned_data["summary"],
+            )
         except services.StaleEdit:
             current = selectors.plan_for_case(case=case)
             form.keep_input_with_version(current.version if current else 1)
@@ -229,8 +324,12 @@ def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The plan's aim is saved."))
             return redirect("plans:plan", public_id=case.public_id)
-    return render(request, "plans/summary_form.html", _context(case, access, form=form, current=current),
-                  status=status)
+    return render(
+        request,
+        "plans/summary_form.html",
+        _context(case, access, form=form, current=current),
+        status=status,
+    )
 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
@@ -242,14 +341,23 @@ def establish(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, _("Reload the plan and try again."))
         return redirect("plans:plan", public_id=case.public_id)
     try:
-        version = services.plan_establish(actor=request.user, case=case, access=access,
-                                          expected_revision=form.cleaned_data["revision"])
+        version = services.plan_establish(
+            actor=request.user,
+            case=case,
+            access=access,
+            expected_revision=form.cleaned_data["revision"],
+        )
     except services.StaleEdit:
-        messages.error(request, _("The plan changed after you opened it. Read it through again, then establish it."))
+        messages.error(
+            request,
+            _("The plan changed after you opened it. Read it through again, then establish it."),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Version %(n)d of the plan is established.") % {"n": version.number})
+        messages.success(
+            request, _("Version %(n)d of the plan is established.") % {"n": version.number}
+        )
     return redirect("plans:plan", public_id=case.public_id)
 
 
@@ -257,7 +365,9 @@ def establish(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def version_detail(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
     case, access = _case(request, public_id)
-    view = selectors.plan_version_for_actor(actor=request.user, case=case, access=access, number=number)
+    view = selectors.plan_version_for_actor(
+        actor=request.user, case=case, access=access, number=number
+    )
     return render(request, "plans/version.html", _context(case, access, view=view))
 
 

@@ -37,7 +37,8 @@ PROMISES = [
     ),
     (
         "Tryggare vägar till skolan",
-        "Vi ser över belysning och buskage längs skolvägarna och åtgärdar det ni anmäler inom två veckor.",
+        "Vi ser över belysning och buskage längs skolvägarna "
+        "och åtgärdar det ni anmäler inom två veckor.",
     ),
 ]
 SHIFTS = [("D", 6, 8), ("E", 14, 8), ("N", 22, 8)]

@@ -31,7 +31,9 @@ GENERATED_KINDS = tuple(k for k in ReminderKind.values if k != ReminderKind.CUST
 
 
 class Reminder(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     due_on = models.DateField(_("due"))
@@ -42,11 +44,15 @@ class Reminder(models.Model):
     source_id = models.CharField(max_length=40, blank=True)
     note = models.CharField(_("what to remember"), max_length=300, blank=True)
     # An entry like any other: recorded by the user's organisation (only the user reads it).
-    recorded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=16, choices=InformationCategory.choices,
-                                default=InformationCategory.BASIC)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    recorded_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(
+        max_length=16, choices=InformationCategory.choices, default=InformationCategory.BASIC
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,8 +61,11 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         indexes = [models.Index(fields=["user", "done", "due_on"], name="reminder_user_done_due")]
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind", "source_type", "source_id"],
-                                    condition=~models.Q(source_id=""), name="one_reminder_per_source"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "source_type", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="one_reminder_per_source",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -72,8 +72,11 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
     if not reminders:
         return []
     case_ids = {r.case_id for r in reminders}
-    visible_cases = list(policy.cases_visible_to(actor=actor).filter(pk__in=case_ids)
-                         .select_related("programme", "person"))
+    visible_cases = list(
+        policy.cases_visible_to(actor=actor)
+        .filter(pk__in=case_ids)
+        .select_related("programme", "person")
+    )
     accesses = policy.case_access_batch(actor=actor, cases=visible_cases)
     retention_ok = policy.has_permission(actor, Permission.RETENTION_MANAGE)
 
@@ -85,7 +88,10 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
         for case_id in {r.case_id for r in wanted}:
             q |= Q(case_id=case_id) & accesses[case_id].items_q(created_field="updated_at")
         ids = [int(r.source_id) for r in wanted if r.source_id.isdigit()]
-        return {str(pk) for pk in model.objects.filter(pk__in=ids).filter(q).values_list("pk", flat=True)}
+        return {
+            str(pk)
+            for pk in model.objects.filter(pk__in=ids).filter(q).values_list("pk", flat=True)
+        }
 
     from samverkan.meetings.models import Meeting
     from samverkan.plans.models import Commitment
@@ -111,9 +117,17 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
     return result
 
 
-def _open_reminders(*, actor: Any, until: date | None = None, case: Case | None = None,
-                    include_done: bool = False, limit: int = 500) -> list[Reminder]:
-    qs = Reminder.objects.filter(user_id=actor.pk).select_related("case", "case__programme")
+def _open_reminders(
+    *,
+    actor: Any,
+    until: date | None = None,
+    case: Case | None = None,
+    include_done: bool = False,
+    limit: int = 500,
+) -> list[Reminder]:
+    qs = Reminder.objects.filter(user_id=actor.pk).select_related(
+        "case", "case__programme", "case__person"
+    )
     if not include_done:
         qs = qs.filter(done=False)
     if until is not None:
@@ -123,43 +137,65 @@ def _open_reminders(*, actor: Any, until: date | None = None, case: Case | None 
     return list(qs.order_by("done", "due_on", "pk")[:limit])
 
 
-def reminders_visible(*, actor: Any, until: date | None = None, case: Case | None = None,
-                      include_done: bool = False) -> list[ReminderRow]:
+def reminders_visible(
+    *, actor: Any, until: date | None = None, case: Case | None = None, include_done: bool = False
+) -> list[ReminderRow]:
     """The actor's own reminders they may still see (not audited: callers that show
     them audit, see ``my_reminders``). Names only through cases.selectors.person_view."""
     from samverkan.cases.selectors import person_view
 
     rows = []
-    for reminder, access in _visible(actor=actor, reminders=_open_reminders(
-            actor=actor, until=until, case=case, include_done=include_done)):
+    for reminder, access in _visible(
+        actor=actor,
+        reminders=_open_reminders(actor=actor, until=until, case=case, include_done=include_done),
+    ):
         person = person_view(case=reminder.case, access=access) if access is not None else None
-        rows.append(ReminderRow(reminder=reminder, case=reminder.case, person=person, url=_url(reminder, reminder.case)))
+        rows.append(
+            ReminderRow(
+                reminder=reminder,
+                case=reminder.case,
+                person=person,
+                url=_url(reminder, reminder.case),
+            )
+        )
     return rows
 
 
-def my_reminders(*, actor: Any, include_done: bool = False, case: Case | None = None) -> list[ReminderRow]:
+def my_reminders(
+    *, actor: Any, include_done: bool = False, case: Case | None = None
+) -> list[ReminderRow]:
     """The "my reminders" page: audited as one list event with the count shown."""
     rows = reminders_visible(actor=actor, include_done=include_done, case=case)
-    audit.record(action=Action.REMINDERS_VIEWED, actor=actor, subject_type="reminder_list",
-                 subject_id=case.public_id if case else "", detail={"shown": len(rows)})
+    audit.record(
+        action=Action.REMINDERS_VIEWED,
+        actor=actor,
+        subject_type="reminder_list",
+        subject_id=case.public_id if case else "",
+        detail={"shown": len(rows)},
+    )
     return rows
 
 
 def reminder_for_actor(*, actor: Any, pk: int) -> Reminder:
     """One of the actor's own reminders that they may still see; 404 otherwise."""
-    reminder = policy.get_or_404(Reminder.objects.filter(user_id=actor.pk).select_related("case"), pk=pk)
+    reminder = policy.get_or_404(
+        Reminder.objects.filter(user_id=actor.pk).select_related("case"), pk=pk
+    )
     if not _visible(actor=actor, reminders=[reminder]):
         from django.http import Http404
 
         raise Http404
-    return reminder  # type: ignore[no-any-return]
+    return reminder
 
 
 def due_counts(*, actor: Any, within_days: int = 0, today: date | None = None) -> Counter[str]:
     """Open reminders the actor may see, due up to ``today + within_days`` (overdue
     included), counted by kind. Counts only — for the home page and the e-mail digest."""
     today = today or timezone.localdate()
-    rows = _visible(actor=actor, reminders=_open_reminders(actor=actor, until=today + timedelta(days=within_days)))
+    rows = _visible(
+        actor=actor,
+        reminders=_open_reminders(actor=actor, until=today + timedelta(days=within_days)),
+    )
     return Counter(r.kind for r, _access in rows)
 
 
@@ -181,9 +217,16 @@ class Wanted:
 def _lead_team(case_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
     """Active, writing members of each case's lead organisation: case -> [(user, org)]."""
     team: dict[int, list[tuple[int, int]]] = {}
-    rows = (TeamMember.objects.filter(case_id__in=case_ids, active=True, user__is_active=True,
-                                      organisation_id=F("case__lead_organisation_id"))
-            .exclude(team_role=TeamRole.OBSERVER).values_list("case_id", "user_id", "organisation_id"))
+    rows = (
+        TeamMember.objects.filter(
+            case_id__in=case_ids,
+            active=True,
+            user__is_active=True,
+            organisation_id=F("case__lead_organisation_id"),
+        )
+        .exclude(team_role=TeamRole.OBSERVER)
+        .values_list("case_id", "user_id", "organisation_id")
+    )
     for case_id, user_id, org_id in rows:
         team.setdefault(case_id, []).append((user_id, org_id))
     return team
@@ -197,17 +240,31 @@ def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
     from samverkan.plans.models import OPEN_COMMITMENT_STATUSES, Commitment
     from samverkan.plans.selectors import commitments_due
 
-    user_ids = set(Commitment.objects.filter(
-        status__in=OPEN_COMMITMENT_STATUSES, due_on__lte=today + timedelta(days=within_days),
-        case__status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
-    ).values_list("responsible_id", flat=True))
+    user_ids = set(
+        Commitment.objects.filter(
+            status__in=OPEN_COMMITMENT_STATUSES,
+            due_on__lte=today + timedelta(days=within_days),
+            case__status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
+        ).values_list("responsible_id", flat=True)
+    )
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        for row in commitments_due(actor=user, within_days=within_days, today=today, responsible_only=True):
+        for row in commitments_due(
+            actor=user, within_days=within_days, today=today, responsible_only=True
+        ):
             if row.case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
                 continue
-            wanted.append(Wanted(user.pk, user.organisation_id, row.case.pk, ReminderKind.COMMITMENT_DUE,
-                                 row.commitment.due_on, COMMITMENT_SOURCE, str(row.commitment.pk)))
+            wanted.append(
+                Wanted(
+                    user.pk,
+                    user.organisation_id,
+                    row.case.pk,
+                    ReminderKind.COMMITMENT_DUE,
+                    row.commitment.due_on,
+                    COMMITMENT_SOURCE,
+                    str(row.commitment.pk),
+                )
+            )
     return wanted
 
 
@@ -219,15 +276,29 @@ def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
     from samverkan.meetings.selectors import meetings_upcoming
 
     now = timezone.now()
-    user_ids = set(Attendee.objects.filter(
-        meeting__status=MeetingStatus.PLANNED, meeting__starts_at__gte=now,
-        meeting__starts_at__lte=now + timedelta(days=within_days),
-    ).values_list("user_id", flat=True))
+    user_ids = set(
+        Attendee.objects.filter(
+            meeting__status=MeetingStatus.PLANNED,
+            meeting__starts_at__gte=now,
+            meeting__starts_at__lte=now + timedelta(days=within_days),
+        ).values_list("user_id", flat=True)
+    )
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        for row in meetings_upcoming(actor=user, within_days=within_days, now=now, attending_only=True):
-            wanted.append(Wanted(user.pk, user.organisation_id, row.case.pk, ReminderKind.MEETING,
-                                 timezone.localdate(row.meeting.starts_at), MEETING_SOURCE, str(row.meeting.pk)))
+        for row in meetings_upcoming(
+            actor=user, within_days=within_days, now=now, attending_only=True
+        ):
+            wanted.append(
+                Wanted(
+                    user.pk,
+                    user.organisation_id,
+                    row.case.pk,
+                    ReminderKind.MEETING,
+                    timezone.localdate(row.meeting.starts_at),
+                    MEETING_SOURCE,
+                    str(row.meeting.pk),
+                )
+            )
     return wanted
 
 
@@ -235,19 +306,34 @@ def consent_sources(*, today: date, within_days: int = 30) -> list[Wanted]:
     """Consents in force that end within ``within_days``, for the case's lead team."""
     from samverkan.consent.selectors import consents_expiring
 
-    consents = [c for c in consents_expiring(within_days=within_days, today=today)
-                if c.case.status in (CaseStatus.INTAKE, CaseStatus.ACTIVE)]
+    consents = [
+        c
+        for c in consents_expiring(within_days=within_days, today=today)
+        if c.case.status in (CaseStatus.INTAKE, CaseStatus.ACTIVE)
+    ]
     team = _lead_team({c.case_id for c in consents})
-    return [Wanted(user_id, org_id, c.case_id, ReminderKind.CONSENT_EXPIRING, c.valid_to, CONSENT_SOURCE, str(c.pk))
-            for c in consents for user_id, org_id in team.get(c.case_id, [])]
+    return [
+        Wanted(
+            user_id,
+            org_id,
+            c.case_id,
+            ReminderKind.CONSENT_EXPIRING,
+            c.valid_to,
+            CONSENT_SOURCE,
+            str(c.pk),
+        )
+        for c in consents
+        for user_id, org_id in team.get(c.case_id, [])
+    ]
 
 
 def retention_due_on(case: Case) -> date:
     """The date the case's data is to be deleted: last entry + the programme's years."""
     from dateutil.relativedelta import relativedelta
 
-    return timezone.localdate(case.last_entry_at) + relativedelta(  # type: ignore[no-any-return]
-        years=case.programme.retention_years)
+    return timezone.localdate(case.last_entry_at) + relativedelta(
+        years=case.programme.retention_years
+    )
 
 
 def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
@@ -255,7 +341,9 @@ def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
     from samverkan.accounts.models import User
 
     result: dict[int, list[int]] = {}
-    for user in User.objects.filter(organisation_id__in=organisation_ids, is_active=True).prefetch_related("roles"):
+    for user in User.objects.filter(
+        organisation_id__in=organisation_ids, is_active=True
+    ).prefetch_related("roles"):
         if policy.has_permission(user, Permission.RETENTION_MANAGE):
             result.setdefault(user.organisation_id, []).append(user.pk)
     return result
@@ -277,15 +365,41 @@ def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
         return []
     cases = list(Case.objects.filter(q, legal_hold=False).select_related("programme"))
     managers = retention_managers({c.lead_organisation_id for c in cases})
-    return [Wanted(user_id, c.lead_organisation_id, c.pk, ReminderKind.RETENTION_DATE, retention_due_on(c),
-                   RETENTION_SOURCE, str(c.pk))
-            for c in cases for user_id in managers.get(c.lead_organisation_id, [])]
+    return [
+        Wanted(
+            user_id,
+            c.lead_organisation_id,
+            c.pk,
+            ReminderKind.RETENTION_DATE,
+            retention_due_on(c),
+            RETENTION_SOURCE,
+            str(c.pk),
+        )
+        for c in cases
+        for user_id in managers.get(c.lead_organisation_id, [])
+    ]
 
 
 def follow_up_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
     """Planned 6- and 12-month follow-ups due within ``within_days``, for the lead team."""
-    rows = list(FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lte=today + timedelta(days=within_days),
-                                        case__status=CaseStatus.CLOSED))
+    rows = list(
+        FollowUp.objects.filter(
+            status=FollowUpStatus.PLANNED,
+            due_on__lte=today + timedelta(days=within_days),
+            case__status=CaseStatus.CLOSED,
+        )
+    )
     team = _lead_team({f.case_id for f in rows})
-    return [Wanted(user_id, org_id, f.case_id, ReminderKind.FOLLOW_UP_DUE, f.due_on, FOLLOW_UP_SOURCE, str(f.pk))
-            for f in rows for user_id, org_id in team.get(f.case_id, [])]
+    return [
+        Wanted(
+            user_id,
+            org_id,
+            f.case_id,
+            ReminderKind.FOLLOW_UP_DUE,
+            f.due_on,
+            FOLLOW_UP_SOURCE,
+            str(f.pk),
+        )
+        for f in rows
+        for user_id, org_id in team.get(f.case_id, [])
+    ]

@@ -36,12 +36,19 @@ def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[s
     reminder is kept so that it does not come back). Audited with counts only."""
     today = today or timezone.localdate()
     wanted: dict[tuple[int, str, str, str], selectors.Wanted] = {}
-    for source in (selectors.commitment_sources, selectors.meeting_sources, selectors.consent_sources,
-                   selectors.retention_sources, selectors.follow_up_sources):
+    for source in (
+        selectors.commitment_sources,
+        selectors.meeting_sources,
+        selectors.consent_sources,
+        selectors.retention_sources,
+        selectors.follow_up_sources,
+    ):
         for w in source(today=today):
             wanted[(w.user_id, w.kind, w.source_type, w.source_id)] = w
-    existing = {(r.user_id, r.kind, r.source_type, r.source_id): r
-                for r in Reminder.objects.filter(kind__in=GENERATED_KINDS)}
+    existing = {
+        (r.user_id, r.kind, r.source_type, r.source_id): r
+        for r in Reminder.objects.filter(kind__in=GENERATED_KINDS)
+    }
     created = updated = removed = 0
     stale = [r.pk for key, r in existing.items() if key not in wanted and not r.done]
     if stale:
@@ -50,9 +57,17 @@ def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[s
     for key, w in wanted.items():
         row = existing.get(key)
         if row is None:
-            new.append(Reminder(user_id=w.user_id, case_id=w.case_id, kind=w.kind, due_on=w.due_on,
-                                source_type=w.source_type, source_id=w.source_id,
-                                recorded_by_organisation_id=w.organisation_id))
+            new.append(
+                Reminder(
+                    user_id=w.user_id,
+                    case_id=w.case_id,
+                    kind=w.kind,
+                    due_on=w.due_on,
+                    source_type=w.source_type,
+                    source_id=w.source_id,
+                    recorded_by_organisation_id=w.organisation_id,
+                )
+            )
         elif row.due_on != w.due_on:
             # A moved date is a new reminder: it comes back even if the old one was done.
             Reminder.objects.filter(pk=row.pk).update(due_on=w.due_on, done=False, done_at=None)
@@ -60,12 +75,16 @@ def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[s
     Reminder.objects.bulk_create(new, batch_size=500)
     created = len(new)
     result = {"created": created, "updated": updated, "removed": removed, "wanted": len(wanted)}
-    audit.record(action=Action.REMINDERS_REFRESHED, actor=actor, subject_type="reminders", detail=result)
+    audit.record(
+        action=Action.REMINDERS_REFRESHED, actor=actor, subject_type="reminders", detail=result
+    )
     return result
 
 
 @transaction.atomic
-def reminder_create(*, actor: Any, case: Case, access: policy.CaseAccess, due_on: date, note: str) -> Reminder:
+def reminder_create(
+    *, actor: Any, case: Case, access: policy.CaseAccess, due_on: date, note: str
+) -> Reminder:
     """An own reminder on a case the actor is on the team of (not with emergency access)."""
     policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
     if access.emergency:
@@ -75,10 +94,23 @@ def reminder_create(*, actor: Any, case: Case, access: policy.CaseAccess, due_on
         raise ValidationError({"note": _("Write what to remember.")})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The date has passed.")})
-    reminder = Reminder.objects.create(user=actor, case=case, kind=ReminderKind.CUSTOM, due_on=due_on, note=note[:300],
-                                       recorded_by_organisation_id=actor.organisation_id, created_by=actor)
-    audit.record(action=Action.REMINDER_CREATED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail={"reminder": reminder.pk})
+    reminder = Reminder.objects.create(
+        user=actor,
+        case=case,
+        kind=ReminderKind.CUSTOM,
+        due_on=due_on,
+        note=note[:300],
+        recorded_by_organisation_id=actor.organisation_id,
+        created_by=actor,
+    )
+    audit.record(
+        action=Action.REMINDER_CREATED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"reminder": reminder.pk},
+    )
     return reminder
 
 
@@ -87,9 +119,16 @@ def reminder_set_done(*, actor: Any, reminder: Reminder, done: bool = True) -> R
     """Mark one of the actor's own reminders done (or open again)."""
     if reminder.user_id != actor.pk:
         raise PermissionDenied
-    Reminder.objects.filter(pk=reminder.pk).update(done=done, done_at=timezone.now() if done else None)
-    audit.record(action=Action.REMINDER_DONE, actor=actor, subject_type="reminder", subject_id=reminder.pk,
-                 detail={"done": done, "kind": reminder.kind})
+    Reminder.objects.filter(pk=reminder.pk).update(
+        done=done, done_at=timezone.now() if done else None
+    )
+    audit.record(
+        action=Action.REMINDER_DONE,
+        actor=actor,
+        subject_type="reminder",
+        subject_id=reminder.pk,
+        detail={"done": done, "kind": reminder.kind},
+    )
     reminder.refresh_from_db()
     return reminder
 
@@ -103,11 +142,15 @@ def _count_phrase(kind: str, n: int) -> str:
     phrases = {
         ReminderKind.COMMITMENT_DUE: ngettext("%(n)d commitment due", "%(n)d commitments due", n),
         ReminderKind.MEETING: ngettext("%(n)d meeting coming up", "%(n)d meetings coming up", n),
-        ReminderKind.CONSENT_EXPIRING: ngettext("%(n)d consent expiring", "%(n)d consents expiring", n),
-        ReminderKind.RETENTION_DATE: ngettext("%(n)d case reaching its retention date",
-                                              "%(n)d cases reaching their retention date", n),
-        ReminderKind.FOLLOW_UP_DUE: ngettext("%(n)d follow-up after closure due",
-                                             "%(n)d follow-ups after closure due", n),
+        ReminderKind.CONSENT_EXPIRING: ngettext(
+            "%(n)d consent expiring", "%(n)d consents expiring", n
+        ),
+        ReminderKind.RETENTION_DATE: ngettext(
+            "%(n)d case reaching its retention date", "%(n)d cases reaching their retention date", n
+        ),
+        ReminderKind.FOLLOW_UP_DUE: ngettext(
+            "%(n)d follow-up after closure due", "%(n)d follow-ups after closure due", n
+        ),
         ReminderKind.CUSTOM: ngettext("%(n)d own reminder", "%(n)d own reminders", n),
     }
     return phrases[ReminderKind(kind)] % {"n": n}
@@ -118,16 +161,21 @@ def digest_text(counts: Counter[str]) -> tuple[str, str]:
     total = sum(counts.values())
     parts = [_count_phrase(kind, counts[kind]) for kind in ReminderKind.values if counts.get(kind)]
     link = settings.SAMVERKAN_BASE_URL.rstrip("/") + reverse("reminders:mine")
-    subject = ngettext("Samverkan: %(n)d reminder", "Samverkan: %(n)d reminders", total) % {"n": total}
-    body = "\n".join([
-        _("You have reminders in Samverkan for the coming %(days)d days:") % {"days": DIGEST_WITHIN_DAYS},
-        "",
-        *[f"- {p}" for p in parts],
-        "",
-        _("Log in to see them: %(link)s") % {"link": link},
-        "",
-        _("This message never contains names or other details. Do not reply to it."),
-    ])
+    subject = ngettext("Samverkan: %(n)d reminder", "Samverkan: %(n)d reminders", total) % {
+        "n": total
+    }
+    body = "\n".join(
+        [
+            _("You have reminders in Samverkan for the coming %(days)d days:")
+            % {"days": DIGEST_WITHIN_DAYS},
+            "",
+            *[f"- {p}" for p in parts],
+            "",
+            _("Log in to see them: %(link)s") % {"link": link},
+            "",
+            _("This message never contains names or other details. Do not reply to it."),
+        ]
+    )
     return subject, body
 
 
@@ -140,7 +188,11 @@ def digest_send(*, today: date | None = None) -> dict[str, int]:
     user_ids = set(Reminder.objects.filter(done=False).values_list("user_id", flat=True))
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").prefetch_related("roles"):
+        for user in (
+            User.objects.filter(pk__in=user_ids, is_active=True)
+            .exclude(email="")
+            .prefetch_related("roles")
+        ):
             counts = selectors.due_counts(actor=user, within_days=DIGEST_WITHIN_DAYS, today=today)
             if not counts:
                 continue

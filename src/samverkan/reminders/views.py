@@ -31,7 +31,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def done(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.reminder_for_actor(actor=request.user, pk=pk)
-    services.reminder_set_done(actor=request.user, reminder=reminder, done=request.POST.get("done", "1") == "1")
+    services.reminder_set_done(
+        actor=request.user, reminder=reminder, done=request.POST.get("done", "1") == "1"
+    )
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
@@ -45,8 +47,13 @@ def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ReminderForm(request.POST or None) if not access.emergency else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.reminder_create(actor=request.user, case=case_obj, access=access,
-                                     due_on=form.cleaned_data["due_on"], note=form.cleaned_data["note"])
+            services.reminder_create(
+                actor=request.user,
+                case=case_obj,
+                access=access,
+                due_on=form.cleaned_data["due_on"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -54,7 +61,14 @@ def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, _("The reminder is saved."))
             return redirect("reminders:case", public_id=case_obj.public_id)
     rows = selectors.my_reminders(actor=request.user, case=case_obj, include_done=True)
-    return render(request, "reminders/case.html", {
-        "case": case_obj, "access": access, "person": person_view(case=case_obj, access=access),
-        "rows": rows, "form": form,
-    })
+    return render(
+        request,
+        "reminders/case.html",
+        {
+            "case": case_obj,
+            "access": access,
+            "person": person_view(case=case_obj, access=access),
+            "rows": rows,
+            "form": form,
+        },
+    )

@@ -80,3 +80,46 @@ def solve_job(
         "assignments": version.assignments.count(),
         "changes": version.stats.get("changes"),
     }
+
+
+@handler("roster.capacity_proof", result_template="rostering/capacity_proof_result.html")
+def capacity_proof_job(
+    ctx: JobContext,
+    *,
+    positions: int = 2,
+    pattern: str = "3x8",
+    absence_pct: float = 15,
+    weekly_hours: float = 40,
+    time_limit_s: float = 30,
+) -> dict[str, Any]:
+    """Search the smallest number of experts one agency needs for one area with the
+    solver (a four-week roster, no absence), then add the absence rate."""
+    from samverkan.rostering.engine import capacity
+    from samverkan.rostering.engine.model import Rules
+
+    ctx.progress(
+        0,
+        1,
+        _("The solver is looking for the smallest staff that can keep every rule."),
+        force=True,
+    )
+    proof = capacity.prove_minimum(
+        positions=int(positions),
+        pattern=str(pattern),
+        rules=Rules(max_week_average_hours=float(weekly_hours)),
+        absence_rate=float(absence_pct) / 100,
+        time_limit_s=float(time_limit_s),
+    )
+    ctx.progress(1, 1, _("Finished after %(s).1f s.") % {"s": proof.seconds}, force=True)
+    return {
+        "status": proof.status,
+        "minimum": proof.minimum,
+        "lower_bound": proof.lower_bound,
+        "best_found": proof.best_found,
+        "with_absence": proof.with_absence,
+        "method": proof.method,
+        "tries": [[n, label] for n, label in proof.tries],
+        "seconds": proof.seconds,
+        "positions": positions,
+        "pattern": pattern,
+    }

@@ -695,7 +695,7 @@ def upload_validate(*, actor: Any, plan: RosterPlan, content: bytes) -> dict[str
 
     problem = pb.build_problem(plan)
     try:
-        roster = csvio.read_roster(content.decode("utf-8-sig"))
+        roster = csvio.read_roster(content.decode("utf-8-sig"), problem.shifts)
     except (UnicodeDecodeError, ValueError, KeyError) as exc:
         raise ValidationError(
             _("The file could not be read as a roster CSV: %(why)s") % {"why": type(exc).__name__}

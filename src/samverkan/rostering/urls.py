@@ -33,5 +33,6 @@ urlpatterns = [
     path("byten/<int:pk>/beslut/", views.swap_decide, name="swap_decide"),
     path("kapacitet/", views.capacity, name="capacity"),
     path("kapacitet/export/pdf/", views.capacity_memo, name="capacity_memo"),
+    path("kapacitet/bevisa/", views.capacity_prove, name="capacity_prove"),
     path("kontrollera/", views.validate_upload, name="validate_upload"),
 ]

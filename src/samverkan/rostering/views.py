@@ -633,4 +633,4 @@ def validate_upload(request: HttpRequest) -> HttpResponse:
 
 
 # --- the capacity planner ----------------------------------------------------------------------
-from samverkan.rostering.capacity_views import capacity, capacity_memo  # noqa: E402,F401
+from samverkan.rostering.capacity_views import capacity, capacity_memo, capacity_prove  # noqa: E402,F401

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "samverkan.meetings",
     "samverkan.reminders",
     "samverkan.dataprotection",
+    "samverkan.logreview",
+    "samverkan.followup",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,11 @@
 """The roster engine: pure Python, no Django. See model.py for the data it works on.
 
-- validator.validate(problem, roster) -> list[Violation]   (never uses the solver)
-- solver.solve(problem, ...) -> SolveResult                 (OR-Tools CP-SAT)
-- solver.replan(problem, published, ...) -> SolveResult     (fewest changes)
-- explain.explain_infeasible(problem) -> list[str]          (reasons in words)
-- capacity.plan(...) -> CapacityPlan                        (the capacity planner)
+- shifts.generate_shifts(group, period_start, days, pattern) -> list[Shift]
+- validator.validate(problem, roster) -> list[Violation]     (never uses the solver)
+- solver.solve(problem, *, time_limit_s, on_progress, should_stop, hint) -> SolveResult
+- solver.replan(problem, *, time_limit_s, on_progress, should_stop) -> SolveResult
+  (problem.published and problem.pinned_until set; fewest changes)
+- explain.explain_infeasible(problem) -> list[str]; explain.explain(problem) -> list[Explanation]
+- capacity.plan(...) -> CapacityPlan; capacity.prove_minimum(...) -> MinimumProof
+- csvio.read_roster(text, shifts=None) -> Roster; csvio.write_roster(roster, shifts=None) -> str
 """

@@ -132,6 +132,19 @@ class Violation:
     shift_id: str = ""
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """One reason in words, with its template code and parameters so that the Django layer
+    can translate it (templates: explain.TEMPLATES[code].format(**params) == text)."""
+
+    code: str
+    params: dict[str, object]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class SolveResult:
     status: str  # optimal | feasible | infeasible | unknown | cancelled
@@ -140,3 +153,4 @@ class SolveResult:
     bound: float | None = None
     explanation: list[str] = field(default_factory=list)  # why infeasible, in words
     stats: dict[str, float] = field(default_factory=dict)  # first_feasible_s, wall_s, changes, …
+    explanation_details: list[Explanation] = field(default_factory=list)  # same, structured

@@ -38,7 +38,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,6 +48,7 @@ from ortools.sat.python import cp_model
 from .model import (
     Assignment,
     Expert,
+    Explanation,
     Problem,
     Requirement,
     Roster,
@@ -55,7 +56,7 @@ from .model import (
     SolveResult,
 )
 from .shifts import is_night_shift
-from .validator import hours_caps, night_cap, on_leave, period_bounds
+from .validator import hours_caps, night_cap, on_leave, period_bounds, validate
 
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
@@ -212,16 +213,15 @@ class _Context:
             (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1)))
             for k in range(math.ceil(problem.days / 7))
         ]
-        self._cliques: dict[tuple[str, ...], list[tuple[int, ...]]] = {}
+        self._cliques: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
         self._windows: dict[tuple[str, ...], list[list[list[int]] | None]] = {}
 
-    def cliques(self, mine: list[Shift]) -> list[tuple[int, ...]]:
+    def cliques(self, mine: list[Shift], rest: float) -> list[tuple[int, ...]]:
         """Index cliques covering every conflicting pair of ``mine`` (sorted by start)."""
-        key = tuple(s.id for s in mine)
+        key = (rest, *(s.id for s in mine))
         cached = self._cliques.get(key)
         if cached is not None:
             return cached
-        rest = self.problem.rules.daily_rest_hours
         n = len(mine)
         out: set[tuple[int, ...]] = set()
         for i in range(n):
@@ -284,8 +284,17 @@ class _Model:
     """The CP-SAT model of one component."""
 
     def __init__(
-        self, problem: Problem, comp: Component, *, replan: bool, ctx: _Context | None = None
+        self,
+        problem: Problem,
+        comp: Component,
+        *,
+        replan: bool,
+        ctx: _Context | None = None,
+        relax: frozenset[str] = frozenset(),
     ) -> None:
+        """``relax`` drops rule families (daily_rest, weekly_rest, hours, night_average) -
+        only for explaining infeasibility, never for a roster."""
+        self.relax = relax
         self.problem = problem
         self.comp = comp
         self.ctx = ctx or _Context(problem)
@@ -299,6 +308,9 @@ class _Model:
         self.pref_terms: list[cp_model.LinearExprT] = []
         self.spread_vars: list[tuple[str, str, cp_model.IntVar]] = []
         self.spread_lbs: list[int] = []
+        self.pref_penalty: dict[tuple[str, str], int] = {}
+        self.cohorts: list[tuple[int, list[list[tuple[str, str]]]]] = []
+        self.published_keys: set[tuple[str, str]] = set()  # changeable published (e, s)
         self.static_lb = 0  # proven lower bound of the fairness part of the objective
         self._build(replan)
 
@@ -360,10 +372,11 @@ class _Model:
             if not mine:
                 continue
             xs = [self.x[(e.id, s.id)] for s in mine]
-            for clique in ctx.cliques(mine):
+            rest = 0.0 if "daily_rest" in self.relax else p.rules.daily_rest_hours
+            for clique in ctx.cliques(mine, rest):
                 m.add_at_most_one([xs[i] for i in clique])
             for windows in ctx.windows(mine):
-                if windows is None:
+                if windows is None or "weekly_rest" in self.relax:
                     continue
                 lits = []
                 for over in windows:
@@ -376,10 +389,14 @@ class _Model:
             avg_cap, contract_cap = hours_caps(e, p)
             cap = math.floor(min(avg_cap, contract_cap) * 60 + 1e-6)
             total = cp_model.LinearExpr.weighted_sum(xs, minutes)
-            if sum(minutes) > cap:
+            if sum(minutes) > cap and "hours" not in self.relax:
                 m.add(total <= cap)
             night_idx = [i for i, s in enumerate(mine) if s.id in ctx.night]
-            if night_idx and min(cap, sum(minutes)) > cap_night:
+            if (
+                night_idx
+                and min(cap, sum(minutes)) > cap_night
+                and "night_average" not in self.relax
+            ):
                 nw = m.new_bool_var("")
                 for i in night_idx:
                     m.add_implication(xs[i], nw)
@@ -396,6 +413,7 @@ class _Model:
                         penalty += 1
                     if penalty:
                         self.pref_terms.append(penalty * v)
+                        self.pref_penalty[(e.id, s.id)] = penalty
 
         self._post_fairness(expert_shifts)
         if replan and p.published is not None:
@@ -424,6 +442,7 @@ class _Model:
                 pred = _kind_predicate(kind, night)
                 total = sum(need[(s.id, agency)] for s in cells if pred(s))
                 counts = []
+                keys: list[list[tuple[str, str]]] = []
                 ubs = []
                 rest = timedelta(hours=p.rules.daily_rest_hours)
                 for e in self.comp.experts:
@@ -432,6 +451,7 @@ class _Model:
                     kind_shifts = [s for s in expert_shifts[e.id] if pred(s)]
                     if kind_shifts:
                         counts.append([self.x[(e.id, s.id)] for s in kind_shifts])
+                        keys.append([(e.id, s.id) for s in kind_shifts])
                         ubs.append(self._max_count(e, kind_shifts, rest))
                 n = len(counts)
                 if n < 2 or total == 0:
@@ -458,6 +478,7 @@ class _Model:
                 self.static_lb += weight * lb
                 self.m.add(spread == mx - mn)
                 self.spread_vars.append((agency, kind, spread))
+                self.cohorts.append((weight, keys))
                 self.fair_terms.append(weight * spread)
 
     def _max_count(self, e: Expert, kind_shifts: list[Shift], rest: timedelta) -> int:
@@ -493,20 +514,38 @@ class _Model:
                 continue
             if (sid, eid) in published:
                 self.change_terms.append(1 - v)
+                self.published_keys.add((eid, sid))
             else:
                 self.change_terms.append(v)
 
     # .................................................................... objectives
-    def changes_expr(self) -> cp_model.LinearExprT:
-        return self.change_const + sum(self.change_terms)
+    def changes_expr(self) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.sum([*self.change_terms, self.change_const])
 
-    def full_objective(self) -> cp_model.LinearExprT:
+    def full_objective(self) -> cp_model.LinearExpr:
         w = self.problem.weights
-        return (
-            sum(self.fair_terms)
-            + w.preference * sum(self.pref_terms)
-            + w.change * self.changes_expr()
+        return cp_model.LinearExpr.sum(
+            [
+                *self.fair_terms,
+                w.preference * cp_model.LinearExpr.sum(self.pref_terms),
+                w.change * self.changes_expr(),
+            ]
         )
+
+    def evaluate(self, assignments: Iterable[Assignment]) -> tuple[float, int]:
+        """(objective, changes) of a roster of this component, computed directly."""
+        chosen = {(a.expert_id, a.shift_id) for a in assignments}
+        w = self.problem.weights
+        value = 0.0
+        for weight, keys in self.cohorts:
+            counts = [sum(1 for k in ks if k in chosen) for ks in keys]
+            value += weight * (max(counts) - min(counts))
+        value += w.preference * sum(p for k, p in self.pref_penalty.items() if k in chosen)
+        changes = self.change_const
+        if self.published_keys or self.change_terms:
+            free = chosen - self.fixed_one
+            changes += len(self.published_keys - free) + len(free - self.published_keys)
+        return value + w.change * changes, changes
 
     def assignments(self, value: Callable[[cp_model.IntVar], bool]) -> list[Assignment]:
         experts = {e.id: e for e in self.comp.experts}
@@ -541,7 +580,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 class _State:
     """Best known solution of one component."""
 
-    model: _Model
+    model: _Model | None  # None: settled without a model (re-planning, unchanged part)
     comp: Component
     status: str = "unknown"  # unknown | infeasible | feasible | optimal | invalid
     assignments: list[Assignment] | None = None
@@ -565,7 +604,7 @@ class _State:
 
     @property
     def size(self) -> int:
-        return max(1, len(self.model.x))
+        return max(1, len(self.model.x)) if self.model is not None else 1
 
 
 class _Run:
@@ -657,9 +696,10 @@ class _Run:
         *,
         hint: Roster | None,
         first_only: bool = False,
-        extra: Callable[[cp_model.CpModel], None] | None = None,
+        extra: Callable[[cp_model.CpModel], object] | None = None,
     ) -> tuple[str, cp_model.CpSolver]:
         model = st.model
+        assert model is not None
         m = model.m if extra is None else model.m.clone()
         m.minimize(objective)
         m.clear_hints()
@@ -709,19 +749,99 @@ class _Run:
         return _STATUS.get(status, "unknown"), solver
 
     def _take(self, st: _State, status: str, solver: cp_model.CpSolver, *, optimal: bool) -> None:
+        assert st.model is not None
         st.assignments = st.model.assignments(solver.boolean_value)
         st.objective = solver.objective_value
         st.bound = max(st.bound, solver.best_objective_bound, float(st.model.static_lb))
         st.status = "optimal" if optimal or st.objective <= st.bound + 1e-9 else "feasible"
 
+    def _unchanged(self, ctx: _Context, comp: Component) -> list[Assignment] | None:
+        """Re-planning: the published part of ``comp`` if it still meets every rule (then
+        keeping it, with no change, is the unique optimum), else None."""
+        assert self.problem.published is not None
+        experts = {e.id for e in comp.experts}
+        cells = set(comp.cells)
+        kept = [
+            a
+            for a in self.problem.published.assignments
+            if a.expert_id in experts and (a.shift_id, a.agency) in cells
+        ]
+        if validate(sub_problem(self.problem, comp), Roster(kept)):
+            return None
+        return kept
+
+    def _local_repair(self, st: _State, limit: float) -> None:
+        """Re-planning: repair near the disturbance first. Every assignment further than
+        r days from the published assignments that became impossible (and the cells left
+        short) keeps its published value; r grows 1, 3, 7 days until a repair exists.
+        Changes far from the disturbance are rarely needed, and the small model solves in
+        a fraction of the time; pass 2 then searches the whole period from this roster."""
+        model = st.model
+        assert model is not None and self.problem.published is not None
+        ctx = model.ctx
+        published = {
+            (a.expert_id, a.shift_id)
+            for a in self.problem.published.assignments
+            if a.expert_id in {e.id for e in st.comp.experts}
+        }
+        disturbed: list[Shift] = []
+        for eid, sid in published:
+            if (eid, sid) not in model.x and (eid, sid) not in model.fixed_one:
+                s = ctx.shifts.get(sid)
+                if s is not None and (ctx.pinned_until is None or s.start >= ctx.pinned_until):
+                    disturbed.append(s)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        experts = {e.id: e for e in st.comp.experts}
+        for eid, sid in published:
+            if (eid, sid) in model.x:
+                counts[(sid, experts[eid].agency)] += 1
+        for key in st.comp.cells:
+            if counts[key] != ctx.need.get(key, 0):
+                disturbed.append(ctx.shifts[key[0]])
+        if not disturbed:
+            return
+        lo = min(s.start for s in disturbed)
+        hi = max(s.end for s in disturbed)
+        deadline = time.monotonic() + limit
+        hint = Roster([a for a in self.problem.published.assignments])
+        for radius in (1, 3, 7):
+            left = deadline - time.monotonic()
+            if left <= 0.05 or self._stopping():
+                return
+            wlo, whi = lo - timedelta(days=radius), hi + timedelta(days=radius)
+
+            def fix(m: cp_model.CpModel, wlo: datetime = wlo, whi: datetime = whi) -> None:
+                for (eid, sid), v in model.x.items():
+                    s = ctx.shifts[sid]
+                    if s.end <= wlo or s.start >= whi:
+                        m.add(v == (1 if (eid, sid) in published else 0))
+
+            status, solver = self._solve_model(
+                st, model.changes_expr(), left / 2 if radius < 7 else left, hint=hint, extra=fix
+            )
+            if status in ("optimal", "feasible"):
+                st.changes = round(solver.objective_value)
+                st.assignments = model.assignments(solver.boolean_value)
+                st.status = "feasible"
+                st.objective = model.evaluate(st.assignments)[0]
+                st.changes_bound = 0
+                st.bound = 0.0
+                return
+
     def _first_pass(self, st: _State, limit: float) -> None:
         model = st.model
+        assert model is not None
         if model.impossible:
             st.status = "infeasible"
             return
         if self.replan:
+            self._local_repair(st, limit)
+            if st.solved:
+                return
+            # A first repair fast (feasibility jump starts from the published roster);
+            # pass 2 then minimises the changes and the rest.
             status, solver = self._solve_model(
-                st, model.changes_expr(), limit, hint=self.problem.published
+                st, model.changes_expr(), limit, hint=self.problem.published, first_only=True
             )
             if status in ("optimal", "feasible"):
                 st.changes = round(solver.objective_value)
@@ -730,7 +850,7 @@ class _Run:
                 st.assignments = model.assignments(solver.boolean_value)
                 st.status = "feasible"
                 # Objective of this roster under the full objective, for the totals.
-                st.objective = float(self._evaluate(model, st.assignments))
+                st.objective = model.evaluate(st.assignments)[0]
                 st.bound = float(self.problem.weights.change * st.changes_bound)
             elif status == "infeasible":
                 st.status = "infeasible"
@@ -743,24 +863,13 @@ class _Run:
         elif status == "infeasible":
             st.status = "infeasible"
 
-    def _evaluate(self, model: _Model, assignments: list[Assignment]) -> float:
-        chosen = {(a.expert_id, a.shift_id) for a in assignments}
-        m = model.m.clone()
-        for key, v in model.x.items():
-            m.add(v == (1 if key in chosen else 0))
-        m.minimize(model.full_objective())
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 5
-        solver.solve(m)
-        return solver.objective_value
-
     def _second_pass(self, st: _State, limit: float) -> None:
         model = st.model
+        assert model is not None
         if self.replan:
             if not st.changes_optimal:
                 status, solver = self._solve_model(
-                    st, model.changes_expr(), limit / 2, hint=Roster(st.assignments or [])
+                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or [])
                 )
                 if status in ("optimal", "feasible"):
                     st.changes_bound = max(
@@ -770,8 +879,8 @@ class _Run:
                     if round(solver.objective_value) < st.changes:
                         st.changes = round(solver.objective_value)
                         st.assignments = model.assignments(solver.boolean_value)
-                        st.objective = float(self._evaluate(model, st.assignments))
-                limit /= 2
+                        st.objective = model.evaluate(st.assignments)[0]
+                limit *= 0.3
             best_changes = st.changes
             status, solver = self._solve_model(
                 st,
@@ -825,7 +934,7 @@ class _Run:
             st.bound = st.objective
 
     def run(self) -> SolveResult:
-        from .explain import explain_infeasible
+        from .explain import explain
 
         comps = components(self.problem)
         self.total_count = len(comps)
@@ -839,10 +948,24 @@ class _Run:
         # are being solved in the pool (CP-SAT releases the GIL while it searches).
         est = [max(1, len(c.cells)) * max(1, len(c.experts)) for c in comps]
         left_est = float(sum(est))
-        share1 = 0.5 if self.replan else 0.3
+        share1 = 0.3
+        todo_comps: list[tuple[Component, int]] = []
+        for comp, size in zip(comps, est, strict=True):
+            kept = self._unchanged(ctx, comp) if self.replan else None
+            if kept is not None:
+                st = _State(None, comp=comp)
+                st.assignments = kept
+                st.changes = st.changes_bound = 0
+                st.changes_optimal = True
+                st.objective = st.bound = _direct_objective(ctx, comp, kept)
+                st.status = "optimal"
+                self.states.append(st)
+            else:
+                todo_comps.append((comp, size))
+        left_est = float(sum(size for _c, size in todo_comps)) or 1.0
         with ThreadPoolExecutor(max_workers=lanes) as pool:
             futures = []
-            for comp, size in zip(comps, est, strict=True):
+            for comp, size in todo_comps:
                 if self._stopping():
                     break
                 st = _State(_Model(self.problem, comp, replan=self.replan, ctx=ctx), comp=comp)
@@ -898,12 +1021,16 @@ class _Run:
         if self.cancelled:
             return SolveResult(status="cancelled", roster=None, stats=stats)
         if infeasible:
-            explanation: list[str] = []
+            details: list[Explanation] = []
             for comp in infeasible:
-                explanation.extend(explain_infeasible(sub_problem(self.problem, comp)))
+                details.extend(explain(sub_problem(self.problem, comp)))
             stats["infeasible_components"] = float(len(infeasible))
             return SolveResult(
-                status="infeasible", roster=None, explanation=explanation, stats=stats
+                status="infeasible",
+                roster=None,
+                explanation=[d.text for d in details],
+                explanation_details=details,
+                stats=stats,
             )
         if solved < len(comps) or first_feasible is None:
             return SolveResult(
@@ -1041,3 +1168,98 @@ def replan(
         replan=True,
     )
     return run.run()
+
+
+def _may_work(ctx: _Context, e: Expert, s: Shift) -> bool:
+    """The model's eligibility, including the re-planning pin."""
+    pinned = ctx.pinned_until is not None and s.start < ctx.pinned_until
+    if pinned and (s.id, e.id) not in ctx.published:
+        return False
+    return eligible(ctx.problem, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night)
+
+
+def _cohort_spreads(
+    ctx: _Context, comp: Component, chosen: set[tuple[str, str]]
+) -> list[tuple[str, str, int]]:
+    """(agency, kind, max - min) for the cohorts the model balances, computed directly."""
+    out = []
+    for agency in sorted({a for _s, a in comp.cells}):
+        cells = [ctx.shifts[sid] for sid, a in comp.cells if a == agency]
+        for kind in KINDS:
+            pred = _kind_predicate(kind, ctx.night)
+            kind_cells = [s for s in cells if pred(s)]
+            if not kind_cells:
+                continue
+            counts = []
+            for e in comp.experts:
+                if e.agency != agency:
+                    continue
+                mine = [s for s in kind_cells if _may_work(ctx, e, s)]
+                if mine:
+                    counts.append(sum(1 for s in mine if (e.id, s.id) in chosen))
+            if len(counts) >= 2:
+                out.append((agency, kind, max(counts) - min(counts)))
+    return out
+
+
+def _direct_objective(ctx: _Context, comp: Component, assignments: list[Assignment]) -> float:
+    """The objective of a component's roster without building its model (no changes)."""
+    w = ctx.problem.weights
+    weight = {
+        "nights": w.fairness_nights,
+        "weekends": w.fairness_weekends,
+        "holidays": w.fairness_holidays,
+    }
+    chosen = {(a.expert_id, a.shift_id) for a in assignments}
+    value = float(sum(weight[k] * spread for _a, k, spread in _cohort_spreads(ctx, comp, chosen)))
+    experts = {e.id: e for e in comp.experts}
+    for eid, sid in chosen:
+        e, s = experts.get(eid), ctx.shifts.get(sid)
+        if e is None or s is None:
+            continue
+        penalty = (s.code in e.avoided_shift_codes) + (s.start.weekday() in e.avoided_weekdays)
+        penalty += bool(e.wanted_shift_codes) and s.code not in e.wanted_shift_codes
+        value += w.preference * penalty
+    return value
+
+
+def fairness_spreads(problem: Problem, roster: Roster) -> dict[str, float]:
+    """The spread (max - min per expert) of nights, weekend and holiday shifts for every
+    cohort the solver balances (an agency within an independent component, experts who may
+    work such a shift at all): ``{"agency|groups|kind": spread}`` plus ``"max"``."""
+    ctx = _Context(problem)
+    chosen = {(a.expert_id, a.shift_id) for a in roster.assignments}
+    out: dict[str, float] = {}
+    for comp in components(problem):
+        groups = "+".join(sorted({ctx.shifts[sid].group for sid, _a in comp.cells}))
+        for agency, kind, spread in _cohort_spreads(ctx, comp, chosen):
+            out[f"{agency}|{groups}|{kind}"] = float(spread)
+    out["max"] = max(out.values(), default=0.0)
+    return out
+
+
+def feasible(
+    problem: Problem, *, relax: frozenset[str] = frozenset(), time_limit_s: float = 5.0
+) -> bool | None:
+    """Does any roster satisfy the rules (less ``relax``)? True, False (proven), or None
+    when undecided within ``time_limit_s`` (shared by the components). Used to explain
+    infeasibility and by the capacity planner's proofs; ignores the objective."""
+    comps = components(problem)
+    ctx = _Context(problem)
+    deadline = time.monotonic() + time_limit_s
+    undecided = False
+    for comp in comps:
+        model = _Model(problem, comp, replan=False, ctx=ctx, relax=relax)
+        if model.impossible:
+            return False
+        model.m.clear_objective()
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 2
+        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(model.m)
+        if status == cp_model.INFEASIBLE:
+            return False
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            undecided = True
+    return None if undecided else True

@@ -7,10 +7,10 @@ from samverkan.public.demo import public_demo_load
 
 
 class Command(BaseCommand):
-    help = "Load fictitious public-page content (promises, tip routing, demo groups). Demo settings only."
+    help = "Load fictitious public-page content (promises, tip routing, demo groups)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SAMVERKAN_DEMO_MODE:
-            raise CommandError("load_public_demo runs only with SAMVERKAN_DEMO_MODE (the demo settings).")
+            raise CommandError("load_public_demo needs SAMVERKAN_DEMO_MODE (demo settings).")
         counts = public_demo_load()
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))

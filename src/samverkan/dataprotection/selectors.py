@@ -1,0 +1,290 @@
+"""Data-protection reads: which cases the retention purge will delete, and the subject
+access export (registerutdrag).
+
+``subject_access_export`` is the ONE place in Samverkan that reads across the
+organisations' compartments. It is allowed because the data subject has a right of
+access to everything held about them (GDPR art. 15; the controller must answer, and
+secrecy towards the person themself is the exception, OSL 12 kap.), and the export is
+made by the data-protection officer, who holds SUBJECT_ACCESS_EXPORT, for that purpose
+only: it requires the permission, an exact identity number and a stated purpose, and
+it is audited (the look-up with its purpose, the export with counts only). The DPO
+reviews the export for third-party secrecy before handing it over. Nothing else may
+call it or copy its approach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.access import policy
+from samverkan.access.permissions import Permission
+from samverkan.audit import services as audit
+from samverkan.audit.actions import Action
+from samverkan.cases.models import Case, Programme
+
+# --- Retention ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueCase:
+    """A case the purge will delete: by public id, programme and dates — no names."""
+
+    case_id: int
+    public_id: UUID
+    programme_name: str
+    programme_code: str
+    status: str
+    last_entry_on: date
+    purge_on: date
+    legal_hold: bool
+
+
+def _purge_date(last_entry_at: datetime, years: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    return timezone.localdate(last_entry_at) + relativedelta(years=years)
+
+
+def is_due(case: Case, today: date) -> bool:
+    """The case's last entry is older than its programme's retention period."""
+    return _purge_date(case.last_entry_at, case.programme.retention_years) <= today
+
+
+def due_cases(*, today: date, organisation_id: int | None = None) -> list[DueCase]:
+    """Cases whose retention date has come (those on legal hold included, flagged),
+    oldest first; all organisations' or one lead organisation's. Not audited and not
+    scoped to a viewer: for the purge itself and for ``retention_list``."""
+    from dateutil.relativedelta import relativedelta
+
+    q = Q()
+    for programme_id, years in Programme.objects.values_list("pk", "retention_years"):
+        # last entry on a date d is due when d + years <= today, i.e. d <= today - years
+        q |= Q(
+            programme_id=programme_id, last_entry_at__date__lte=today - relativedelta(years=years)
+        )
+    if not q:
+        return []
+    qs = Case.objects.filter(q).select_related("programme")
+    if organisation_id is not None:
+        qs = qs.filter(lead_organisation_id=organisation_id)
+    result = []
+    for c in qs.order_by("last_entry_at", "pk"):
+        if not is_due(c, today):
+            continue
+        result.append(
+            DueCase(
+                case_id=c.pk,
+                public_id=c.public_id,
+                programme_name=c.programme.name,
+                programme_code=c.programme.code,
+                status=c.get_status_display(),
+                last_entry_on=timezone.localdate(c.last_entry_at),
+                purge_on=_purge_date(c.last_entry_at, c.programme.retention_years),
+                legal_hold=c.legal_hold,
+            )
+        )
+    return result
+
+
+def retention_list(*, actor: Any, today: date | None = None) -> list[DueCase]:
+    """The dry-run list for a retention manager: due cases led by the actor's own
+    organisation. Requires RETENTION_MANAGE; audited with the count."""
+    if not policy.has_permission(actor, Permission.RETENTION_MANAGE):
+        raise PermissionDenied
+    rows = due_cases(today=today or timezone.localdate(), organisation_id=actor.organisation_id)
+    audit.record(
+        action=Action.RETENTION_LIST_VIEWED,
+        actor=actor,
+        subject_type="retention",
+        subject_id=actor.organisation_id,
+        subject_organisation_id=actor.organisation_id,
+        detail={
+            "due": sum(1 for r in rows if not r.legal_hold),
+            "held": sum(1 for r in rows if r.legal_hold),
+        },
+    )
+    return rows
+
+
+# --- Subject access export (registerutdrag) -------------------------------------------------
+
+
+def _value(obj: models.Model, f: models.Field) -> Any:
+    from samverkan.accounts.models import User
+    from samverkan.directory.models import Organisation
+
+    if isinstance(f, models.ForeignKey):
+        related_id = getattr(obj, f.attname)
+        if related_id is None:
+            return None
+        target = f.remote_field.model
+        if target is Organisation:
+            return getattr(obj, f.name).name
+        if target is User:
+            user = getattr(obj, f.name)
+            return user.get_full_name() or _("Staff member")
+        return related_id
+    value = getattr(obj, f.attname)
+    if isinstance(f, models.FileField):
+        return value.name.rsplit("/", 1)[-1] if value else ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if f.choices and value not in (None, ""):
+        return str(dict(f.flatchoices).get(value, value))
+    return value
+
+
+_SKIP_FIELDS = {"version", "revision", "case"}
+
+
+def _serialise(obj: models.Model) -> dict[str, Any]:
+    """Every stored field of ``obj`` under its label (organisation and staff foreign
+    keys as names; files by name only), plus its many-to-many organisations."""
+    row: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in _SKIP_FIELDS:
+            continue
+        row[str(f.verbose_name)] = _value(obj, f)
+    for m2m in obj._meta.many_to_many:
+        row[str(m2m.verbose_name)] = [str(o) for o in getattr(obj, m2m.name).all()]
+    return row
+
+
+def _person(person: Any) -> dict[str, Any]:
+    from samverkan.lib.identity_numbers import parse
+
+    row = _serialise(person)
+    row[str(_("identity number"))] = parse(
+        person.identity_number, today=timezone.localdate()
+    ).display(timezone.localdate())
+    return row
+
+
+@dataclass
+class SubjectAccessExport:
+    generated_at: datetime
+    purpose: str
+    found: bool
+    person: dict[str, Any]
+    guardians: list[dict[str, Any]]
+    guardian_of: list[dict[str, Any]]
+    cases: list[dict[str, Any]]  # {"title", "case": {...}, "sections": [(heading, [rows])]}
+    counts: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "generated_at": timezone.localtime(self.generated_at).isoformat(timespec="seconds"),
+            "purpose": self.purpose,
+            "found": self.found,
+            "person": self.person,
+            "guardians": self.guardians,
+            "guardian_of": self.guardian_of,
+            "cases": [
+                {
+                    "title": c["title"],
+                    "case": c["case"],
+                    "sections": {heading: rows for heading, rows in c["sections"]},
+                }
+                for c in self.cases
+            ],
+        }
+
+
+def subject_access_export(
+    *, actor: Any, identity_text: str, purpose: str, export_format: str
+) -> SubjectAccessExport:
+    """Everything held about the person with this exact identity number, across ALL
+    organisations and cases (see the module docstring for why this one read may cross
+    the compartments). Requires SUBJECT_ACCESS_EXPORT and a purpose; audited: the
+    look-up with its purpose, the export with counts only. Raises
+    IdentityNumberError for a malformed number."""
+    from samverkan.dataprotection.collect import case_graph
+    from samverkan.lib.identity_numbers import parse
+    from samverkan.people.models import Guardianship, Person
+
+    if not policy.has_permission(actor, Permission.SUBJECT_ACCESS_EXPORT):
+        raise PermissionDenied
+    if len(purpose.strip()) < 10:
+        raise ValueError("a purpose is required")
+    identity = parse(identity_text, today=timezone.localdate())
+    person = Person.objects.filter(identity_number=identity.digits).first()
+    audit.record(
+        action=Action.SUBJECT_ACCESS_LOOKUP,
+        actor=actor,
+        subject_type="person",
+        subject_id=person.pk if person else "",
+        purpose=purpose.strip(),
+        detail={"found": person is not None},
+    )
+    export = SubjectAccessExport(
+        generated_at=timezone.now(),
+        purpose=purpose.strip(),
+        found=person is not None,
+        person={},
+        guardians=[],
+        guardian_of=[],
+        cases=[],
+        counts={},
+    )
+    if person is None:
+        audit.record(
+            action=Action.SUBJECT_ACCESS_EXPORTED,
+            actor=actor,
+            subject_type="person",
+            subject_id="",
+            detail={"format": export_format, "cases": 0, "rows": 0},
+        )
+        return export
+    export.person = _person(person)
+    for g in Guardianship.objects.filter(child=person).select_related("guardian").order_by("pk"):
+        export.guardians.append({**_person(g.guardian), str(_("active")): g.active})
+    for g in Guardianship.objects.filter(guardian=person).select_related("child").order_by("pk"):
+        export.guardian_of.append({str(_("name")): g.child.full_name, str(_("active")): g.active})
+    total_rows = 0
+    cases = (
+        Case.objects.filter(person=person)
+        .select_related("programme", "lead_organisation", "district")
+        .order_by("opened_at", "pk")
+    )
+    for case in cases:
+        sections = []
+        for model, rows in case_graph(case).items():
+            sections.append(
+                (str(model._meta.verbose_name_plural).capitalize(), [_serialise(r) for r in rows])
+            )
+            total_rows += len(rows)
+        export.cases.append(
+            {
+                "title": f"{case.programme.name} – {case.lead_organisation.name}",
+                "case": _serialise(case),
+                "sections": sections,
+            }
+        )
+    # Guardians' consents reference the person's cases (already above); consents the
+    # person gave as a guardian for someone else are in that child's case, not here.
+    export.counts = {
+        "cases": len(export.cases),
+        "rows": total_rows,
+        "guardians": len(export.guardians),
+    }
+    audit.record(
+        action=Action.SUBJECT_ACCESS_EXPORTED,
+        actor=actor,
+        subject_type="person",
+        subject_id=person.pk,
+        detail={"format": export_format, **export.counts},
+    )
+    return export

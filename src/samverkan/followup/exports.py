@@ -1,0 +1,106 @@
+"""CSV and XLSX of the suppressed tables only: every value written is a display string
+("<5", the hidden mark, a dash) or a number that may be shown; raw small counts
+never reach a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django.utils.translation import gettext as _
+
+from samverkan.followup.selectors import Statistics, StatTable
+
+
+def _legend() -> str:
+    return _(
+        "<5 = fewer than five; × = hidden so that small numbers cannot be calculated from totals."
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _inert(value: str) -> str:
+    """Spreadsheet formula injection: text that a spreadsheet could read as a formula is
+    prefixed with an apostrophe (labels such as programme names are entered by admins)."""
+    if value[:1] in _FORMULA_START or value.lstrip(" ")[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+def table_rows(table: StatTable) -> list[list[str]]:
+    """Header, body and total rows of one table, as display strings."""
+    header = [table.row_header, *table.col_labels]
+    if table.total_label:
+        header.append(table.total_label)
+    if table.extra_label:
+        header.append(table.extra_label)
+    rows = [header]
+    for label, cells, total, extra in table.rows():
+        row = [_inert(label), *cells]
+        if table.total_label:
+            row.append(total)
+        if table.extra_label:
+            row.append(extra)
+        rows.append(row)
+    cols, grand = table.total_row()
+    if cols:
+        row = [_("Total"), *cols]
+        if table.total_label:
+            row.append(grand)
+        rows.append(row)
+    return rows
+
+
+def _number(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def to_csv(stats: Statistics) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_inert(stats.organisation), str(stats.year or _("All years"))])
+    for table in stats.tables:
+        writer.writerow([])
+        writer.writerow([table.caption])
+        writer.writerows(table_rows(table))
+        if table.note:
+            writer.writerow([table.note])
+    writer.writerow([])
+    writer.writerow([_legend()])
+    return "\ufeff" + out.getvalue()
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", text)[:28].strip() or "Tabell"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:25]} {n}", n + 1
+    used.add(title)
+    return title
+
+
+def to_xlsx(stats: Statistics) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    first = book.active
+    book.remove(first)
+    used: set[str] = set()
+    for table in stats.tables:
+        sheet = book.create_sheet(_sheet_title(table.caption, used))
+        sheet.append([table.caption])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([_inert(stats.organisation), str(stats.year or _("All years"))])
+        for i, row in enumerate(table_rows(table)):
+            sheet.append([row[0], *(_number(v) for v in row[1:])] if i else row)
+        if table.note:
+            sheet.append([table.note])
+        sheet.append([_legend()])
+        sheet.column_dimensions["A"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""Follow-up statistics pages for managers: tables with charts, CSV and XLSX export.
+Counts only, of the cases the manager's organisation leads, small numbers suppressed."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from samverkan.access.guards import require_permission
+from samverkan.access.permissions import Permission
+from samverkan.followup import exports, selectors
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("ar", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@require_permission(Permission.STATISTICS_VIEW)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    stats = selectors.statistics_for(actor=request.user, year=year)
+    return render(request, "followup/overview.html", {"stats": stats, "year": year})
+
+
+def _filename(year: int | None, extension: str) -> str:
+    return f"statistik-{year or 'alla-ar'}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_permission(Permission.STATISTICS_VIEW)
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    stats = selectors.statistics_for(actor=request.user, year=year, export_format="csv")
+    response = HttpResponse(exports.to_csv(stats), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(year, "csv")}"'
+    return response
+
+
+@require_permission(Permission.STATISTICS_VIEW)
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    stats = selectors.statistics_for(actor=request.user, year=year, export_format="xlsx")
+    response = HttpResponse(
+        exports.to_xlsx(stats),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(year, "xlsx")}"'
+    return response

@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from samverkan.jobs import schedule
+
+
+class Command(BaseCommand):
+    help = "Start periodic jobs when due (reminders, digest, tip retention, audit verification, log review)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="Start what is due now, then exit.")
+        parser.add_argument("--interval", type=float, default=60.0, help="Seconds between passes.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["once"]:
+            started = schedule.run_due()
+            self.stdout.write("Started: " + (", ".join(started) if started else "nothing due"))
+            return
+        self.stdout.write(f"Scheduler running; checking every {options['interval']:.0f} s.")
+        schedule.loop(interval_s=options["interval"])

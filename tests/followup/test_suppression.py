@@ -1,0 +1,203 @@
+"""Small-number suppression: cells 1-4 never shown, and no hidden value can be derived
+from what is shown (checked by exhaustive search over every assignment consistent with
+the displayed table, not by the production code's own reasoning)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from samverkan.followup.suppression import (
+    HIDDEN_LABEL,
+    PRIMARY,
+    SECONDARY,
+    SMALL_LABEL,
+    THRESHOLD,
+    suppress,
+    suppress_count,
+    table_lines,
+)
+
+
+def _extended(table, result, *, row_totals=True, col_totals=True):
+    """Positions -> (true value, status) for inner cells and totals."""
+    rows, cols = len(table), len(table[0])
+    cells = {}
+    for r in range(rows):
+        for c in range(cols):
+            cells[(r, c)] = result.cells[r][c]
+    if row_totals:
+        for r in range(rows):
+            cells[(r, cols)] = result.row_totals[r]
+    if col_totals:
+        for c in range(cols):
+            cells[(rows, c)] = result.col_totals[c]
+    if row_totals and col_totals:
+        cells[(rows, cols)] = result.grand_total
+    return cells
+
+
+def _domain(cell, cap):
+    if cell.suppressed == PRIMARY:
+        return list(range(0, THRESHOLD))
+    if cell.suppressed == SECONDARY:
+        return list(range(THRESHOLD, cap + 1))
+    return [cell.value]
+
+
+def _feasible_alternative(cells, lines, target, cap) -> bool:
+    """Is there an assignment consistent with everything displayed (and with what a
+    reader knows of "<5" and the hidden mark) in which ``target`` differs from its true value?"""
+    hidden = [p for p, c in cells.items() if c.suppressed]
+    domains = {p: _domain(c, cap) for p, c in cells.items()}
+    domains[target] = [v for v in domains[target] if v != cells[target].value]
+    if not domains[target]:
+        return False
+    order = [target] + [p for p in hidden if p != target]
+    assigned = {p: c.value for p, c in cells.items() if not c.suppressed}
+    line_terms = [([(p, 1) for p in ln.inner] + [(ln.total, -1)]) for ln in lines]
+
+    def consistent() -> bool:
+        for terms in line_terms:
+            lo = hi = 0
+            for p, k in terms:
+                if p in assigned:
+                    lo += k * assigned[p]
+                    hi += k * assigned[p]
+                else:
+                    d = domains[p]
+                    if k > 0:
+                        lo += d[0]
+                        hi += d[-1]
+                    else:
+                        lo -= d[-1]
+                        hi -= d[0]
+            if lo > 0 or hi < 0:
+                return False
+        return True
+
+    def search(i: int) -> bool:
+        if not consistent():
+            return False
+        if i == len(order):
+            return True
+        p = order[i]
+        for v in domains[p]:
+            assigned[p] = v
+            if search(i + 1):
+                return True
+            del assigned[p]
+        return False
+
+    return search(0)
+
+
+def _check_table(table, *, row_totals=True, col_totals=True):
+    result = suppress(table, row_totals=row_totals, col_totals=col_totals)
+    cells = _extended(table, result, row_totals=row_totals, col_totals=col_totals)
+    # 1. counts 1–4 are never displayed, and what is displayed is true.
+    for cell in cells.values():
+        if 0 < cell.value < THRESHOLD:
+            assert cell.suppressed == PRIMARY and cell.display == SMALL_LABEL
+        if not cell.suppressed:
+            assert cell.display == str(cell.value)
+        else:
+            assert cell.display in (SMALL_LABEL, HIDDEN_LABEL)
+            assert cell.display == SMALL_LABEL or cell.value >= THRESHOLD  # labels are true
+            assert cell.shown_value is None
+    lines = table_lines(len(table), len(table[0]), row_totals=row_totals, col_totals=col_totals)
+    # 2. no equation holds exactly one hidden cell.
+    for ln in lines:
+        hidden = [p for p in (*ln.inner, ln.total) if cells[p].suppressed]
+        assert len(hidden) != 1, (table, ln)
+    # 3. no hidden value can be derived: each has another consistent value.
+    cap = 2 * max([c.value for c in cells.values()] + [THRESHOLD]) + THRESHOLD
+    for p, cell in cells.items():
+        if cell.suppressed:
+            assert _feasible_alternative(cells, lines, p, cap), (table, p, result)
+    return result
+
+
+small_counts = st.one_of(st.integers(0, 6), st.integers(0, 14))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 3).flatmap(
+        lambda c: st.lists(st.lists(small_counts, min_size=c, max_size=c), min_size=1, max_size=3)
+    )
+)
+def test_no_hidden_value_derivable_with_row_and_column_totals(table):
+    _check_table(table)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(2, 4).flatmap(
+        lambda c: st.lists(st.lists(small_counts, min_size=c, max_size=c), min_size=1, max_size=3)
+    )
+)
+def test_no_hidden_value_derivable_with_row_totals_only(table):
+    _check_table(table, col_totals=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 200), min_size=4, max_size=4), min_size=1, max_size=8))
+def test_larger_tables_never_show_small_counts_or_single_hidden_cells(table):
+    result = suppress(table)
+    rows = [[*list(r), t] for r, t in zip(result.cells, result.row_totals, strict=True)]
+    rows.append([*list(result.col_totals), result.grand_total])
+    for row in rows:
+        for cell in row:
+            assert not (0 < cell.value < THRESHOLD and not cell.suppressed)
+        assert sum(1 for cell in row if cell.suppressed) != 1
+    for c in range(5):
+        assert sum(1 for row in rows if row[c].suppressed) != 1
+
+
+def test_known_examples():
+    # A row with one small cell: the smallest other cell is hidden too.
+    result = _check_table([[3, 10, 20], [7, 8, 30]])
+    assert result.cells[0][0].display == "<5"
+    assert [c.display for c in result.cells[0]].count("×") >= 1
+    # Nothing small: nothing hidden.
+    result = suppress([[5, 10], [7, 0]])
+    assert result.displays() == [["5", "10"], ["7", "0"]]
+    assert result.grand_total.display == "22"
+    # Two "<5" in one row whose remainder is 8 would both be 4: a further cell is hidden.
+    result = _check_table([[4, 4, 10]], col_totals=False)
+    assert (
+        sum(1 for c in result.cells[0] if c.suppressed) + int(bool(result.row_totals[0].suppressed))
+        >= 3
+    )
+
+
+def test_single_counts_and_input_checks():
+    assert suppress_count(0).display == "0"
+    assert suppress_count(4).display == "<5"
+    assert suppress_count(5).display == "5"
+    with pytest.raises(ValueError):
+        suppress([[1, 2], [3]])
+    with pytest.raises(ValueError):
+        suppress([[-1]])
+
+
+def test_checker_detects_a_derivable_value():
+    """The exhaustive checker itself must be able to fail: hiding only one cell of a
+    row with a visible total is caught."""
+    from samverkan.followup.suppression import Cell, SuppressedTable
+
+    table = [[3, 10]]
+    leaky = SuppressedTable(
+        cells=((Cell(3, PRIMARY), Cell(10)),),
+        row_totals=(Cell(13),),
+        col_totals=None,
+        grand_total=None,
+    )
+    cells = _extended(table, leaky, col_totals=False)
+    lines = table_lines(1, 2, row_totals=True, col_totals=False)
+    assert not _feasible_alternative(cells, lines, (0, 0), cap=40)
+    assert math.isfinite(40)

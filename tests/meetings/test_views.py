@@ -1,0 +1,283 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from samverkan.audit.models import AuditEvent
+from samverkan.cases import services as case_services
+from samverkan.cases.models import TeamMember
+from samverkan.meetings import services
+from samverkan.meetings.models import Meeting, Minutes
+from samverkan.plans.models import Commitment
+from tests.factories import UserFactory
+from tests.plans.world import give_consent, withdraw
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "MOTESHEMLIS"
+
+
+def _url(world, suffix=""):
+    return f"/arenden/{world.case.public_id}/moten/{suffix}"
+
+
+def _team(world, *users):
+    return list(TeamMember.objects.filter(case=world.case, active=True, user__in=users))
+
+
+def _meeting(world, user=None, days=-1, agenda="Dagordning"):
+    user = user or world.lead
+    return services.meeting_create(
+        actor=user,
+        case=world.case,
+        access=world.access(user),
+        starts_at=timezone.now() + timedelta(days=days),
+        place="Kontoret",
+        attendees=_team(world, world.lead, world.police_user),
+        agenda=agenda,
+    )
+
+
+def _form_data(form, **overrides):
+    """The form's initial values as POST data (model choices as primary keys)."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "strftime") and hasattr(value, "hour"):
+            data[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        elif value is None:
+            data[name] = ""
+        else:
+            data[name] = getattr(value, "pk", value)
+    data.update(overrides)
+    return data
+
+
+PERSONAS = [
+    ("lead", 200),
+    ("police_user", 200),
+    ("probation_user", 200),
+    ("school_user", 200),
+    ("observer", 200),
+    ("jarva_outsider", 404),
+    ("skatteverket_user", 404),
+    ("skarholmen_user", 404),
+]
+
+
+@pytest.mark.parametrize(("persona", "expected"), PERSONAS)
+def test_meeting_pages_by_persona(world, logged_in, persona, expected):
+    give_consent(world)
+    meeting = _meeting(world)
+    client = logged_in(getattr(world, persona))
+    assert client.get(_url(world)).status_code == expected
+    assert client.get(_url(world, f"{meeting.public_id}/")).status_code == expected
+    if expected == 404:
+        assert client.get(_url(world, "nytt/")).status_code == 404
+        assert (
+            client.post(
+                _url(world, f"{meeting.public_id}/protokoll/nytt/"), {"text": "x"}
+            ).status_code
+            == 404
+        )
+        assert (
+            client.post(_url(world, f"{meeting.public_id}/stall-in/"), {"version": 1}).status_code
+            == 404
+        )
+        assert not Minutes.objects.exists()
+
+
+def test_meeting_of_another_org_is_404_without_consent(world, logged_in):
+    meeting = _meeting(world, agenda=SECRET)
+    police = logged_in(world.police_user)
+    assert police.get(_url(world, f"{meeting.public_id}/")).status_code == 404
+    assert SECRET not in police.get(_url(world)).content.decode()
+    consent = give_consent(world, categories=["meeting"])
+    assert SECRET in police.get(_url(world, f"{meeting.public_id}/")).content.decode()
+    withdraw(world, consent)
+    assert police.get(_url(world, f"{meeting.public_id}/")).status_code == 404
+
+
+def test_observer_reads_but_cannot_write(world, logged_in):
+    meeting = _meeting(world)
+    observer = logged_in(world.observer)
+    assert observer.get(_url(world, f"{meeting.public_id}/")).status_code == 200
+    assert (
+        observer.post(
+            _url(world, f"{meeting.public_id}/protokoll/nytt/"), {"text": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        observer.post(_url(world, f"{meeting.public_id}/stall-in/"), {"version": 1}).status_code
+        == 403
+    )
+
+
+def test_book_the_suggested_follow_up(world, logged_in):
+    _meeting(world, days=-30)
+    client = logged_in(world.lead)
+    listing = client.get(_url(world))
+    assert listing.context["follow_up"].overdue
+    assert (
+        "Book the next follow-up" in listing.content.decode()
+        or "uppföljning" in listing.content.decode()
+    )
+    form = client.get(_url(world, "nytt/")).context["form"]
+    assert form.initial["place"] == "Kontoret"
+    response = client.post(_url(world, "nytt/"), _form_data(form))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    booked = Meeting.objects.order_by("-pk").first()
+    assert booked.starts_at > timezone.now() and booked.kind == "follow_up"
+    assert client.get(_url(world)).context["follow_up"].planned == booked
+
+
+def test_two_people_edit_the_same_meeting(world, logged_in):
+    colleague = UserFactory(organisation=world.jarva, roles=["coordinator"])
+    case_services.team_add(
+        actor=world.lead,
+        case=world.case,
+        access=world.access(world.lead),
+        user=colleague,
+        team_role="caseworker",
+    )
+    meeting = _meeting(world, days=5)
+    first, second = logged_in(world.lead), logged_in(colleague)
+    url = _url(world, f"{meeting.public_id}/andra/")
+    data_first = _form_data(first.get(url).context["form"])
+    data_second = _form_data(second.get(url).context["form"])
+    assert first.post(url, {**data_first, "place": "Husby"}).status_code == 302
+    response = second.post(url, {**data_second, "place": "Tensta", "agenda": "Min dagordning"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="Tensta"' in html and "Min dagordning" in html and "Husby" in html
+    meeting.refresh_from_db()
+    assert meeting.place == "Husby"
+
+
+def test_minutes_decision_and_commitment_through_the_web(world, logged_in):
+    meeting = _meeting(world)
+    client = logged_in(world.lead)
+    base = _url(world, f"{meeting.public_id}/")
+    assert (
+        client.post(base + "protokoll/nytt/", {"text": "Vi gick igenom skolan."}).status_code == 302
+    )
+    minutes = Minutes.objects.get()
+    assert minutes.signed_at is None
+    page = client.get(base + f"protokoll/{minutes.public_id}/beslut/")
+    member = page.context["form"].fields["responsible"].queryset.get(user=world.police_user)
+    due = (timezone.localdate() + timedelta(days=9)).isoformat()
+    assert (
+        client.post(
+            base + f"protokoll/{minutes.public_id}/beslut/",
+            {"text": "Polisen bjuder in till samtal", "responsible": member.pk, "due_on": due},
+        ).status_code
+        == 302
+    )
+    minutes.refresh_from_db()
+    assert (
+        client.post(
+            base + f"protokoll/{minutes.public_id}/signera/", {"version": minutes.version}
+        ).status_code
+        == 302
+    )
+    minutes.refresh_from_db()
+    assert minutes.signed_at is not None
+    # Signed: the draft pages are closed.
+    assert (
+        client.post(
+            base + f"protokoll/{minutes.public_id}/", {"version": minutes.version, "text": "Ändrat"}
+        ).status_code
+        == 200
+    )
+    assert Minutes.objects.get(pk=minutes.pk).text == "Vi gick igenom skolan."
+    decision = minutes.decisions.get()
+    form = client.get(base + f"beslut/{decision.public_id}/atagande/").context["form"]
+    assert form.initial["description"] == "Polisen bjuder in till samtal"
+    assert form.initial["responsible"].user_id == world.police_user.pk
+    response = client.post(
+        base + f"beslut/{decision.public_id}/atagande/",
+        _form_data(form, category="plan", status="planned"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    commitment = Commitment.objects.get()
+    assert (commitment.organisation_id, commitment.due_on.isoformat()) == (world.police.pk, due)
+    detail = client.get(base).content.decode()
+    assert "Make it a commitment" not in detail
+    # Again: refused, nothing duplicated.
+    client.post(
+        base + f"beslut/{decision.public_id}/atagande/",
+        _form_data(form, category="plan", status="planned"),
+    )
+    assert Commitment.objects.count() == 1
+    assert AuditEvent.objects.filter(action="meeting.decision_committed").count() == 1
+
+
+def test_record_attendance_through_the_web(world, logged_in):
+    meeting = _meeting(world)
+    client = logged_in(world.lead)
+    url = _url(world, f"{meeting.public_id}/narvaro/")
+    form = client.get(url).context["form"]
+    attendee = form.fields["attended"].queryset.get(user=world.police_user)
+    response = client.post(
+        url,
+        {"version": meeting.version, "attended": [attendee.pk], "participant_attendance": "absent"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.participant_attendance) == ("held", "absent")
+    police = logged_in(world.police_user)
+    assert police.get(url).status_code == 404  # not shared with the police
+    give_consent(world)
+    assert police.get(url).status_code == 403  # shared, but the lead's meeting
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_meeting_pages_query_count_does_not_grow_with_rows(world, logged_in):
+    give_consent(world)
+    client = logged_in(world.lead)
+    first = _meeting(world)
+
+    def add(n):
+        access = world.access(world.lead)
+        for i in range(n):
+            _meeting(world, days=-(i + 2))
+            minutes = services.minutes_create(
+                actor=world.lead,
+                case=world.case,
+                access=access,
+                meeting=first,
+                text=f"Protokoll {i}",
+            )
+            services.decision_add(
+                actor=world.lead,
+                case=world.case,
+                access=access,
+                minutes=minutes,
+                text=f"Beslut {i}",
+                responsible=world.police_user,
+            )
+            services.minutes_create(
+                actor=world.police_user,
+                case=world.case,
+                access=world.access(world.police_user),
+                meeting=first,
+                text=f"Polis {i}",
+                sign=True,
+            )
+
+    add(2)
+    small_list = _queries(client, _url(world))
+    small_detail = _queries(client, _url(world, f"{first.public_id}/"))
+    add(10)
+    assert _queries(client, _url(world)) == small_list
+    assert _queries(client, _url(world, f"{first.public_id}/")) == small_detail
