@@ -61,6 +61,7 @@ check-deploy: $(STAMP)
 
 messages: $(STAMP)
 	cd src/samverkan && ../../$(BIN)/django-admin makemessages -l sv -l en --no-obsolete --no-location \
+		--ignore=public --ignore=static --ignore=tests --ignore=benchmarks --ignore=node_modules --ignore=.venv \
 		--settings=samverkan.settings.test && ../../$(BIN)/django-admin compilemessages --settings=samverkan.settings.test
 
 benchmark-audit: $(STAMP)

@@ -345,7 +345,7 @@ def main() -> None:
         "--warmup", type=float, default=5.0, help="seconds not counted at the start of a phase"
     )
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) + 1))
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),

@@ -28,7 +28,8 @@ roster is checked by the independent validator (``violations`` must be 0).
 ``fairness_spread`` is the largest max - min difference of nights, weekend or holiday
 shifts within any agency cohort. ``replan``: the Stockholm roster is published, five
 experts (seeded) fall sick for week 2, shifts before week 2 are pinned, and the roster is
-repaired with a 10 s limit; changes count added + removed assignments.
+repaired with a 10 s limit (sick leave from Monday 06:00, when Sunday's pinned night
+shift has ended: a pinned shift overlapping new leave is reported as a conflict); changes count added + removed assignments.
 
 Note: the machine has 2 cores; other processes running at the same time slow this down.
 """
@@ -154,9 +155,7 @@ def run_instance(name: str, *, seed: int, quick: bool) -> dict[str, Any]:
     result = solve(problem, time_limit_s=limit, on_progress=history.append)
     at_early = [h for h in history if h["elapsed_s"] <= early and h.get("objective") is not None]
     finished_early = result.stats.get("wall_s", limit) <= early
-    obj_early = (
-        result.objective if finished_early else (at_early[-1]["objective"] if at_early else None)
-    )
+    obj_early = result.objective if finished_early else (at_early[-1]["objective"] if at_early else None)
     bound_early = result.bound if finished_early else (at_early[-1]["bound"] if at_early else None)
     violations = validate(problem, result.roster) if result.roster is not None else None
     out: dict[str, Any] = {
@@ -169,9 +168,7 @@ def run_instance(name: str, *, seed: int, quick: bool) -> dict[str, Any]:
         if result.objective is None or result.bound is None
         else round(gap(result.objective, result.bound), 6),
         "violations": None if violations is None else len(violations),
-        "fairness_spread": None
-        if result.roster is None
-        else fairness_spreads(problem, result.roster)["max"],
+        "fairness_spread": None if result.roster is None else fairness_spreads(problem, result.roster)["max"],
         "peak_rss_mb": peak_rss_mb(),
     }
     meta = {
@@ -204,12 +201,14 @@ def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
         }
     p0 = datetime.combine(START, datetime.min.time())
     week2 = (p0 + timedelta(days=7), p0 + timedelta(days=14))
+    # Sick from Monday 06:00 of week 2 (after Sunday's pinned night shift has ended).
+    sick_from = week2[0] + timedelta(hours=6)
     working = sorted(
         {a.expert_id for a in base.roster.assignments}
         & {
             a.expert_id
             for a in base.roster.assignments
-            if week2[0] <= datetime.strptime(a.shift_id.rsplit(":", 1)[1], "%Y%m%dT%H%M") < week2[1]
+            if sick_from <= datetime.strptime(a.shift_id.rsplit(":", 1)[1], "%Y%m%dT%H%M") < week2[1]
         }
     )
     rng = random.Random(seed + 1000)
@@ -222,7 +221,7 @@ def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
             contract_hours_per_week=e.contract_hours_per_week,
             night_allowed=e.night_allowed,
             qualifications=e.qualifications,
-            leave=(*e.leave, Leave(week2[0], week2[1], "sick")) if e.id in sick else e.leave,
+            leave=(*e.leave, Leave(sick_from, week2[1], "sick")) if e.id in sick else e.leave,
         )
         for e in problem.experts
     ]
@@ -258,11 +257,7 @@ def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
 
 
 def child(name: str, seed: int, quick: bool) -> None:
-    data = (
-        run_replan(seed=seed, quick=quick)
-        if name == "replan"
-        else run_instance(name, seed=seed, quick=quick)
-    )
+    data = run_replan(seed=seed, quick=quick) if name == "replan" else run_instance(name, seed=seed, quick=quick)
     print(json.dumps(data))
 
 

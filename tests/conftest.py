@@ -3,37 +3,61 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import OrganisationFactory, UserFactory
 
 
+# Database guards (triggers) that refuse changes to append-only or signed rows. The
+# table flush that ends every transactional test (pytest-django runs it through
+# TransactionTestCase._fixture_teardown) would trip them; lift them for exactly that
+# flush and put them back right after, so every test runs with the guards installed.
+_GUARDS = ("samverkan.audit.guard", "samverkan.journal.guard", "samverkan.meetings.guard")
+
+
+def _guards():
+    import importlib
+
+    return [importlib.import_module(name) for name in _GUARDS]
+
+
+_original_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown_with_guards(self):
+    from django.db import connections
+
+    aliases = list(self._databases_names(include_mirrors=False))
+    for alias in aliases:
+        for guard in _guards():
+            guard.remove(connections[alias])
+    try:
+        _original_fixture_teardown(self)
+    finally:
+        for alias in aliases:
+            for guard in _guards():
+                guard.install(connections[alias])
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown_with_guards
+
+
 @pytest.fixture(autouse=True)
-def _audit_guard_around_flush(request):
-    """Transactional tests end with a table flush, which the append-only triggers
-    refuse; lift them just for that flush and put them back for the next test."""
-    marker_fixtures = {"transactional_db", "live_server"}
-    if not marker_fixtures & set(request.fixturenames):
-        yield
-        return
-    from django.db import connection
+def _seeded_rows_after_flush(request):
+    """The flush after a transactional test also empties rows that data migrations seed
+    (roles); put them back before a transactional test starts."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+        from samverkan.accounts.roles import ensure_default_roles
 
-    from samverkan.audit import guard
-    from samverkan.journal import guard as journal_guard
-
-    request.getfixturevalue("transactional_db")
-    guard.install(connection)
-    journal_guard.install(connection)
-    # The flush after the previous transactional test also emptied the rows that
-    # data migrations seed (roles); put them back.
-    from samverkan.accounts.roles import ensure_default_roles
-
-    ensure_default_roles()
+        ensure_default_roles()
     yield
-    guard.remove(connection)
-    journal_guard.remove(connection)
 
 
 def current_code(user) -> str:

@@ -269,3 +269,11 @@ def test_get_on_post_only_endpoints_is_405(logged_in, user_factory, client):
     assert client_admin.get(reverse("frontend:home")).status_code == 200
     # The public language switch too.
     assert client.get(reverse("frontend:set_language")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_anonymous_login_page_is_not_cached(client):
+    """The login page carries a CSRF token: no browser or proxy may keep it."""
+    response = client.get("/konto/logga-in/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

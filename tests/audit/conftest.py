@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from samverkan.audit import guard, services
 from samverkan.audit.actions import Action
@@ -14,6 +15,13 @@ from samverkan.audit.models import AuditEvent
 
 TABLE = "audit_auditevent"
 HEAD = "audit_auditchainhead"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the default language is Swedish."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    the test itself (factories, assertions) are still synchronous and safe here. Set only
-    for the duration of each browser test, so subprocesses of other tests never inherit it."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -37,6 +29,11 @@ def browser():
         pytest.skip(f"{CHROMIUM} is missing; `make test` installs it with apt-get when run as root")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread while the browser lives;
+    # the ORM calls the tests themselves make (factories, assertions, flushes) are still
+    # synchronous and safe. Subprocess-based tests scrub this variable from their env.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -45,6 +42,10 @@ def browser():
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

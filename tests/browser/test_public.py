@@ -3,6 +3,7 @@ with and without JavaScript, axe (WCAG 2.1 AA) on every public page."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -15,13 +16,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread; the database set-up and
-    the factories are synchronous and safe here. Module scope, so that it is in place
-    before pytest-django's function-scoped database fixtures whatever their order."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
+def _orm_beside_playwright(request):
+    """Playwright's sync API runs an event loop in this thread; the database set-up,
+    the factories and the session's final database teardown are synchronous and safe
+    here. Set before pytest-django's function-scoped database fixtures whatever their
+    order, and restored only when pytest finishes (after the test databases are gone)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    def restore():
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+    request.config.add_cleanup(restore)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from django.db.models import Count
+from django.utils import timezone
 
 from samverkan.cases.models import Case, CaseStatus, Closure, TeamMember
 from samverkan.consent.models import Consent, Disclosure

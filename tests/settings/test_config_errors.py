@@ -22,6 +22,7 @@ GOOD = {
 }
 # Variables that must not leak from the developer's or CI's shell into the subprocess.
 _SCRUB = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; it makes check --deploy warn
     "SECRET_KEY",
     "DATABASE_URL",
     "ALLOWED_HOSTS",

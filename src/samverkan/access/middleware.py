@@ -87,7 +87,9 @@ class NoStoreMiddleware:
     """Authenticated pages must never be cached by browsers or proxies.
 
     Any response to a logged-in user (even one only half-way through two-factor) gets
-    ``no-store``, replacing whatever a view set; anonymous responses keep their own.
+    ``no-store``, replacing whatever a view set. Anonymous responses keep a Cache-Control
+    a view set on purpose (the public pages' short public caching); any other anonymous
+    response (login page, set-password page, errors) gets ``no-store`` too.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -96,7 +98,7 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response

@@ -75,7 +75,9 @@ def render_export_pdf(export: SubjectAccessExport, *, compress: bool = True) -> 
 
         def table(row: dict[str, Any]) -> Table:
             data = [[Paragraph(_text(k), key), Paragraph(_text(v), body)] for k, v in row.items()]
-            t = Table(data, colWidths=[width * 0.32, width * 0.68])
+            # splitInRow: a long value (e.g. a plan version's snapshot) may run over a
+            # page; without it reportlab cannot lay the row out and the export fails.
+            t = Table(data, colWidths=[width * 0.32, width * 0.68], splitInRow=1)
             t.setStyle(
                 TableStyle(
                     [

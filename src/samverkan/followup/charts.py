@@ -12,13 +12,14 @@ from itertools import count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_WIDTH = 230
-VALUE_WIDTH = 70
+WIDTH = 460
+LABEL_WIDTH = 190
+VALUE_WIDTH = 50
 BAR_HEIGHT = 22
 GAP = 10
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue: contrast 5.2:1 on white
 TEXT_COLOUR = "#0b0c0c"
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 _ids = count(1)
 
 
@@ -29,7 +30,7 @@ class Bar:
     value: float | None  # None: nothing may be drawn
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 27) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -50,18 +51,17 @@ def bar_chart(*, title: str, description: str, bars: list[Bar]) -> SafeString:
         y = GAP + i * (BAR_HEIGHT + GAP)
         text_y = y + BAR_HEIGHT * 0.72
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end" font-size="14" '
+            f'<text x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end" font-size="13" font-family="{FONT}" '
             f'fill="{TEXT_COLOUR}">{escape(_short(bar.label))}</text>'
         )
         width = 0.0
         if bar.value is not None and bar.value > 0:
             width = max(2.0, span * bar.value / biggest)
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" '
-                f'fill="{BAR_COLOUR}"></rect>'
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"></rect>'
             )
         parts.append(
-            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{text_y:.1f}" font-size="14" '
+            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{text_y:.1f}" font-size="13" font-family="{FONT}" '
             f'fill="{TEXT_COLOUR}">{escape(bar.display)}</text>'
         )
     parts.append("</svg>")

@@ -14,9 +14,7 @@ from samverkan.followup.selectors import Statistics, StatTable
 
 
 def _legend() -> str:
-    return _(
-        "<5 = fewer than five; × = hidden so that small numbers cannot be calculated from totals."
-    )
+    return _("<5 = fewer than five; × = hidden so that small numbers cannot be calculated from totals.")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import statistics as pystats
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -48,6 +47,11 @@ class StatTable:
     extra: list[str] = field(default_factory=list)  # one display value per row
     note: str = ""
 
+    @property
+    def wide(self) -> bool:
+        """Too many columns to sit beside its chart: the table goes below it."""
+        return len(self.col_labels) > 3
+
     def rows(self) -> list[tuple[str, list[str], str, str]]:
         """(label, cell displays, row-total display, extra display) per row."""
         totals = self.table.row_totals or tuple(None for _ in self.row_labels)  # type: ignore[misc]
@@ -58,9 +62,7 @@ class StatTable:
                 total.display if total else "",
                 self.extra[i] if self.extra else "",
             )
-            for i, (label, cells, total) in enumerate(
-                zip(self.row_labels, self.table.cells, totals, strict=True)
-            )
+            for i, (label, cells, total) in enumerate(zip(self.row_labels, self.table.cells, totals, strict=True))
         ]
 
     def total_row(self) -> tuple[list[str], str]:
@@ -94,12 +96,8 @@ def _purged(actor: Any) -> QuerySet[Any] | None:
 
 
 def _labels(keys: list[RowKey]) -> list[str]:
-    programmes = dict(
-        Programme.objects.filter(code__in={k[0] for k in keys}).values_list("code", "name")
-    )
-    districts = dict(
-        District.objects.filter(code__in={k[1] for k in keys}).values_list("code", "name")
-    )
+    programmes = dict(Programme.objects.filter(code__in={k[0] for k in keys}).values_list("code", "name"))
+    districts = dict(District.objects.filter(code__in={k[1] for k in keys}).values_list("code", "name"))
     labels = []
     for prog, dist in keys:
         name, district = programmes.get(prog, prog), districts.get(dist, dist)
@@ -117,21 +115,13 @@ def _row_keys(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None) -
             districts=district, lead_organisation_kind=actor.organisation.kind
         ).values_list("code", flat=True):
             keys.add((code, district.code))
-    keys.update(
-        (p, d)
-        for p, d in cases.values_list("programme__code", "district__code").distinct().order_by()
-    )
+    keys.update((p, d) for p, d in cases.values_list("programme__code", "district__code").distinct().order_by())
     if purged is not None:
-        keys.update(
-            (p, d)
-            for p, d in purged.values_list("programme_code", "district_code").distinct().order_by()
-        )
+        keys.update((p, d) for p, d in purged.values_list("programme_code", "district_code").distinct().order_by())
     return sorted(keys)
 
 
-def _matrix(
-    keys: list[RowKey], columns: list[str], counts: dict[tuple[RowKey, str], int]
-) -> list[list[int]]:
+def _matrix(keys: list[RowKey], columns: list[str], counts: dict[tuple[RowKey, str], int]) -> list[list[int]]:
     return [[counts.get((key, col), 0) for col in columns] for key in keys]
 
 
@@ -142,11 +132,7 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
     purged = _purged(actor)
     years = sorted(
         {d.year for d in cases.dates("received_on", "year")}
-        | (
-            set(purged.values_list("year_opened", flat=True).distinct().order_by())
-            if purged is not None
-            else set()
-        ),
+        | (set(purged.values_list("year_opened", flat=True).distinct().order_by()) if purged is not None else set()),
         reverse=True,
     )
     keys = _row_keys(actor, cases, purged)
@@ -221,8 +207,10 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
             caption=_("Intakes by programme and where they stand now"),
             row_header=row_header,
             row_labels=labels,
-            col_labels=[str(status_labels[s]) for s in STATUS_COLUMNS],
-            total_label=_("Intakes"),
+            col_labels=[
+                _("Awaiting decision") if s == CaseStatus.INTAKE else str(status_labels[s]) for s in STATUS_COLUMNS
+            ],
+            total_label=_("Intakes, total"),
             table=intake_table,
         )
     )
@@ -251,10 +239,7 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
             "programme_code", "district_code", "months_in_programme"
         ).order_by():
             durations[(prog, dist)].append(months * DAYS_PER_MONTH)
-    medians = [
-        str(round(pystats.median(durations[k]))) if len(durations[k]) >= THRESHOLD else "–"
-        for k in keys
-    ]
+    medians = [str(round(pystats.median(durations[k]))) if len(durations[k]) >= THRESHOLD else "–" for k in keys]
     # The count column repeats the outcome table's row totals, hidden exactly as there.
     time_table = SuppressedTable(
         cells=tuple((c,) for c in (outcome_table.row_totals or ())),
@@ -284,9 +269,7 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
         notes.append(_("Commitments are counted once action plans are in use."))
 
     if purged is not None and purged.exists():
-        notes.append(
-            _("Includes the anonymous statistics kept for cases purged after the retention period.")
-        )
+        notes.append(_("Includes the anonymous statistics kept for cases purged after the retention period."))
 
     charts = _charts(tables)
     audit.record(
@@ -317,9 +300,7 @@ def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
     due = (
         Commitment.objects.filter(case__in=cases)
         .exclude(status=CommitmentStatus.CANCELLED)
-        .filter(
-            Q(due_on__lt=today) | Q(status__in=[CommitmentStatus.DONE, CommitmentStatus.NOT_DONE])
-        )
+        .filter(Q(due_on__lt=today) | Q(status__in=[CommitmentStatus.DONE, CommitmentStatus.NOT_DONE]))
     )
     if year:
         due = due.filter(due_on__year=year)
@@ -327,17 +308,11 @@ def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
         due.values("organisation_id")
         .annotate(
             total=Count("pk"),
-            on_time=Count(
-                "pk", filter=Q(status=CommitmentStatus.DONE, completed_on__lte=F("due_on"))
-            ),
+            on_time=Count("pk", filter=Q(status=CommitmentStatus.DONE, completed_on__lte=F("due_on"))),
         )
         .order_by()
     )
-    names = dict(
-        Organisation.objects.filter(pk__in=[r["organisation_id"] for r in rows]).values_list(
-            "pk", "name"
-        )
-    )
+    names = dict(Organisation.objects.filter(pk__in=[r["organisation_id"] for r in rows]).values_list("pk", "name"))
     rows.sort(key=lambda r: names.get(r["organisation_id"], ""))
     matrix = [[r["on_time"], r["total"] - r["on_time"]] for r in rows]
     table = suppress(matrix)
@@ -345,9 +320,7 @@ def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
     for i, r in enumerate(rows):
         shown = [c for c in table.cells[i]] + ([table.row_totals[i]] if table.row_totals else [])
         percent.append(
-            f"{round(100 * r['on_time'] / r['total'])} %"
-            if r["total"] and not any(c.hidden for c in shown)
-            else "–"
+            f"{round(100 * r['on_time'] / r['total'])} %" if r["total"] and not any(c.hidden for c in shown) else "–"
         )
     return StatTable(
         key="commitments",
@@ -359,27 +332,21 @@ def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
         table=table,
         extra_label=_("Share on time"),
         extra=percent,
-        note=_(
-            "Commitments whose due date has passed or that are finished; "
-            "cancelled ones are not counted."
-        ),
+        note=_("Commitments whose due date has passed or that are finished; cancelled ones are not counted."),
     )
 
 
 def _charts(tables: list[StatTable]) -> dict[str, Any]:
     by_key = {t.key: t for t in tables}
     charts: dict[str, Any] = {}
-    described = _(
-        "The same figures are in the table next to the chart. Numbers below five are not drawn."
-    )
+    described = _("The same figures are in the table next to the chart. Numbers below five are not drawn.")
     t = by_key["intakes"]
     if t.table.row_totals:
         charts["intakes"] = bar_chart(
             title=_("Intakes per programme"),
             description=described,
             bars=[
-                Bar(label, c.display, c.shown_value)
-                for label, c in zip(t.row_labels, t.table.row_totals, strict=True)
+                Bar(label, c.display, c.shown_value) for label, c in zip(t.row_labels, t.table.row_totals, strict=True)
             ],
         )
     t = by_key["outcomes"]
@@ -388,20 +355,18 @@ def _charts(tables: list[StatTable]) -> dict[str, Any]:
             title=_("Closed cases per outcome"),
             description=described,
             bars=[
-                Bar(label, c.display, c.shown_value)
-                for label, c in zip(t.col_labels, t.table.col_totals, strict=True)
+                Bar(label, c.display, c.shown_value) for label, c in zip(t.col_labels, t.table.col_totals, strict=True)
             ],
         )
     t = by_key["time"]
+    if not t.row_labels:
+        return charts
     charts["time"] = bar_chart(
         title=_("Median days in the programme"),
         description=described,
-        bars=[
-            Bar(label, m, float(m) if m.isdigit() else None)
-            for label, m in zip(t.row_labels, t.extra, strict=True)
-        ],
+        bars=[Bar(label, m, float(m) if m.isdigit() else None) for label, m in zip(t.row_labels, t.extra, strict=True)],
     )
-    if "commitments" in by_key:
+    if "commitments" in by_key and by_key["commitments"].row_labels:
         t = by_key["commitments"]
         charts["commitments"] = bar_chart(
             title=_("Share of commitments done on time"),
@@ -412,12 +377,3 @@ def _charts(tables: list[StatTable]) -> dict[str, Any]:
             ],
         )
     return charts
-
-
-def statistics_years(*, actor: Any) -> list[int]:
-    cases = policy.scope_statistics_cases(actor=actor, queryset=Case.objects.all())
-    return sorted({d.year for d in cases.dates("received_on", "year")}, reverse=True)
-
-
-def as_of() -> date:
-    return timezone.localdate()

@@ -172,9 +172,7 @@ def pinned_cells(
     return sorted(p for p, s in status.items() if s and bounds[p][0] >= bounds[p][1])
 
 
-def _candidate(
-    line: Line, values: dict[Pos, int], status: dict[Pos, str]
-) -> tuple[Pos, str] | None:
+def _candidate(line: Line, values: dict[Pos, int], status: dict[Pos, str]) -> tuple[Pos, str] | None:
     """What to hide next in the line: its smallest visible non-zero cell (inner cells
     before the total), shown as HIDDEN_LABEL; failing that, a visible zero, shown as "<5"."""
     options = [(values[p], p) for p in line.inner if not status.get(p) and values[p] > 0]

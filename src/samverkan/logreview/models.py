@@ -107,5 +107,11 @@ class AccessReviewItem(models.Model):
         return [str(Reason(r).label) for r in self.reasons]
 
     @property
+    def reason_tags(self) -> list[tuple[str, bool]]:
+        """(label, is a flag) per reason, flags first: for the tags on the review page."""
+        tags = [(str(Reason(r).label), r != Reason.SAMPLED) for r in self.reasons]
+        return sorted(tags, key=lambda tag: not tag[1])
+
+    @property
     def flagged(self) -> bool:
         return any(r != Reason.SAMPLED for r in self.reasons)

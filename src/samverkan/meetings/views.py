@@ -239,6 +239,8 @@ def meeting_cancel(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> H
         messages.error(
             request, _("The meeting changed after you opened it. Check it, then try again.")
         )
+    except ValidationError as exc:  # e.g. the case is closed
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The meeting is cancelled."))
     return redirect(_detail_url(case, meeting))

@@ -1,6 +1,6 @@
 """A short server-side cache for anonymous GETs of the public pages.
 
-Rendered bodies are kept per generation, language and path for
+Rendered bodies are kept per language and path, tagged with the generation, for
 PUBLIC_PAGE_CACHE_SECONDS. Publishing anything shown there bumps the generation, so
 every cached page is dropped at once. Nothing is ever cached for a logged-in user, and
 a response that sets a cookie or is not a 200 is never stored.
@@ -27,28 +27,26 @@ def invalidate() -> None:
         cache.set(_GENERATION, 1, timeout=None)
 
 
-def _generation() -> int:
-    value = cache.get(_GENERATION)
-    if value is None:
-        cache.add(_GENERATION, 0, timeout=None)
-        return 0
-    return int(value)
-
-
 def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
     seconds = int(settings.PUBLIC_PAGE_CACHE_SECONDS)
     user = getattr(request, "user", None)
     if seconds <= 0 or request.method != "GET" or (user is not None and user.is_authenticated):
         return render()
-    key = f"public:page:{_generation()}:{get_language()}:{request.path}"
-    body = cache.get(key)
-    if body is None:
+    key = f"public:page:{get_language()}:{request.path}"
+    # One round trip: the current generation and the stored (generation, body).
+    found = cache.get_many([_GENERATION, key])
+    generation = found.get(_GENERATION)
+    if generation is None:
+        cache.add(_GENERATION, 0, timeout=None)
+        generation = 0
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        response = HttpResponse(entry[1])
+        response["X-Public-Cache"] = "hit"
+    else:
         response = render()
         if response.status_code == 200 and not response.cookies:
-            cache.set(key, response.content, timeout=seconds)
-    else:
-        response = HttpResponse(body)
-        response["X-Public-Cache"] = "hit"
+            cache.set(key, (generation, response.content), timeout=seconds)
     # Browsers may reuse the page briefly; the language comes from the cookie or the
     # Accept-Language header, so shared caches must keep the variants apart.
     patch_cache_control(response, public=True, max_age=seconds)

@@ -111,7 +111,7 @@ def promise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Someone else changed this promise while you were editing. Reload and try again."  # noqa: E501
+                    "Someone else changed this promise while you were editing. Reload and try again."
                 ),
             )
         else:

@@ -17,3 +17,5 @@ AXES_FAILURE_LIMIT = 5
 # Serve static files from the apps' folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests assert English msgids; tests of the Swedish default override LANGUAGE_CODE = "sv".
+LANGUAGE_CODE = "en"

@@ -68,7 +68,7 @@ class TipForm(PublicForm):
         max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "Write what happened, where and when. Do not write your name if you want to be anonymous."  # noqa: E501
+            "Write what happened, where and when. Do not write your name if you want to be anonymous."
         ),
     )
     contact = forms.CharField(
@@ -150,7 +150,7 @@ class ForwardForm(StyledFormMixin, forms.Form):
         label=_("Legal basis for the disclosure"),
         max_length=300,
         help_text=_(
-            "For example: OSL 10 kap. 2 § (necessary for the agency's own work) or OSL 10 kap. 24 §."  # noqa: E501
+            "For example: OSL 10 kap. 2 § (necessary for the agency's own work) or OSL 10 kap. 24 §."
         ),
     )
 

@@ -49,8 +49,7 @@ def problem(
         days=days,
         shifts=shifts,
         requirements=[
-            Requirement(shift_id=s, agency=agency, count=count, qualifications=qualifications)
-            for s in required
+            Requirement(shift_id=s, agency=agency, count=count, qualifications=qualifications) for s in required
         ],
         experts=experts,
         rules=rules or Rules(),

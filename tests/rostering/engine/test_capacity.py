@@ -80,8 +80,6 @@ def test_minimum_proven_by_the_solver_when_rules_bind():
     # Night workers limited to 1 h per 24 h on average cannot take an 8 h night shift, so
     # no number of experts gives a 24/7 roster: the solver proves each try impossible and
     # only bounds are reported.
-    proof = prove_minimum(
-        positions=1, weeks=1, rules=Rules(night_average_hours_per_24h=1), time_limit_s=2
-    )
+    proof = prove_minimum(positions=1, weeks=1, rules=Rules(night_average_hours_per_24h=1), time_limit_s=2)
     assert proof.status == "bound" and proof.best_found is None
     assert proof.method == "solver" and proof.lower_bound > 5

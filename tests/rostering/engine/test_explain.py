@@ -84,9 +84,7 @@ def test_no_experts_at_all():
         experts=[],
     )
     texts = explain_infeasible(p)
-    assert texts == [
-        "Polisen, g: no expert may serve here, but 336 position-hours are required in the period."
-    ]
+    assert texts == ["Polisen, g: no expert may serve here, but 336 position-hours are required in the period."]
 
 
 def test_binding_rule_found_by_relaxing():

@@ -179,9 +179,7 @@ def test_required_qualification_counted_with_several_requirements():
         required=[D0],
         experts=[expert("e1"), expert("e2"), expert("e3", qualifications=frozenset({"arabic"}))],
     )
-    p.requirements.append(
-        Requirement(shift_id=D0, agency="A", count=1, qualifications=frozenset({"arabic"}))
-    )
+    p.requirements.append(Requirement(shift_id=D0, agency="A", count=1, qualifications=frozenset({"arabic"})))
     v = validate(p, roster((D0, "e1"), (D0, "e2")))
     assert rules_of(v) == {"qualification"}
     assert validate(p, roster((D0, "e1"), (D0, "e3"))) == []

@@ -35,10 +35,7 @@ def read_roster(text: str, shifts: Iterable[Shift] | None = None) -> Roster:
     header = {h.strip().lower() for h in (reader.fieldnames or [])}
     rich = set(RICH_COLUMNS) <= header
     if not rich and not set(SIMPLE_COLUMNS) <= header:
-        raise ValueError(
-            "a roster CSV needs the columns shift_id,expert_id,agency or "
-            "group,start,end,expert_id,agency"
-        )
+        raise ValueError("a roster CSV needs the columns shift_id,expert_id,agency or group,start,end,expert_id,agency")
     index: dict[tuple[str, datetime, datetime], str] = {}
     if shifts is not None:
         index = {(s.group, s.start, s.end): s.id for s in shifts}

@@ -42,17 +42,14 @@ TEMPLATES: dict[str, str] = {
         "longer work it ({reason}); unpin it or change the published roster first."
     ),
     "no_experts": (
-        "{agency}, {group}: no expert may serve here, but {positions} position-hours are "
-        "required in the period."
+        "{agency}, {group}: no expert may serve here, but {positions} position-hours are required in the period."
     ),
     "shift_shortage": (
         "{agency}, {group}: shift {shift} ({start}) needs {needed} experts but only "
         "{available} of {experts} can take it ({on_leave} on leave, {unqualified} without "
         "the required qualifications, {no_nights} not working nights)."
     ),
-    "more_shift_shortages": (
-        "{agency}, {group}: {count} more shifts have too few eligible experts."
-    ),
+    "more_shift_shortages": ("{agency}, {group}: {count} more shifts have too few eligible experts."),
     "period_capacity": (
         "{agency}, {group}: {experts} experts can cover at most {percent} % of the "
         "{needed} position-hours in the period ({weeks} weeks); at least {more} more "
@@ -74,8 +71,7 @@ TEMPLATES: dict[str, str] = {
         "needed."
     ),
     "leave": (
-        "{agency}, {group}: {on_leave} of {experts} experts have leave in the period "
-        "({days} expert-days in all)."
+        "{agency}, {group}: {on_leave} of {experts} experts have leave in the period ({days} expert-days in all)."
     ),
     "rule_binding": (
         "{agency}, {group}: the hours suffice on paper, but no roster meets every rule at "
@@ -183,11 +179,7 @@ class _Cell:
         return [s for s in self.shifts if eligible(self.problem, e, s, self.reqs[s.id])]
 
     def needed_hours(self, lo: datetime | None = None, hi: datetime | None = None) -> float:
-        return sum(
-            self.need[s.id] * s.hours
-            for s in self.shifts
-            if lo is None or hi is None or (lo <= s.start < hi)
-        )
+        return sum(self.need[s.id] * s.hours for s in self.shifts if lo is None or hi is None or (lo <= s.start < hi))
 
 
 def _capacity_reasons(cell: _Cell) -> list[Explanation]:
@@ -195,18 +187,13 @@ def _capacity_reasons(cell: _Cell) -> list[Explanation]:
     rules = p.rules
     out: list[Explanation] = []
     p0, _p1 = period_bounds(p)
-    blocks = [
-        (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1)))
-        for k in range(math.ceil(p.days / 7))
-    ]
+    blocks = [(p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1))) for k in range(math.ceil(p.days / 7))]
     fresh = Expert(
         id="__fresh__",
         agency=cell.agency,
         groups=cell.groups,
         contract_hours_per_week=rules.max_week_average_hours,
-        qualifications=frozenset().union(
-            *(r.qualifications for rs in cell.reqs.values() for r in rs)
-        ),
+        qualifications=frozenset().union(*(r.qualifications for rs in cell.reqs.values() for r in rs)),
     )
     per_expert: list[tuple[float, list[float]]] = []
     for e in [*cell.experts, fresh]:
@@ -294,17 +281,13 @@ def _shift_shortages(cell: _Cell) -> list[Explanation]:
                 experts=len(cell.experts),
                 on_leave=sum(1 for e in cell.experts if on_leave(e, s)),
                 unqualified=sum(1 for e in cell.experts if not quals <= e.qualifications),
-                no_nights=sum(
-                    1 for e in cell.experts if not e.night_allowed and is_night_shift(s, p.rules)
-                ),
+                no_nights=sum(1 for e in cell.experts if not e.night_allowed and is_night_shift(s, p.rules)),
             )
         )
     if len(short) > MAX_SHIFT_REPORTS:
         rest = len(short) - MAX_SHIFT_REPORTS
         short = short[:MAX_SHIFT_REPORTS]
-        short.append(
-            _make("more_shift_shortages", agency=cell.agency, group=cell.group, count=rest)
-        )
+        short.append(_make("more_shift_shortages", agency=cell.agency, group=cell.group, count=rest))
     return short
 
 
@@ -337,9 +320,7 @@ def _leave_note(cell: _Cell) -> Explanation | None:
 # --------------------------------------------------------------------------- entry points
 
 
-def explain(
-    problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0
-) -> list[Explanation]:
+def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) -> list[Explanation]:
     """Reasons why ``problem`` has no roster, most specific first. ``deep`` lets the solver
     test which rule family is binding when no capacity reason is found."""
     rules = problem.rules

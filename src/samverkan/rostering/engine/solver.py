@@ -210,8 +210,7 @@ class _Context:
             self.published = {(a.shift_id, a.expert_id) for a in problem.published.assignments}
         p0, _p1 = period_bounds(problem)
         self.blocks = [
-            (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1)))
-            for k in range(math.ceil(problem.days / 7))
+            (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1))) for k in range(math.ceil(problem.days / 7))
         ]
         self._cliques: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
         self._windows: dict[tuple[str, ...], list[list[list[int]] | None]] = {}
@@ -360,9 +359,7 @@ class _Model:
                     if not r.qualifications:
                         continue
                     demand = sum(o.count for o in group if r.qualifications <= o.qualifications)
-                    qual = [
-                        v for e, v in by_cell.get(key, ()) if r.qualifications <= e.qualifications
-                    ]
+                    qual = [v for e, v in by_cell.get(key, ()) if r.qualifications <= e.qualifications]
                     m.add(cp_model.LinearExpr.sum(qual) >= demand)
 
         # Per-expert rules.
@@ -392,11 +389,7 @@ class _Model:
             if sum(minutes) > cap and "hours" not in self.relax:
                 m.add(total <= cap)
             night_idx = [i for i, s in enumerate(mine) if s.id in ctx.night]
-            if (
-                night_idx
-                and min(cap, sum(minutes)) > cap_night
-                and "night_average" not in self.relax
-            ):
+            if night_idx and min(cap, sum(minutes)) > cap_night and "night_average" not in self.relax:
                 nw = m.new_bool_var("")
                 for i in night_idx:
                     m.add_implication(xs[i], nw)
@@ -660,14 +653,12 @@ class _Run:
         complete = bool(self.states) and all(s.solved for s in self.states)
         return (objective if complete else None), bound
 
-    def _progress(
-        self, current: _State | None = None, objective: float = 0.0, bound: float = 0.0
-    ) -> None:
+    def _progress(self, current: _State | None = None, objective: float = 0.0, bound: float = 0.0) -> None:
         if self.on_progress is None:
             return
         obj_sum = 0.0
         bound_sum = 0.0
-        complete = True
+        complete = len(self.states) == self.total_count  # all built (pass 1 builds lazily)
         for st in self.states:
             if st is current:
                 obj_sum += objective
@@ -762,9 +753,7 @@ class _Run:
         experts = {e.id for e in comp.experts}
         cells = set(comp.cells)
         kept = [
-            a
-            for a in self.problem.published.assignments
-            if a.expert_id in experts and (a.shift_id, a.agency) in cells
+            a for a in self.problem.published.assignments if a.expert_id in experts and (a.shift_id, a.agency) in cells
         ]
         if validate(sub_problem(self.problem, comp), Roster(kept)):
             return None
@@ -855,9 +844,7 @@ class _Run:
             elif status == "infeasible":
                 st.status = "infeasible"
             return
-        status, solver = self._solve_model(
-            st, model.full_objective(), limit, hint=self.hint, first_only=True
-        )
+        status, solver = self._solve_model(st, model.full_objective(), limit, hint=self.hint, first_only=True)
         if status in ("optimal", "feasible"):
             self._take(st, status, solver, optimal=status == "optimal")
         elif status == "infeasible":
@@ -872,9 +859,7 @@ class _Run:
                     st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or [])
                 )
                 if status in ("optimal", "feasible"):
-                    st.changes_bound = max(
-                        st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6)
-                    )
+                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
                     st.changes_optimal = status == "optimal"
                     if round(solver.objective_value) < st.changes:
                         st.changes = round(solver.objective_value)
@@ -910,8 +895,7 @@ class _Run:
                 hint=Roster(st.assignments or []),
                 first_only=not model.pref_terms,
                 extra=lambda m: [
-                    m.add(v <= lb)
-                    for (_a, _k, v), lb in zip(model.spread_vars, model.spread_lbs, strict=True)
+                    m.add(v <= lb) for (_a, _k, v), lb in zip(model.spread_vars, model.spread_lbs, strict=True)
                 ],
             )
             if status in ("optimal", "feasible"):
@@ -922,9 +906,7 @@ class _Run:
                 if st.objective <= st.bound + 1e-9:
                     st.status = "optimal"
             return
-        status, solver = self._solve_model(
-            st, model.full_objective(), limit, hint=Roster(st.assignments or [])
-        )
+        status, solver = self._solve_model(st, model.full_objective(), limit, hint=Roster(st.assignments or []))
         if status in ("optimal", "feasible") and solver.objective_value <= st.objective + 1e-9:
             self._take(st, status, solver, optimal=status == "optimal")
         elif status in ("optimal", "feasible"):
@@ -938,6 +920,13 @@ class _Run:
 
         comps = components(self.problem)
         self.total_count = len(comps)
+        if not comps:  # nothing required: the empty roster is the answer
+            empty_stats = {"wall_s": 0.0, "first_feasible_s": 0.0, "objective": 0.0, "bound": 0.0}
+            if self.replan:
+                published = self.problem.published
+                empty_stats["changes"] = float(len(published.assignments) if published else 0)
+                empty_stats["changes_lower_bound"] = empty_stats["changes"]
+            return SolveResult(status="optimal", roster=Roster([]), objective=0.0, bound=0.0, stats=empty_stats)
         ctx = _Context(self.problem)
         lanes = self.lanes if len(comps) > 1 else 1
         infeasible: list[Component] = []
@@ -996,7 +985,8 @@ class _Run:
                     break
                 todo.sort(key=lambda st: -(st.objective - st.bound))
                 pending = [float(sum(st.size for st in todo))]
-                lanes = min(self.improve_lanes, len(todo))
+                # Many small components: two at a time; few large ones: one with 2 workers.
+                lanes = min(self.improve_lanes if len(todo) <= 20 else self.lanes, len(todo))
 
                 def task(st: _State, pending: list[float] = pending, lanes: int = lanes) -> None:
                     with lock:
@@ -1178,9 +1168,7 @@ def _may_work(ctx: _Context, e: Expert, s: Shift) -> bool:
     return eligible(ctx.problem, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night)
 
 
-def _cohort_spreads(
-    ctx: _Context, comp: Component, chosen: set[tuple[str, str]]
-) -> list[tuple[str, str, int]]:
+def _cohort_spreads(ctx: _Context, comp: Component, chosen: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
     """(agency, kind, max - min) for the cohorts the model balances, computed directly."""
     out = []
     for agency in sorted({a for _s, a in comp.cells}):
@@ -1238,9 +1226,7 @@ def fairness_spreads(problem: Problem, roster: Roster) -> dict[str, float]:
     return out
 
 
-def feasible(
-    problem: Problem, *, relax: frozenset[str] = frozenset(), time_limit_s: float = 5.0
-) -> bool | None:
+def feasible(problem: Problem, *, relax: frozenset[str] = frozenset(), time_limit_s: float = 5.0) -> bool | None:
     """Does any roster satisfy the rules (less ``relax``)? True, False (proven), or None
     when undecided within ``time_limit_s`` (shared by the components). Used to explain
     infeasibility and by the capacity planner's proofs; ignores the objective."""

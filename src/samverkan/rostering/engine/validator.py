@@ -170,8 +170,7 @@ def validate(problem: Problem, roster: Roster) -> list[Violation]:
         if a.agency != expert.agency:
             add(
                 "agency",
-                f"Expert {expert.id} of {expert.agency} fills a {a.agency} position on "
-                f"shift {shift.id}.",
+                f"Expert {expert.id} of {expert.agency} fills a {a.agency} position on shift {shift.id}.",
                 expert.id,
                 shift.id,
             )
@@ -185,16 +184,14 @@ def validate(problem: Problem, roster: Roster) -> list[Violation]:
         if on_leave(expert, shift):
             add(
                 "leave",
-                f"Expert {expert.id} is on leave during shift {shift.id} "
-                f"({_fmt(shift.start)}-{_fmt(shift.end)}).",
+                f"Expert {expert.id} is on leave during shift {shift.id} ({_fmt(shift.start)}-{_fmt(shift.end)}).",
                 expert.id,
                 shift.id,
             )
         if shift.hours > rules.max_shift_hours + EPS:
             add(
                 "shift_length",
-                f"Shift {shift.id} lasts {_h(shift.hours)} h; at most "
-                f"{_h(rules.max_shift_hours)} h is allowed.",
+                f"Shift {shift.id} lasts {_h(shift.hours)} h; at most {_h(rules.max_shift_hours)} h is allowed.",
                 expert.id,
                 shift.id,
             )
@@ -208,9 +205,7 @@ def validate(problem: Problem, roster: Roster) -> list[Violation]:
 
     _check_coverage(problem, shifts, experts, per_cell, add)
     for expert_id, worked in per_expert.items():
-        _check_expert(
-            problem, experts[expert_id], sorted(worked, key=lambda s: (s.start, s.end)), add
-        )
+        _check_expert(problem, experts[expert_id], sorted(worked, key=lambda s: (s.start, s.end)), add)
     _check_pinned(problem, shifts, roster, add)
     return out
 
@@ -232,16 +227,14 @@ def _check_coverage(
         if len(assigned) < needed:
             add(
                 "coverage",
-                f"Shift {shift_id}: {len(assigned)} of {needed} {agency} positions filled "
-                f"(under-coverage).",
+                f"Shift {shift_id}: {len(assigned)} of {needed} {agency} positions filled (under-coverage).",
                 "",
                 shift_id,
             )
         elif len(assigned) > needed:
             add(
                 "coverage",
-                f"Shift {shift_id}: {len(assigned)} {agency} experts assigned but {needed} "
-                f"required (over-coverage).",
+                f"Shift {shift_id}: {len(assigned)} {agency} experts assigned but {needed} required (over-coverage).",
                 "",
                 shift_id,
             )
@@ -256,8 +249,7 @@ def _check_coverage(
                     missing = ", ".join(sorted(need_q - e.qualifications))
                     add(
                         "qualification",
-                        f"Expert {e.id} lacks the qualification(s) {missing} required on "
-                        f"shift {shift_id}.",
+                        f"Expert {e.id} lacks the qualification(s) {missing} required on shift {shift_id}.",
                         e.id,
                         shift_id,
                     )
@@ -385,8 +377,7 @@ def _check_pinned(problem: Problem, shifts: dict[str, Shift], roster: Roster, ad
     for shift_id, expert_id, agency in sorted(now - before):
         add(
             "pinned",
-            f"Shift {shift_id} starts before {_fmt(until)} and is pinned, but expert "
-            f"{expert_id} ({agency}) was added.",
+            f"Shift {shift_id} starts before {_fmt(until)} and is pinned, but expert {expert_id} ({agency}) was added.",
             expert_id,
             shift_id,
         )

@@ -1,0 +1,95 @@
+"""axe (WCAG 2.1 AA) on the statistics and log review pages in a real browser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, assert_accessible, login
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_statistics_and_log_review_pages_are_accessible(live_server, monkeypatch, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    from samverkan.audit.services import bulk_append
+    from samverkan.cases import reference as programmes
+    from samverkan.cases.models import Case, Programme
+    from samverkan.directory.models import District, Organisation
+    from samverkan.directory.services import reference_data_load
+    from samverkan.lib.identity_numbers import make_fictitious
+    from samverkan.logreview.services import review_sample
+    from samverkan.people.models import Person
+
+    reference_data_load()
+    programmes.load()
+    jarva = Organisation.objects.get(short_code="sdf-jarva")
+    manager = UserFactory(organisation=jarva, roles=["manager"])
+    reviewer = UserFactory(organisation=jarva, roles=["log_reviewer"])
+    programme = Programme.objects.get(code="sig-unga-jarva")
+    district = District.objects.get(code="jarva")
+    from django.utils import timezone
+
+    for i, status in enumerate(["active"] * 9 + ["intake"] * 2 + ["closed"] * 6):
+        person = Person.objects.create(
+            identity_number=make_fictitious(date(2011, 1, 1), 100 + i), identity_kind="personnummer",
+            first_name="T", last_name="T", birth_date=date(2011, 1, 1), is_fictitious=True)
+        Case.objects.create(programme=programme, person=person, lead_organisation=jarva, district=district,
+                            status=status, intake_source="police", received_on=date(2025, 3, 1),
+                            last_entry_at=timezone.now(), closed_at=timezone.now() if status == "closed" else None)
+    bulk_append([{"action": "case.viewed", "actor_id": manager.pk, "actor_organisation_id": jarva.pk,
+                  "subject_type": "case", "subject_id": "x", "subject_organisation_id": jarva.pk,
+                  "detail": {"emergency": True}}])
+    today = timezone.localdate()
+    review_sample(organisation_id=jarva.pk, month=today.replace(day=1))
+
+    # Playwright runs an event loop in this thread: start it only after the data is in,
+    # and stop it before the test database is flushed.
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server's request threads must not keep PostgreSQL sessions open (keep-alive
+    # sockets outlive the test), or the test database cannot be dropped afterwards.
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            _check_pages(browser, live_server.url, manager, reviewer, today, tmp_path)
+        finally:
+            browser.close()
+    import time as _t
+    _t.sleep(1)
+    from django.db import connection as _c
+    with _c.cursor() as cur:
+        cur.execute("select pid, state, left(query, 80), backend_start from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")
+        print("SESSIONS", cur.fetchall())
+
+
+def _check_pages(browser, base, manager, reviewer, today, tmp_path):
+    page = browser.new_page(locale="sv-SE")
+    login(page, base, manager, PASSWORD)
+    page.goto(f"{base}/statistik/")
+    assert page.locator("svg[role=img] title").count() >= 3
+    assert_accessible(page)
+    page.screenshot(path=str(tmp_path / "statistics.png"), full_page=True)
+
+    page = browser.new_page(locale="sv-SE")
+    login(page, base, reviewer, PASSWORD)
+    page.goto(f"{base}/loggranskning/")
+    assert_accessible(page)
+    page.goto(f"{base}/loggranskning/{today.year}-{today.month}/")
+    assert page.locator("table tbody tr").count() >= 1
+    assert_accessible(page)
+    page.check("input[name=outcome][value=ok]")
+    page.click("main form button[type=submit] >> nth=-1")
+    assert page.locator(".govuk-notification-banner--success").is_visible()
+    assert_accessible(page)
+    page.screenshot(path=str(tmp_path / "logreview.png"), full_page=True)
