@@ -353,7 +353,8 @@ def test_statistics_of_other_organisations_do_not_move(world):
     assert any("<5" in cell for row in lead for cell in row)
 
 
-def _without_tokens(html: str) -> str:
+def _without_tokens(html: str, digits: str) -> str:
+    html = html.replace(digits, "TYPED")  # the form shows the number typed
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     return re.sub(r'nonce="[^"]+"', "", html)
 
@@ -370,7 +371,7 @@ def test_lookup_does_not_reveal_that_the_person_exists(world, persona):
     for digits in (world.identity.digits, nobody):
         response = client.post("/arenden/sok/", {"identity": digits, "purpose": "Kontroll inför möte"})
         assert response.status_code == 200
-        answers.append(_without_tokens(response.content.decode()))
+        answers.append(_without_tokens(response.content.decode(), digits))
     assert answers[0] == answers[1]
 
 

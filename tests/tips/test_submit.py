@@ -49,7 +49,7 @@ def test_receipt_codes_are_random_and_normalised():
 
 
 def test_anonymity_no_ip_agent_or_time_in_row_logs_audit_or_cache(client, world, caplog, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.SAMVERKAN_TRUSTED_PROXY_COUNT = 1
     caplog.set_level(logging.DEBUG)
     audit_before = AuditEvent.objects.count()
     response = send_tip(client, text="Det luktar cannabis i trapphuset.", REMOTE_ADDR=IP,

@@ -95,7 +95,7 @@ class PremisesForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Premises
-        fields = ["address", "kind", "valid_from", "valid_to", "capacity"]
+        fields = ["address", "description", "kind", "valid_from", "valid_to", "capacity"]
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_to": forms.DateInput(attrs={"type": "date"}),

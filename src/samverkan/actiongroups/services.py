@@ -221,7 +221,7 @@ def positions_set(
     return group
 
 
-_PREMISES_FIELDS = ("address", "kind", "valid_from", "valid_to", "capacity")
+_PREMISES_FIELDS = ("address", "description", "kind", "valid_from", "valid_to", "capacity")
 
 
 @transaction.atomic

@@ -175,6 +175,8 @@ def load_area_track(*, solve_seconds: float = SOLVE_SECONDS) -> dict[str, Any]:
             group=husby,
             premises=Premises(
                 address="Husby torg (kontorsmodul)",
+                description="Den blå kontorsmodulen vid Husby torg, mitt emot tunnelbanans uppgång. "
+                "Ingången är vid rampen.",
                 kind="office_module",
                 valid_from=timezone.localdate() - dt.timedelta(days=30),
                 capacity=30,

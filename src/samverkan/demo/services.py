@@ -58,6 +58,9 @@ def demo_load() -> list[dict[str, Any]]:
     from samverkan.demo.area_track import load_area_track
 
     load_area_track()
+    from samverkan.public.demo import public_demo_load
+
+    public_demo_load()
     from samverkan.demo.individual_track import load_individual_track
 
     rows.extend(load_individual_track())

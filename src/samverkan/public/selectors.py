@@ -178,7 +178,7 @@ def _group_infos(groups: list[ActionGroup], *, area: Area | None, detail: bool) 
     for g in groups:
         premises = (
             [
-                PlaceInfo(address=p.address, description=_place_description(p.kind))
+                PlaceInfo(address=p.address, description=p.description or _place_description(p.kind))
                 for p in g.premises.all()
                 if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)
             ]

@@ -23,20 +23,15 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from samverkan.lib.client_ip import client_ip
+
 _TOKEN_SALT = "samverkan.tips.form-token"
 
 
 def _client_address(request: HttpRequest) -> str:
-    """The address the rate limit counts (REMOTE_ADDR, or the right-most address a
-    trusted proxy appended when AXES_PROXY_COUNT > 0). Used only to compute the digest."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The address the rate limit counts (see samverkan.lib.client_ip: REMOTE_ADDR, or the
+    address our trusted proxies appended). Used only to compute the digest."""
+    return client_ip(request)
 
 
 def _window() -> tuple[int, int]:
