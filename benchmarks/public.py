@@ -57,6 +57,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -123,6 +124,23 @@ def _run(cmd: list[str], env: dict[str, str], quiet: bool) -> str:
     return result.stdout
 
 
+def _wait_until_serving(port: int, server: subprocess.Popen[bytes]) -> None:
+    """The socket accepts as soon as the master binds it; wait until a worker answers."""
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn died")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/omraden/", timeout=10) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 120 s")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -180,12 +198,16 @@ class Stats:
         self.latencies: list[float] = []
         self.errors = 0
         self.server_errors = 0
-        self.counting = False
+        self.early_hits = 0
+        # Requests count when they were *sent* after the warm-up (steady state): one
+        # sent during the warm-up and answered later belongs to the warm-up.
+        self.counting_since: float | None = None
 
-    def add(self, seconds: float, ok: bool, status: int) -> None:
-        if not self.counting:
+    def add(self, seconds: float, ok: bool, status: int, early_hit: bool = False) -> None:
+        if self.counting_since is None or time.monotonic() - seconds < self.counting_since:
             return
         self.latencies.append(seconds)
+        self.early_hits += early_hit
         if not ok:
             self.errors += 1
         if status >= 500 or status == 0:
@@ -210,6 +232,7 @@ class Stats:
             "errors": self.errors,
             "server_errors": self.server_errors,
             "requests": len(lat),
+            "early_cache_hit_pct": round(100 * self.early_hits / len(lat), 1),
         }
 
 
@@ -231,12 +254,13 @@ async def area_client(
         path = rng.choice(paths)
         start = time.monotonic()
         try:
-            status, _headers, body = await conn.request("GET", path, headers)
+            status, resp_headers, body = await conn.request("GET", path, headers)
             ok = status == 200 and b"112" in body
+            hit = resp_headers.get("x-public-cache", [""])[0] == "hit"
         except (OSError, asyncio.IncompleteReadError, ValueError):
-            status, ok = 0, False
+            status, ok, hit = 0, False, False
             await conn.close()
-        stats.add(time.monotonic() - start, ok, status)
+        stats.add(time.monotonic() - start, ok, status, hit)
         await _paced(stop, interval, rng)
     await conn.close()
 
@@ -307,14 +331,66 @@ async def tip_client(
     await conn.close()
 
 
+def _client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of one process group
+    (the gunicorn master and its workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 (pgrp); fields[0] is field 3 (state)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+class Meter:
+    """CPU of the load generator (this process) and of the server during a phase."""
+
+    def __init__(self, server_pgid: int) -> None:
+        self.server_pgid = server_pgid
+        self.start()
+
+    def start(self) -> None:
+        self.t0 = time.monotonic()
+        self.client0 = _client_cpu()
+        self.server0 = _group_cpu(self.server_pgid)
+
+    def summary(self) -> dict[str, float]:
+        wall = time.monotonic() - self.t0
+        return {
+            "client_cpu_pct": round(100 * (_client_cpu() - self.client0) / wall, 1),
+            "server_cpu_pct": round(
+                100 * (_group_cpu(self.server_pgid) - self.server0) / wall, 1
+            ),
+        }
+
+
 async def _phase(
-    make, clients: int, duration: float, warmup: float, stats_list: list[Stats]
+    make,
+    clients: int,
+    duration: float,
+    warmup: float,
+    stats_list: list[Stats],
+    meter: Meter | None = None,
 ) -> float:
     stop = time.monotonic() + warmup + duration
     tasks = [asyncio.create_task(make(i, stop)) for i in range(clients)]
     await asyncio.sleep(warmup)
     for s in stats_list:
-        s.counting = True
+        s.counting_since = time.monotonic()
+    if meter is not None:
+        meter.start()
     started = time.monotonic()
     await asyncio.gather(*tasks)
     return time.monotonic() - started
@@ -353,6 +429,11 @@ def main() -> None:
     parser.add_argument("--pg-database", default="bench_public")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database a previous --keep run left (no re-create, migrate or seeding)",
+    )
     parser.add_argument("--skip", choices=["area", "tips"], help="skip one phase")
     args = parser.parse_args()
     quiet = args.json
@@ -360,7 +441,10 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-public-"))
     (home / "var" / "static").mkdir(parents=True)
     _log(quiet, f"creating database {args.pg_database}")
-    db_url = _pg_recreate(args.database_url, args.pg_database)
+    if args.reuse:
+        db_url = _pg_url(args.database_url, args.pg_database)
+    else:
+        db_url = _pg_recreate(args.database_url, args.pg_database)
     secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64))
     base_env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "PYTEST"))
@@ -380,9 +464,10 @@ def main() -> None:
     )
     demo_env = {**base_env, "DJANGO_SETTINGS_MODULE": "samverkan.settings.demo"}
     samverkan = str(VENV_BIN / "samverkan")
-    _run([samverkan, "migrate", "--noinput"], demo_env, quiet)
-    _run([samverkan, "load_demo"], demo_env, quiet)
-    _run([samverkan, "load_public_demo"], demo_env, quiet)
+    if not args.reuse:
+        _run([samverkan, "migrate", "--noinput"], demo_env, quiet)
+        _run([samverkan, "load_demo"], demo_env, quiet)
+        _run([samverkan, "load_public_demo"], demo_env, quiet)
     prod_env = {
         **base_env,
         "DJANGO_SETTINGS_MODULE": "samverkan.settings.production",
@@ -451,6 +536,7 @@ def main() -> None:
                         else "gunicorn died"
                     ) from None
                 time.sleep(0.1)
+        _wait_until_serving(port, gunicorn)
         _log(
             quiet,
             f"gunicorn on port {port}: {args.workers} workers x {args.threads} threads; areas {areas}",
@@ -461,6 +547,7 @@ def main() -> None:
         async def run_all() -> None:
             if args.skip != "area":
                 stats = Stats()
+                meter = Meter(gunicorn.pid)
                 interval = args.clients / args.area_rate if args.area_rate > 0 else 0.0
                 elapsed = await _phase(
                     lambda i, stop: area_client(port, paths, stats, stop, interval, i),
@@ -468,11 +555,13 @@ def main() -> None:
                     args.duration,
                     args.warmup,
                     [stats],
+                    meter,
                 )
-                result["area_page"] = stats.summary(elapsed)
+                result["area_page"] = {**stats.summary(elapsed), **meter.summary()}
                 _log(quiet, f"area page: {result['area_page']}")
             if args.skip != "tips":
                 stats, form_stats = Stats(), Stats()
+                meter = Meter(gunicorn.pid)
                 interval = args.clients / args.tip_rate if args.tip_rate > 0 else 0.0
                 elapsed = await _phase(
                     lambda i, stop: tip_client(
@@ -482,8 +571,9 @@ def main() -> None:
                     args.duration,
                     args.warmup,
                     [stats, form_stats],
+                    meter,
                 )
-                result["tip_submit"] = stats.summary(elapsed)
+                result["tip_submit"] = {**stats.summary(elapsed), **meter.summary()}
                 result["tip_form"] = form_stats.summary(elapsed)
                 _log(quiet, f"tip submit: {result['tip_submit']}")
 
@@ -499,6 +589,7 @@ def main() -> None:
             "database": "postgresql",
             "cache": "redis",
             "cpus": os.cpu_count(),
+            "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
         }
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -506,7 +597,7 @@ def main() -> None:
             gunicorn.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(gunicorn.pid, signal.SIGKILL)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _pg_drop(args.database_url, args.pg_database)
         shutil.rmtree(home, ignore_errors=True)
     if args.json:

@@ -136,7 +136,7 @@ def url_for(world: Any, name: str, target: str | None, consents: list[Any], *,
     data: dict[str, Any] = {}
     query = target if target and target.startswith("?") else ""
     kwargs: dict[str, Any] = {}
-    app, view = name.split(":")
+    app = name.split(":")[0]
     case_scoped = app in ("journal", "plans", "meetings", "people") or name in (
         "cases:detail", "cases:decide", "cases:team", "cases:transfer", "cases:closure", "cases:close",
         "cases:follow_up", "cases:legal_hold", "cases:emergency", "cases:team_remove", "consent:list",

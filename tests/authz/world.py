@@ -31,10 +31,10 @@ from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
 from samverkan.lib.identity_numbers import IdentityNumber, make_fictitious, parse
 from samverkan.meetings import services as meeting_services
-from samverkan.meetings.models import Meeting, Minutes
+from samverkan.meetings.models import Minutes
 from samverkan.people.services import guardian_add
 from samverkan.plans import services as plan_services
-from samverkan.plans.models import ActionPlan, Commitment, Goal
+from samverkan.plans.models import ActionPlan, Goal
 from samverkan.reminders.models import Reminder
 from tests.factories import UserFactory
 

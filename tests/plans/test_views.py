@@ -309,6 +309,8 @@ def test_pdf_view(world, logged_in):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "Testperson" not in response["Content-Disposition"]
+    # A download, never shown inline (a browser's PDF viewer may cache or share it).
+    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
     event = AuditEvent.objects.filter(action="plan.pdf_generated").get()
     assert json.loads(event.detail)["goals"] == 1
 

@@ -29,9 +29,13 @@ from tests.factories import AreaFactory, OrganisationFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from samverkan.public import cache as public_cache
+
     cache.clear()
+    public_cache.early_clear()
     yield
     cache.clear()
+    public_cache.early_clear()
 
 
 def make_public_area(*, code: str = "husby-test", name: str = "Husby", published: bool = True):

@@ -35,9 +35,47 @@ class RequestIdMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
+    """Adds the request id to every record and withholds exception messages.
+
+    A logged exception keeps its type and its code locations (file, line, function, for
+    each exception in the chain) but not its message: database errors quote row values
+    (e.g. a unique key's identity number), and other exceptions may quote names or text
+    the user wrote. Installed on every handler in settings.LOGGING."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redacted_traceback(record.exc_info[1])
         return True
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` and of the exceptions it was raised from or during, with
+    each exception shown as its class name only."""
+    import traceback
+
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, "The above exception was the direct cause of the following:"
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, "During handling of the above exception, another occurred:"
+        else:
+            current = None
+    parts: list[str] = []
+    for index, (item, _link) in enumerate(reversed(chain)):
+        if index:
+            parts.append("\n" + chain[len(chain) - index][1] + "\n\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_list(traceback.extract_tb(item.__traceback__)))
+        kind = type(item)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}: (message withheld)")
+    return "".join(parts)
 
 
 class FailClosedMiddleware:

@@ -39,6 +39,23 @@ def _clean(value: str, limit: int) -> str:
     return _CONTROL.sub(" ", value)[:limit]
 
 
+def looks_personal(text: str) -> bool:
+    """Whether ``text`` holds something shaped like an identity number or an e-mail
+    address (forms use it to refuse such text before it reaches the audit trail)."""
+    return bool(_PERSONAL_ANYWHERE.search(text))
+
+
+# Within free text (a stated purpose) an identity number may touch letters or
+# punctuation, unlike in detail values, which are identifiers.
+_PERSONAL_ANYWHERE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+]?\d{4}(?!\d)|[^\s@]+@[^\s@]+")
+
+
+def _redact_free_text(value: str) -> str:
+    """A stated purpose is free text; whatever in it is shaped like an identity number or
+    an e-mail address is replaced before it is stored (forms refuse it first)."""
+    return _PERSONAL_ANYWHERE.sub("[...]", value)
+
+
 def _check_scalar(key: str, value: object) -> None:
     if value is None or isinstance(value, bool | int):
         return
@@ -105,7 +122,7 @@ def _fields(
         "subject_type": _clean(subject_type, 64),
         "subject_id": _clean(str(subject_id), 64),
         "subject_organisation_id": _int_or_none(subject_organisation_id),
-        "purpose": _clean(purpose, 500),
+        "purpose": _clean(_redact_free_text(purpose), 500),
         "legal_basis": _clean(legal_basis, 100),
         "request_id": _clean(request_id, 32),
         "detail": _canonical_detail(detail),

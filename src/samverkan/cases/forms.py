@@ -31,6 +31,30 @@ class IdentityNumberField(forms.CharField):
             raise forms.ValidationError(exc.message, code=str(exc.code)) from None
 
 
+class PurposeField(forms.CharField):
+    """The stated purpose of a look-up or an export. It is stored in the audit trail,
+    which must never hold personal data: identity numbers and e-mail addresses are
+    refused with a message saying why."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("min_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        from samverkan.audit.services import looks_personal
+
+        text: str = super().clean(value)
+        if looks_personal(text):
+            raise forms.ValidationError(
+                _("The purpose is logged: write why you need it (e.g. a request number), "
+                  "without identity numbers or e-mail addresses."),
+                code="personal_data",
+            )
+        return text
+
+
 class IntakeForm(StyledFormMixin, forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), empty_label=None)
     identity = IdentityNumberField(label=_("Identity number"))
@@ -65,8 +89,8 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
 class LookupForm(StyledFormMixin, forms.Form):
     identity = IdentityNumberField(label=_("Identity number"))
-    purpose = forms.CharField(label=_("Purpose of the look-up"), max_length=300, min_length=10,
-                              help_text=_("Why you need to look the person up. It is logged."))
+    purpose = PurposeField(label=_("Purpose of the look-up"),
+                           help_text=_("Why you need to look the person up. It is logged."))
 
 
 class TeamAddForm(StyledFormMixin, forms.Form):

@@ -118,19 +118,24 @@ def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, 
     from samverkan.people.models import Person
 
     identity = parse_identity(identity_text)
-    person = Person.objects.filter(identity_number=identity.digits).first()
-    audit.record(action=Action.PERSON_LOOKUP, actor=actor, subject_type="person",
-                 subject_id=person.pk if person else "", purpose=purpose,
-                 detail={"found": person is not None})
-    if person is None:
-        return {"identity": identity, "visible": [], "own_org_other": []}
-    visible = list(policy.cases_visible_to(actor=actor).filter(person=person).select_related("programme"))
+    visible = list(
+        policy.cases_visible_to(actor=actor)
+        .filter(person__identity_number=identity.digits)
+        .select_related("programme")
+    )
     own_org_other: list[Case] = []
     if policy.has_permission(actor, Permission.CASE_BREAK_GLASS):
+        # Only the actor's own organisation's records (its own compartment).
         own_org_other = list(
-            Case.objects.filter(person=person, lead_organisation_id=actor.organisation_id)
+            Case.objects.filter(person__identity_number=identity.digits,
+                                lead_organisation_id=actor.organisation_id)
             .exclude(pk__in=[c.pk for c in visible]).select_related("programme")
         )
+    own_record = Person.objects.filter(identity_number=identity.digits,
+                                       organisation_id=actor.organisation_id).values_list("pk", flat=True).first()
+    audit.record(action=Action.PERSON_LOOKUP, actor=actor, subject_type="person",
+                 subject_id=own_record or "", purpose=purpose,
+                 detail={"found": bool(visible or own_org_other)})
     return {"identity": identity, "visible": visible, "own_org_other": own_org_other}
 
 

@@ -3,16 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.cases.forms import IdentityNumberField
+from samverkan.cases.forms import IdentityNumberField, PurposeField
 from samverkan.frontend.forms import StyledFormMixin
 
 
 class SubjectAccessForm(StyledFormMixin, forms.Form):
     identity = IdentityNumberField(label=_("Identity number"))
-    purpose = forms.CharField(
+    purpose = PurposeField(
         label=_("Purpose"),
-        max_length=300,
-        min_length=10,
         help_text=_("For example the number of the request from the person. It is logged."),
     )
     export_format = forms.ChoiceField(

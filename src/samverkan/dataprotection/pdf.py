@@ -110,7 +110,9 @@ def render_export_pdf(export: SubjectAccessExport, *, compress: bool = True) -> 
                 )
             )
         else:
-            story += [Paragraph(_text(_("The person")), h2), table(export.person)]
+            story += [Paragraph(_text(_("The person")), h2)]
+            for record in export.records or [export.person]:
+                story.append(table(record))
             if export.guardians:
                 story.append(Paragraph(_text(_("Guardians")), h2))
                 for g in export.guardians:

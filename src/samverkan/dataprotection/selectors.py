@@ -14,7 +14,7 @@ call it or copy its approach.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -183,6 +183,7 @@ class SubjectAccessExport:
     guardian_of: list[dict[str, Any]]
     cases: list[dict[str, Any]]  # {"title", "case": {...}, "sections": [(heading, [rows])]}
     counts: dict[str, int]
+    records: list[dict[str, Any]] = field(default_factory=list)  # every organisation's record
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -190,6 +191,7 @@ class SubjectAccessExport:
             "purpose": self.purpose,
             "found": self.found,
             "person": self.person,
+            "records": self.records,
             "guardians": self.guardians,
             "guardian_of": self.guardian_of,
             "cases": [
@@ -220,7 +222,12 @@ def subject_access_export(
     if len(purpose.strip()) < 10:
         raise ValueError("a purpose is required")
     identity = parse(identity_text, today=timezone.localdate())
-    person = Person.objects.filter(identity_number=identity.digits).first()
+    # Every organisation keeps its own record of a person (people.models.Person); the
+    # registerutdrag is the one read that gathers all of them.
+    persons = list(
+        Person.objects.filter(identity_number=identity.digits).select_related("organisation").order_by("pk")
+    )
+    person = persons[0] if persons else None
     audit.record(
         action=Action.SUBJECT_ACCESS_LOOKUP,
         actor=actor,
@@ -249,13 +256,16 @@ def subject_access_export(
         )
         return export
     export.person = _person(person)
-    for g in Guardianship.objects.filter(child=person).select_related("guardian").order_by("pk"):
+    export.records = [
+        {str(_("recorded by")): p.organisation.name if p.organisation else "", **_person(p)} for p in persons
+    ]
+    for g in Guardianship.objects.filter(child__in=persons).select_related("guardian").order_by("pk"):
         export.guardians.append({**_person(g.guardian), str(_("active")): g.active})
-    for g in Guardianship.objects.filter(guardian=person).select_related("child").order_by("pk"):
+    for g in Guardianship.objects.filter(guardian__in=persons).select_related("child").order_by("pk"):
         export.guardian_of.append({str(_("name")): g.child.full_name, str(_("active")): g.active})
     total_rows = 0
     cases = (
-        Case.objects.filter(person=person)
+        Case.objects.filter(person__in=persons)
         .select_related("programme", "lead_organisation", "district")
         .order_by("opened_at", "pk")
     )

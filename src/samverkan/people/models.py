@@ -17,7 +17,17 @@ class IdentityKind(models.TextChoices):
 
 
 class Person(models.Model):
-    identity_number = models.CharField(_("identity number"), max_length=12, unique=True)
+    """One organisation's record of a person. The same identity number may be recorded by
+    several organisations (each a secrecy compartment, OSL 8 kap.): each keeps its own
+    row with its own details and guardians, so nothing one organisation recorded — not even
+    that it knows the person — reaches another without a legal basis. Only the
+    registerutdrag (dataprotection) reads across the rows of one identity number."""
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="person_records",
+    )
+    identity_number = models.CharField(_("identity number"), max_length=12)
     identity_kind = models.CharField(max_length=20, choices=IdentityKind.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -37,6 +47,10 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "identity_number"], name="one_record_per_organisation"),
+        ]
+        indexes = [models.Index(fields=["identity_number"], name="person_identity_number")]
 
     def __str__(self) -> str:  # never used in logs; kept minimal
         return f"Person {self.pk}"

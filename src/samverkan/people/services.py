@@ -26,19 +26,29 @@ def person_get_or_create(
     phone: str = "",
     protected_identity: bool = False,
     is_fictitious: bool = False,
+    organisation_id: int | None = None,
 ) -> tuple[Person, bool]:
-    """The person with this identity number (exact match), created if new.
+    """The recording organisation's record of the person with this identity number
+    (exact match), created if new. ``organisation_id`` defaults to the actor's.
 
-    An existing person is never overwritten by an intake: details differ between
-    organisations' records, and the lead team corrects them explicitly.
+    Each organisation keeps its own record (people.models.Person): another
+    organisation's record of the same number is never read, changed or revealed here.
+    An existing record is never overwritten by an intake; the lead team corrects it.
     """
-    person = Person.objects.select_for_update().filter(identity_number=identity.digits).first()
+    if organisation_id is None:
+        organisation_id = actor.organisation_id
+    person = (
+        Person.objects.select_for_update()
+        .filter(identity_number=identity.digits, organisation_id=organisation_id)
+        .first()
+    )
     if person is not None:
         if protected_identity and not person.protected_identity:
             Person.objects.filter(pk=person.pk).update(protected_identity=True)
             person.protected_identity = True
         return person, False
     person = Person.objects.create(
+        organisation_id=organisation_id,
         identity_number=identity.digits,
         identity_kind=identity.kind.value,
         first_name=first_name,
@@ -67,6 +77,7 @@ def guardian_add(
     subject_organisation_id: int | None = None,
     is_fictitious: bool = False,
 ) -> Guardianship:
+    # The guardian is recorded in the same organisation's register as the child.
     guardian, _created = person_get_or_create(
         actor=actor,
         identity=identity,
@@ -75,6 +86,7 @@ def guardian_add(
         phone=phone,
         address=address,
         is_fictitious=is_fictitious,
+        organisation_id=child.organisation_id or actor.organisation_id,
     )
     guardianship, _ = Guardianship.objects.get_or_create(
         child=child, guardian=guardian, defaults={"active": True}

@@ -380,5 +380,5 @@ def pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     content = plan_pdf(actor=request.user, case=case, access=access)
     response = HttpResponse(content, content_type="application/pdf")
     # No name or number in the file name: it ends up in download folders and logs.
-    response["Content-Disposition"] = 'inline; filename="plan.pdf"'
+    response["Content-Disposition"] = 'attachment; filename="plan.pdf"'
     return response

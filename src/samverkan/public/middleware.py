@@ -1,4 +1,8 @@
-"""Keep the staff pages in the staff languages.
+"""Middleware of the public site: the early page cache, and staff pages in staff languages.
+
+EarlyPublicCacheMiddleware (placed right after RequestIdMiddleware) answers anonymous
+GETs of the public area pages and overview from a full-response cache; see
+samverkan.public.cache for exactly what may be served and stored.
 
 The language cookie is shared by the whole site, and the public pages offer more
 languages (Arabic, Somali, Easy Swedish) than the staff pages are translated into. A
@@ -14,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from samverkan.public import cache as public_cache
 from samverkan.public.languages import staff_languages
 
 MARK = "samverkan_public_site"
@@ -27,6 +32,31 @@ def public_site(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def is_public_site(view_func: Callable[..., object]) -> bool:
     return bool(getattr(view_func, MARK, False))
+
+
+class EarlyPublicCacheMiddleware:
+    """Serve a stored full response to an anonymous public-page GET before sessions,
+    CSRF, authentication and the access guard run; store one on the way out.
+
+    Everything that decides whether a request may be answered here looks only at the
+    request (method, path, cookies, headers); whether a response may be stored is
+    decided on the response the full stack produced (see public.cache.early_store).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = public_cache.early_key(request)
+        if found is None:
+            return self.get_response(request)
+        key, language = found
+        cached = public_cache.early_lookup(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        public_cache.early_store(key, language, request, response)
+        return response
 
 
 class StaffLanguageMiddleware:

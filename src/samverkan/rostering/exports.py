@@ -49,13 +49,27 @@ def roster_rows(
     ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def inert(value: object) -> str:
+    """Spreadsheet formula injection: a text cell that a spreadsheet program could read
+    as a formula (first character, also after leading spaces, is = + - @ or a tab or
+    line break) is prefixed with an apostrophe so that it is shown as text. Names of
+    experts and groups are typed by users, so every text cell of every export goes
+    through this."""
+    text = str(value)
+    if text[:1] in _FORMULA_START or text.lstrip(" ")[:1] in _FORMULA_START:
+        return "'" + text
+    return text
+
+
 def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        # Cells starting with = + - @ would run as formulas in a spreadsheet.
-        writer.writerow([("'" + c) if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([inert(c) for c in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -66,7 +80,7 @@ def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Roster")[:31]
-    ws.append([title])
+    ws.append([inert(title)])
     ws["A1"].font = Font(bold=True, size=14)
     headers = [
         _("Shift"),
@@ -82,7 +96,8 @@ def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([str(c) for c in row])
+        # openpyxl stores a string starting with "=" as a formula: neutralise every cell.
+        ws.append([inert(c) for c in row])
     for col, width in zip("ABCDEFGH", (26, 14, 10, 18, 18, 22, 10, 28), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverkan.access.middleware.RequestIdMiddleware",
+    # Anonymous public-page GETs answered from a full-response cache (see public/cache.py).
+    "samverkan.public.middleware.EarlyPublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

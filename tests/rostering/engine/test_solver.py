@@ -274,6 +274,60 @@ def test_replan_with_an_impossible_pinned_assignment_is_explained():
     assert any("pinned" in t and victim.expert_id in t for t in r.explanation)
 
 
+def test_late_sick_leave_keeps_the_replan_feasible():
+    """A published 4-week roster; the expert who carried the most hours falls sick for the
+    last 5 days. Leave lowers the hours cap pro rata, but never below the hours already
+    pinned, so the repair exists and validates."""
+    days = 28
+    q0 = Expert(id="q0", agency="A", groups=frozenset({"g"}), qualifications=frozenset({"q"}))
+    p = instance([*team(5, prefix="o"), q0], days=days)
+    # Only q0 may work the weekday day shifts of days 0-22: 17 shifts, 136 h pinned, more
+    # than the 40 h/week x 23/7 = 131.4 h a pro-rata cap would leave after 5 sick days.
+    shifts = {s.id: s for s in p.shifts}
+    qualified = {s.id for s in p.shifts if s.code == "D" and s.start < at(23, 0) and s.start.weekday() < 5}
+    p.requirements = [
+        Requirement(shift_id=r.shift_id, agency=r.agency, count=r.count, qualifications=frozenset({"q"}))
+        if r.shift_id in qualified
+        else r
+        for r in p.requirements
+    ]
+    base = solve(p, time_limit_s=10)
+    assert_valid(p, base)
+    pinned = sum(
+        shifts[a.shift_id].hours
+        for a in base.roster.assignments
+        if a.expert_id == "q0" and shifts[a.shift_id].start < at(23, 0)
+    )
+    assert pinned >= 136 > 40 * 23 / 7
+    experts = [
+        Expert(
+            id=e.id,
+            agency=e.agency,
+            groups=e.groups,
+            qualifications=e.qualifications,
+            leave=(Leave(at(23, 0), at(28, 0), "sick"),) if e.id == "q0" else (),
+        )
+        for e in p.experts
+    ]
+    repaired = Problem(
+        period_start=p.period_start,
+        days=days,
+        shifts=p.shifts,
+        requirements=p.requirements,
+        experts=experts,
+        published=base.roster,
+        pinned_until=at(23, 0),
+    )
+    r = replan(repaired, time_limit_s=10)
+    assert_valid(repaired, r)
+    assert not any(a.expert_id == "q0" and shifts[a.shift_id].start >= at(23, 0) for a in r.roster.assignments)
+    # The same roster without the pin would break the pro-rata cap: the rule is the pin's.
+    unpinned = Problem(
+        period_start=p.period_start, days=days, shifts=p.shifts, requirements=p.requirements, experts=experts
+    )
+    assert "weekly_hours" in {v.rule for v in validate(unpinned, r.roster)}
+
+
 def test_replan_requires_a_published_roster():
     with pytest.raises(ValueError):
         replan(instance(team(5), days=7), time_limit_s=1)

@@ -139,6 +139,27 @@ def test_leave_lowers_the_hours_cap_pro_rata():
     assert validate(p, roster(*[(s, "e1") for s in shifts])) == []
 
 
+def test_leave_never_makes_pinned_hours_illegal():
+    shifts = [sid(d, 6) for d in range(5)] + [sid(7 + d, 6) for d in range(5)]  # 80 h
+    sick = (Leave(at(13, 0), at(14, 0), "sick"),)  # cap 80 * 13/14 = 74.3 h pro rata
+    p = problem(required=shifts, experts=[expert("e1", leave=sick, contract_hours_per_week=50)])
+    worked = roster(*[(s, "e1") for s in shifts])
+    p.published = worked
+    # Only 64 h pinned (days 0-9): the other 16 h are still the planner's choice and the
+    # pro-rata cap holds.
+    p.pinned_until = at(10, 0)
+    v = validate(p, worked)
+    assert rules_of(v) == {"weekly_hours"} and "74.3 h" in v[0].message
+    # All 80 h pinned before the sick day: the leave credit shrinks to what is left, so
+    # the hours already worked stay legal (but not one hour more).
+    p.pinned_until = at(13, 0)
+    assert validate(p, worked) == []
+    extra = roster(*[(s, "e1") for s in shifts], (sid(12, 14), "e1"))
+    p.requirements = [*p.requirements, Requirement(shift_id=sid(12, 14), agency="A", count=1)]
+    p.pinned_until = at(12, 14)
+    assert "weekly_hours" in rules_of(validate(p, extra))
+
+
 def test_night_not_allowed():
     p = problem(required=[N0], experts=[expert("e1", night_allowed=False)])
     v = validate(p, roster((N0, "e1")))

@@ -18,7 +18,8 @@ Formulation (one boolean x[e, s] per expert and shift the expert may work at all
   possible shifts; a chosen window forbids every shift overlapping it; at least one window
   per block. (A maximal free stretch always starts at one of those points, so this is
   exact.)
-* Hours: sum of shift minutes <= min(average, contract) cap in minutes (validator.hours_caps).
+* Hours: sum of shift minutes <= min(average, contract) cap in minutes (validator.hours_caps:
+  leave lowers the cap pro rata, never below the expert's pinned hours).
 * Night workers: a literal "works a night" implied by every night shift enforces the
   night-average cap (posted only where it can bind).
 
@@ -56,7 +57,7 @@ from .model import (
     SolveResult,
 )
 from .shifts import is_night_shift
-from .validator import hours_caps, night_cap, on_leave, period_bounds, validate
+from .validator import hours_caps, night_cap, on_leave, period_bounds, pinned_hours, validate
 
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
@@ -208,6 +209,7 @@ class _Context:
         self.pinned_until = problem.pinned_until if problem.published is not None else None
         if problem.published is not None:
             self.published = {(a.shift_id, a.expert_id) for a in problem.published.assignments}
+        self.pinned_hours = pinned_hours(problem) if self.pinned_until is not None else {}
         p0, _p1 = period_bounds(problem)
         self.blocks = [
             (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1))) for k in range(math.ceil(problem.days / 7))
@@ -383,7 +385,7 @@ class _Model:
                 m.add_bool_or(lits)
             # Hours (in minutes).
             minutes = [ctx.minutes[s.id] for s in mine]
-            avg_cap, contract_cap = hours_caps(e, p)
+            avg_cap, contract_cap = hours_caps(e, p, ctx.pinned_hours.get(e.id, 0.0))
             cap = math.floor(min(avg_cap, contract_cap) * 60 + 1e-6)
             total = cp_model.LinearExpr.weighted_sum(xs, minutes)
             if sum(minutes) > cap and "hours" not in self.relax:
@@ -484,7 +486,7 @@ class _Model:
             if free_from is None or s.start >= free_from:
                 count += 1
                 free_from = s.end + rest
-        avg_cap, contract_cap = hours_caps(e, self.problem)
+        avg_cap, contract_cap = hours_caps(e, self.problem, self.ctx.pinned_hours.get(e.id, 0.0))
         shortest = min(s.hours for s in kind_shifts)
         return min(count, math.floor(min(avg_cap, contract_cap) / shortest + 1e-9))
 
@@ -759,63 +761,50 @@ class _Run:
             return None
         return kept
 
-    def _local_repair(self, st: _State, limit: float) -> None:
-        """Re-planning: repair near the disturbance first. Every assignment further than
-        r days from the published assignments that became impossible (and the cells left
-        short) keeps its published value; r grows 1, 3, 7 days until a repair exists.
-        Changes far from the disturbance are rarely needed, and the small model solves in
-        a fraction of the time; pass 2 then searches the whole period from this roster."""
+    def _repair(self, st: _State, limit: float) -> None:
+        """Re-planning one disturbed component. A constructive repair (repair.Repairer:
+        remove what became impossible, fill each hole directly or by a chain of two) gives
+        CP-SAT a complete roster close to the fewest changes; CP-SAT then minimises the
+        changes from there, everything else seeded with the published assignments. The
+        component's bound on the changes is the largest of the solver's, the static one
+        and the hole-assignment relaxation (repair.Repairer.extra_lower_bound)."""
+        from .repair import Repairer
+
         model = st.model
         assert model is not None and self.problem.published is not None
-        ctx = model.ctx
-        published = {
-            (a.expert_id, a.shift_id)
-            for a in self.problem.published.assignments
-            if a.expert_id in {e.id for e in st.comp.experts}
-        }
-        disturbed: list[Shift] = []
-        for eid, sid in published:
-            if (eid, sid) not in model.x and (eid, sid) not in model.fixed_one:
-                s = ctx.shifts.get(sid)
-                if s is not None and (ctx.pinned_until is None or s.start >= ctx.pinned_until):
-                    disturbed.append(s)
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        experts = {e.id: e for e in st.comp.experts}
-        for eid, sid in published:
-            if (eid, sid) in model.x:
-                counts[(sid, experts[eid].agency)] += 1
-        for key in st.comp.cells:
-            if counts[key] != ctx.need.get(key, 0):
-                disturbed.append(ctx.shifts[key[0]])
-        if not disturbed:
-            return
-        lo = min(s.start for s in disturbed)
-        hi = max(s.end for s in disturbed)
         deadline = time.monotonic() + limit
-        hint = Roster([a for a in self.problem.published.assignments])
-        for radius in (1, 3, 7):
-            left = deadline - time.monotonic()
-            if left <= 0.05 or self._stopping():
-                return
-            wlo, whi = lo - timedelta(days=radius), hi + timedelta(days=radius)
-
-            def fix(m: cp_model.CpModel, wlo: datetime = wlo, whi: datetime = whi) -> None:
-                for (eid, sid), v in model.x.items():
-                    s = ctx.shifts[sid]
-                    if s.end <= wlo or s.start >= whi:
-                        m.add(v == (1 if (eid, sid) in published else 0))
-
-            status, solver = self._solve_model(
-                st, model.changes_expr(), left / 2 if radius < 7 else left, hint=hint, extra=fix
-            )
-            if status in ("optimal", "feasible"):
-                st.changes = round(solver.objective_value)
-                st.assignments = model.assignments(solver.boolean_value)
-                st.status = "feasible"
-                st.objective = model.evaluate(st.assignments)[0]
-                st.changes_bound = 0
-                st.bound = 0.0
-                return
+        sub = sub_problem(self.problem, st.comp)
+        static = static_changes_lower_bound(sub)
+        repairer = Repairer(model)
+        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.75 * limit)
+        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.1 * limit)))
+        st.changes_bound = max(st.changes_bound, static, static_changes_lower_bound(sub, hours=False) + extra)
+        if complete and validate(sub, Roster(greedy)):
+            complete = False
+        hint_roster = Roster(greedy) if complete else self.problem.published
+        status, solver = self._solve_model(
+            st, model.changes_expr(), max(0.1, deadline - time.monotonic()), hint=hint_roster
+        )
+        if status in ("optimal", "feasible"):
+            st.changes = round(solver.objective_value)
+            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+            st.assignments = model.assignments(solver.boolean_value)
+        elif complete:
+            st.changes = model.evaluate(greedy)[1]
+            st.assignments = greedy
+        elif status == "infeasible":
+            st.status = "infeasible"
+            return
+        else:
+            return
+        if complete:
+            greedy_changes = model.evaluate(greedy)[1]
+            if greedy_changes < st.changes:
+                st.changes, st.assignments = greedy_changes, greedy
+        st.changes_optimal = status == "optimal" or st.changes <= st.changes_bound
+        st.status = "feasible"
+        st.objective = model.evaluate(st.assignments)[0]
+        st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
 
     def _first_pass(self, st: _State, limit: float) -> None:
         model = st.model
@@ -824,25 +813,7 @@ class _Run:
             st.status = "infeasible"
             return
         if self.replan:
-            self._local_repair(st, limit)
-            if st.solved:
-                return
-            # A first repair fast (feasibility jump starts from the published roster);
-            # pass 2 then minimises the changes and the rest.
-            status, solver = self._solve_model(
-                st, model.changes_expr(), limit, hint=self.problem.published, first_only=True
-            )
-            if status in ("optimal", "feasible"):
-                st.changes = round(solver.objective_value)
-                st.changes_bound = math.ceil(solver.best_objective_bound - 1e-6)
-                st.changes_optimal = status == "optimal"
-                st.assignments = model.assignments(solver.boolean_value)
-                st.status = "feasible"
-                # Objective of this roster under the full objective, for the totals.
-                st.objective = model.evaluate(st.assignments)[0]
-                st.bound = float(self.problem.weights.change * st.changes_bound)
-            elif status == "infeasible":
-                st.status = "infeasible"
+            self._repair(st, limit)
             return
         status, solver = self._solve_model(st, model.full_objective(), limit, hint=self.hint, first_only=True)
         if status in ("optimal", "feasible"):
@@ -861,6 +832,7 @@ class _Run:
                 if status in ("optimal", "feasible"):
                     st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
                     st.changes_optimal = status == "optimal"
+                    st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
                     if round(solver.objective_value) < st.changes:
                         st.changes = round(solver.objective_value)
                         st.assignments = model.assignments(solver.boolean_value)
@@ -952,6 +924,20 @@ class _Run:
             else:
                 todo_comps.append((comp, size))
         left_est = float(sum(size for _c, size in todo_comps)) or 1.0
+        if self.replan:
+            # Only the disturbed components are solved, one at a time with both workers;
+            # each takes its share of most of the budget when it starts (time a component
+            # does not need flows to the next), the rest is left for pass 2.
+            todo_comps.sort(key=lambda cs: cs[1])
+            for comp, size in todo_comps:
+                if self._stopping():
+                    break
+                st = _State(_Model(self.problem, comp, replan=True, ctx=ctx), comp=comp)
+                self.states.append(st)
+                limit = max(1.0, (self.remaining() * 0.75 - 0.2) * size / left_est)
+                left_est -= size
+                self._first_pass(st, limit)
+            todo_comps = []
         with ThreadPoolExecutor(max_workers=lanes) as pool:
             futures = []
             for comp, size in todo_comps:
@@ -1075,10 +1061,17 @@ def gap(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / abs(objective))
 
 
-def static_changes_lower_bound(problem: Problem) -> int:
-    """Changes that any repair must make: published assignments that became impossible
-    (leave, lost eligibility) must be removed, and the positions they leave empty (or that
-    were added) must be filled. Counted per (shift, agency) cell, outside the pinned part."""
+def static_changes_lower_bound(problem: Problem, *, hours: bool = True) -> int:
+    """Changes that any repair must make, counted outside the pinned part:
+
+    * published assignments that became impossible (leave, lost eligibility) are removed,
+      and the positions they leave empty (or that were added) are filled — per (shift,
+      agency) cell, removals + additions;
+    * an expert whose pinned hours plus remaining possible published hours exceed the
+      (possibly lowered) hours cap must lose at least k more published shifts (the fewest
+      whose hours cover the excess); where those cells have no surplus each such removal
+      leaves a position empty that someone else must fill: 2 changes each.
+    """
     if problem.published is None:
         return 0
     shifts = {s.id: s for s in problem.shifts}
@@ -1089,13 +1082,16 @@ def static_changes_lower_bound(problem: Problem) -> int:
     per_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
     for a in problem.published.assignments:
         per_cell[(a.shift_id, a.agency)].append(a.expert_id)
+    until = problem.pinned_until
     total = 0
+    surplus: set[tuple[str, str]] = set()
+    kept: dict[str, list[tuple[str, str]]] = defaultdict(list)  # expert -> possible published cells
     for key in set(per_cell) | set(reqs):
         sid, agency = key
         s = shifts.get(sid)
         if s is None:
             continue
-        if problem.pinned_until is not None and s.start < problem.pinned_until:
+        if until is not None and s.start < until:
             continue
         published = per_cell.get(key, [])
         need = sum(r.count for r in reqs.get(key, []))
@@ -1104,9 +1100,28 @@ def static_changes_lower_bound(problem: Problem) -> int:
             e = experts.get(eid)
             if e is None or e.agency != agency or not eligible(problem, e, s, reqs.get(key, [])):
                 impossible += 1
+            else:
+                kept[eid].append(key)
+        if len(published) - impossible > need:
+            surplus.add(key)
         removals = max(impossible, len(published) - need)
         additions = max(0, need - (len(published) - removals))
         total += removals + additions
+    if not hours:
+        return total
+    fixed = pinned_hours(problem)
+    for eid, cells in kept.items():
+        e = experts[eid]
+        if any(key in surplus for key in cells):
+            continue
+        lengths = sorted((shifts[sid].hours for sid, _a in cells), reverse=True)
+        cap = min(hours_caps(e, problem, fixed.get(eid, 0.0)))
+        excess = fixed.get(eid, 0.0) + sum(lengths) - cap
+        k = 0
+        while excess > 1e-6 and k < len(lengths):
+            excess -= lengths[k]
+            k += 1
+        total += 2 * k
     return total
 
 

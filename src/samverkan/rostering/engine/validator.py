@@ -32,9 +32,17 @@ weekly_rest (ATL § 14)
     first shift and from the last shift to the block's end — is at least
     ``weekly_rest_hours``.
 weekly_hours / contract_hours (ATL § 5)
-    An expert's hours over the period are at most ``max_week_average_hours`` (resp. the
-    contract's hours per week) x available days / 7, where available days are the period's
-    days less leave days (when ``rules.leave_reduces_hours``; else all days).
+    An expert's hours over the period are at most the cap C = R x days / 7, where R is
+    ``max_week_average_hours`` (resp. the contract's hours per week). With
+    ``rules.leave_reduces_hours``, leave is absence with pay and counts as worked time at the
+    daily average R / 7 per leave day (as Swedish practice credits it), but only up to the
+    hours still open once the pinned shifts are counted: credit = min(leave days x R / 7,
+    max(0, C - pinned hours)), and the expert's own hours are at most C - credit =
+    max(R x (days - leave days) / 7, min(C, pinned hours)). Pinned hours are the expert's
+    published assignments on shifts starting before ``problem.pinned_until`` (re-planning).
+    So leave lowers the cap pro rata, yet a late sick leave never makes hours already
+    worked or announced illegal: the expert simply gets no further hours. Without
+    ``leave_reduces_hours`` the cap is C.
 night_not_allowed
     No night shift (≥ ``night_worker_min_night_hours`` within night_start-night_end) for an
     expert whose ``night_allowed`` is False.
@@ -107,13 +115,36 @@ def available_days(expert: Expert, problem: Problem) -> float:
     return max(0.0, problem.days - leave_days(expert, problem))
 
 
-def hours_caps(expert: Expert, problem: Problem) -> tuple[float, float]:
-    """(cap by the weekly average, cap by the contract) for the period, in hours."""
+def pinned_hours(problem: Problem) -> dict[str, float]:
+    """Hours per expert of the published assignments on shifts starting before
+    ``problem.pinned_until`` (empty without re-planning)."""
+    if problem.published is None or problem.pinned_until is None:
+        return {}
+    until = problem.pinned_until
+    shifts = {s.id: s for s in problem.shifts}
+    out: dict[str, float] = defaultdict(float)
+    seen: set[tuple[str, str]] = set()
+    for a in problem.published.assignments:
+        s = shifts.get(a.shift_id)
+        if s is None or s.start >= until or (a.shift_id, a.expert_id) in seen:
+            continue
+        seen.add((a.shift_id, a.expert_id))
+        out[a.expert_id] += s.hours
+    return dict(out)
+
+
+def hours_caps(expert: Expert, problem: Problem, pinned: float | None = None) -> tuple[float, float]:
+    """(cap by the weekly average, cap by the contract) for the period, in hours (rule in
+    the module docstring). ``pinned``: the expert's pinned hours, when already known."""
+    full_weeks = problem.days / 7
+    rates = (problem.rules.max_week_average_hours, expert.contract_hours_per_week)
+    if not problem.rules.leave_reduces_hours:
+        return rates[0] * full_weeks, rates[1] * full_weeks
+    if pinned is None:
+        pinned = pinned_hours(problem).get(expert.id, 0.0) if problem.published is not None else 0.0
     weeks = available_days(expert, problem) / 7
-    return (
-        problem.rules.max_week_average_hours * weeks,
-        expert.contract_hours_per_week * weeks,
-    )
+    avg_cap, contract_cap = (max(r * weeks, min(r * full_weeks, pinned)) for r in rates)
+    return avg_cap, contract_cap
 
 
 def night_cap(problem: Problem) -> float:
@@ -204,8 +235,15 @@ def validate(problem: Problem, roster: Roster) -> list[Violation]:
             )
 
     _check_coverage(problem, shifts, experts, per_cell, add)
+    fixed = pinned_hours(problem)
     for expert_id, worked in per_expert.items():
-        _check_expert(problem, experts[expert_id], sorted(worked, key=lambda s: (s.start, s.end)), add)
+        _check_expert(
+            problem,
+            experts[expert_id],
+            sorted(worked, key=lambda s: (s.start, s.end)),
+            add,
+            fixed.get(expert_id, 0.0),
+        )
     _check_pinned(problem, shifts, roster, add)
     return out
 
@@ -269,7 +307,7 @@ def _check_coverage(
                 )
 
 
-def _check_expert(problem: Problem, expert: Expert, worked: list[Shift], add: AddFn) -> None:
+def _check_expert(problem: Problem, expert: Expert, worked: list[Shift], add: AddFn, pinned: float = 0.0) -> None:
     rules = problem.rules
     rest = rules.daily_rest_hours
     pair_flagged: set[str] = set()
@@ -326,7 +364,7 @@ def _check_expert(problem: Problem, expert: Expert, worked: list[Shift], add: Ad
             )
     # Hours.
     total = sum(s.hours for s in worked)
-    avg_cap, contract_cap = hours_caps(expert, problem)
+    avg_cap, contract_cap = hours_caps(expert, problem, pinned)
     if total > avg_cap + EPS:
         add(
             "weekly_hours",
