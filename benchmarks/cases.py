@@ -298,14 +298,14 @@ def generate(world: World, target: int, *, notes: tuple[int, int], audit_per_per
     for n in range(count):
         i = world.people + n
         pid, cid = first_person + n, first_case + n
+        d = world.districts[i % len(world.districts)]
         birth = oldest + timedelta(days=i % span)
         identity = make_fictitious(birth, i // span)
         persons.append({
             "id": pid, "identity_number": identity, "identity_kind": "personnummer",
             "first_name": rng.choice(FIRST), "last_name": rng.choice(LAST), "birth_date": birth,
-            "is_fictitious": True,
+            "is_fictitious": True, "organisation_id": d["lead"],  # the lead's own person record
         })
-        d = world.districts[i % len(world.districts)]
         age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         opened = now - timedelta(days=rng.randint(1, 900), seconds=rng.randint(0, 86_399))
         cases.append({
@@ -734,7 +734,9 @@ def main(argv: list[str] | None = None) -> int:
             sampler = RssSampler(server.pid)
             sampler.start()
             try:
+                load_before = os.getloadavg()[0]
                 load = run_load(port, users, duration=args.duration, warmup=args.warmup, think=args.think, rng=rng)
+                load["machine_load_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
             finally:
                 sampler.running = False
                 sampler.join(timeout=2)

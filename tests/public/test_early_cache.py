@@ -312,6 +312,37 @@ def test_an_entry_expires_with_the_page_cache_lifetime(client, public_area):
     url = _url(public_area)
     client.get(url)
     key = f"en:{url}"
-    generation, _expires, headers, body = public_cache.early_entry(key)
-    public_cache._early.entries[key] = (generation, time.time() - 1, headers, body)
+    generation, _rendered_at, headers, body = public_cache.early_entry(key)
+    too_old = time.time() - settings.PUBLIC_PAGE_CACHE_SECONDS - 1
+    public_cache._early.entries[key] = (generation, too_old, headers, body)
     assert client.get(url).get("X-Public-Cache") != "hit"
+
+
+def test_one_request_renders_an_entry_anew_shortly_before_it_expires(client, public_area):
+    url = _url(public_area)
+    key = f"en:{url}"
+    client.get(url)
+    generation, rendered_at, headers, body = public_cache.early_entry(key)
+    # Not yet near expiry: served early, nobody refreshes.
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    assert public_cache.early_entry(key)[1] == rendered_at
+    # Within REFRESH_AHEAD_SECONDS of expiry, while another request of this process is
+    # already refreshing: still served early.
+    nearly = time.time() - settings.PUBLIC_PAGE_CACHE_SECONDS + public_cache.REFRESH_AHEAD_SECONDS / 2
+    public_cache._early.entries[key] = (generation, nearly, headers, body)
+    view_key = f"public:page:en:{url}"
+    cache.set(view_key, (generation, cache.get(view_key)[1], nearly))  # rendered together
+    public_cache._early.refreshing.add(key)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    public_cache._early.refreshing.discard(key)
+    # Otherwise this request goes through the full stack and renders anew (the view-level
+    # entry is as old as the early one, so it is not reused) ...
+    CitizenPromise.objects.create(area=public_area, title="Färskt", text="x", period="2027", published=True)
+    refreshed = client.get(url)
+    assert refreshed.get("X-Public-Cache") is None
+    assert "Färskt" in refreshed.content.decode()
+    assert key not in public_cache._early.refreshing
+    # ... and the next one is served the new entry early.
+    assert public_cache.early_entry(key)[1] > nearly
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit" and "Färskt" in again.content.decode()

@@ -19,7 +19,7 @@ from samverkan.access.permissions import Permission
 from samverkan.accounts.reauth import require_recent_auth
 from samverkan.cases import selectors, services
 from samverkan.cases.forms import DecisionForm, EmergencyForm, IntakeForm, LookupForm, TeamAddForm
-from samverkan.cases.models import Case, CaseStatus
+from samverkan.cases.models import Case, CaseStatus, TeamRole
 from samverkan.consent.selectors import effective_consent_for_case
 from samverkan.lib.identity_numbers import IdentityNumberError
 
@@ -99,6 +99,7 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "recent_notes": notes_visible(case=case, access=access)[:5],
         "decision_form": DecisionForm() if case.status == CaseStatus.INTAKE and access.is_lead_team else None,
         "successor": selectors.successor_offer(case=case) if policy.is_lead_coordinator(access) else None,
+        "team_role_label": TeamRole(access.team_role).label if access.team_role in TeamRole.values else "",
         "can_manage_team": policy.is_lead_coordinator(access)
         and policy.has_permission(request.user, Permission.CASE_TEAM_MANAGE),
     })

@@ -22,8 +22,9 @@ used neither a CSRF token nor a CSP nonce (either would be replayed to other vis
 
 Publishing anything shown there bumps the generation (``invalidate``), which drops every
 entry of both layers at once (other worker processes drop their early entries within
-GENERATION_CHECK_SECONDS, well inside the max-age browsers may keep the page anyway). An entry never outlives PUBLIC_PAGE_CACHE_SECONDS counted
-from when its page was rendered, so "staffed right now" is never older than that.
+GENERATION_CHECK_SECONDS, well inside the max-age browsers may keep the page anyway).
+An entry never outlives PUBLIC_PAGE_CACHE_SECONDS counted from when its page was
+rendered, so "staffed right now" is never older than that.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _EARLY_PATH = re.compile(r"^/omraden/(?:[-a-zA-Z0-9_]+/)?$")
 # a fresh request id; Content-Length is recomputed) and anything that could set state.
 _NOT_REPLAYED = frozenset({"x-request-id", "set-cookie", "content-length", "x-public-cache"})
 _RENDERED_AT = "_samverkan_public_rendered_at"
+_FRESHER_THAN = "_samverkan_public_fresher_than"
 
 
 def invalidate() -> None:
@@ -87,7 +89,15 @@ def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> Htt
         cache.add(_GENERATION, 0, timeout=None)
         generation = 0
     entry = found.get(key)
-    if entry is not None and len(entry) == 3 and entry[0] == generation:
+    # A refresh ahead of the early entry's expiry (early_claim_refresh) wants a page
+    # rendered after that entry's, or a new rendering.
+    fresher_than = getattr(request, _FRESHER_THAN, None)
+    if (
+        entry is not None
+        and len(entry) == 3
+        and entry[0] == generation
+        and (fresher_than is None or float(entry[2]) > fresher_than)
+    ):
         response = HttpResponse(entry[1])
         response["X-Public-Cache"] = "view"
         rendered_at = float(entry[2])
@@ -121,13 +131,20 @@ def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> Htt
 
 GENERATION_CHECK_SECONDS = 1.0
 MAX_EARLY_ENTRIES = 2000
+# This long before an entry expires, one request (per key and process) goes through the
+# full stack to render it anew while the others are still served the valid entry, so
+# expiry does not send every concurrent request to the database at once.
+REFRESH_AHEAD_SECONDS = 3.0
+
+Entry = tuple[Any, float, tuple[tuple[str, str], ...], bytes]  # generation, rendered_at, headers, body
 
 
 class _Early:
-    """The process-local store: key -> (generation, expires_at, headers, body)."""
+    """The process-local store: key -> (generation, rendered_at, headers, body)."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[Any, float, tuple[tuple[str, str], ...], bytes]] = {}
+        self.entries: dict[str, Entry] = {}
+        self.refreshing: set[str] = set()
         self.generation: Any = None
         self.checked_at = float("-inf")
 
@@ -141,6 +158,7 @@ class _Early:
 
     def clear(self) -> None:
         self.entries = {}
+        self.refreshing = set()
         self.checked_at = float("-inf")
 
 
@@ -174,7 +192,8 @@ def early_lookup(key: str) -> HttpResponse | None:
     entry = _early.entries.get(key)
     if entry is None:
         return None
-    generation, expires_at, headers, body = entry
+    generation, rendered_at, headers, body = entry
+    expires_at = rendered_at + _seconds()
     if generation is None or generation != _early.current_generation() or time.time() >= expires_at:
         _early.entries.pop(key, None)
         return None
@@ -206,19 +225,37 @@ def early_store(
     # The generation the page was rendered (or found) under: if a publish bumped it
     # since, the entry is born stale and never served.
     generation, rendered_at = marked
-    expires_at = float(rendered_at) + _seconds()
-    if expires_at <= time.time():
+    if float(rendered_at) + _seconds() <= time.time():
         return False
     headers = tuple(
         (name, value) for name, value in response.items() if name.lower() not in _NOT_REPLAYED
     )
     if len(_early.entries) >= MAX_EARLY_ENTRIES:
         _early.entries = {}
-    _early.entries[key] = (generation, expires_at, headers, response.content)
+    _early.entries[key] = (generation, float(rendered_at), headers, response.content)
     return True
 
 
-def early_entry(key: str) -> tuple[Any, float, tuple[tuple[str, str], ...], bytes] | None:
+def early_claim_refresh(key: str, request: HttpRequest) -> bool:
+    """True when ``request`` should go through the full stack to render the entry for
+    ``key`` anew because it expires within REFRESH_AHEAD_SECONDS (and no other request
+    of this process is doing so). The caller must call early_release_refresh(key)."""
+    entry = _early.entries.get(key)
+    if entry is None or key in _early.refreshing:
+        return False
+    rendered_at = entry[1]
+    if rendered_at + _seconds() - time.time() > REFRESH_AHEAD_SECONDS:
+        return False
+    _early.refreshing.add(key)
+    setattr(request, _FRESHER_THAN, rendered_at)
+    return True
+
+
+def early_release_refresh(key: str) -> None:
+    _early.refreshing.discard(key)
+
+
+def early_entry(key: str) -> Entry | None:
     """The raw early entry for ``key`` (for tests and diagnostics)."""
     return _early.entries.get(key)
 

@@ -52,10 +52,18 @@ class EarlyPublicCacheMiddleware:
             return self.get_response(request)
         key, language = found
         cached = public_cache.early_lookup(key)
-        if cached is not None:
+        if cached is None:
+            response = self.get_response(request)
+            public_cache.early_store(key, language, request, response)
+            return response
+        if not public_cache.early_claim_refresh(key, request):
             return cached
-        response = self.get_response(request)
-        public_cache.early_store(key, language, request, response)
+        # The entry expires soon: this request renders it anew through the full stack.
+        try:
+            response = self.get_response(request)
+            public_cache.early_store(key, language, request, response)
+        finally:
+            public_cache.early_release_refresh(key)
         return response
 
 
