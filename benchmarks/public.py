@@ -220,7 +220,8 @@ class Conn:
 
 
 class Stats:
-    def __init__(self) -> None:
+    def __init__(self, track_hits: bool = False) -> None:
+        self.track_hits = track_hits
         self.latencies: list[float] = []
         self.errors = 0
         self.server_errors = 0
@@ -250,6 +251,7 @@ class Stats:
                 "requests": 0,
             }
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        hits = {"early_cache_hit_pct": round(100 * self.early_hits / len(lat), 1)}
         return {
             "rps": round(len(lat) / elapsed, 1),
             "p50_ms": round(statistics.median(lat) * 1000, 2),
@@ -258,7 +260,7 @@ class Stats:
             "errors": self.errors,
             "server_errors": self.server_errors,
             "requests": len(lat),
-            "early_cache_hit_pct": round(100 * self.early_hits / len(lat), 1),
+            **(hits if self.track_hits else {}),
         }
 
 
@@ -572,7 +574,7 @@ def main() -> None:
 
         async def run_all() -> None:
             if args.skip != "area":
-                stats = Stats()
+                stats = Stats(track_hits=True)
                 meter = Meter(gunicorn.pid)
                 interval = args.clients / args.area_rate if args.area_rate > 0 else 0.0
                 elapsed = await _phase(

@@ -1,4 +1,8 @@
-"""The staff pages speak Swedish by default and English on request."""
+"""The staff pages speak Swedish by default and English on request.
+
+The test settings run the rest of the suite in English (LANGUAGE_CODE = "en", so other
+tests can assert msgids); these tests put back the real default, Swedish.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,21 @@ from tests.conftest import login_client
 from tests.factories import UserFactory
 
 LOGIN = "/konto/logga-in/"
+
+
+@pytest.fixture(autouse=True)
+def _swedish_default(settings):
+    from samverkan.settings import base
+
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
+
+
+def test_the_configured_default_language_is_swedish():
+    from samverkan.settings import base
+
+    assert base.LANGUAGE_CODE == "sv"
+    assert [code for code, _name in base.LANGUAGES][:2] == ["sv", "en"]
+    assert tuple(base.SAMVERKAN_STAFF_LANGUAGES) == ("sv", "en")
 
 
 def _html(response) -> str:
