@@ -9,7 +9,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import OrganisationFactory, UserFactory
 
-
 # Database guards (triggers) that refuse changes to append-only or signed rows. The
 # table flush that ends every transactional test (pytest-django runs it through
 # TransactionTestCase._fixture_teardown) would trip them; lift them for exactly that

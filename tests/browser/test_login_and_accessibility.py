@@ -109,8 +109,8 @@ def _crawl(page, base_url: str, limit: int) -> list[str]:
 
 @pytest.mark.slow
 def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory):
-    from samverkan.demo.services import demo_load
     from samverkan.accounts.models import User
+    from samverkan.demo.services import demo_load
 
     demo_load()
     total = 0

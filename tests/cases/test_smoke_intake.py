@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from samverkan.cases import reference as programmes
 from samverkan.cases.models import Case
-from samverkan.directory.services import reference_data_load
 from samverkan.directory.models import Organisation
+from samverkan.directory.services import reference_data_load
 from samverkan.lib.identity_numbers import make_fictitious
 from tests.factories import UserFactory
 

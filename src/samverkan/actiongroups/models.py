@@ -127,7 +127,10 @@ class Premises(models.Model):
     )
     description = models.TextField(
         _("description of the place for residents"), blank=True, max_length=1000,
-        help_text=_("In plain words: where it is and how to find the entrance, e.g. 'The blue office module next to the library in Husby centrum'."),
+        help_text=_(
+            "In plain words: where it is and how to find the entrance, "
+            "e.g. 'The blue office module next to the library in Husby centrum'."
+        ),
     )
     version = models.PositiveIntegerField(default=1)
 

@@ -1,5 +1,5 @@
-"""The shipped programmes: SIG unga (12–18) and SIG unga vuxna (19–29) for each Stockholm
-district with a police-listed area. An administrator adds others (e.g. SSPF 12–21) as data."""
+"""The shipped programmes: SIG unga (12-18) and SIG unga vuxna (19-29) for each Stockholm
+district with a police-listed area. An administrator adds others (e.g. SSPF 12-21) as data."""
 
 from __future__ import annotations
 

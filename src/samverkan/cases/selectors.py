@@ -40,11 +40,22 @@ class PersonView:
 def person_view(*, case: Case, access: policy.CaseAccess, today: date | None = None) -> PersonView:
     person = case.person
     today = today or timezone.localdate()
-    age = today.year - person.birth_date.year - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+    age = (
+        today.year
+        - person.birth_date.year
+        - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+    )
     if access.sees_identity(protected=person.protected_identity, opened_at=case.opened_at):
         identity = parse_identity(person.identity_number, today=today).display(today)
-        return PersonView(name=person.full_name, identity=identity, age=age, visible=True,
-                          protected=person.protected_identity, address=person.address, phone=person.phone)
+        return PersonView(
+            name=person.full_name,
+            identity=identity,
+            age=age,
+            visible=True,
+            protected=person.protected_identity,
+            address=person.address,
+            phone=person.phone,
+        )
     label = _("Protected identity") if person.protected_identity else _("Not shared with your organisation")
     return PersonView(name=label, identity="", age=age, visible=False, protected=person.protected_identity)
 
@@ -67,8 +78,11 @@ def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50)
     page_obj = paginator.get_page(page)
     cases = list(page_obj.object_list)
     accesses = policy.case_access_batch(actor=actor, cases=cases)
-    rows = [CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk]), access=accesses[c.pk])
-            for c in cases if c.pk in accesses]
+    rows = [
+        CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk]), access=accesses[c.pk])
+        for c in cases
+        if c.pk in accesses
+    ]
     audit.record(action=Action.CASE_LISTED, actor=actor, subject_type="case_list", detail={"shown": len(rows)})
     return page_obj, rows
 
@@ -86,14 +100,24 @@ def case_for_actor(*, actor: Any, public_id: UUID, purpose: str = "") -> tuple[C
         detail["protected"] = True
     if access.emergency:
         detail["emergency"] = True
-    audit.record(action=Action.CASE_VIEWED, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, purpose=purpose, detail=detail or None)
+    audit.record(
+        action=Action.CASE_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        purpose=purpose,
+        detail=detail or None,
+    )
     return case, access
 
 
 def team_for_case(*, case: Case) -> QuerySet[TeamMember]:
-    return (TeamMember.objects.filter(case=case, active=True)
-            .select_related("user", "organisation").order_by("organisation__name", "user__last_name"))
+    return (
+        TeamMember.objects.filter(case=case, active=True)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name")
+    )
 
 
 def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
@@ -103,8 +127,9 @@ def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
     district = District.objects.filter(administration_id=actor.organisation_id).first()
     if district is None:
         return Programme.objects.none()
-    return Programme.objects.filter(active=True, lead_organisation_kind=actor.organisation.kind,
-                                    districts=district).order_by("min_age")
+    return Programme.objects.filter(
+        active=True, lead_organisation_kind=actor.organisation.kind, districts=district
+    ).order_by("min_age")
 
 
 def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, Any]:
@@ -119,23 +144,29 @@ def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, 
 
     identity = parse_identity(identity_text)
     visible = list(
-        policy.cases_visible_to(actor=actor)
-        .filter(person__identity_number=identity.digits)
-        .select_related("programme")
+        policy.cases_visible_to(actor=actor).filter(person__identity_number=identity.digits).select_related("programme")
     )
     own_org_other: list[Case] = []
     if policy.has_permission(actor, Permission.CASE_BREAK_GLASS):
         # Only the actor's own organisation's records (its own compartment).
         own_org_other = list(
-            Case.objects.filter(person__identity_number=identity.digits,
-                                lead_organisation_id=actor.organisation_id)
-            .exclude(pk__in=[c.pk for c in visible]).select_related("programme")
+            Case.objects.filter(person__identity_number=identity.digits, lead_organisation_id=actor.organisation_id)
+            .exclude(pk__in=[c.pk for c in visible])
+            .select_related("programme")
         )
-    own_record = Person.objects.filter(identity_number=identity.digits,
-                                       organisation_id=actor.organisation_id).values_list("pk", flat=True).first()
-    audit.record(action=Action.PERSON_LOOKUP, actor=actor, subject_type="person",
-                 subject_id=own_record or "", purpose=purpose,
-                 detail={"found": bool(visible or own_org_other)})
+    own_record = (
+        Person.objects.filter(identity_number=identity.digits, organisation_id=actor.organisation_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    audit.record(
+        action=Action.PERSON_LOOKUP,
+        actor=actor,
+        subject_type="person",
+        subject_id=own_record or "",
+        purpose=purpose,
+        detail={"found": bool(visible or own_org_other)},
+    )
     return {"identity": identity, "visible": visible, "own_org_other": own_org_other}
 
 
@@ -146,8 +177,12 @@ def team_candidates(*, case: Case) -> QuerySet[Any]:
 
     kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
     on_team = TeamMember.objects.filter(case=case, active=True).values("user_id")
-    return (User.objects.filter(is_active=True, organisation__kind__in=kinds, organisation__active=True)
-            .exclude(pk__in=on_team).select_related("organisation").order_by("organisation__name", "last_name"))
+    return (
+        User.objects.filter(is_active=True, organisation__kind__in=kinds, organisation__active=True)
+        .exclude(pk__in=on_team)
+        .select_related("organisation")
+        .order_by("organisation__name", "last_name")
+    )
 
 
 def referring_organisations() -> QuerySet[Any]:
@@ -219,9 +254,7 @@ def programmes_for_admin(*, actor: Any) -> QuerySet[Programme]:
 
     if not policy.has_permission(actor, Permission.PROGRAMME_MANAGE):
         return Programme.objects.none()
-    return (
-        Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
-    )
+    return Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
 
 
 def programme_for_admin(*, actor: Any, pk: int) -> Programme:

@@ -31,11 +31,24 @@ class StaleEdit(Exception):
     """The case changed after the editor loaded it."""
 
 
-def _audit_case(action: Action, actor: Any, case: Case, detail: dict[str, Any] | None = None,
-                purpose: str = "", legal_basis: str = "") -> None:
-    audit.record(action=action, actor=actor, subject_type="case", subject_id=case.public_id,
-                 subject_organisation_id=case.lead_organisation_id, detail=detail, purpose=purpose,
-                 legal_basis=legal_basis)
+def _audit_case(
+    action: Action,
+    actor: Any,
+    case: Case,
+    detail: dict[str, Any] | None = None,
+    purpose: str = "",
+    legal_basis: str = "",
+) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail=detail,
+        purpose=purpose,
+        legal_basis=legal_basis,
+    )
 
 
 def case_touch(*, case: Case) -> None:
@@ -43,8 +56,7 @@ def case_touch(*, case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(last_entry_at=timezone.now())
 
 
-def eligibility_problems(*, programme: Programme, identity: IdentityNumber, district: District,
-                         on: date) -> list[str]:
+def eligibility_problems(*, programme: Programme, identity: IdentityNumber, district: District, on: date) -> list[str]:
     problems = []
     age = identity.age_on(on)
     if not programme.min_age <= age <= programme.max_age:
@@ -53,8 +65,9 @@ def eligibility_problems(*, programme: Programme, identity: IdentityNumber, dist
             % {"age": age, "programme": programme.name, "min": programme.min_age, "max": programme.max_age}
         )
     if not programme.districts.filter(pk=district.pk).exists():
-        problems.append(_("%(programme)s does not serve %(district)s.") % {"programme": programme.name,
-                                                                           "district": district.name})
+        problems.append(
+            _("%(programme)s does not serve %(district)s.") % {"programme": programme.name, "district": district.name}
+        )
     return problems
 
 
@@ -94,23 +107,39 @@ def case_intake(
     if problems:
         raise ValidationError(problems)
     person, _created = person_get_or_create(
-        actor=actor, identity=identity, first_name=first_name, last_name=last_name, address=address,
-        phone=phone, protected_identity=protected_identity, is_fictitious=is_fictitious,
+        actor=actor,
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        address=address,
+        phone=phone,
+        protected_identity=protected_identity,
+        is_fictitious=is_fictitious,
     )
     duplicate = Case.objects.filter(
-        person=person, programme=programme, lead_organisation=organisation,
+        person=person,
+        programme=programme,
+        lead_organisation=organisation,
         status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
     ).first()
     if duplicate is not None:
-        raise ValidationError(_("This person already has an open case in %(programme)s in your organisation.")
-                              % {"programme": programme.name}, code="duplicate")
+        raise ValidationError(
+            _("This person already has an open case in %(programme)s in your organisation.")
+            % {"programme": programme.name},
+            code="duplicate",
+        )
     case = Case.objects.create(
-        programme=programme, person=person, lead_organisation=organisation, district=district,
-        intake_source=intake_source, referred_by=referred_by, received_on=received_on,
-        intake_summary=intake_summary, last_entry_at=timezone.now(),
+        programme=programme,
+        person=person,
+        lead_organisation=organisation,
+        district=district,
+        intake_source=intake_source,
+        referred_by=referred_by,
+        received_on=received_on,
+        intake_summary=intake_summary,
+        last_entry_at=timezone.now(),
     )
-    TeamMember.objects.create(case=case, user=actor, organisation=organisation,
-                              team_role=TeamRole.LEAD_COORDINATOR)
+    TeamMember.objects.create(case=case, user=actor, organisation=organisation, team_role=TeamRole.LEAD_COORDINATOR)
     _audit_case(Action.CASE_INTAKE, actor, case, {"source": intake_source, "programme": programme.code})
     return case
 
@@ -126,8 +155,12 @@ def case_decide(*, actor: Any, case: Case, access: policy.CaseAccess, accepted: 
     if not accepted and not reason.strip():
         raise ValidationError(_("Give the reason for declining."))
     Case.objects.filter(pk=case.pk).update(
-        status=CaseStatus.ACTIVE if accepted else CaseStatus.DECLINED, decision_reason=reason,
-        decided_by=actor, decided_at=timezone.now(), last_entry_at=timezone.now(), version=F("version") + 1,
+        status=CaseStatus.ACTIVE if accepted else CaseStatus.DECLINED,
+        decision_reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        last_entry_at=timezone.now(),
+        version=F("version") + 1,
     )
     _audit_case(Action.CASE_DECIDED, actor, case, {"accepted": accepted})
     case.refresh_from_db()
@@ -150,8 +183,9 @@ def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: Any, te
     org = user.organisation
     allowed_kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
     if org.kind not in allowed_kinds or not user.is_active:
-        raise ValidationError(_("%(org)s does not take part in %(programme)s.")
-                              % {"org": org.name, "programme": case.programme.name})
+        raise ValidationError(
+            _("%(org)s does not take part in %(programme)s.") % {"org": org.name, "programme": case.programme.name}
+        )
     if team_role == TeamRole.LEAD_COORDINATOR and org.pk != case.lead_organisation_id:
         raise ValidationError(_("The lead coordinator must belong to the lead organisation."))
     if TeamMember.objects.filter(case=case, user=user, active=True).exists():
@@ -166,12 +200,17 @@ def team_remove(*, actor: Any, case: Case, access: policy.CaseAccess, member: Te
     _require_lead_coordinator(actor, access)
     if member.case_id != case.pk or not member.active:
         raise ValidationError(_("Not an active member of this team."))
-    if member.team_role == TeamRole.LEAD_COORDINATOR and not TeamMember.objects.filter(
-        case=case, active=True, team_role=TeamRole.LEAD_COORDINATOR
-    ).exclude(pk=member.pk).exists():
+    if (
+        member.team_role == TeamRole.LEAD_COORDINATOR
+        and not TeamMember.objects.filter(case=case, active=True, team_role=TeamRole.LEAD_COORDINATOR)
+        .exclude(pk=member.pk)
+        .exists()
+    ):
         raise ValidationError(_("A case needs a lead coordinator: appoint another one first."))
     TeamMember.objects.filter(pk=member.pk).update(active=False, removed_at=timezone.now())
-    _audit_case(Action.TEAM_MEMBER_REMOVED, actor, case, {"user": member.user_id, "organisation": member.organisation_id})
+    _audit_case(
+        Action.TEAM_MEMBER_REMOVED, actor, case, {"user": member.user_id, "organisation": member.organisation_id}
+    )
 
 
 @transaction.atomic
@@ -185,11 +224,18 @@ def emergency_access_grant(*, actor: Any, case: Case, reason: str) -> EmergencyA
     if len(reason.strip()) < 20:
         raise ValidationError(_("Describe the emergency in at least 20 characters."))
     grant = EmergencyAccess.objects.create(
-        case=case, user=actor, reason=reason.strip(),
+        case=case,
+        user=actor,
+        reason=reason.strip(),
         expires_at=timezone.now() + timedelta(hours=EMERGENCY_ACCESS_HOURS),
     )
-    _audit_case(Action.EMERGENCY_ACCESS, actor, case, {"hours": EMERGENCY_ACCESS_HOURS, "flagged": True},
-                purpose=_("Emergency access"))
+    _audit_case(
+        Action.EMERGENCY_ACCESS,
+        actor,
+        case,
+        {"hours": EMERGENCY_ACCESS_HOURS, "flagged": True},
+        purpose=_("Emergency access"),
+    )
     return grant
 
 
@@ -206,11 +252,11 @@ def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess
 
     age = age_on(case.person, timezone.localdate())
     if age < successor.min_age:
-        raise ValidationError(_("The participant is not old enough for %(programme)s yet.")
-                              % {"programme": successor.name})
+        raise ValidationError(
+            _("The participant is not old enough for %(programme)s yet.") % {"programme": successor.name}
+        )
     old = case.programme.code
-    Case.objects.filter(pk=case.pk).update(programme=successor, version=F("version") + 1,
-                                           last_entry_at=timezone.now())
+    Case.objects.filter(pk=case.pk).update(programme=successor, version=F("version") + 1, last_entry_at=timezone.now())
     _audit_case(Action.CASE_TRANSFERRED, actor, case, {"from": old, "to": successor.code})
     case.refresh_from_db()
     return case
@@ -284,9 +330,7 @@ def case_close(
             due_on=add_months(closed_on, months),
             recorded_by_organisation_id=case.lead_organisation_id,
         )
-    _audit_case(
-        Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)}
-    )
+    _audit_case(Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)})
     case.refresh_from_db()
     return closure
 
@@ -317,8 +361,7 @@ def follow_up_record(
     from samverkan.cases.models import FollowUp, FollowUpAnswer, FollowUpStatus
 
     if not (
-        policy.has_permission(actor, Permission.CASE_NOTE_WRITE)
-        or policy.has_permission(actor, Permission.CASE_DECIDE)
+        policy.has_permission(actor, Permission.CASE_NOTE_WRITE) or policy.has_permission(actor, Permission.CASE_DECIDE)
     ):
         raise PermissionDenied
     policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
@@ -364,9 +407,7 @@ def follow_up_record(
 
 
 @transaction.atomic
-def case_legal_hold(
-    *, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str
-) -> Case:
+def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
     _require_lead_decider(actor, access)
@@ -374,12 +415,8 @@ def case_legal_hold(
     if len(reason) < 10:
         raise ValidationError({"reason": _("Give the reason in at least 10 characters.")})
     if case.legal_hold == hold:
-        raise ValidationError(
-            _("The legal hold is already set.") if hold else _("There is no legal hold.")
-        )
-    Case.objects.filter(pk=case.pk).update(
-        legal_hold=hold, legal_hold_reason=reason[:300], version=F("version") + 1
-    )
+        raise ValidationError(_("The legal hold is already set.") if hold else _("There is no legal hold."))
+    Case.objects.filter(pk=case.pk).update(legal_hold=hold, legal_hold_reason=reason[:300], version=F("version") + 1)
     _audit_case(Action.CASE_LEGAL_HOLD, actor, case, {"hold": hold})
     case.refresh_from_db()
     return case
@@ -406,8 +443,7 @@ def programme_save(
         problems["successor"] = _("A programme cannot continue in itself.")
     if instance.own_consent_from_age > instance.guardian_consent_until_age:
         problems["own_consent_from_age"] = _(
-            "Own consent must be recorded from an age at or below the age "
-            "when the guardians' consent ends."
+            "Own consent must be recorded from an age at or below the age when the guardians' consent ends."
         )
     if instance.retention_years < 1:
         problems["retention_years"] = _("Keep data at least one year.")
@@ -420,11 +456,7 @@ def programme_save(
         instance.version = 1
         instance.save()
     else:
-        fields = [
-            f.attname
-            for f in Programme._meta.concrete_fields
-            if not f.primary_key and f.attname != "version"
-        ]
+        fields = [f.attname for f in Programme._meta.concrete_fields if not f.primary_key and f.attname != "version"]
         values = {name: getattr(instance, name) for name in fields}
         if expected_version is None:
             raise StaleEdit

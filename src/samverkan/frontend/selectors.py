@@ -42,32 +42,62 @@ def home_for(*, user: User) -> Home:
     home = Home()
     remaining = accounts.recovery_codes_remaining(user=user)
     if remaining < 3:
-        home.tasks.append(Task(
-            ngettext("You have %(n)d recovery code left: make new ones.",
-                     "You have %(n)d recovery codes left: make new ones.", remaining) % {"n": remaining},
-            reverse("accounts:recovery_codes"), urgent=True))
+        home.tasks.append(
+            Task(
+                ngettext(
+                    "You have %(n)d recovery code left: make new ones.",
+                    "You have %(n)d recovery codes left: make new ones.",
+                    remaining,
+                )
+                % {"n": remaining},
+                reverse("accounts:recovery_codes"),
+                urgent=True,
+            )
+        )
 
-    if policy.has_permission(user, Permission.ORG_USERS_MANAGE) or policy.has_permission(user, Permission.ALL_USERS_MANAGE):
+    if policy.has_permission(user, Permission.ORG_USERS_MANAGE) or policy.has_permission(
+        user, Permission.ALL_USERS_MANAGE
+    ):
         users = accounts.users_visible_to(actor=user)
         pending = users.filter(is_active=True).exclude(totpdevice__confirmed=True).count()
         if pending:
-            home.tasks.append(Task(
-                ngettext("%(n)d active account has not set up two-factor login yet.",
-                         "%(n)d active accounts have not set up two-factor login yet.", pending) % {"n": pending},
-                reverse("accounts:user_list"), count=pending))
-        home.sections["users"] = {"active": users.filter(is_active=True).count(),
-                                  "disabled": users.filter(is_active=False).count()}
+            home.tasks.append(
+                Task(
+                    ngettext(
+                        "%(n)d active account has not set up two-factor login yet.",
+                        "%(n)d active accounts have not set up two-factor login yet.",
+                        pending,
+                    )
+                    % {"n": pending},
+                    reverse("accounts:user_list"),
+                    count=pending,
+                )
+            )
+        home.sections["users"] = {
+            "active": users.filter(is_active=True).count(),
+            "disabled": users.filter(is_active=False).count(),
+        }
 
-    if policy.has_permission(user, Permission.AUDIT_VIEW_OWN_ORG) or policy.has_permission(user, Permission.AUDIT_VIEW_ALL):
+    if policy.has_permission(user, Permission.AUDIT_VIEW_OWN_ORG) or policy.has_permission(
+        user, Permission.AUDIT_VIEW_ALL
+    ):
         since = (time.time_ns() // 1000) - 24 * 3600 * 1_000_000
         events = audit_events_visible_to(user=user).filter(ts__gte=since)
         failed = events.filter(action__in=["auth.login_failed", "auth.locked_out", "2fa.failed"]).count()
         home.sections["audit"] = {"last_day": events.count(), "failed": failed}
         if failed:
-            home.tasks.append(Task(
-                ngettext("%(n)d failed login or code in the last 24 hours: review them.",
-                         "%(n)d failed logins or codes in the last 24 hours: review them.", failed) % {"n": failed},
-                reverse("audit:event_list") + "?category=failed", count=failed))
+            home.tasks.append(
+                Task(
+                    ngettext(
+                        "%(n)d failed login or code in the last 24 hours: review them.",
+                        "%(n)d failed logins or codes in the last 24 hours: review them.",
+                        failed,
+                    )
+                    % {"n": failed},
+                    reverse("audit:event_list") + "?category=failed",
+                    count=failed,
+                )
+            )
 
     if policy.has_permission(user, Permission.AUDIT_VERIFY):
         from samverkan.jobs.selectors import jobs_visible_to
@@ -75,27 +105,37 @@ def home_for(*, user: User) -> Home:
         job = jobs_visible_to(user=user).filter(kind="audit.verify").order_by("-created_at").first()
         home.sections["verify"] = job
         if job is None or job.finished_at is None or (time.time() - job.finished_at.timestamp()) > 7 * 24 * 3600:
-            home.tasks.append(Task(_("The audit trail has not been verified in the last 7 days: run a verification."),
-                                   reverse("audit:verify")))
+            home.tasks.append(
+                Task(
+                    _("The audit trail has not been verified in the last 7 days: run a verification."),
+                    reverse("audit:verify"),
+                )
+            )
 
     if policy.has_permission(user, Permission.DIRECTORY_MANAGE):
         from samverkan.directory.selectors import areas_missing_latest_classification
 
         missing = areas_missing_latest_classification()
         if missing:
-            home.tasks.append(Task(
-                ngettext("%(n)d area has no classification for the latest police list year.",
-                         "%(n)d areas have no classification for the latest police list year.", missing) % {"n": missing},
-                reverse("directory:area_list"), count=missing))
+            home.tasks.append(
+                Task(
+                    ngettext(
+                        "%(n)d area has no classification for the latest police list year.",
+                        "%(n)d areas have no classification for the latest police list year.",
+                        missing,
+                    )
+                    % {"n": missing},
+                    reverse("directory:area_list"),
+                    count=missing,
+                )
+            )
 
     from samverkan.rostering.selectors import area_track_tasks
 
     for text, url, count in area_track_tasks(user=user):
         home.tasks.append(Task(text, url, count=count))
 
-    if policy.has_permission(user, Permission.CASE_VIEW) or policy.has_permission(
-        user, Permission.RETENTION_MANAGE
-    ):
+    if policy.has_permission(user, Permission.CASE_VIEW) or policy.has_permission(user, Permission.RETENTION_MANAGE):
         from samverkan.reminders.selectors import due_counts
 
         due = sum(due_counts(actor=user).values())

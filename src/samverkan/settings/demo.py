@@ -4,7 +4,7 @@ Never use these settings for real data: SAMVERKAN_DEMO_MODE shows demo users the
 current one-time code, and the production settings refuse to start with it.
 """
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import VAR_DIR, env_str
 
 DEBUG = env_str("DEBUG", "0") == "1"

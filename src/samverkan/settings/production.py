@@ -15,7 +15,7 @@ from samverkan.lib.env import (
     guarded,
 )
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import CACHE_BACKENDS, JOBS_BACKENDS, REDIS_URL, caches_for
 
 DEBUG = False

@@ -23,8 +23,5 @@ class Command(BaseCommand):
         sub.add_parser("digest", help="E-mail each user the counts of their reminders.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "refresh":
-            result = services.reminders_refresh()
-        else:
-            result = services.digest_send()
+        result = services.reminders_refresh() if options["subcommand"] == "refresh" else services.digest_send()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(result.items())))
