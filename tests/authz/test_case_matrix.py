@@ -189,6 +189,12 @@ SHOWS: dict[str, set[str]] = {
     "GET meetings:detail [meeting_police]": {"of-meeting"},
     "GET meetings:detail [meeting_school]": {"of-meeting"},
 }
+# Counts a page shows (from its context) against the entries the persona may see.
+COUNTS = {
+    "GET journal:notes": lambda ctx: (ctx["result"].total, {"note", "draft"}),
+    "GET plans:plan": lambda ctx: (ctx["page"].goal_count + ctx["page"].commitment_count, {"goal", "commitment"}),
+    "GET meetings:list": lambda ctx: (len(ctx["upcoming"]) + len(ctx["earlier"]), {"meeting"}),
+}
 REGISTER_ROUTES = {"GET consent:register", "GET consent:register_export"}
 EXPORT_ROUTES = {"POST dataprotection:subject_access [json]", "POST dataprotection:subject_access [pdf]"}
 
@@ -301,6 +307,12 @@ def test_matrix(world, state, persona):
                        and e.marker.lower() not in body]
             if missing:
                 failures.append(f"{route}: missing what the persona may see: {missing}")
+        if response.status_code == 200 and route in COUNTS:
+            shown, kinds = COUNTS[route](response.context)
+            wanted = sum(1 for e in world.entries.values() if e.kind in kinds and not e.key.endswith(("_note", "_place"))
+                         and sees(world, persona, state, e))
+            if shown != wanted:
+                failures.append(f"{route}: counts {shown}, the persona may see {wanted}")
         if not on_team and state == "none" and _case_scoped(url, world) and response.status_code in (403, 404, 405):
             # Existence oracle: a case that does not exist answers exactly the same
             # (checked in one state: consent is never evaluated for a non-member).

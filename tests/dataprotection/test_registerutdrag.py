@@ -67,7 +67,11 @@ def test_json_export_spans_every_organisation(world, login):
                      "Klara skolan", "Läxhjälp", "Rättat protokoll", "Ring"):
         assert expected in text, expected
     sections = {s.lower() for c in data["cases"] for s in c["sections"]}
-    assert {"disclosures", "consents", "follow-ups", "reminders", "closures", "meetings"} <= sections, sections
+    assert {"disclosures", "consents", "follow-ups after closure", "reminders", "closure", "meetings"} <= sections, sections
+    # The same data under language-independent keys for programs.
+    labels = {label for per_case in data["data"].values() for label in per_case}
+    assert {"consent.disclosure", "consent.consent", "cases.followup", "reminders.reminder", "cases.closure",
+            "meetings.meeting", "journal.journalnote"} <= labels, labels
     assert "underskrift" not in text  # files by their stored (random) name only
     lookup = AuditEvent.objects.filter(action="subject_access.lookup").get()
     assert lookup.purpose == PURPOSE and lookup.actor_id == world.dpo.pk

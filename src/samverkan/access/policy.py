@@ -340,7 +340,9 @@ def cases_visible_to(*, actor: Any) -> QuerySet[Any]:
     now = timezone.now()
     team = TeamMember.objects.filter(user_id=actor.pk, active=True).values("case_id")
     emergency = EmergencyAccess.objects.filter(user_id=actor.pk, expires_at__gt=now).values("case_id")
-    return Case.objects.filter(Q(pk__in=team) | Q(pk__in=emergency))
+    # One IN over the UNION of the two (indexed) id lists: "pk IN (a) OR pk IN (b)" makes
+    # PostgreSQL test every case row against both lists, which grows with all cases.
+    return Case.objects.filter(pk__in=team.union(emergency))
 
 
 def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> CaseAccess:
@@ -404,11 +406,21 @@ def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None
     emergency = set(EmergencyAccess.objects.filter(case_id__in=ids, user_id=actor.pk, expires_at__gt=now)
                     .values_list("case_id", flat=True))
     facts: dict[int, list[ConsentFact]] = {i: [] for i in ids}
-    for c in Consent.objects.filter(case_id__in=ids).prefetch_related("organisations"):
-        facts[c.case_id].append(ConsentFact(
-            id=c.pk, giver=c.giver, guardianship_id=c.guardianship_id, given_on=c.given_on,
-            valid_from=c.valid_from, valid_to=c.valid_to, withdrawn=c.withdrawn_at is not None,
-            organisation_ids=frozenset(o.pk for o in c.organisations.all()), categories=frozenset(c.categories),
+    # Plain values, not model instances: a list page reads every consent of every case.
+    consent_orgs: dict[int, set[int]] = {}
+    for consent_id, org_id in Consent.organisations.through.objects.filter(
+        consent__case_id__in=ids
+    ).values_list("consent_id", "organisation_id"):
+        consent_orgs.setdefault(consent_id, set()).add(org_id)
+    for pk, case_id, giver, guardianship_id, given_on, valid_from, valid_to, withdrawn_at, categories in (
+        Consent.objects.filter(case_id__in=ids).values_list(
+            "pk", "case_id", "giver", "guardianship_id", "given_on", "valid_from", "valid_to", "withdrawn_at",
+            "categories")
+    ):
+        facts[case_id].append(ConsentFact(
+            id=pk, giver=giver, guardianship_id=guardianship_id, given_on=given_on,
+            valid_from=valid_from, valid_to=valid_to, withdrawn=withdrawn_at is not None,
+            organisation_ids=frozenset(consent_orgs.get(pk, ())), categories=frozenset(categories),
         ))
     person_ids = {c.person_id for c in cases}
     guardians: dict[int, list[int]] = {}

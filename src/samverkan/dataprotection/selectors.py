@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
@@ -163,6 +164,49 @@ def _serialise(obj: models.Model) -> dict[str, Any]:
     return row
 
 
+# Section headings of the extract, translatable (the models' own names are not all).
+SECTION_TITLES = {
+    "cases.teammember": gettext_lazy("Case team"),
+    "cases.emergencyaccess": gettext_lazy("Emergency accesses"),
+    "cases.closure": gettext_lazy("Closure"),
+    "cases.followup": gettext_lazy("Follow-ups after closure"),
+    "consent.consent": gettext_lazy("Consents"),
+    "consent.disclosure": gettext_lazy("Disclosures"),
+    "journal.journalnote": gettext_lazy("Journal notes"),
+    "plans.actionplan": gettext_lazy("Action plan"),
+    "plans.goal": gettext_lazy("Goals"),
+    "plans.commitment": gettext_lazy("Commitments"),
+    "plans.planversion": gettext_lazy("Established plan versions"),
+    "meetings.meeting": gettext_lazy("Meetings"),
+    "meetings.attendee": gettext_lazy("Meeting attendees"),
+    "meetings.minutes": gettext_lazy("Minutes"),
+    "meetings.decision": gettext_lazy("Decisions"),
+    "meetings.decisioncommitment": gettext_lazy("Decisions made commitments"),
+    "reminders.reminder": gettext_lazy("Reminders"),
+}
+
+
+def section_title(model: type[models.Model]) -> str:
+    return str(SECTION_TITLES.get(model._meta.label_lower, model._meta.verbose_name_plural)).capitalize()
+
+
+def _machine_row(obj: models.Model) -> dict[str, Any]:
+    """``obj``'s stored fields under their field names (language-independent)."""
+    row: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in _SKIP_FIELDS:
+            continue
+        value = getattr(obj, f.attname)
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).isoformat(timespec="seconds")
+        elif isinstance(value, date | UUID):
+            value = str(value)
+        elif isinstance(value, models.fields.files.FieldFile):
+            value = value.name or ""
+        row[f.attname] = value
+    return row
+
+
 def _person(person: Any) -> dict[str, Any]:
     from samverkan.lib.identity_numbers import parse
 
@@ -184,6 +228,7 @@ class SubjectAccessExport:
     cases: list[dict[str, Any]]  # {"title", "case": {...}, "sections": [(heading, [rows])]}
     counts: dict[str, int]
     records: list[dict[str, Any]] = field(default_factory=list)  # every organisation's record
+    machine_sections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -202,6 +247,9 @@ class SubjectAccessExport:
                 }
                 for c in self.cases
             ],
+            # The same data under keys that do not depend on the language: model labels
+            # and field names, for programs that read the extract.
+            "data": self.machine_sections,
         }
 
 
@@ -272,9 +320,10 @@ def subject_access_export(
     for case in cases:
         sections = []
         for model, rows in case_graph(case).items():
-            sections.append(
-                (str(model._meta.verbose_name_plural).capitalize(), [_serialise(r) for r in rows])
-            )
+            sections.append((section_title(model), [_serialise(r) for r in rows]))
+            export.machine_sections.setdefault(str(case.public_id), {})[model._meta.label_lower] = [
+                _machine_row(r) for r in rows
+            ]
             total_rows += len(rows)
         export.cases.append(
             {
