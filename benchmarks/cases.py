@@ -541,9 +541,6 @@ def run_load(port: int, users: list[BenchUser], *, duration: float, warmup: floa
     clients = [Client(port, u) for u in users]
     for c in clients:
         c.login()
-    # The clients are threads of this process: hand the GIL over quickly, so a thread
-    # whose answer has arrived takes its timestamp at once (not after another's turn).
-    sys.setswitchinterval(0.0005)
     stop = time.perf_counter() + warmup + duration
     measure_from = time.perf_counter() + warmup
     times: dict[str, list[float]] = {"my_cases": [], "case_detail": [], "lookup": []}

@@ -6,18 +6,13 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, assert_accessible, login
+from tests.browser.conftest import assert_accessible, login
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_statistics_and_log_review_pages_are_accessible(live_server, monkeypatch, tmp_path):
-    import shutil
-    from pathlib import Path
-
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
+def test_statistics_and_log_review_pages_are_accessible(live_server, page_factory, tmp_path):
     from samverkan.audit.services import bulk_append
     from samverkan.cases import reference as programmes
     from samverkan.cases.models import Case, Programme
@@ -49,34 +44,18 @@ def test_statistics_and_log_review_pages_are_accessible(live_server, monkeypatch
     today = timezone.localdate()
     review_sample(organisation_id=jarva.pk, month=today.replace(day=1))
 
-    # Playwright runs an event loop in this thread: start it only after the data is in,
-    # and stop it before the test database is flushed.
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.db import connections
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            _check_pages(browser, live_server.url, manager, reviewer, today, tmp_path)
-        finally:
-            # ORM calls made inside Playwright's event loop (the TOTP code at login) use
-            # a connection of that context: close it there, or PostgreSQL cannot drop
-            # the test database afterwards.
-            connections.close_all()
-            browser.close()
+    _check_pages(page_factory, live_server.url, manager, reviewer, today, tmp_path)
 
 
-def _check_pages(browser, base, manager, reviewer, today, tmp_path):
-    page = browser.new_page(locale="sv-SE")
+def _check_pages(page_factory, base, manager, reviewer, today, tmp_path):
+    page = page_factory(locale="sv-SE")
     login(page, base, manager, PASSWORD)
     page.goto(f"{base}/statistik/")
     assert page.locator("svg[role=img] title").count() >= 3
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "statistics.png"), full_page=True)
 
-    page = browser.new_page(locale="sv-SE")
+    page = page_factory(locale="sv-SE")
     login(page, base, reviewer, PASSWORD)
     page.goto(f"{base}/loggranskning/")
     assert_accessible(page)
