@@ -237,7 +237,8 @@ def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
         pinned_until=week2[0],
     )
     t0 = time.monotonic()
-    result = replan(repaired, time_limit_s=10.0)
+    # The target is a repaired roster within 10 s of wall time: give the solver 8 s of it.
+    result = replan(repaired, time_limit_s=8.0)
     seconds = time.monotonic() - t0
     violations = validate(repaired, result.roster) if result.roster is not None else None
     return {

@@ -37,7 +37,9 @@ ROLE_NAMES = {
 }
 
 # Roles only a system administrator may grant.
-SYSTEM_ONLY_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SYSTEM_AUDITOR})
+# The data-protection officer reads across every organisation (registerutdrag), so only a
+# system administrator may appoint one.
+SYSTEM_ONLY_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SYSTEM_AUDITOR, RoleCode.DATA_PROTECTION_OFFICER})
 
 DEFAULT_PERMISSIONS: dict[RoleCode, list[P]] = {
     RoleCode.CASEWORKER: [P.DIRECTORY_VIEW],
