@@ -7,6 +7,7 @@ Usage (from the repository root, with the project's virtual environment):
     .venv/bin/python benchmarks/cases.py --json
     .venv/bin/python benchmarks/cases.py --json --sizes 10000 --duration 15
     .venv/bin/python benchmarks/cases.py --sizes 10000,100000 --clients 20 --keep-db
+    .venv/bin/python benchmarks/cases.py --json --sizes 10000 --keep-db --reuse-db   # measure again without regenerating
 
 What it does:
 
@@ -35,7 +36,10 @@ What it does:
    of its participants by identity number, waiting ``--think`` seconds (±50 %) between
    requests, as staff reading cases do, for ``--duration`` seconds after a
    ``--warmup``. Latency is measured from sending each request to reading the whole
-   answer; any answer other than 200 counts as an error.
+   answer; any answer other than 200 counts as an error. The measured loop runs all
+   clients on one asyncio event loop with keep-alive connections (a small HTTP/1.1
+   client below), so the load generator takes little of the CPU it shares with the
+   server and no client's timing waits for another client's thread.
 5. psutil samples the resident memory of every gunicorn process (master and workers)
    throughout; ``server_peak_rss_mb`` is the largest any single process reached.
 
@@ -53,6 +57,7 @@ queries per page independent of the data size; every server process <= 300 MB.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import itertools
 import json
@@ -75,7 +80,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -120,6 +125,11 @@ def _pg_recreate(url: str, name: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return _pg_url(url, name)
+
+
+def _pg_exists(url: str, name: str) -> bool:
+    with _pg_admin(url) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 def _pg_drop(url: str, name: str) -> None:
@@ -237,6 +247,7 @@ def _prepare(rng: random.Random) -> World:
     from samverkan.directory.models import District, Organisation
     from samverkan.directory.reference_data import AREAS
     from samverkan.directory.services import reference_data_load
+    from samverkan.people.models import Person
 
     reference_data_load()
     programmes.load()
@@ -256,6 +267,7 @@ def _prepare(rng: random.Random) -> World:
         districts=districts, school_id=org(short_code="sthlm-utbildningsforvaltningen").pk,
         probation_id=org(short_code="frivarden-stockholm").pk,
         role_ids=dict(Role.objects.values_list("code", "pk")),
+        people=Person.objects.count(),  # > 0 when --reuse-db finds an earlier run's data
     )
 
 
@@ -465,7 +477,7 @@ def queries_per_page(user: BenchUser) -> dict[str, int]:
 
     account = User.objects.get(username=user.username)
     client = Client()
-    client.force_login(account, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(account, backend="samverkan.accounts.backends.PasswordBackend")
     request = HttpRequest()
     request.session = client.session
     request.user = account
@@ -536,53 +548,116 @@ class Client:
         self.lookup_token = self.csrf("/arenden/sok/")
 
 
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams, for the measured phase.
+
+    One event-loop thread drives all clients, so the load generator costs little CPU on
+    the machine it shares with the server, and no client waits for another thread (or
+    the GIL) before its response is timed."""
+
+    def __init__(self, port: int, cookies: dict[str, str]) -> None:
+        self.port = port
+        self.cookies = dict(cookies)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(Exception):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, data: dict[str, str] | None = None) -> int:
+        """Send one request and read the whole answer; returns the status code."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        body = urlencode(data).encode() if data else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}",
+                f"Referer: http://127.0.0.1:{self.port}{path}",
+                "Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items())]
+        if data is not None:
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        await self.writer.drain()
+        status = int((await self.reader.readline()).split()[1])
+        length, chunked, close = 0, False, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+            elif name == "connection" and value.lower() == "close":
+                close = True
+            elif name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        if chunked:
+            while (size := int((await self.reader.readline()).split(b";")[0], 16)) > 0:
+                await self.reader.readexactly(size + 2)
+            await self.reader.readline()
+        else:
+            await self.reader.readexactly(length)
+        if close:
+            await self.close()
+        return status
+
+
 def run_load(port: int, users: list[BenchUser], *, duration: float, warmup: float, think: float,
              rng: random.Random) -> dict[str, Any]:
+    """Log every client in (real login and two-factor pages), then run the measured loop."""
     clients = [Client(port, u) for u in users]
     for c in clients:
         c.login()
+    return asyncio.run(_measure(port, clients, duration=duration, warmup=warmup, think=think,
+                                seeds=[rng.randint(0, 10**9) for _ in clients]))
+
+
+async def _measure(port: int, clients: list[Client], *, duration: float, warmup: float, think: float,
+                   seeds: list[int]) -> dict[str, Any]:
     stop = time.perf_counter() + warmup + duration
     measure_from = time.perf_counter() + warmup
     times: dict[str, list[float]] = {"my_cases": [], "case_detail": [], "lookup": []}
     errors: list[str] = []
-    lock = threading.Lock()
 
-    def worker(client: Client, seed: int) -> None:
+    async def worker(client: Client, seed: int) -> None:
         r = random.Random(seed)
-        time.sleep(r.random() * think)
-        while time.perf_counter() < stop:
-            for page in ("my_cases", "case_detail", "lookup"):
-                if page == "my_cases":
-                    call = ("GET", "/arenden/", None)
-                elif page == "case_detail":
-                    call = ("GET", f"/arenden/{r.choice(client.user.case_ids)}/", None)
-                else:
-                    call = ("POST", "/arenden/sok/", {"csrfmiddlewaretoken": client.lookup_token,
-                                                      "identity": r.choice(client.user.identities),
-                                                      "purpose": "Förberedelse inför samverkansmöte"})
-                t0 = time.perf_counter()
-                try:
-                    response = client.request(*call)
-                    ok = response.status_code == 200
-                    status = str(response.status_code)
-                except Exception as exc:  # connection failure: an error, keep going
-                    ok, status = False, type(exc).__name__
-                elapsed = time.perf_counter() - t0
-                if t0 >= measure_from:
-                    with lock:
+        connection = Connection(port, client.cookies)
+        await asyncio.sleep(r.random() * think)
+        try:
+            while time.perf_counter() < stop:
+                for page in ("my_cases", "case_detail", "lookup"):
+                    if page == "my_cases":
+                        call: tuple[str, str, dict[str, str] | None] = ("GET", "/arenden/", None)
+                    elif page == "case_detail":
+                        call = ("GET", f"/arenden/{r.choice(client.user.case_ids)}/", None)
+                    else:
+                        call = ("POST", "/arenden/sok/", {"csrfmiddlewaretoken": client.lookup_token,
+                                                          "identity": r.choice(client.user.identities),
+                                                          "purpose": "Förberedelse inför samverkansmöte"})
+                    t0 = time.perf_counter()
+                    try:
+                        code = await connection.request(*call)
+                        ok, status = code == 200, str(code)
+                    except Exception as exc:  # connection failure: an error, keep going
+                        ok, status = False, type(exc).__name__
+                        await connection.close()
+                    elapsed = time.perf_counter() - t0
+                    if t0 >= measure_from:
                         if ok:
                             times[page].append(elapsed)
                         else:
                             errors.append(f"{page}:{status}")
-                time.sleep(think * (0.5 + r.random()))
-                if time.perf_counter() >= stop:
-                    break
+                    await asyncio.sleep(think * (0.5 + r.random()))
+                    if time.perf_counter() >= stop:
+                        break
+        finally:
+            await connection.close()
 
-    threads = [threading.Thread(target=worker, args=(c, rng.randint(0, 10**9)), daemon=True) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    await asyncio.gather(*(worker(c, seed) for c, seed in zip(clients, seeds, strict=True)))
     result: dict[str, Any] = {}
     for page, values in times.items():
         result[f"{page}_p50_ms"] = _pct(values, 0.50)
@@ -679,6 +754,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-database", default="bench_cases")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--keep-db", action="store_true", help="leave the database for inspection")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="use the database left by an earlier --keep-db run (adds people only up to each size)")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--json", action="store_true", help="print only the JSON line on stdout")
     args = parser.parse_args(argv)
@@ -691,8 +768,12 @@ def main(argv: list[str] | None = None) -> int:
 
     home = Path(tempfile.mkdtemp(prefix="bench-cases-"))
     (home / "var" / "static").mkdir(parents=True)
-    _log(quiet, f"creating database {args.pg_database}")
-    db_url = _pg_recreate(args.database_url, args.pg_database)
+    if args.reuse_db and _pg_exists(args.database_url, args.pg_database):
+        _log(quiet, f"reusing database {args.pg_database}")
+        db_url = _pg_url(args.database_url, args.pg_database)
+    else:
+        _log(quiet, f"creating database {args.pg_database}")
+        db_url = _pg_recreate(args.database_url, args.pg_database)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "PYTEST"))}
     base_env.update({
         "SAMVERKAN_HOME": str(home), "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT / "src"),

@@ -133,7 +133,7 @@ class FakeIdP:
             "OIDC_TIMEOUT": 5,
             "AUTHENTICATION_BACKENDS": [
                 "axes.backends.AxesStandaloneBackend",
-                "django.contrib.auth.backends.ModelBackend",
+                "samverkan.accounts.backends.PasswordBackend",
                 "samverkan.accounts.oidc.OrganisationOIDCBackend",
             ],
         }

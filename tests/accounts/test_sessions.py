@@ -228,3 +228,32 @@ def test_log_out_everywhere_ends_every_session(client_for, user_factory):
     # Logging in again works.
     again = log_in(Client(), user)
     assert is_logged_in(again)
+
+
+# --- The same with sessions read from the cache (production with Redis) ----------------------
+
+CACHED_SESSIONS = override_settings(
+    SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions-test"}},
+)
+
+
+@CACHED_SESSIONS
+def test_cached_sessions_log_out_everywhere(client_for, user_factory):
+    test_log_out_everywhere_ends_every_session(client_for, user_factory)
+
+
+@CACHED_SESSIONS
+def test_cached_sessions_idle_timeout(client, user_factory):
+    test_idle_session_ends_after_30_minutes(client, user_factory)
+
+
+@CACHED_SESSIONS
+def test_cached_sessions_logout_ends_the_session(client, user_factory):
+    user = user_factory(roles=["caseworker"])
+    log_in(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post("/konto/logga-ut/").status_code == 302
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert not is_logged_in(replay)

@@ -135,7 +135,7 @@ def fast_login(user: Any) -> Client:
     from samverkan.accounts.reauth import SESSION_REAUTH_AT
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="samverkan.accounts.backends.PasswordBackend")
     request = HttpRequest()
     request.session = client.session
     request.user = user

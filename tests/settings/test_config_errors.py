@@ -37,6 +37,7 @@ _SCRUB = {
     "SAMVERKAN_HOME",
     "EMAIL_PORT",
     "EMAIL_USE_TLS",
+    "CACHE_BACKEND",
 }
 
 
@@ -151,3 +152,26 @@ def test_check_deploy_is_clean_under_production(tmp_path):
     result = run_check(tmp_path, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _production_setting(tmp_path, name: str, **overrides: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("PYTEST")}
+    env.update(GOOD, **overrides, DJANGO_SETTINGS_MODULE="samverkan.settings.production", SAMVERKAN_HOME=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print(settings.{name})"],
+        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_read_from_the_shared_cache_only(tmp_path):
+    """With Redis the session is read from the cache and written through to the database;
+    with the per-process memory cache it stays in the database (a session ended in one
+    worker must not live on in another worker's memory)."""
+    assert _production_setting(tmp_path, "SESSION_ENGINE", CACHE_BACKEND="redis") == (
+        "django.contrib.sessions.backends.cached_db"
+    )
+    assert _production_setting(tmp_path, "SESSION_ENGINE", CACHE_BACKEND="locmem") == (
+        "django.contrib.sessions.backends.db"
+    )

@@ -8,7 +8,7 @@ a role too weak for the action gets 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from samverkan.access.permissions import Permission
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
     from samverkan.audit.models import AuditEvent
+    from samverkan.consent.rules import EffectiveConsent
 
 _CACHE_ATTR = "_samverkan_permissions"
 
@@ -280,6 +281,8 @@ class CaseAccess:
     consent_categories: frozenset[str]
     # (from organisation, categories, decided_at) of disclosures to the viewer's organisation
     disclosures: tuple[tuple[int, frozenset[str], datetime], ...]
+    # The consent evaluation the fields above came from (for the case page's summary).
+    consent: EffectiveConsent | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_lead_team(self) -> bool:
@@ -383,6 +386,7 @@ def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> Case
         consent_org_ids=consent.organisation_ids,
         consent_categories=consent.categories,
         disclosures=disclosures,
+        consent=consent,
     )
 
 
@@ -392,9 +396,8 @@ def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None
     from django.utils import timezone
 
     from samverkan.cases.models import EmergencyAccess, TeamMember
-    from samverkan.consent.models import Consent, Disclosure
-    from samverkan.consent.rules import ConsentFact, ConsentRules, effective_consent
-    from samverkan.people.models import Guardianship
+    from samverkan.consent.models import Disclosure
+    from samverkan.consent.selectors import effective_consents_for_cases
 
     if not cases:
         return {}
@@ -403,51 +406,25 @@ def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None
     ids = [c.pk for c in cases]
     roles = dict(TeamMember.objects.filter(case_id__in=ids, user_id=actor.pk, active=True)
                  .values_list("case_id", "team_role"))
-    emergency = set(EmergencyAccess.objects.filter(case_id__in=ids, user_id=actor.pk, expires_at__gt=now)
-                    .values_list("case_id", flat=True))
-    facts: dict[int, list[ConsentFact]] = {i: [] for i in ids}
-    # Plain values, not model instances: a list page reads every consent of every case.
-    consent_orgs: dict[int, set[int]] = {}
-    for consent_id, org_id in Consent.organisations.through.objects.filter(
-        consent__case_id__in=ids
-    ).values_list("consent_id", "organisation_id"):
-        consent_orgs.setdefault(consent_id, set()).add(org_id)
-    for pk, case_id, giver, guardianship_id, given_on, valid_from, valid_to, withdrawn_at, categories in (
-        Consent.objects.filter(case_id__in=ids).values_list(
-            "pk", "case_id", "giver", "guardianship_id", "given_on", "valid_from", "valid_to", "withdrawn_at",
-            "categories")
-    ):
-        facts[case_id].append(ConsentFact(
-            id=pk, giver=giver, guardianship_id=guardianship_id, given_on=given_on,
-            valid_from=valid_from, valid_to=valid_to, withdrawn=withdrawn_at is not None,
-            organisation_ids=frozenset(consent_orgs.get(pk, ())), categories=frozenset(categories),
-        ))
-    person_ids = {c.person_id for c in cases}
-    guardians: dict[int, list[int]] = {}
-    for gid, child in (Guardianship.objects.filter(child_id__in=person_ids, active=True).order_by("pk")
-                       .values_list("pk", "child_id")):
-        guardians.setdefault(child, []).append(gid)
+    others = [i for i in ids if i not in roles]  # usually none: emergency access is rare
+    emergency = set(EmergencyAccess.objects.filter(case_id__in=others, user_id=actor.pk, expires_at__gt=now)
+                    .values_list("case_id", flat=True)) if others else set()
+    visible = [c for c in cases if c.pk in roles or c.pk in emergency]
+    consents = effective_consents_for_cases(cases=visible, today=today)
     disclosures: dict[int, list[tuple[int, frozenset[str], datetime]]] = {}
     for case_id, org, cats, until in Disclosure.objects.filter(
         case_id__in=ids, to_organisation_id=actor.organisation_id
     ).values_list("case_id", "from_organisation_id", "categories", "decided_at"):
         disclosures.setdefault(case_id, []).append((org, frozenset(cats), until))
     result = {}
-    for case in cases:
-        if case.pk not in roles and case.pk not in emergency:
-            continue
-        programme = case.programme
-        consent = effective_consent(
-            birth_date=case.person.birth_date, consents=facts[case.pk], today=today,
-            rules=ConsentRules(programme.own_consent_from_age, programme.guardian_consent_until_age,
-                               tuple(guardians.get(case.person_id, []))),
-        )
+    for case in visible:
+        consent = consents[case.pk]
         result[case.pk] = CaseAccess(
             case_id=case.pk, viewer_id=actor.pk, viewer_org_id=actor.organisation_id,
             lead_org_id=case.lead_organisation_id, team_role=roles.get(case.pk),
             emergency=case.pk not in roles, consent_active=consent.active,
             consent_org_ids=consent.organisation_ids, consent_categories=consent.categories,
-            disclosures=tuple(disclosures.get(case.pk, [])),
+            disclosures=tuple(disclosures.get(case.pk, [])), consent=consent,
         )
     return result
 

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import F
@@ -34,6 +33,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from samverkan.access.guards import SESSION_IDP_MFA
+from samverkan.accounts.backends import PasswordBackend
 from samverkan.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
 from samverkan.accounts.models import User
 from samverkan.audit import services as audit
@@ -165,9 +165,9 @@ class OrganisationOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        # Like ModelBackend: a disabled user's session stops working at once.
-        user = super().get_user(user_id)
-        return user if user is not None and ModelBackend().user_can_authenticate(user) else None
+        # Like PasswordBackend: loaded with the organisation, and a disabled user's
+        # session stops working at once.
+        return PasswordBackend().get_user(user_id)
 
 
 class SamverkanOIDCRequestView(OIDCAuthenticationRequestView):

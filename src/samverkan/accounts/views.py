@@ -38,6 +38,7 @@ from samverkan.access.guards import (
 )
 from samverkan.access.permissions import Permission
 from samverkan.accounts import selectors, services
+from samverkan.accounts.backends import PASSWORD_BACKEND
 from samverkan.accounts.checks import demo_mode_active
 from samverkan.accounts.forms import EnrolForm, LoginForm, ReauthForm, TokenForm, UserForm
 from samverkan.accounts.middleware import SESSION_ENDED_NOTICE, SESSION_LAST_SEEN, SESSION_LOGIN_AT
@@ -101,7 +102,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=PASSWORD_BACKEND)
         now = time.time()
         request.session[SESSION_LOGIN_AT] = now
         request.session[SESSION_LAST_SEEN] = now

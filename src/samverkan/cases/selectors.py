@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,11 @@ class PersonView:
     phone: str = ""
 
 
-def person_view(*, case: Case, access: policy.CaseAccess, today: date | None = None) -> PersonView:
+def person_view(
+    *, case: Case, access: policy.CaseAccess, today: date | None = None, with_identity: bool = True
+) -> PersonView:
+    """``with_identity=False`` (lists, which show names only) leaves identity, address
+    and phone empty."""
     person = case.person
     today = today or timezone.localdate()
     age = (
@@ -46,6 +51,9 @@ def person_view(*, case: Case, access: policy.CaseAccess, today: date | None = N
         - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
     )
     if access.sees_identity(protected=person.protected_identity, opened_at=case.opened_at):
+        if not with_identity:
+            return PersonView(name=person.full_name, identity="", age=age, visible=True,
+                              protected=person.protected_identity)
         identity = parse_identity(person.identity_number, today=today).display(today)
         return PersonView(
             name=person.full_name,
@@ -62,24 +70,55 @@ def person_view(*, case: Case, access: policy.CaseAccess, today: date | None = N
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One line of a case list, with its text ready for the template (a page shows up
+    to 50, so nothing per row is left to template look-ups)."""
+
     case: Case
     person: PersonView
     access: policy.CaseAccess
+    url: str
+    programme: str
+    lead_organisation: str
+    status: str
+
+
+def _detail_url_maker() -> Any:
+    """reverse() once per list; each row's URL differs only in the case's public id."""
+    marker = str(UUID(int=0))
+    pattern = reverse("cases:detail", kwargs={"public_id": marker})
+    return lambda public_id: pattern.replace(marker, str(public_id))
+
+
+# What the case list, its access computation and person_view read: only these columns
+# are loaded (a page holds up to 50 cases, each with three related rows).
+_LIST_FIELDS = (
+    "public_id", "status", "opened_at", "person_id", "programme_id", "lead_organisation_id",
+    "person__first_name", "person__last_name", "person__birth_date", "person__protected_identity",
+    "programme__name", "programme__own_consent_from_age", "programme__guardian_consent_until_age",
+    "lead_organisation__name",
+)
 
 
 def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50) -> tuple[Page[Any], list[CaseRow]]:
     """The actor's cases (team member or emergency access), newest first, one page.
 
     Audited as one list event with the count (not the ids) of cases shown."""
-    qs = policy.cases_visible_to(actor=actor).select_related("programme", "person", "lead_organisation", "district")
+    qs = policy.cases_visible_to(actor=actor).select_related("programme", "person", "lead_organisation").only(
+        *_LIST_FIELDS
+    )
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
     paginator = Paginator(qs.order_by("-opened_at", "-pk"), per_page)
     page_obj = paginator.get_page(page)
     cases = list(page_obj.object_list)
     accesses = policy.case_access_batch(actor=actor, cases=cases)
+    today = timezone.localdate()
+    url = _detail_url_maker()
+    statuses = dict(CaseStatus.choices)
     rows = [
-        CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk]), access=accesses[c.pk])
+        CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk], today=today, with_identity=False),
+                access=accesses[c.pk], url=url(c.public_id), programme=c.programme.name,
+                lead_organisation=c.lead_organisation.name, status=str(statuses.get(c.status, c.status)))
         for c in cases
         if c.pk in accesses
     ]
@@ -120,16 +159,35 @@ def team_for_case(*, case: Case) -> QuerySet[TeamMember]:
     )
 
 
+@dataclass(frozen=True)
+class TeamEntry:
+    name: str
+    organisation: str
+
+
+def team_summary(*, case: Case) -> list[TeamEntry]:
+    """Who is on the team (names and organisations), for the case overview."""
+    return [
+        TeamEntry(name=f"{first} {last}".strip(), organisation=org)
+        for first, last, org in team_for_case(case=case).values_list(
+            "user__first_name", "user__last_name", "organisation__name"
+        )
+    ]
+
+
 def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
     """Programmes in which the actor's organisation may register intakes."""
-    from samverkan.directory.models import District
-
-    district = District.objects.filter(administration_id=actor.organisation_id).first()
-    if district is None:
+    if actor.organisation_id is None:
         return Programme.objects.none()
-    return Programme.objects.filter(
-        active=True, lead_organisation_kind=actor.organisation.kind, districts=district
-    ).order_by("min_age")
+    # The districts whose administration is the actor's organisation (one query).
+    return (
+        Programme.objects.filter(
+            active=True, lead_organisation_kind=actor.organisation.kind,
+            districts__administration_id=actor.organisation_id,
+        )
+        .distinct()
+        .order_by("min_age")
+    )
 
 
 def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, Any]:

@@ -90,13 +90,13 @@ def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAcces
 @require_GET
 def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    from samverkan.journal.selectors import notes_visible
+    from samverkan.journal.selectors import recent_notes
 
-    consent = effective_consent_for_case(case=case, today=timezone.localdate())
+    consent = access.consent or effective_consent_for_case(case=case, today=timezone.localdate())
     return render(request, "cases/detail.html", {
         "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
-        "team": selectors.team_for_case(case=case), "consent": consent,
-        "recent_notes": notes_visible(case=case, access=access)[:5],
+        "team": selectors.team_summary(case=case), "consent": consent,
+        "recent_notes": recent_notes(case=case, access=access),
         "decision_form": DecisionForm() if case.status == CaseStatus.INTAKE and access.is_lead_team else None,
         "successor": selectors.successor_offer(case=case) if policy.is_lead_coordinator(access) else None,
         "team_role_label": TeamRole(access.team_role).label if access.team_role in TeamRole.values else "",

@@ -7,7 +7,7 @@ Consent is evaluated afresh on every request: a withdrawal takes effect on the n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -42,58 +42,73 @@ from samverkan.consent.rules import (
 from samverkan.directory.models import Organisation
 
 
+def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]:
+    """Every recorded consent of each case as the rules see it, in one query (a row per
+    consent and organisation, plain values: list pages read all consents of a page)."""
+    facts: dict[int, dict[int, ConsentFact]] = {i: {} for i in case_ids}
+    orgs: dict[int, set[int]] = {}
+    for pk, case_id, giver, guardianship_id, given_on, valid_from, valid_to, withdrawn_at, categories, org_id in (
+        Consent.objects.filter(case_id__in=case_ids)
+        .order_by("pk")
+        .values_list(
+            "pk", "case_id", "giver", "guardianship_id", "given_on", "valid_from", "valid_to", "withdrawn_at",
+            "categories", "organisations",
+        )
+    ):
+        if pk not in facts[case_id]:
+            orgs[pk] = set()
+            facts[case_id][pk] = ConsentFact(
+                id=pk, giver=giver, guardianship_id=guardianship_id, given_on=given_on, valid_from=valid_from,
+                valid_to=valid_to, withdrawn=withdrawn_at is not None, organisation_ids=frozenset(),
+                categories=frozenset(categories),
+            )
+        if org_id is not None:
+            orgs[pk].add(org_id)
+    return {
+        case_id: [replace(fact, organisation_ids=frozenset(orgs[pk])) for pk, fact in by_pk.items()]
+        for case_id, by_pk in facts.items()
+    }
+
+
 def consent_facts(*, case: Any) -> list[ConsentFact]:
-    rows = (
-        Consent.objects.filter(case_id=case.pk)
-        .prefetch_related("organisations")
-        .only(
-            "id",
-            "giver",
-            "guardianship_id",
-            "given_on",
-            "valid_from",
-            "valid_to",
-            "withdrawn_at",
-            "categories",
+    return consent_facts_for_cases([case.pk])[case.pk]
+
+
+def effective_consents_for_cases(*, cases: list[Any], today: date) -> dict[int, EffectiveConsent]:
+    """effective_consent for each case (with ``programme`` and ``person`` loaded) in at
+    most two queries. Guardianships are read only for people young enough to need them."""
+    from samverkan.people.models import Guardianship
+
+    if not cases:
+        return {}
+    facts = consent_facts_for_cases([c.pk for c in cases])
+    minors = {
+        c.person_id for c in cases if age_on(c.person.birth_date, today) < c.programme.guardian_consent_until_age
+    }
+    guardians: dict[int, list[int]] = {}
+    if minors:
+        for gid, child in (
+            Guardianship.objects.filter(child_id__in=minors, active=True).order_by("pk").values_list("pk", "child_id")
+        ):
+            guardians.setdefault(child, []).append(gid)
+    return {
+        c.pk: effective_consent(
+            birth_date=c.person.birth_date,
+            consents=facts[c.pk],
+            rules=ConsentRules(
+                own_consent_from_age=c.programme.own_consent_from_age,
+                guardian_consent_until_age=c.programme.guardian_consent_until_age,
+                guardianship_ids=tuple(guardians.get(c.person_id, ())),
+            ),
+            today=today,
         )
-    )
-    return [
-        ConsentFact(
-            id=c.pk,
-            giver=c.giver,
-            guardianship_id=c.guardianship_id,
-            given_on=c.given_on,
-            valid_from=c.valid_from,
-            valid_to=c.valid_to,
-            withdrawn=c.withdrawn_at is not None,
-            organisation_ids=frozenset(o.pk for o in c.organisations.all()),
-            categories=frozenset(c.categories),
-        )
-        for c in rows
-    ]
+        for c in cases
+    }
 
 
 def effective_consent_for_case(*, case: Any, today: date) -> EffectiveConsent:
     """Evaluated afresh on every request: a withdrawal takes effect on the next one."""
-    from samverkan.people.models import Guardianship
-
-    programme = case.programme
-    guardianships = tuple(
-        Guardianship.objects.filter(child_id=case.person_id, active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    rules = ConsentRules(
-        own_consent_from_age=programme.own_consent_from_age,
-        guardian_consent_until_age=programme.guardian_consent_until_age,
-        guardianship_ids=guardianships,
-    )
-    return effective_consent(
-        birth_date=case.person.birth_date,
-        consents=consent_facts(case=case),
-        rules=rules,
-        today=today,
-    )
+    return effective_consents_for_cases(cases=[case], today=today)[case.pk]
 
 
 def consents_for_case(*, case: Any) -> QuerySet[Consent]:

@@ -48,6 +48,17 @@ def notes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNo
     ).select_related("author", "recorded_by_organisation")
 
 
+def recent_notes(*, case: Any, access: policy.CaseAccess, limit: int = 5) -> list[JournalNote]:
+    """The newest notes the viewer may see, for the case overview: date, organisation,
+    category, draft or not and the text (no correction links; the journal page has them)."""
+    return list(
+        _visible_base(case=case, access=access)
+        .select_related("recorded_by_organisation")
+        .only("occurred_on", "created_at", "category", "text", "signed_at", "recorded_by_organisation__name")
+        .order_by("-occurred_on", "-created_at")[:limit]
+    )
+
+
 def note_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> JournalNote:
     """One visible note; 404 for a note the viewer may not see (as for a missing one)."""
     return policy.get_or_404(notes_visible(case=case, access=access), public_id=public_id)

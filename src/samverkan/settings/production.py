@@ -54,3 +54,9 @@ STORAGES = {
 SAMVERKAN_JOBS_BACKEND = guarded(lambda: env_choice("JOBS_BACKEND", "rq", JOBS_BACKENDS))
 # Rate-limit counters and the public page cache are shared by every worker process.
 CACHES = caches_for(guarded(lambda: env_choice("CACHE_BACKEND", "redis", CACHE_BACKENDS)), REDIS_URL)
+# The session is read on every request. With the shared Redis cache it is read from
+# there and written through to the database (cached_db; a cache failure falls back to the
+# database). A per-process memory cache is not used for sessions: a session ended in one
+# worker would live on in another.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
