@@ -4,6 +4,7 @@ Runs Django's system checks before serving (gunicorn does not), so a configurati
 that a check refuses — e.g. demo mode under production settings — never starts.
 """
 
+import gc
 import os
 import sys
 
@@ -24,3 +25,24 @@ def _refuse_serious_check_failures() -> None:
 
 
 _refuse_serious_check_failures()
+
+
+def _warm_up() -> None:
+    """Load what every worker needs anyway before freezing it (below): the URL maps and
+    the message catalogues of every language."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().reverse_dict  # noqa: B018  (populates the resolver)
+    any_text = settings.LANGUAGE_CODE  # a variable, not a literal: not a message to translate
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext(any_text)  # loads the language's catalogues
+
+
+_warm_up()
+# What is loaded now lives as long as the worker: take it out of the garbage collector's
+# view, so that the occasional full collection scans only what requests allocate instead
+# of the whole of Django (tens of milliseconds per full collection otherwise).
+gc.freeze()

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -99,7 +98,32 @@ _LIST_FIELDS = (
 )
 
 
-def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50) -> tuple[Page[Any], list[CaseRow]]:
+@dataclass(frozen=True)
+class ListPage:
+    """Where a page of a list is, for the pager (previous / next; no total is shown, so
+    none is counted)."""
+
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 25) -> tuple[ListPage, list[CaseRow]]:
     """The actor's cases (team member or emergency access), newest first, one page.
 
     Audited as one list event with the count (not the ids) of cases shown."""
@@ -108,9 +132,14 @@ def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50)
     )
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
-    paginator = Paginator(qs.order_by("-opened_at", "-pk"), per_page)
-    page_obj = paginator.get_page(page)
-    cases = list(page_obj.object_list)
+    qs = qs.order_by("-opened_at", "-pk")
+    page = max(page, 1)
+    # One row more than a page tells whether there is a next page, without a COUNT.
+    cases = list(qs[(page - 1) * per_page : page * per_page + 1])
+    if not cases and page > 1:  # past the end (e.g. an old link): the first page
+        page, cases = 1, list(qs[: per_page + 1])
+    pager = ListPage(number=page, has_next=len(cases) > per_page)
+    cases = cases[:per_page]
     accesses = policy.case_access_batch(actor=actor, cases=cases)
     today = timezone.localdate()
     url = _detail_url_maker()
@@ -123,7 +152,7 @@ def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 50)
         if c.pk in accesses
     ]
     audit.record(action=Action.CASE_LISTED, actor=actor, subject_type="case_list", detail={"shown": len(rows)})
-    return page_obj, rows
+    return pager, rows
 
 
 def case_for_actor(*, actor: Any, public_id: UUID, purpose: str = "") -> tuple[Case, policy.CaseAccess]:
