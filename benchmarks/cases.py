@@ -29,8 +29,9 @@ What it does:
    warm-up request) for one team member: my cases, a case detail and a look-up.
 4. Starts gunicorn with the **production settings** (SECRET_KEY generated,
    SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0 on plain-http loopback,
-   JOBS_BACKEND=sync, Redis cache on ``--redis-url``), ``--workers`` (default 2) gthread
-   workers with ``--threads`` threads, and logs ``--clients`` (default 20) different
+   JOBS_BACKEND=sync, Redis cache on ``--redis-url``) as README's production section
+   recommends: ``--workers`` (default cores + 1) gthread workers with ``--threads``
+   (default 2) threads, and logs ``--clients`` (default 20) different
    team members in through the real login and two-factor pages (TOTP computed from the
    device row). Each client then loops: my cases → one of its cases → a look-up of one
    of its participants by identity number, waiting ``--think`` seconds (±50 %) between
@@ -745,8 +746,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per size")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds between a client's requests")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # The production configuration README recommends: cores + 1 workers, two threads each.
+    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) + 1))
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--notes", default="10,12", help="notes per person: min,max")
     parser.add_argument("--audit", type=int, default=51, help="audit events per person")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL")

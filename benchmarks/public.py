@@ -22,16 +22,18 @@ What it does:
    and gunicorn writes no access log. It waits until a worker answers before loading.
 
    Server configuration (the one README's production section recommends):
-   ``--worker-class gthread --workers <cores + 1> --threads 4 --keep-alive 75
+   ``--worker-class gthread --workers <cores + 1> --threads 2 --keep-alive 75
    --backlog 2048``. Why: the app is CPU-bound Python, so one process per core (plus one
    to cover a worker blocked in I/O or at a GIL switch) uses both cores without the
-   context-switching of more processes; four threads per worker overlap the database
-   and Redis round trips (the tip form); gthread parks idle keep-alive connections in
-   its poller instead of holding a thread, so 200 kept-alive clients need no 200
-   threads; keep-alive outlasts the clients' think time (and, behind a proxy, should
-   outlast the proxy's upstream idle timeout). On this 2-core machine that is 3 x 4;
-   2 x 4 measured the same within noise, 4 x 4 and 3 x 8 worse (more cold caches and
-   GIL contention).
+   context-switching of more processes; two threads per worker overlap the database
+   and Redis round trips (the tip form) without the GIL contention that four threads
+   bring to the CPU-heavy staff pages (``benchmarks/cases.py`` at 100,000 people: my
+   cases p95 192 ms with 3 x 4, 135 ms with 3 x 2); gthread parks idle keep-alive
+   connections in its poller instead of holding a thread, so 200 kept-alive clients
+   need no 200 threads; keep-alive outlasts the clients' think time (and, behind a
+   proxy, should outlast the proxy's upstream idle timeout). On this 2-core machine
+   that is 3 x 2: area page 584.9 req/s, p95 7.3 ms; tip submission 62.8/s (3 x 4 gave
+   590.9 req/s, p95 4.6 ms and 71.7/s).
 
    Anonymous area-page GETs are answered by samverkan.public's early full-response
    cache (public/cache.py): after the first render per worker, language and page, a
@@ -449,7 +451,7 @@ def main() -> None:
         "--warmup", type=float, default=5.0, help="seconds not counted at the start of a phase"
     )
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) + 1))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
