@@ -19,12 +19,9 @@ from samverkan.accounts.models import Role, User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Organisation
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 RECOVERY_DEVICE = "recovery"
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after it was loaded (optimistic locking)."""
 
 
 def _check_can_manage(actor: User, organisation_id: int) -> None:

@@ -21,14 +21,11 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, CaseStatus, EmergencyAccess, Programme, TeamMember, TeamRole
 from samverkan.directory.models import District, Organisation
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.services import person_get_or_create
 
 EMERGENCY_ACCESS_HOURS = 4
-
-
-class StaleEdit(Exception):
-    """The case changed after the editor loaded it."""
 
 
 def _audit_case(

@@ -14,12 +14,9 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area, AreaClassification, District, Organisation
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 M = TypeVar("M", bound=models.Model)
-
-
-class StaleEdit(Exception):
-    """The record changed after the editor loaded it."""
 
 
 _ACTIONS: dict[type[models.Model], tuple[Action, Action, str]] = {

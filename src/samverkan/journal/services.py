@@ -19,12 +19,9 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, InformationCategory
 from samverkan.cases.services import case_touch, require_case_open
 from samverkan.journal.models import JournalNote
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 MAX_TEXT = 20_000
-
-
-class StaleEdit(Exception):
-    """The draft changed after the editor loaded it (another tab or window)."""
 
 
 def _audit(action: Action, actor: Any, case: Case, note: JournalNote) -> None:

@@ -36,7 +36,6 @@ from samverkan.meetings.forms import (
 from samverkan.meetings.models import Meeting, MeetingStatus
 from samverkan.plans import selectors as plan_selectors
 from samverkan.plans.forms import CommitmentForm
-from samverkan.plans.views import STALE
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -202,9 +201,7 @@ def meeting_edit(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> Htt
             )
         except services.StaleEdit:
             current = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
-            form.keep_input_with_version(current.version)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -280,9 +277,7 @@ def attendance(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpR
             )
         except services.StaleEdit:
             current = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
-            form.keep_input_with_version(current.version)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -367,9 +362,7 @@ def minutes_edit(
             current = selectors.minutes_for_actor(
                 case=case, access=access, meeting=meeting, public_id=minutes_id
             )
-            form.keep_input_with_version(current.version)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -16,6 +16,12 @@ from samverkan.plans.models import (
     LifeArea,
 )
 
+STALE = _(
+    "Someone else saved this while you were editing. Nothing you wrote is lost: your text is "
+    "still in the form, and what they saved is shown beside it. Save again to replace theirs "
+    "with yours, or change yours first."
+)
+
 CATEGORY_HELP = _(
     "Who may read it follows the consent for this category. Choose a more specific one (e.g. "
     "school or health) when the entry is about that."
@@ -33,6 +39,13 @@ class VersionedForm(StyledFormMixin, forms.Form):
         data: Any = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix("version")] = str(version)
         self.data = data
+
+    def show_conflict(self, current_version: int) -> int:
+        """A save met StaleEdit: keep the editor's input, say what happened, and return
+        the status for the page (409; the page shows the stored version beside)."""
+        self.keep_input_with_version(current_version)
+        self.add_error(None, STALE)
+        return 409
 
 
 class GoalForm(VersionedForm):

@@ -27,6 +27,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, CaseStatus, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.plans.models import (
     PLAN_ENTRY_CATEGORIES,
     ActionPlan,
@@ -39,10 +40,6 @@ from samverkan.plans.models import (
 )
 
 _CATEGORIES = {value for value, _label in PLAN_ENTRY_CATEGORIES}
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after the editor loaded it; nothing was written."""
 
 
 def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any]) -> None:

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -29,12 +28,6 @@ from samverkan.plans.forms import CommitmentForm, EstablishForm, FollowUpForm, G
 from samverkan.plans.models import CommitmentStatus
 
 VersionedFormType = CommitmentForm | FollowUpForm
-
-STALE = gettext_lazy(
-    "Someone else saved this while you were editing. Nothing you wrote is lost: your text is "
-    "still in the form, and what they saved is shown beside it. Save again to replace theirs "
-    "with yours, or change yours first."
-)
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -143,9 +136,7 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
             )
         except services.StaleEdit:
             current = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
-            form.keep_input_with_version(current.version)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -271,9 +262,7 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
             current = selectors.commitment_for_actor(
                 case=case, access=access, public_id=commitment_id
             )
-            form.keep_input_with_version(current.version)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -316,9 +305,7 @@ def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
         except services.StaleEdit:
             current = selectors.plan_for_case(case=case)
-            form.keep_input_with_version(current.version if current else 1)
-            form.add_error(None, STALE)
-            status = 409
+            status = form.show_conflict(current.version if current else 1)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

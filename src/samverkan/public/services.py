@@ -9,12 +9,9 @@ from django.db import transaction
 
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.public import cache as public_cache
 from samverkan.public.models import CitizenPromise
-
-
-class StaleEdit(Exception):
-    """Someone else saved the promise since the form was loaded."""
 
 
 @transaction.atomic
