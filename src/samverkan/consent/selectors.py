@@ -49,7 +49,7 @@ def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]
     orgs: dict[int, set[int]] = {}
     for pk, case_id, giver, guardianship_id, given_on, valid_from, valid_to, withdrawn_at, categories, org_id in (
         Consent.objects.filter(case_id__in=case_ids)
-        .order_by("pk")
+        .order_by("-valid_from", "-pk")  # the model's order; on a tie the rules take the first
         .values_list(
             "pk", "case_id", "giver", "guardianship_id", "given_on", "valid_from", "valid_to", "withdrawn_at",
             "categories", "organisations",
@@ -68,10 +68,6 @@ def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]
         case_id: [replace(fact, organisation_ids=frozenset(orgs[pk])) for pk, fact in by_pk.items()]
         for case_id, by_pk in facts.items()
     }
-
-
-def consent_facts(*, case: Any) -> list[ConsentFact]:
-    return consent_facts_for_cases([case.pk])[case.pk]
 
 
 def effective_consents_for_cases(*, cases: list[Any], today: date) -> dict[int, EffectiveConsent]:
