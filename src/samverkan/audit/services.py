@@ -212,6 +212,29 @@ def record(
     return event
 
 
+def record_case_event(
+    action: Action | str,
+    actor: Any,
+    case: Any,
+    detail: Mapping[str, Any] | None = None,
+    *,
+    purpose: str = "",
+    legal_basis: str = "",
+) -> AuditEvent:
+    """``record`` for something done in a case: the subject is the case (by its public
+    id) and the lead organisation that holds it."""
+    return record(
+        action=action,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail=detail,
+        purpose=purpose,
+        legal_basis=legal_basis,
+    )
+
+
 def bulk_append(events: Iterable[Mapping[str, Any]], *, batch_size: int = 10_000) -> int:
     """Append many events in one transaction; for maintenance and imports only.
 

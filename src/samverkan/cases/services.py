@@ -28,24 +28,7 @@ from samverkan.people.services import person_get_or_create
 EMERGENCY_ACCESS_HOURS = 4
 
 
-def _audit_case(
-    action: Action,
-    actor: Any,
-    case: Case,
-    detail: dict[str, Any] | None = None,
-    purpose: str = "",
-    legal_basis: str = "",
-) -> None:
-    audit.record(
-        action=action,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
-        detail=detail,
-        purpose=purpose,
-        legal_basis=legal_basis,
-    )
+_audit_case = audit.record_case_event  # subject: the case and its lead organisation
 
 
 def case_touch(*, case: Case) -> None:

@@ -68,22 +68,7 @@ def _document_type(upload: UploadedFile) -> str:
     )
 
 
-def _audit(
-    action: Action,
-    actor: Any,
-    case: Case,
-    detail: dict[str, Any] | None = None,
-    legal_basis: str = "",
-) -> None:
-    audit.record(
-        action=action,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
-        detail=detail,
-        legal_basis=legal_basis,
-    )
+_audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
 @transaction.atomic

@@ -45,15 +45,7 @@ from samverkan.plans.services import StaleEdit, require_writable
 __all__ = ["StaleEdit"]
 
 
-def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any]) -> None:
-    audit.record(
-        action=action,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
-        detail=detail,
-    )
+_audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
 def _require_manage(actor: Any, case: Case, access: policy.CaseAccess) -> None:

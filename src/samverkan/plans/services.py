@@ -42,15 +42,7 @@ from samverkan.plans.models import (
 _CATEGORIES = {value for value, _label in PLAN_ENTRY_CATEGORIES}
 
 
-def _audit(action: Action, actor: Any, case: Case, detail: dict[str, Any]) -> None:
-    audit.record(
-        action=action,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
-        detail=detail,
-    )
+_audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
 def require_writable(case: Case) -> None:
