@@ -16,9 +16,14 @@ THREADS = 4
 PER_THREAD = 25
 
 
-def test_concurrent_appends_keep_the_chain_intact(transactional_db):
+@pytest.mark.parametrize("head", ["present", "missing"])
+def test_concurrent_appends_keep_the_chain_intact(transactional_db, head):
+    """Also when the head row is missing (a fresh table flush): it is created exactly once."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a multi-connection server database (SQLite tests run in memory)")
+    if head == "missing":
+        AuditChainHead.objects.all().delete()
+    assert not AuditEvent.objects.exists()
     start = threading.Barrier(THREADS)
     errors: list[BaseException] = []
 

@@ -136,17 +136,19 @@ def _now_micros() -> int:
 def _lock_head() -> AuditChainHead:
     """The chain head, locked until the surrounding transaction ends."""
     head = AuditChainHead.objects.select_for_update().filter(id=1).first()
-    if head is None:
-        # Only after a table flush (tests) or a fresh manual install: migration 0002
-        # creates the head. Starting over at the genesis when rows exist would fork
-        # the chain, so refuse instead.
-        if AuditEvent.objects.exists():
-            raise RuntimeError("audit chain head is missing; run `samverkan audit verify`")
-        AuditChainHead.objects.get_or_create(
-            id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
-        )
-        head = AuditChainHead.objects.select_for_update().get(id=1)
-    return head
+    if head is not None:
+        return head
+    # Only after a table flush (tests) or a fresh manual install: migration 0002 creates
+    # the head. Concurrent callers serialise on the head's primary key: one inserts it,
+    # the others wait for that insert and then read it (get_or_create), so a missing head
+    # is created exactly once. Creating it at the genesis while events exist would fork
+    # the chain, so refuse instead.
+    head, created = AuditChainHead.objects.get_or_create(
+        id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+    )
+    if created and AuditEvent.objects.exists():
+        raise RuntimeError("audit chain head is missing; run `samverkan audit verify`")
+    return AuditChainHead.objects.select_for_update().get(id=1)
 
 
 _qn = connection.ops.quote_name
