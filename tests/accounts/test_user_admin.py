@@ -262,13 +262,18 @@ def test_concurrent_edits_second_save_gets_conflict(personas, client_for, sysadm
         ),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert r2.status_code == 200
-    assert "Someone else changed this account" in r2.content.decode()
+    assert r2.status_code == 409
+    assert "Someone else saved this" in r2.content.decode()
     saved = User.objects.get(pk=target.pk)
     assert saved.email == "first@test.invalid"
     assert set(saved.role_codes()) == {"coordinator", "manager"}
     assert saved.version == version_seen_by_both + 1
     assert events("user.updated", subject_id=str(target.pk)).count() == 1
+    # The second editor's input is kept with the stored version: a deliberate second save.
+    kept = r2.context["form"].data
+    assert kept["email"] == "second@test.invalid" and kept["version"] == str(saved.version)
+    assert second.post(f"{USERS}{target.pk}/", kept).status_code == 302
+    assert User.objects.get(pk=target.pk).email == "second@test.invalid"
 
 
 # --- Disable / enable -------------------------------------------------------------------------

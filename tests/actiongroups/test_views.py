@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from samverkan.actiongroups.models import Outreach
 from tests.actiongroups.helpers import make_group
+from tests.forms import post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +112,15 @@ def test_outreach_flow_through_the_pages(personas, logged_in, group):
     stale = client.post(
         f"/aktionsgrupper/kontakter/{o.pk}/status/", {"s-status": "staffed", "s-version": o.version}
     )
-    assert stale.status_code == 400 and "Someone else changed" in stale.content.decode()
+    assert stale.status_code == 409 and "Someone else saved this" in stale.content.decode()
     o.refresh_from_db()
     assert o.status == "agreed" and o.agreed_experts == 10
+    # The choice is kept with the stored version: saving again is deliberate and works.
+    kept = stale.context["status_form"]
+    assert kept.data["s-status"] == "staffed" and kept.data["s-version"] == str(o.version)
+    assert client.post(f"/aktionsgrupper/kontakter/{o.pk}/status/", kept.data).status_code == 302
+    o.refresh_from_db()
+    assert o.status == "staffed"
 
 
 def test_document_upload_and_download_checks(personas, logged_in, group, settings):
@@ -162,3 +169,50 @@ def test_list_pages_query_count_does_not_grow(personas, logged_in):
         make_group(personas["city_coord"], code=f"g{i}", name=f"G{i}", area_code="bredang")
     after = [_count(client, u) for u in urls]
     assert after == before, (before, after)
+
+
+@pytest.mark.parametrize("page", ["group", "premises"])
+def test_conflicting_edit_keeps_the_input_and_a_second_save_replaces(personas, logged_in, group, page):
+    """Someone else saved first: nothing is written, the editor's input stays in the form
+    with the stored version, and saving again is a deliberate choice that succeeds."""
+    from django.db.models import F
+
+    from samverkan.actiongroups.models import ActionGroup, Premises
+
+    client = logged_in(personas["city_coord"])
+    if page == "group":
+        url, model, pk, field = f"/aktionsgrupper/{group.pk}/andra/", ActionGroup, group.pk, "name"
+    else:
+        premises = Premises.objects.create(group=group, address="Gatan 1", valid_from="2026-01-01")
+        url, model, pk = f"/aktionsgrupper/{group.pk}/lokaler/{premises.pk}/", Premises, premises.pk
+        field = "address"
+    data = post_data(client.get(url).context["form"])
+    model.objects.filter(pk=pk).update(**{field: "Deras", "version": F("version") + 1})
+    stale = client.post(url, {**data, field: "Mitt"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "Someone else saved this" in body and 'value="Mitt"' in body
+    stored = model.objects.get(pk=pk)
+    assert getattr(stored, field) == "Deras"
+    kept = stale.context["form"].data
+    assert kept["version"] == str(stored.version)
+    assert client.post(url, kept).status_code == 302
+    assert getattr(model.objects.get(pk=pk), field) == "Mitt"
+
+
+def test_conflicting_positions_edit_keeps_the_numbers(personas, logged_in, group):
+    from django.db.models import F
+
+    from samverkan.actiongroups.models import ActionGroup
+
+    client = logged_in(personas["city_coord"])
+    url = f"/aktionsgrupper/{group.pk}/positioner/"
+    data = post_data(client.get(url).context["form"])
+    number_field = next(k for k in data if k != "version")
+    ActionGroup.objects.filter(pk=group.pk).update(version=F("version") + 1)
+    stale = client.post(url, {**data, number_field: "7"})
+    assert stale.status_code == 409 and "Someone else saved this" in stale.content.decode()
+    kept = stale.context["form"].data
+    assert kept[number_field] == "7"
+    assert kept["version"] == str(ActionGroup.objects.get(pk=group.pk).version)
+    assert client.post(url, kept).status_code == 302

@@ -59,9 +59,15 @@ def test_outcome_is_required_and_must_be_known(world, login):
 def test_stale_version_is_refused(world, login):
     client = login(world.coordinator)
     response = client.post(f"/arenden/{world.case.public_id}/avslut/stang/",
-                           {"outcome": "moved", "note": "", "version": world.case.version - 1})
-    assert response.status_code == 400
+                           {"outcome": "moved", "note": "Flyttar", "version": world.case.version - 1})
+    assert response.status_code == 409 and "Someone else saved this" in response.content.decode()
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.ACTIVE
+    # The choice is kept with the stored version: closing again is deliberate and works.
+    kept = response.context["close_form"].data
+    assert (kept["outcome"], kept["note"]) == ("moved", "Flyttar")
+    assert kept["version"] == str(Case.objects.get(pk=world.case.pk).version)
+    assert client.post(f"/arenden/{world.case.public_id}/avslut/stang/", kept).status_code == 302
+    assert Case.objects.get(pk=world.case.pk).status == CaseStatus.CLOSED
 
 
 def test_other_org_gets_404_and_weak_roles_403(world, login):
@@ -110,9 +116,11 @@ def test_follow_up_recorded_by_lead_team_with_optimistic_locking(world, login):
     # The same stale form again: refused, nothing overwritten.
     data["comment"] = "Skriver över"
     response = caseworker.post(url, data)
-    assert response.status_code == 200 and "Someone else changed" in response.content.decode()
+    assert response.status_code == 409 and "Someone else saved this" in response.content.decode()
     follow_up.refresh_from_db()
     assert follow_up.comment == "Bra"
+    kept = response.context["form"].data
+    assert kept["comment"] == "Skriver över" and kept["version"] == str(follow_up.version)
     # Done needs every answer.
     twelve = FollowUp.objects.get(case=world.case, months_after=12)
     url12 = f"/arenden/{world.case.public_id}/avslut/uppfoljning/{twelve.pk}/"

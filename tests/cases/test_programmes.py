@@ -86,9 +86,15 @@ def test_edit_with_optimistic_locking(setup, login):
     assert programme.retention_years == 6 and programme.version == 2
     # The second editor still holds version 1: told of the conflict, nothing lost.
     stale = client.post(url, {**data, "retention_years": 9})
-    assert stale.status_code == 200 and "Someone else changed" in stale.content.decode()
+    assert stale.status_code == 409 and "Someone else saved this" in stale.content.decode()
     programme.refresh_from_db()
     assert programme.retention_years == 6
+    # Their input is kept with the stored version; saving again is deliberate and works.
+    kept = stale.context["form"].data
+    assert kept["retention_years"] == "9" and kept["version"] == str(programme.version)
+    assert client.post(url, kept).status_code == 302
+    programme.refresh_from_db()
+    assert programme.retention_years == 9
 
 
 def test_validation(setup, login):

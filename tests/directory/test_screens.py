@@ -301,17 +301,26 @@ def test_stale_organisation_edit_is_refused_and_overwrites_nothing(logged_in, ad
         == 302
     )
     # Our form still carries the version we loaded.
-    response = logged_in(admin).post(
+    mine = logged_in(admin)
+    response = mine.post(
         reverse("directory:organisation_edit", args=[org.pk]),
         _org_data(org, name="My change", version=loaded_version),
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     form = response.context["form"]
-    assert any("Someone else changed this record" in e for e in form.non_field_errors())
-    assert "Someone else changed this record" in response.content.decode()
+    assert any("Someone else saved this" in e for e in form.non_field_errors())
+    body = response.content.decode()
+    assert "Someone else saved this" in body
+    assert 'value="My change"' in body  # what we typed is kept
     org.refresh_from_db()
     assert (org.name, org.version) == ("Their change", 2)
     assert AuditEvent.objects.filter(action="directory.organisation_updated").count() == 1
+    # The form now carries the stored version: saving again knowingly replaces theirs.
+    assert form.data["version"] == "2"
+    again = mine.post(reverse("directory:organisation_edit", args=[org.pk]), form.data)
+    assert again.status_code == 302
+    org.refresh_from_db()
+    assert (org.name, org.version) == ("My change", 3)
 
 
 def test_stale_area_edit_is_refused(logged_in, admin, area):
@@ -320,7 +329,7 @@ def test_stale_area_edit_is_refused(logged_in, admin, area):
     response = client.post(
         reverse("directory:area_edit", args=[area.pk]), _area_data(area, name="Mine")
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["form"].non_field_errors()
     area.refresh_from_db()
     assert area.name == "Changed elsewhere"
@@ -331,7 +340,7 @@ def test_edit_without_a_version_is_treated_as_stale(logged_in, admin):
     data = _org_data(org, name="Blind overwrite")
     del data["version"]
     response = logged_in(admin).post(reverse("directory:organisation_edit", args=[org.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 409
     org.refresh_from_db()
     assert org.name == "Original"
 

@@ -84,7 +84,7 @@ def test_stale_draft_edit_keeps_the_text(world, logged_in):
     assert ok.status_code == 302
     conflict = second.post(world.url + f"anteckningar/{note.public_id}/andra/", {
         "category": "social", "occurred_on": today, "text": "Version från fönster B", "version": 1, "action": "draft"})
-    assert conflict.status_code == 200
+    assert conflict.status_code == 409
     body = conflict.content.decode()
     assert "changed in another window" in body
     assert "Version från fönster B" in body  # the typed text is kept in the form

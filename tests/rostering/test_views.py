@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from samverkan.rostering import services
 from samverkan.rostering.models import Expert, RosterVersion
 from tests.actiongroups.helpers import make_experts, make_group, monday
+from tests.forms import post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +99,16 @@ def test_agency_admin_adds_an_expert_for_its_own_agency_only(personas, logged_in
     # Optimistic locking on the edit form.
     stale = dict(data, version=e.version)
     assert client.post(f"/bemanning/experter/{e.pk}/andra/", stale).status_code == 302
-    again = client.post(f"/bemanning/experter/{e.pk}/andra/", stale)
-    assert again.status_code == 200 and "Someone else changed" in again.content.decode()
+    again = client.post(f"/bemanning/experter/{e.pk}/andra/", dict(stale, first_name="Andra"))
+    assert again.status_code == 409 and "Someone else saved this" in again.content.decode()
+    e.refresh_from_db()
+    assert e.first_name == "Ny"
+    # Input kept with the stored version: the deliberate second save replaces theirs.
+    kept = again.context["form"].data
+    assert kept["first_name"] == "Andra" and kept["version"] == str(e.version)
+    assert client.post(f"/bemanning/experter/{e.pk}/andra/", kept).status_code == 302
+    e.refresh_from_db()
+    assert e.first_name == "Andra"
 
 
 def test_leave_recorded_by_own_agency_only(personas, logged_in, setup):
@@ -243,3 +252,33 @@ def test_expert_list_and_grid_query_counts_do_not_grow(
     make_experts(reference["polismyndigheten"], setup["group"], 5, prefix="P")
     after = [_count(client, u) for u in urls]
     assert after == before, (before, after)
+
+
+@pytest.mark.parametrize("which", ["rules", "pattern"])
+def test_conflicting_settings_edit_keeps_the_input(personas, logged_in, setup, which):
+    """Rules or shift pattern saved by someone else meanwhile: nothing is written, the
+    input is kept with the stored version, and a deliberate second save replaces theirs."""
+    from django.db.models import F
+
+    from samverkan.rostering.models import RosterRules, ShiftPattern
+
+    group = setup["group"]
+    client = logged_in(personas["city_coord"])
+    url = f"/bemanning/grupper/{group.pk}/regler/"
+    page = client.get(url)
+    if which == "rules":
+        form, model, version_key = page.context["rules_form"], RosterRules, "r-version"
+        field, mine = "r-schedule_notice_days", "21"
+    else:
+        form, model, version_key = page.context["pattern_form"], ShiftPattern, "p-pattern_version"
+        field, mine = "p-kind", "3x8"
+    data = {**post_data(form), which: "1"}
+    model.objects.filter(group=group).update(version=F("version") + 1)
+    stale = client.post(url, {**data, field: mine})
+    assert stale.status_code == 409 and "Someone else saved this" in stale.content.decode()
+    kept = stale.context[f"{which}_form"].data
+    assert kept[field] == mine
+    assert kept[version_key] == str(model.objects.get(group=group).version)
+    assert client.post(url, kept).status_code == 302
+    stored = model.objects.get(group=group)
+    assert str(getattr(stored, field.split("-", 1)[1])) == mine

@@ -48,6 +48,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.selectors import organisations_for_user_admin
 from samverkan.frontend.forms import style_form
+from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 def _staff(request: HttpRequest) -> User:
@@ -418,6 +419,7 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
         organisations=None,
         editing=True,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -431,13 +433,7 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
                 role_codes=[r.code for r in data["roles"]],
             )
         except services.StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this account while you were editing. "
-                    "Your changes are shown below; reload the page to see theirs, then save again."
-                ),
-            )
+            status = show_conflict(form, stored_version(user))
         except PermissionDenied:
             form.add_error(None, _("You may not grant these roles or change this account."))
         else:
@@ -452,6 +448,7 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
             "has_totp": selectors.user_has_confirmed_totp(user=user),
             "password_link": request.session.pop("samverkan_password_link", None),
         },
+        status=status,
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -25,10 +26,11 @@ from samverkan.actiongroups.forms import (
     StatusForm,
 )
 from samverkan.actiongroups.models import GROUP_TRANSITIONS, GroupStatus, Premises
+from samverkan.lib.concurrency import show_conflict, stored_version
 
-_STALE = _(
-    "Someone else changed this record while you were editing. Reload the page to see their "
-    "changes, then save again."
+_STATUS_STALE = gettext_lazy(
+    "Someone else changed this group while you were choosing. Its status was not changed: "
+    "check the page as it is now and choose again."
 )
 
 
@@ -134,6 +136,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=group,
         initial={"version": group.version, "areas": list(group.areas.all())},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.group_update(
@@ -143,7 +146,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 areas=form.cleaned_data["areas"],
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(group))
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -158,6 +161,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": "actiongroups:group_detail",
             "back_pk": group.pk,
         },
+        status=status,
     )
 
 
@@ -176,7 +180,7 @@ def group_status(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.StaleEdit:
-            messages.error(request, _STALE)
+            messages.error(request, _STATUS_STALE)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -194,6 +198,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PositionsForm(
         request.POST or None, agencies=agencies, current=current, initial={"version": group.version}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.positions_set(
@@ -203,7 +208,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(group))
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -222,6 +227,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": "actiongroups:group_detail",
             "back_pk": group.pk,
         },
+        status=status,
     )
 
 
@@ -238,6 +244,7 @@ def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None)
     form = PremisesForm(
         request.POST or None, instance=instance, initial={"version": instance.version}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.premises_save(
@@ -247,7 +254,7 @@ def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None)
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(instance))
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -262,6 +269,7 @@ def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None)
             "back_url": "actiongroups:group_detail",
             "back_pk": group.pk,
         },
+        status=status,
     )
 
 
@@ -333,7 +341,9 @@ def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
                 agreed_experts=d["agreed_experts"],
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            return _outreach_page(
+                request, pk, status_form=form, status=show_conflict(form, stored_version(outreach))
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:

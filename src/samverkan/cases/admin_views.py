@@ -19,6 +19,7 @@ from samverkan.cases import selectors, services
 from samverkan.cases.admin_forms import ProgrammeForm
 from samverkan.cases.models import Programme
 from samverkan.directory.selectors import district_list
+from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 @require_permission(Permission.PROGRAMME_MANAGE)
@@ -45,6 +46,7 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         districts=district_list(),
         successors=selectors.programmes_for_admin(actor=request.user),
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_save(
@@ -54,13 +56,7 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this programme after you opened it. Your changes were "
-                    "not saved: reload the page and make them again."
-                ),
-            )
+            status = show_conflict(form, stored_version(instance))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -77,4 +73,5 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "title": _("Edit programme") if pk else _("New programme"),
         },
+        status=status,
     )

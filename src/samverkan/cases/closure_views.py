@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -22,11 +21,7 @@ from samverkan.access.permissions import Permission
 from samverkan.cases import selectors, services
 from samverkan.cases.closure_forms import ClosureForm, FollowUpForm, LegalHoldForm
 from samverkan.cases.models import CaseStatus, FollowUpStatus, TeamRole
-
-_STALE = gettext_lazy(
-    "Someone else changed this after you opened it. "
-    "Nothing was saved: reload the page and try again."
-)
+from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 def _may_decide(request: HttpRequest, access: policy.CaseAccess) -> bool:
@@ -104,7 +99,8 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(case))
+            return _page(request, case, access, close_form=form, status=status)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -130,6 +126,7 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
         "comment": row.comment,
     }
     form = FollowUpForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -145,7 +142,7 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
                 recorded_on=d["recorded_on"],
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(row))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -165,6 +162,7 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
             "follow_up": row,
             "form": form,
         },
+        status=status,
     )
 
 

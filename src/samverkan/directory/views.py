@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access import policy
@@ -18,11 +17,7 @@ from samverkan.access.permissions import Permission
 from samverkan.directory import selectors, services
 from samverkan.directory.forms import AreaForm, ClassificationForm, DistrictForm, OrganisationForm
 from samverkan.directory.models import Area, District, Organisation, OrganisationKind
-
-_STALE = gettext_lazy(
-    "Someone else changed this record while you were editing. Your changes are shown; "
-    "reload to see theirs, then save again."
-)
+from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 def _edit(
@@ -41,6 +36,7 @@ def _edit(
         instance=instance,
         initial={"version": getattr(instance, "version", None)},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.directory_save(
@@ -49,7 +45,7 @@ def _edit(
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(instance))
         else:
             messages.success(request, _("Saved."))
             return redirect(list_url)
@@ -61,6 +57,7 @@ def _edit(
             "title": title_edit if pk else title_new,
             "back_url": list_url,
         },
+        status=status,
     )
 
 

@@ -21,6 +21,7 @@ from samverkan.cases.models import Case
 from samverkan.journal import selectors, services
 from samverkan.journal.forms import NoteFilterForm, NoteForm
 from samverkan.journal.models import JournalNote
+from samverkan.lib.concurrency import show_conflict
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -144,6 +145,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
     )
     note = _own_draft(request, case, access, note_id)
     conflict: JournalNote | None = None
+    status = 200
     if request.method == "POST":
         form = NoteForm(request.POST)
         if form.is_valid():
@@ -163,13 +165,10 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
                     services.note_sign(actor=request.user, case=case, access=access, note=note)
             except services.StaleEdit:
                 conflict = selectors.note_for_actor(case=case, access=access, public_id=note_id)
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)  # saving again is now a deliberate choice
-                form = NoteForm(data)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
+                status = show_conflict(
+                    form,
+                    conflict.version,
+                    message=_(
                         "The draft was changed in another window after you opened it. Your "
                         "text is kept below; compare it with the saved version and save again."
                     ),
@@ -203,6 +202,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
             conflict=conflict,
             heading=_("Edit the draft"),
         ),
+        status=status,
     )
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.cases.models import InformationCategory, TeamMember
 from samverkan.frontend.forms import StyledFormMixin
+from samverkan.lib.concurrency import show_conflict
 from samverkan.plans.models import (
     PLAN_ENTRY_CATEGORIES,
     CommitmentStatus,
@@ -33,19 +33,10 @@ class VersionedForm(StyledFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def keep_input_with_version(self, version: int) -> None:
-        """After a conflict: keep everything the editor typed, but let a second save
-        knowingly replace the version now stored."""
-        data: Any = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
-        data[self.add_prefix("version")] = str(version)
-        self.data = data
-
     def show_conflict(self, current_version: int) -> int:
         """A save met StaleEdit: keep the editor's input, say what happened, and return
         the status for the page (409; the page shows the stored version beside)."""
-        self.keep_input_with_version(current_version)
-        self.add_error(None, STALE)
-        return 409
+        return show_conflict(self, current_version, message=STALE)
 
 
 class GoalForm(VersionedForm):

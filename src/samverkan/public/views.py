@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.frontend.forms import StyledFormMixin
+from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.public import selectors, services
 from samverkan.public.cache import cached_page
 from samverkan.public.middleware import public_site
@@ -100,6 +101,7 @@ def promise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = PromiseForm(
         request.POST or None, instance=instance, initial={"version": instance.version}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.promise_save(
@@ -108,12 +110,7 @@ def promise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this promise while you were editing. Reload and try again."
-                ),
-            )
+            status = show_conflict(form, stored_version(instance))
         else:
             messages.success(request, _("Saved."))
             return redirect("public:promise_list")
@@ -124,4 +121,5 @@ def promise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "title": _("Edit citizen promise") if pk else _("New citizen promise"),
         },
+        status=status,
     )

@@ -28,6 +28,7 @@ from samverkan.rostering.models import (
     RosterAssignment,
     RosterPlan,
     RosterVersion,
+    ShiftPattern,
     SwapRequest,
     SwapStatus,
     VersionStatus,
@@ -100,6 +101,11 @@ def get_leave(*, actor: Any, expert: Expert, pk: int) -> ExpertLeave:
 
 
 # --- plans and versions ----------------------------------------------------------------
+
+
+def pattern_version(*, group: ActionGroup) -> int | None:
+    """The version of the group's stored shift pattern (None before one is chosen)."""
+    return ShiftPattern.objects.filter(group=group).values_list("version", flat=True).first()
 
 
 def plans_for_group(*, actor: Any, group: ActionGroup) -> list[RosterPlan]:

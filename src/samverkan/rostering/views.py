@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
 from samverkan.access.guards import require_permission, verified_user
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
+from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.rostering import exports, selectors, services
 from samverkan.rostering.forms import (
     ExpertForm,
@@ -32,9 +34,9 @@ from samverkan.rostering.forms import (
 )
 from samverkan.rostering.models import Expert, PatternKind, RosterVersion, VersionStatus
 
-_STALE = _(
-    "Someone else changed this record while you were editing. Reload the page to see their "
-    "changes, then save again."
+_SWAP_STALE = gettext_lazy(
+    "Someone else decided on this swap or changed it meanwhile. Nothing was changed: check the "
+    "list as it is now."
 )
 EXPERT_PERMS = (Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE, Permission.EXPERT_MANAGE_OWN)
 
@@ -91,6 +93,7 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not pk and not selectors.manageable_agencies(actor=request.user).exists():
         raise PermissionDenied
     form = _expert_form(request, expert)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.expert_save(
@@ -101,7 +104,7 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.StaleEdit:
-            form.add_error(None, _STALE)
+            status = show_conflict(form, stored_version(expert))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -115,6 +118,7 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "expert": expert,
             "title": _("Edit expert") if pk else _("New expert"),
         },
+        status=status,
     )
 
 
@@ -367,6 +371,7 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
         prefix="r",
         initial={"version": rules.version},
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         try:
             if "pattern" in request.POST and pattern_form.is_valid():
@@ -394,7 +399,11 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("rostering:group_settings", group_pk=group.pk)
         except services.StaleEdit:
-            (pattern_form if "pattern" in request.POST else rules_form).add_error(None, _STALE)
+            if "pattern" in request.POST:
+                current = selectors.pattern_version(group=group)
+                status = show_conflict(pattern_form, current, field="pattern_version")
+            else:
+                status = show_conflict(rules_form, stored_version(rules))
         except ValidationError as exc:
             _form_errors(pattern_form if "pattern" in request.POST else rules_form, exc)
     return render(
@@ -405,7 +414,7 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
             "pattern_form": pattern_form,
             "rules_form": rules_form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -590,7 +599,7 @@ def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, swap=swap, approve=approve, expected_version=expected
         )
     except (ValueError, services.StaleEdit):
-        messages.error(request, _STALE)
+        messages.error(request, _SWAP_STALE)
     except services.RosterRefused as exc:
         details = "; ".join(v["message"] for v in exc.violations[:5])
         messages.error(request, f"{exc} {details}".strip())
