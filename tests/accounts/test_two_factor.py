@@ -309,3 +309,54 @@ def test_user_cannot_enrol_a_second_device_while_having_one(client, user_factory
     response = client.get(ENROL)
     assert response.status_code == 302
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+# --- Recovery codes are stored as keyed hashes --------------------------------------------
+
+
+def test_recovery_codes_are_stored_only_as_keyed_hashes(client, user_factory):
+    from samverkan.accounts.services import recovery_code_digests
+
+    user = user_factory()
+    log_in(client, user)
+    codes = _recovery_codes(client, user)
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10 and all(re.fullmatch(r"[0-9a-f]{16}", t) for t in stored)
+    assert stored == {recovery_code_digests(c)[0] for c in codes}
+    digits = {c.replace("-", "") for c in codes}
+    assert not any(c in t or d in t for t in stored for c in codes for d in digits)
+
+
+def test_a_recovery_code_survives_a_secret_key_rotation(user_factory, settings):
+    from samverkan.accounts import services
+
+    user = user_factory()
+    device = StaticDevice.objects.create(user=user, name="recovery")
+    services.recovery_codes_store(device=device, codes=["11111-22222", "33333-44444"])
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "rotated-" + "k" * 50, [old_key]
+    assert services.second_factor_match(user=user, token="11111 22222") == device
+    assert services.second_factor_match(user=user, token="11111-22222") is None  # used up
+    settings.SECRET_KEY_FALLBACKS = []  # the old key retired: its codes no longer work
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert services.second_factor_match(user=user, token="33333-44444") is None
+
+
+def test_migration_hashes_codes_stored_in_clear(user_factory):
+    import importlib
+
+    from django.apps import apps
+
+    from samverkan.accounts import services
+
+    migration = importlib.import_module("samverkan.accounts.migrations.0003_hash_recovery_codes")
+    user = user_factory()
+    device = StaticDevice.objects.create(user=user, name="recovery")
+    StaticToken.objects.create(device=device, token="12345-67890")  # as django-otp stored it
+    migration.hash_clear_codes(apps, None)
+    (stored,) = StaticToken.objects.filter(device=device).values_list("token", flat=True)
+    assert stored == services.recovery_code_digests("12345-67890")[0]
+    migration.hash_clear_codes(apps, None)  # a digest is never hashed again
+    assert StaticToken.objects.get(device=device).token == stored
+    assert services.second_factor_match(user=user, token="1234567890") == device

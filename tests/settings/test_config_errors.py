@@ -24,6 +24,7 @@ GOOD = {
 _SCRUB = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; it makes check --deploy warn
     "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
     "DATABASE_URL",
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
@@ -85,6 +86,16 @@ def test_weak_secret_key(tmp_path):
     weak = "x" * 49
     line = assert_one_line_naming(run_check(tmp_path, SECRET_KEY=weak), "SECRET_KEY")
     assert weak not in line  # the key itself is never echoed
+
+
+def test_secret_key_fallbacks(tmp_path):
+    earlier = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60))
+    assert run_check(tmp_path, SECRET_KEY_FALLBACKS=earlier).returncode == 0
+    weak = "short-key"
+    line = assert_one_line_naming(
+        run_check(tmp_path, SECRET_KEY_FALLBACKS=f"{earlier},{weak}"), "SECRET_KEY_FALLBACKS"
+    )
+    assert weak not in line and earlier not in line
 
 
 def test_missing_database_url(tmp_path):

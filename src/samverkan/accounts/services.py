@@ -6,11 +6,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,6 +25,7 @@ from samverkan.directory.models import Organisation
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 RECOVERY_DEVICE = "recovery"
+_RECOVERY_SALT = "samverkan.accounts.recovery-code"
 
 
 def _check_can_manage(actor: User, organisation_id: int) -> None:
@@ -216,19 +220,56 @@ def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
     return recovery_codes_regenerate(user=user, audit_event=False)
 
 
+def recovery_code_digests(code: str) -> list[str]:
+    """What is stored for a recovery code: a keyed hash (HMAC-SHA256 with SECRET_KEY,
+    cut to the 16 characters of django-otp's token column), never the code. The first
+    digest uses the current key, the others SECRET_KEY_FALLBACKS, so codes survive a key
+    rotation. Spaces, hyphens and case do not matter."""
+    canonical = "".join(ch for ch in code if ch not in " -\t").lower()
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        salted_hmac(_RECOVERY_SALT, canonical, secret=key, algorithm="sha256").hexdigest()[:16]
+        for key in keys
+    ]
+
+
+def recovery_codes_store(*, device: StaticDevice, codes: list[str]) -> None:
+    """Replace the device's recovery codes with ``codes``, stored as keyed hashes."""
+    device.token_set.all().delete()
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=recovery_code_digests(c)[0]) for c in codes]
+    )
+
+
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User, audit_event: bool = True) -> list[str]:
-    """Replace the user's recovery codes; the new ones are returned once, never stored
-    in clear anywhere else."""
-    from django.conf import settings
-
+    """Replace the user's recovery codes; the new ones are returned once and stored only
+    as keyed hashes."""
     device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE)
-    device.token_set.all().delete()
     codes = [
         f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
         for _ in range(settings.SAMVERKAN_RECOVERY_CODES)
     ]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    recovery_codes_store(device=device, codes=codes)
     if audit_event:
         _audit_user(Action.OTP_RECOVERY_REGENERATED, user, user)
     return codes
+
+
+@transaction.atomic
+def second_factor_match(*, user: User, token: str) -> Device | None:
+    """The user's device that accepts ``token`` (and uses it up), or None.
+
+    Each device is checked directly (django-otp's advice) with its own throttling: the
+    confirmed authenticator with the code as typed, then the recovery codes by digest.
+    A recovery code works once."""
+    token = "".join(token.split())
+    for totp in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        if totp.verify_token(token):
+            return totp
+    digests = recovery_code_digests(token)
+    for static in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        stored = static.token_set.filter(token__in=digests).values_list("token", flat=True).first()
+        if static.verify_token(stored or digests[0]):
+            return static
+    return None

@@ -26,7 +26,6 @@ from django.utils.http import (
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from samverkan.access.guards import (
@@ -131,7 +130,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
+        device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             recovery = isinstance(device, StaticDevice)
@@ -236,7 +235,9 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ok_password = user.check_password(form.cleaned_data["password"]) if needs_password else True
         device = (
-            match_token(user, form.cleaned_data["token"].replace(" ", "")) if ok_password else None
+            services.second_factor_match(user=user, token=form.cleaned_data["token"])
+            if ok_password
+            else None
         )
         if ok_password and device is not None:
             mark_reauthenticated(request)

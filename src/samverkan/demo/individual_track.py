@@ -25,11 +25,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from samverkan.access import policy
+from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
 from samverkan.cases import services as cases
 from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, Programme, TeamMember
@@ -189,8 +190,8 @@ def _ensure_staff() -> list[dict[str, Any]]:
             TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
         static, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
         if not static.token_set.exists():
-            StaticToken.objects.bulk_create(
-                [StaticToken(device=static, token=f"demo-{username[:3]}-{i}") for i in range(10)]
+            accounts_services.recovery_codes_store(
+                device=static, codes=[f"demo-{username[:3]}-{i}" for i in range(10)]
             )
         rows.append(
             {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
 from samverkan.accounts.roles import ensure_default_roles
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
@@ -50,8 +51,8 @@ def demo_load() -> list[dict[str, Any]]:
             TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
         static, _ = StaticDevice.objects.get_or_create(user=user, name="recovery")
         if not static.token_set.exists():
-            StaticToken.objects.bulk_create(
-                [StaticToken(device=static, token=f"demo-{persona.username[:3]}-{i}") for i in range(10)]
+            accounts_services.recovery_codes_store(
+                device=static, codes=[f"demo-{persona.username[:3]}-{i}" for i in range(10)]
             )
         rows.append({"username": persona.username, "organisation": user.organisation.name,
                      "roles": ", ".join(persona.roles), "description": persona.description})

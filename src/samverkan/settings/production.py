@@ -23,14 +23,28 @@ SAMVERKAN_PRODUCTION = True
 SAMVERKAN_DEMO_MODE = guarded(lambda: env_bool("SAMVERKAN_DEMO_MODE", False))
 
 
+def _strong(key: str) -> bool:
+    return len(key) >= 50 and len(set(key)) >= 5
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY", required=True)
-    if len(key) < 50 or len(set(key)) < 5:
+    if not _strong(key):
         raise ConfigError("SECRET_KEY is too weak: use at least 50 random characters")
     return key
 
 
+def _secret_key_fallbacks() -> list[str]:
+    """Earlier keys, comma-separated, while a rotation is under way: signed links, sessions
+    and recovery codes made with them keep working until the key is dropped from here."""
+    keys = env_list("SECRET_KEY_FALLBACKS")
+    if not all(_strong(k) for k in keys):
+        raise ConfigError("SECRET_KEY_FALLBACKS holds a key that is too weak (each ≥ 50 characters)")
+    return keys
+
+
 SECRET_KEY = guarded(_secret_key)
+SECRET_KEY_FALLBACKS = guarded(_secret_key_fallbacks)
 
 if not env_str("DATABASE_URL"):
     fail("DATABASE_URL is not set; production needs e.g. postgres://user@host:5432/samverkan")
