@@ -201,3 +201,21 @@ def test_checker_detects_a_derivable_value():
     lines = table_lines(1, 2, row_totals=True, col_totals=False)
     assert not _feasible_alternative(cells, lines, (0, 0), cap=40)
     assert math.isfinite(40)
+
+
+def test_a_value_given_away_only_by_combining_rows_and_columns_stays_hidden():
+    """Found by the property test above: the grand total minus the middle column, minus the
+    bottom row, gives away the "<5" at row 1, column 2, though no single line does and
+    interval reasoning does not either. The exact (LP) check catches it."""
+    from samverkan.followup.suppression import exactly_pinned_cells, propagate
+
+    table = [[0, 1, 0], [0, 1, 1], [1, 5, 1]]
+    result = _check_table(table)
+    # Without the exact check, the hiding found by lines and intervals alone leaks (1, 2).
+    values = {(r, c): result.cell_at((r, c)).value for r in range(4) for c in range(4)}
+    lines = table_lines(3, 3, row_totals=True, col_totals=True)
+    leaky = {p: (PRIMARY if 0 < v < THRESHOLD else "") for p, v in values.items()}
+    bounds = propagate(values, leaky, lines)
+    assert all(bounds[p][0] < bounds[p][1] for p, s in leaky.items() if s)  # intervals miss it
+    assert exactly_pinned_cells(values, leaky, lines) == [(1, 2)]
+    assert result.cell_at((1, 2)).suppressed and result.cell_at((1, 0)).suppressed

@@ -13,16 +13,22 @@ suppressed cell is at least ``threshold``. We therefore keep suppressing more ce
 
 1. no equation (line) holds exactly one suppressed cell (else the rest of the line
    gives it away), and
-2. no suppressed cell is pinned to a single value by interval reasoning over all the
-   equations together (e.g. two "<5" in a row whose known remainder is 8 must both be
-   4; a "<5" next to a hidden cell of at least 5 whose sum is 5 must be 0).
+2. no suppressed cell is pinned to a single value by the equations taken together
+   (e.g. two "<5" in a row whose known remainder is 8 must both be 4; a "<5" next to a
+   hidden cell of at least 5 whose sum is 5 must be 0; or a "<5" that only a sum of
+   several rows and columns gives away).
 
-Condition 2 is checked by bound propagation until a fixpoint, which finds every value
-that the equations pin through interval reasoning; tests/followup/test_suppression.py
-additionally checks by exhaustive search on small tables that no suppressed value can be
-derived at all. The complementary cell chosen is the smallest visible non-zero cell of the
-line (inner cells before totals), so as little as possible is hidden; failing that, a
-zero of the line is hidden as "<5".
+Condition 2 is checked in two steps: cheap bound propagation until a fixpoint (catches
+most cases), then, when that finds nothing, the exact range of every suppressed cell by
+linear programming (OR-Tools GLOP: minimise and maximise the cell subject to every
+equation and what the reader knows of each cell). A table's equations form a flow
+network, whose constraint matrix is totally unimodular, so the LP's optimum is an
+integer count and a cell whose minimum equals its maximum is exactly a derivable one.
+tests/followup/test_suppression.py additionally checks by exhaustive search on small
+tables that no suppressed value can be derived at all. The complementary cell chosen is
+the smallest visible non-zero cell of the line (inner cells before totals), so as little
+as possible is hidden; failing that, a zero of the line is hidden as "<5"; failing that
+(every cell of its lines already hidden), the same choice over the whole table.
 """
 
 from __future__ import annotations
@@ -168,8 +174,44 @@ def propagate(
 def pinned_cells(
     values: dict[Pos, int], status: dict[Pos, str], lines: list[Line], threshold: int = THRESHOLD
 ) -> list[Pos]:
+    """Suppressed cells whose value the displayed table gives away (see the module doc)."""
     bounds = propagate(values, status, lines, threshold)
-    return sorted(p for p, s in status.items() if s and bounds[p][0] >= bounds[p][1])
+    pinned = sorted(p for p, s in status.items() if s and bounds[p][0] >= bounds[p][1])
+    return pinned or exactly_pinned_cells(values, status, lines, threshold)
+
+
+def exactly_pinned_cells(
+    values: dict[Pos, int], status: dict[Pos, str], lines: list[Line], threshold: int = THRESHOLD
+) -> list[Pos]:
+    """Suppressed cells whose least and greatest value consistent with the displayed table
+    are equal, found by linear programming (exact for these flow-shaped equations)."""
+    hidden = sorted(p for p, s in status.items() if s)
+    if not hidden or not lines:
+        return []
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
+        raise RuntimeError("OR-Tools GLOP is not available")
+    variables = {}
+    for p, v in values.items():
+        lo, hi = bounds_for(v, status.get(p, ""), threshold)
+        variables[p] = solver.NumVar(lo, solver.infinity() if math.isinf(hi) else hi, "")
+    for line in lines:
+        solver.Add(sum(variables[p] for p in line.inner) == variables[line.total])
+    objective = solver.Objective()
+    pinned = []
+    for p in hidden:
+        objective.Clear()
+        objective.SetCoefficient(variables[p], 1)
+        objective.SetMinimization()
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError("the displayed table has no consistent reading")  # cannot happen
+        least = variables[p].solution_value()
+        objective.SetMaximization()
+        if solver.Solve() == pywraplp.Solver.OPTIMAL and variables[p].solution_value() - least < 0.5:
+            pinned.append(p)
+    return pinned
 
 
 def _candidate(line: Line, values: dict[Pos, int], status: dict[Pos, str]) -> tuple[Pos, str] | None:
@@ -213,7 +255,8 @@ def suppress_positions(
         if changed:
             continue
         for p in pinned_cells(values, status, lines, threshold):
-            for line in lines_of.get(p, []):
+            # Hide more in the pinned cell's own lines; when those are all hidden, elsewhere.
+            for line in [*lines_of.get(p, []), *lines]:
                 pick = _candidate(line, values, status)
                 if pick is not None:
                     status[pick[0]] = pick[1]
