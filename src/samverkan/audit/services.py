@@ -222,15 +222,18 @@ def record_case_event(
     *,
     purpose: str = "",
     legal_basis: str = "",
+    subject_organisation_id: int | None = None,
 ) -> AuditEvent:
     """``record`` for something done in a case: the subject is the case (by its public
-    id) and the lead organisation that holds it."""
+    id) and the organisation that holds the record concerned: the case's lead
+    organisation unless ``subject_organisation_id`` names another (e.g. a journal note's
+    recording organisation)."""
     return record(
         action=action,
         actor=actor,
         subject_type="case",
         subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
+        subject_organisation_id=subject_organisation_id or case.lead_organisation_id,
         detail=detail,
         purpose=purpose,
         legal_basis=legal_basis,

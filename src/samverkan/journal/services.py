@@ -30,13 +30,8 @@ def _audit(action: Action, actor: Any, case: Case, note: JournalNote) -> None:
     detail: dict[str, Any] = {"note": note.pk, "category": note.category}
     if note.corrects_id:
         detail["corrects"] = note.corrects_id
-    audit.record(
-        action=action,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=note.recorded_by_organisation_id,
-        detail=detail,
+    audit.record_case_event(
+        action, actor, case, detail, subject_organisation_id=note.recorded_by_organisation_id
     )
 
 

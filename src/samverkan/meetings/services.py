@@ -30,6 +30,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
+from samverkan.lib.concurrency import StaleEdit
 from samverkan.meetings.models import (
     Attendee,
     Decision,
@@ -40,7 +41,7 @@ from samverkan.meetings.models import (
     Minutes,
     ParticipantAttendance,
 )
-from samverkan.plans.services import StaleEdit, require_writable
+from samverkan.plans.services import require_writable
 
 __all__ = ["StaleEdit"]
 
