@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverkan.access.middleware.RequestIdMiddleware",
+    # Warns once per process if X-Forwarded-For arrives while TRUSTED_PROXY_COUNT=0.
+    "samverkan.access.middleware.ForwardedForCheckMiddleware",
     # Anonymous public-page GETs answered from a full-response cache (see public/cache.py).
     "samverkan.public.middleware.EarlyPublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Set-password links (accounts.views.password_set_view) work once and for this long; the
+# link leads to choosing the password that, with two-factor enrolment, opens the account.
+PASSWORD_RESET_TIMEOUT = guarded(lambda: env_int("PASSWORD_LINK_HOURS", 24, minimum=1)) * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -312,15 +317,25 @@ SAMVERKAN_JOBS_QUEUE = env_str("JOBS_QUEUE", "samverkan")
 SAMVERKAN_UPLOAD_MAX_BYTES = guarded(lambda: env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
 
 # --- Logging: never personal data; every line carries the request id -------------
+# The web server's own access and error logs follow the same rules through the shipped
+# configuration (samverkan.gunicorn_conf); tip-channel and token paths are withheld or
+# redacted in application lines too (samverkan.lib.log_privacy).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "samverkan.access.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "samverkan.access.middleware.RequestIdLogFilter"},
+        "redact_paths": {"()": "samverkan.lib.log_privacy.RedactPathsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact_paths"],
+        }
     },
     "root": {
         "handlers": ["console"],
