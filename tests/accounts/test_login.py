@@ -333,7 +333,7 @@ def _new_user_link(client_for, user_factory, **user_kwargs):
 def test_opening_the_link_moves_the_token_into_the_session(client_for, user_factory):
     """Django's pattern: after the first request the token is in no URL, so it reaches
     no later access-log line, history entry or Referer."""
-    user, link = _new_user_link(client_for, user_factory)
+    _user, link = _new_user_link(client_for, user_factory)
     token = link.rstrip("/").rsplit("/", 1)[1]
     person = Client()
     form_url = _open_link(person, link)
@@ -395,7 +395,7 @@ def test_links_work_24_hours_by_default_and_the_setting_is_honoured(
     assert base_settings.PASSWORD_RESET_TIMEOUT == 24 * 3600
     from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
-    user, link = _new_user_link(client_for, user_factory)
+    _user, link = _new_user_link(client_for, user_factory)
     real_now = PasswordResetTokenGenerator._now
     monkeypatch.setattr(
         PasswordResetTokenGenerator, "_now", lambda self: real_now(self) + timedelta(hours=23)
