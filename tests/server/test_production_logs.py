@@ -99,7 +99,20 @@ def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], logs: Path) 
     pytest.fail("gunicorn did not answer /halsa/ within 90 s")
 
 
-def _environment(tmp_path: Path, port: int) -> dict[str, str]:
+def _database_url(tmp_path: Path) -> str:
+    """PostgreSQL: the test database the transactional test uses. SQLite: a file in
+    tmp_path (the test database lives in memory, out of the server's reach)."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        assert db["NAME"].startswith("test_"), "the test database, never a real one"
+        return (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    return f"sqlite:///{tmp_path / 'samverkan.sqlite3'}"
+
+
+def _environment(tmp_path: Path, port: int, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DJANGO_", "PYTEST", "SECURE_", "WEB_", "GUNICORN"))}
     secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64))
@@ -121,15 +134,8 @@ def _environment(tmp_path: Path, port: int) -> dict[str, str]:
         "WEB_LOG_LEVEL": "debug",
         "WEB_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(WORKERS),
+        "DATABASE_URL": database_url,
     })
-    if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'samverkan.sqlite3'}"
     return env
 
 
@@ -140,13 +146,12 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 @pytest.fixture
-def production_server(request, tmp_path):
+def production_server(tmp_path):
     """README's steps 3 and 5: migrate, load reference data, collect static files, then
-    the web server. Yields (port, logs directory); the server is stopped afterwards."""
-    if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
+    the web server. Yields (port, logs directory, process); the server is stopped
+    afterwards. On PostgreSQL the test (marked transactional) shares the test database."""
     port = _free_port()
-    env = _environment(tmp_path, port)
+    env = _environment(tmp_path, port, _database_url(tmp_path))
     if connection.vendor != "postgresql":
         _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data")
@@ -175,6 +180,7 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
 def test_no_address_agent_referer_tip_or_token_reaches_any_log(production_server):
     port, logs, server = production_server
     # A resident reads a public page, then sends a tip and follows it up.
@@ -225,8 +231,7 @@ def test_no_address_agent_referer_tip_or_token_reaches_any_log(production_server
 @pytest.mark.slow
 def test_gunicorn_without_the_shipped_configuration_refuses_to_start(tmp_path):
     """The privacy logger cannot be forgotten: the bare command of older READMEs fails."""
-    env = _environment(tmp_path, _free_port())
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+    env = _environment(tmp_path, _free_port(), f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     bare = [str(VENV_BIN / "gunicorn"), "samverkan.wsgi", "--bind", env["WEB_BIND"],
             "--workers", "1"]
     result = subprocess.run(bare, env=env, cwd=tmp_path, capture_output=True, text=True,
