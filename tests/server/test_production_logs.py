@@ -207,6 +207,11 @@ def test_no_address_agent_referer_tip_or_token_reaches_any_log(production_server
     assert status == 200 and TIP_TEXT.split(":")[0] in receipt
     # Someone opens a (here: invalid) set-password link.
     assert _request(port, "GET", f"/konto/valj-losenord/MQ/{LINK_TOKEN}/")[0] == 404
+    # A malformed request: gunicorn's error line would quote the address and the line.
+    with socket.create_connection(("127.0.0.1", port), timeout=30,
+                                  source_address=(CLIENT_ADDRESS, 0)) as raw:
+        raw.sendall(f"GET /tipsa/?{LINK_TOKEN} HTTP/1.1 extra\r\nHost: x\r\n\r\n".encode())
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
     _stop(server)
 
     access = (logs / "stdout.log").read_text(encoding="utf-8", errors="replace")
@@ -217,6 +222,7 @@ def test_no_address_agent_referer_tip_or_token_reaches_any_log(production_server
     assert '"GET /omraden/" 200' in access
     assert '"GET /konto/valj-losenord/[redacted]/" 404' in access
     assert "Booting worker" in errors  # the error log was captured, at debug level
+    assert "Invalid request (client address and details withheld)" in errors
     # ... but nothing that identifies the resident, the tip or the token.
     for marker in (CLIENT_ADDRESS, AGENT, "QZ-agent", FORWARDED, REFERER, "referer-marker",
                    "QZ-tip-text", code, LINK_TOKEN, "QZtokenmarker", "omrade="):
