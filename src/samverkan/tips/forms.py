@@ -23,15 +23,18 @@ from samverkan.tips.models import (
 
 HONEYPOT = "website"
 
+# The limiter's cache is unreachable (abuse.LimiterUnavailable): refuse, keep the text.
+UNAVAILABLE = _(
+    "The form cannot be sent just now because of a technical problem. What you wrote "
+    "is still here. Please try again in a few minutes."
+)
+
 TOKEN_ERRORS = {
     "invalid": _("The form has expired. Please send it again."),
     "expired": _("The form has expired. Please send it again."),
     "too_fast": _("The form was sent too quickly. Please check it and send it again."),
     "used": _("This form has already been sent. Please fill in a new one."),
-    "unavailable": _(
-        "The form cannot be sent just now because of a technical problem. What you wrote "
-        "is still here. Please try again in a few minutes."
-    ),
+    "unavailable": UNAVAILABLE,
 }
 
 

@@ -26,6 +26,7 @@ from samverkan.public.rendering import render_public
 from samverkan.tips import abuse, selectors, services
 from samverkan.tips.forms import (
     TOKEN_ERRORS,
+    UNAVAILABLE,
     AddInformationForm,
     ForwardForm,
     PublicForm,
@@ -50,7 +51,7 @@ def _refuse(form: PublicForm, *, unavailable: bool) -> int:
     over the rate limit (429, with when they may send again) or the limiter's cache
     unreachable (503). Returns the status to answer with."""
     if unavailable:
-        form.add_error(None, ValidationError(TOKEN_ERRORS["unavailable"], code="unavailable"))
+        form.add_error(None, ValidationError(UNAVAILABLE, code="unavailable"))
         return 503
     form.add_error(None, rate_limited_error(abuse.window_ends_at()))
     return 429
