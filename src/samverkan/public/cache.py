@@ -43,6 +43,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from samverkan.lib.cache import CacheUnavailable
+
 _GENERATION = "public:generation"
 # Paths of the pages served through cached_page (public/urls.py: "omraden/" and
 # "omraden/<slug:code>/"). Only a gate: an entry exists only for a path whose view went
@@ -61,6 +63,11 @@ def invalidate() -> None:
         cache.incr(_GENERATION)
     except ValueError:
         cache.set(_GENERATION, 1, timeout=None)
+    except CacheUnavailable:
+        # Redis is away, so nothing can be bumped: the backend keeps this delete and
+        # makes it as soon as Redis is back, and what is stored there expires within
+        # PUBLIC_PAGE_CACHE_SECONDS of its rendering in any case.
+        cache.delete(_GENERATION)
     early_clear()  # other processes follow within GENERATION_CHECK_SECONDS
 
 
