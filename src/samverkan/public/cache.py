@@ -25,6 +25,10 @@ entry of both layers at once (other worker processes drop their early entries wi
 GENERATION_CHECK_SECONDS, well inside the max-age browsers may keep the page anyway).
 An entry never outlives PUBLIC_PAGE_CACHE_SECONDS counted from when its page was
 rendered, so "staffed right now" is never older than that.
+
+While the shared cache is unreachable (samverkan.lib.cache answers "not cached"), there
+is no generation to compare with: neither layer serves anything and every request renders
+its page anew.
 """
 
 from __future__ import annotations
