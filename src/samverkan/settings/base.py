@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverkan.access.middleware.RequestIdMiddleware",
+    "samverkan.access.middleware.NulCharacterMiddleware",
     # Anonymous public-page GETs answered from a full-response cache (see public/cache.py).
     "samverkan.public.middleware.EarlyPublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
