@@ -1,4 +1,5 @@
-"""Request-wide security middleware: request ids, fail-closed guard, no-store caching."""
+"""Request-wide security middleware: request ids, NUL characters refused, fail-closed guard,
+no-store caching."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -61,6 +63,25 @@ class ForwardedForCheckMiddleware:
                     "throttling. Set TRUSTED_PROXY_COUNT to the number of reverse proxies "
                     "in front of Samverkan."
                 )
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Answer 400 to a request whose path or query string holds a NUL character.
+
+    No link or form of ours sends one, and PostgreSQL can neither store nor compare text
+    that holds one (the driver refuses the query): a view filtering on such a value would
+    answer 500. Refused here, once, before any view reads the value."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the request")
         return self.get_response(request)
 
 

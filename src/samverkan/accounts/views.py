@@ -16,6 +16,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -49,6 +50,7 @@ from samverkan.audit.actions import Action
 from samverkan.directory.selectors import organisations_for_user_admin
 from samverkan.frontend.forms import style_form
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.params import whole_number
 
 
 def _staff(request: HttpRequest) -> User:
@@ -84,6 +86,15 @@ def lockout_response(
     )
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _renew_session(request: HttpRequest) -> None:
+    """A new session key and CSRF token at each step up in assurance (second factor,
+    re-authentication), as login() gives at the password step: a key that was planted,
+    or seen while the session was only half logged in or not recently confirmed, opens
+    nothing after the step. The session's contents stay; the old key is deleted."""
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _demo_code(user: Any) -> str | None:
@@ -134,6 +145,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            _renew_session(request)
             recovery = isinstance(device, StaticDevice)
             audit.record(
                 action=Action.OTP_RECOVERY_USED if recovery else Action.OTP_VERIFIED,
@@ -190,6 +202,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         )
         if codes is not None:
             otp_login(request, device)
+            _renew_session(request)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True}
             )
@@ -242,6 +255,7 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
         )
         if ok_password and device is not None:
             mark_reauthenticated(request)
+            _renew_session(request)
             audit.record(
                 action=Action.REAUTHENTICATED,
                 actor=user,
@@ -379,8 +393,7 @@ _MANAGE = (Permission.ORG_USERS_MANAGE, Permission.ALL_USERS_MANAGE)
 @require_permission(*_MANAGE)
 def user_list_view(request: HttpRequest) -> HttpResponse:
     actor = _staff(request)
-    org_filter = request.GET.get("organisation")
-    organisation_id = int(org_filter) if org_filter and org_filter.isdigit() else None
+    organisation_id = whole_number(request.GET.get("organisation"))
     users = selectors.users_visible_to(actor=actor, organisation_id=organisation_id)
     totp_users = selectors.user_ids_with_confirmed_totp(users=users)
     organisations = organisations_for_user_admin(actor=actor)
