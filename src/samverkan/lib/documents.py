@@ -18,6 +18,7 @@ This module is a pure helper: it knows template names only, never a domain app.
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import posixpath
@@ -27,12 +28,17 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from django.core.exceptions import ImproperlyConfigured
+from django.template import engines
 from django.utils import timezone, translation
 
 # The origin a document's relative URLs resolve against. ".invalid" can never resolve
 # (RFC 6761), so even a fetcher that forgot a check would not reach a real host.
 DOCUMENT_BASE_URL = "https://documents.samverkan.invalid/"
+# A document names a static file as DOCUMENT_STATIC_URL + its path in the static folders.
+# Independent of STATIC_URL (which may be a CDN) and of hashed names: the fetcher reads
+# the file from disk.
+DOCUMENT_STATIC_URL = DOCUMENT_BASE_URL + "static/"
 
 # The shared print stylesheet (A4, running header, page numbers, repeated table heads).
 PRINT_STYLESHEET = "frontend/pdf/documents.css"
@@ -68,13 +74,9 @@ def _quiet_weasyprint_logs() -> None:
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def _static_prefix() -> str:
-    return DOCUMENT_BASE_URL.rstrip("/") + "/" + settings.STATIC_URL.strip("/") + "/"
-
-
 def _relative_static_path(url: str) -> str:
     """The path below STATIC_URL that ``url`` names, or RefusedResource."""
-    prefix = _static_prefix()
+    prefix = DOCUMENT_STATIC_URL
     parts = urlsplit(url)
     bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
     if parts.scheme != "https" or not bare.startswith(prefix):
@@ -101,9 +103,9 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def static_file(url: str) -> Path:
-    """The file on disk behind one of the app's static URLs (as a document's base URL
-    makes it), found by the staticfiles finders (the source tree) or in STATIC_ROOT
-    (collected, possibly with hashed names); RefusedResource for anything else."""
+    """The file on disk behind ``url`` (DOCUMENT_STATIC_URL + a static path), found by
+    the staticfiles finders (the apps' static folders) or else in STATIC_ROOT (the
+    collected files); RefusedResource for anything else."""
     relative = _relative_static_path(url)
     found = finders.find(relative)
     candidates = [Path(found)] if isinstance(found, str) else []
@@ -129,11 +131,12 @@ def _static_roots() -> list[str]:
     return roots
 
 
+@functools.cache
 def _fetcher_class() -> type:
     _quiet_weasyprint_logs()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(URLFetcher):
         """WeasyPrint's fetcher, narrowed to the app's static files read from disk."""
 
         def __init__(self) -> None:
@@ -162,15 +165,18 @@ def render_pdf(*, template_name: str, title: str, context: dict[str, Any]) -> by
     _quiet_weasyprint_logs()
     from weasyprint import HTML
 
-    html = render_to_string(
-        template_name,
+    engine = engines["django"]
+    if not getattr(engine, "engine", None) or not engine.engine.autoescape:  # type: ignore[attr-defined]
+        # Fail closed: without autoescaping, names would be markup again.
+        raise ImproperlyConfigured("Documents need the Django template engine with autoescape on.")
+    html = engine.get_template(template_name).render(
         {
             **context,
             "document_title": title,
             "document_date": timezone.localdate(),
             "document_language": (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
-            "print_stylesheet": PRINT_STYLESHEET,
-        },
+            "print_stylesheet_url": DOCUMENT_STATIC_URL + PRINT_STYLESHEET,
+        }
     )
     document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=url_fetcher())
     pdf = document.write_pdf(pdf_tags=True)
