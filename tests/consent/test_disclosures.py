@@ -4,6 +4,8 @@ the organisation-wide register with CSV, and the legal-basis catalogue screens."
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -157,11 +159,11 @@ def test_organisation_register_and_csv(world, logged_in):
 
 
 def test_csv_cells_are_inert():
-    from samverkan.consent.views import _inert
+    from samverkan.lib.spreadsheets import inert
 
-    assert _inert("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _inert("  +1") == "'  +1"
-    assert _inert("Vanlig text") == "Vanlig text"
+    assert inert("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert inert("  +1") == "'  +1"
+    assert inert("Vanlig text") == "Vanlig text"
 
 
 # --- legal-basis catalogue ---------------------------------------------------------------
@@ -213,3 +215,23 @@ def test_catalogue_admin_is_for_system_admins_only(world, logged_in):
         assert client.post("/arenden/rattsliga-grunder/ny/", {"code": "x", "reference": "x", "title": "x"}
                            ).status_code == 403
     assert not LegalBasis.objects.filter(code="x").exists()
+
+
+def test_register_csv_keeps_typed_text_inert(world, logged_in):
+    from tests.documents import FORMULAS, assert_cell_inert
+
+    texts = [f"{f} uppgifter om riskbeteende" for f in FORMULAS]  # the form asks for some words
+    for text in texts:
+        consent_services.disclosure_record(
+            actor=world.users["lead"], case=world.case, access=world.access("lead"), basis=basis("osl-10-18a"),
+            to_organisation=world.orgs["police"], categories=["social"], description=text,
+            balancing_test=f"{text}; {BALANCING}",
+        )
+    client = logged_in(UserFactory(organisation=world.orgs["police"], roles=["dpo"]))
+    body = b"".join(client.get("/arenden/utlamnanden/export.csv").streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    flat = [v for row in rows[1:] for v in row]
+    for text in texts:
+        assert "'" + text.strip() in flat, text  # the service stores the text stripped
+    for value in flat:
+        assert_cell_inert(value)

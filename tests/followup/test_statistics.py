@@ -216,3 +216,28 @@ def test_selector_never_returns_raw_small_counts(world):
     # a user without the permission gets nothing at all
     empty = statistics_for(actor=world["caseworker"])
     assert all(set(cells) <= {"0"} for t in empty.tables for _l, cells, _t, _e in t.rows())
+
+
+def test_exports_keep_hostile_labels_inert(world, logged_in):
+    """Programme and organisation names are typed by admins: in the CSV and the XLSX no
+    cell can start a formula, and numbers stay numbers."""
+    from openpyxl import load_workbook
+
+    from tests.documents import FORMULAS, assert_cell_inert
+
+    Organisation.objects.filter(pk=world["jarva"].pk).update(name=FORMULAS[0])
+    Programme.objects.filter(code__startswith="sig-unga").update(name=FORMULAS[2])
+    client = logged_in(world["manager"])
+    body = client.get("/statistik/export.csv").content
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    flat = [v for row in rows for v in row]
+    assert "'" + FORMULAS[0] in flat and any(v.startswith("'" + FORMULAS[2]) for v in flat)
+    for value in flat:
+        assert_cell_inert(value)
+    book = load_workbook(io.BytesIO(client.get("/statistik/export.xlsx").content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    assert any(c.data_type == "n" for c in cells)  # counts stay numbers
+    for cell in cells:
+        assert_cell_inert(cell.value)

@@ -198,3 +198,20 @@ def test_csv_export_neutralises_formulas(logged_in, world):
     assert "'@SUM(1+1)" in cells
     assert not any(c.startswith(("=", "+", "@", "-")) for c in cells)
     assert AuditEvent.objects.filter(action="tip.exported").exists()
+
+
+def test_csv_export_neutralises_formulas_after_spaces_and_line_breaks(logged_in, world):
+    """Before the shared helper the tips export let "  =1+1" and a leading line break
+    through (a spreadsheet program skips the blanks and reads a formula)."""
+    from tests.documents import FORMULAS, assert_cell_inert
+
+    texts = [*FORMULAS, "\n=1+1 Bilar kör för fort."]
+    for text in texts:
+        _tip(world, text=text, contact=text)
+    response = logged_in(world["police_coordinator"]).get(reverse("tips:export"))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    for text in texts:
+        assert "'" + text in cells, text
+    for cell in cells:
+        assert_cell_inert(cell)

@@ -21,6 +21,7 @@ from samverkan.audit.models import AuditEvent
 from samverkan.audit.selectors import AuditFilter, actor_names, audit_events_visible_to
 from samverkan.jobs import services as jobs
 from samverkan.lib.params import whole_number
+from samverkan.lib.spreadsheets import csv_row
 
 PAGE_SIZE = 50
 _VIEW = (Permission.AUDIT_VIEW_OWN_ORG, Permission.AUDIT_VIEW_ALL)
@@ -85,24 +86,12 @@ def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
     yield "\ufeff"  # so spreadsheet programs open it as UTF-8
     yield writer.writerow(_CSV_HEADER)
     for e in qs.iterator(chunk_size=2000):
-        yield writer.writerow([
+        # Subjects, purposes and legal bases are partly typed by users: every cell inert.
+        yield writer.writerow(csv_row([
             e.seq, e.occurred_at.isoformat(), e.actor_id or "", e.actor_organisation_id or "",
-            _inert(e.action), _inert(e.subject_type), _inert(e.subject_id),
-            e.subject_organisation_id or "", _inert(e.purpose), _inert(e.legal_basis),
-            _inert(e.request_id), e.hash,
-        ])
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _inert(value: str) -> str:
-    """Spreadsheet formula injection: a text cell that a spreadsheet program could read
-    as a formula (first character, also after leading spaces, is = + - @ or a tab or
-    line break) is prefixed with an apostrophe so that it is shown as text."""
-    if value[:1] in _FORMULA_START or value.lstrip(" ")[:1] in _FORMULA_START:
-        return "'" + value
-    return value
+            e.action, e.subject_type, e.subject_id, e.subject_organisation_id or "", e.purpose,
+            e.legal_basis, e.request_id, e.hash,
+        ]))
 
 
 @require_permission(Permission.AUDIT_EXPORT)

@@ -35,6 +35,7 @@ from samverkan.consent.forms import (
 )
 from samverkan.consent.models import Disclosure
 from samverkan.lib.params import page_number
+from samverkan.lib.spreadsheets import csv_row
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -239,16 +240,6 @@ class _Echo:
         return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _inert(value: str) -> str:
-    """Spreadsheet formula injection: prefix cells a spreadsheet could read as a formula."""
-    if value[:1] in _FORMULA_START or value.lstrip(" ")[:1] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
 def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"
@@ -267,17 +258,19 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
     )
     for d in rows:
         yield writer.writerow(
-            [
-                timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"),
-                str(d.case.public_id),
-                _inert(d.basis.reference),
-                _inert(d.from_organisation.name),
-                _inert(d.to_organisation.name),
-                _inert(", ".join(selectors.category_labels(d.categories))),
-                _inert(d.description),
-                _inert(d.balancing_test),
-                _inert(d.decided_by.get_full_name()),
-            ]
+            csv_row(
+                [
+                    timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"),
+                    str(d.case.public_id),
+                    d.basis.reference,
+                    d.from_organisation.name,
+                    d.to_organisation.name,
+                    ", ".join(selectors.category_labels(d.categories)),
+                    d.description,
+                    d.balancing_test,
+                    d.decided_by.get_full_name(),
+                ]
+            )
         )
 
 

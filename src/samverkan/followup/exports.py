@@ -11,21 +11,11 @@ import re
 from django.utils.translation import gettext as _
 
 from samverkan.followup.selectors import Statistics, StatTable
+from samverkan.lib.spreadsheets import csv_row, xlsx_append
 
 
 def _legend() -> str:
     return _("<5 = fewer than five; × = hidden so that small numbers cannot be calculated from totals.")
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _inert(value: str) -> str:
-    """Spreadsheet formula injection: text that a spreadsheet could read as a formula is
-    prefixed with an apostrophe (labels such as programme names are entered by admins)."""
-    if value[:1] in _FORMULA_START or value.lstrip(" ")[:1] in _FORMULA_START:
-        return "'" + value
-    return value
 
 
 def table_rows(table: StatTable) -> list[list[str]]:
@@ -37,7 +27,7 @@ def table_rows(table: StatTable) -> list[list[str]]:
         header.append(table.extra_label)
     rows = [header]
     for label, cells, total, extra in table.rows():
-        row = [_inert(label), *cells]
+        row = [label, *cells]
         if table.total_label:
             row.append(total)
         if table.extra_label:
@@ -57,17 +47,19 @@ def _number(value: str) -> int | str:
 
 
 def to_csv(stats: Statistics) -> str:
+    """Labels such as programme and area names are entered by admins: every cell, the
+    headings and notes too, goes through csv_row."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_inert(stats.organisation), str(stats.year or _("All years"))])
+    writer.writerow(csv_row([stats.organisation, str(stats.year or _("All years"))]))
     for table in stats.tables:
         writer.writerow([])
-        writer.writerow([table.caption])
-        writer.writerows(table_rows(table))
+        writer.writerow(csv_row([table.caption]))
+        writer.writerows(csv_row(row) for row in table_rows(table))
         if table.note:
-            writer.writerow([table.note])
+            writer.writerow(csv_row([table.note]))
     writer.writerow([])
-    writer.writerow([_legend()])
+    writer.writerow(csv_row([_legend()]))
     return "\ufeff" + out.getvalue()
 
 
@@ -90,14 +82,14 @@ def to_xlsx(stats: Statistics) -> bytes:
     used: set[str] = set()
     for table in stats.tables:
         sheet = book.create_sheet(_sheet_title(table.caption, used))
-        sheet.append([table.caption])
+        xlsx_append(sheet, [table.caption])
         sheet["A1"].font = Font(bold=True)
-        sheet.append([_inert(stats.organisation), str(stats.year or _("All years"))])
+        xlsx_append(sheet, [stats.organisation, str(stats.year or _("All years"))])
         for i, row in enumerate(table_rows(table)):
-            sheet.append([row[0], *(_number(v) for v in row[1:])] if i else row)
+            xlsx_append(sheet, [row[0], *(_number(v) for v in row[1:])] if i else row)
         if table.note:
-            sheet.append([table.note])
-        sheet.append([_legend()])
+            xlsx_append(sheet, [table.note])
+        xlsx_append(sheet, [_legend()])
         sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     book.save(buffer)

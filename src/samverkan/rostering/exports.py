@@ -1,6 +1,7 @@
-"""Roster exports: CSV, XLSX (openpyxl), iCalendar per expert (icalendar), printable
-PDF per group and week (reportlab). Callers pass rows they got from scoped selectors;
-names the reader may not see are passed as empty strings."""
+"""Roster exports: CSV, XLSX (openpyxl), iCalendar per expert (icalendar), the printable
+roster and the capacity memo as PDF (lib.documents: HTML templates, WeasyPrint). Callers
+pass rows they got from scoped selectors; names the reader may not see are passed as
+empty strings (or counted, in the PDF)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.lib.documents import render_pdf
+from samverkan.lib.spreadsheets import csv_row, xlsx_append
 from samverkan.rostering.models import RosterAssignment
+from samverkan.rostering.selectors import Grid
 
 CSV_COLUMNS = [
     "shift_id",
@@ -49,38 +53,27 @@ def roster_rows(
     ]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def inert(value: object) -> str:
-    """Spreadsheet formula injection: a text cell that a spreadsheet program could read
-    as a formula (first character, also after leading spaces, is = + - @ or a tab or
-    line break) is prefixed with an apostrophe so that it is shown as text. Names of
-    experts and groups are typed by users, so every text cell of every export goes
-    through this."""
-    text = str(value)
-    if text[:1] in _FORMULA_START or text.lstrip(" ")[:1] in _FORMULA_START:
-        return "'" + text
-    return text
-
-
 def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
+    """UTF-8 with a byte-order mark and CRLF line ends, every cell inert (names of
+    experts and groups are typed by users)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([inert(c) for c in row])
+        writer.writerow(csv_row(row))
     return out.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
+    """One sheet: the title, a header row, one row per assignment; every text cell
+    inert and stored as a string."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = _("Roster")[:31]
-    ws.append([inert(title)])
+    xlsx_append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
     headers = [
         _("Shift"),
@@ -92,12 +85,11 @@ def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
         _("Expert id"),
         _("Expert"),
     ]
-    ws.append(headers)
+    xlsx_append(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        # openpyxl stores a string starting with "=" as a formula: neutralise every cell.
-        ws.append([inert(c) for c in row])
+        xlsx_append(ws, row)
     for col, width in zip("ABCDEFGH", (26, 14, 10, 18, 18, 22, 10, 28), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
@@ -129,63 +121,46 @@ def to_ical(assignments: Iterable[RosterAssignment], *, expert_name: str, host: 
     return bytes(cal.to_ical())
 
 
-def _pdf_doc(out: io.BytesIO, *, landscape_mode: bool, title: str) -> Any:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
+@dataclass(frozen=True)
+class RosterWeek:
+    """One printed page of the roster: a week's seven days, and per agency one cell per
+    day holding lines such as "D: Anna Testsson, Bo Exempel" (or "D: 2" where the
+    reader may not see the names)."""
 
-    size = landscape(A4) if landscape_mode else A4
-    return SimpleDocTemplate(
-        out,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-        author="Samverkan",
-    )
+    number: int
+    days: list[dt.date]
+    rows: list[tuple[str, list[list[str]]]]
 
 
-def roster_week_pdf(
-    *, title: str, subtitle: str, days: Sequence[dt.date], rows: Sequence[tuple[str, Sequence[str]]]
-) -> bytes:
-    """A printable week: one row per agency, one column per day; each cell the shifts
-    with names (or counts)."""
-    from reportlab.lib import colors
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
-    out = io.BytesIO()
-    doc = _pdf_doc(out, landscape_mode=True, title=title)
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
-    head = [Paragraph(_("Agency"), small)] + [
-        Paragraph(d.strftime("%a %Y-%m-%d"), small) for d in days
-    ]
-    data = [head] + [
-        [Paragraph(name, small)] + [Paragraph(c.replace("\n", "<br/>"), small) for c in cells]
-        for name, cells in rows
-    ]
-    table = Table(data, repeatRows=1, colWidths=[90] + [95] * len(days))
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+def roster_weeks(grid: Grid) -> list[RosterWeek]:
+    """Cut a grid (from selectors.roster_grid, names already withheld where the actor
+    may not see them) into weeks of seven days."""
+    all_rows = grid.rows()
+    weeks = []
+    for start in range(0, len(grid.days), 7):
+        days = grid.days[start : start + 7]
+        rows = []
+        for agency, visible, cells in all_rows:
+            texts = [
+                [
+                    f"{code}: {', '.join(names)}" if visible else f"{code}: {count}"
+                    for code, names, count in cell.entries
+                ]
+                for cell in cells[start : start + 7]
             ]
-        )
+            rows.append((agency.name, texts))
+        weeks.append(RosterWeek(number=days[0].isocalendar().week, days=days, rows=rows))
+    return weeks
+
+
+def roster_pdf(*, title: str, subtitle: str, weeks: Sequence[RosterWeek]) -> bytes:
+    """The printable roster: every week of the period, one landscape page a week, one
+    row per agency and one column per day (day names in the active language)."""
+    return render_pdf(
+        template_name="rostering/pdf/roster.html",
+        title=title,
+        context={"subtitle": subtitle, "weeks": weeks},
     )
-    doc.build(
-        [
-            Paragraph(title, styles["Title"]),
-            Paragraph(subtitle, styles["BodyText"]),
-            Spacer(1, 6),
-            table,
-        ]
-    )
-    return out.getvalue()
 
 
 def memo_pdf(
@@ -195,32 +170,16 @@ def memo_pdf(
     table: Sequence[Sequence[str]],
     after: Sequence[str] = (),
 ) -> bytes:
-    """A plain decision memo: heading, paragraphs, one table, closing paragraphs."""
-    from reportlab.lib import colors
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
-    out = io.BytesIO()
-    doc = _pdf_doc(out, landscape_mode=False, title=title)
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"].clone("memo", fontSize=10.5, leading=14)
-    story: list[Any] = [Paragraph(title, styles["Title"])]
-    story += [Paragraph(p, body) for p in paragraphs]
-    story.append(Spacer(1, 8))
-    t = Table([list(r) for r in table], repeatRows=1, hAlign="LEFT")
-    t.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
-                ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#eeeeee")),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ]
-        )
+    """A plain decision memo: heading, paragraphs, one table (header row first, total
+    row last), closing paragraphs."""
+    return render_pdf(
+        template_name="rostering/pdf/capacity_memo.html",
+        title=title,
+        context={
+            "paragraphs": paragraphs,
+            "header": table[0] if table else [],
+            "body": table[1:-1],
+            "total": table[-1] if len(table) > 1 else [],
+            "after": after,
+        },
     )
-    story.append(t)
-    story.append(Spacer(1, 8))
-    story += [Paragraph(p, body) for p in after]
-    doc.build(story)
-    return out.getvalue()

@@ -478,32 +478,22 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every week of the version's period, one page a week, for printing."""
     version = selectors.get_version(actor=request.user, pk=pk)
-    week, first_day = _week_start(version, request)
-    grid = selectors.roster_grid(actor=request.user, version=version, first_day=first_day)
-    rows = []
-    for agency, visible, cells in grid.rows():
-        texts = []
-        for cell in cells:
-            parts = [
-                f"{code}: {', '.join(names)}" if visible else f"{code}: {count}"
-                for code, names, count in cell.entries
-            ]
-            texts.append("\n".join(parts) or "–")
-        rows.append((agency.name, texts))
-    title = _("Roster %(group)s, week %(week)d") % {
-        "group": version.plan.group.name,
-        "week": first_day.isocalendar().week,
-    }
+    plan = version.plan
+    grid = selectors.roster_grid(
+        actor=request.user, version=version, first_day=plan.period_start, days=plan.days
+    )
+    title = _("Roster %(name)s, version %(n)s") % {"name": plan.group.name, "n": version.number}
     subtitle = _("%(start)s – %(end)s. Version %(n)d (%(status)s).") % {
-        "start": first_day.isoformat(),
-        "end": (first_day + dt.timedelta(days=6)).isoformat(),
+        "start": plan.period_start.isoformat(),
+        "end": (plan.period_start + dt.timedelta(days=plan.days - 1)).isoformat(),
         "n": version.number,
         "status": version.get_status_display(),
     }
-    body = exports.roster_week_pdf(title=title, subtitle=subtitle, days=grid.days, rows=rows)
+    body = exports.roster_pdf(title=title, subtitle=subtitle, weeks=exports.roster_weeks(grid))
     services.export_recorded(actor=request.user, version=version, fmt="pdf")
-    return _download(body, "application/pdf", _export_name(version, f"v{week}.pdf"))
+    return _download(body, "application/pdf", _export_name(version, "pdf"))
 
 
 # --- swaps ----------------------------------------------------------------------------------------

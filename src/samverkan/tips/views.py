@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
+from samverkan.lib.spreadsheets import csv_row
 from samverkan.public.middleware import public_site
 from samverkan.public.rendering import render_public
 from samverkan.tips import abuse, selectors, services
@@ -198,16 +199,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell a sender controls that
-    starts like a formula is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @require_permission(Permission.TIPS_VIEW)
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
@@ -220,10 +211,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         [_("Reference"), _("Received"), _("Area"), _("Topic"), _("Status"), _("Text"), _("Contact")]
     )
     for tip in tips:
+        # The text and contact are typed by an anonymous sender: every cell inert.
         writer.writerow(
-            [
-                csv_cell(c)
-                for c in (
+            csv_row(
+                (
                     tip.pk,
                     tip.received_on.isoformat(),
                     tip.area.name,
@@ -232,7 +223,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                     tip.text,
                     tip.contact,
                 )
-            ]
+            )
         )
     return response
 
