@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint typecheck check-deploy messages benchmark-audit clean browser-deps
+.PHONY: demo test venv lint typecheck check-deploy messages benchmark-audit clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -33,16 +33,20 @@ demo: $(STAMP)
 		$(BIN)/gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi
 
 # Runs the whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
-test: $(STAMP) browser-deps
+test: $(STAMP) system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Browser tests drive Debian's chromium; install it when missing and we may (root).
-browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests need: chromium for the browser tests, and the text-layout
+# libraries WeasyPrint renders PDFs with (libharfbuzz-subset0: without it WeasyPrint warns
+# on import, and the suite treats warnings as errors). Installed when missing and we may (root).
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "WARNING: /usr/bin/chromium missing and cannot be installed here: browser tests will be skipped"; fi; \
+			echo "Installing Debian packages for the tests:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "WARNING: missing Debian packages:$$missing (browser tests are skipped without chromium)"; fi; \
 	fi
 
 lint: $(STAMP)
