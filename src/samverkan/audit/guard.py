@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from samverkan.lib.database import pin_search_path
+
 TABLE = "audit_auditevent"
 TABLES = (TABLE,)
 FUNCTIONS = ("samverkan_audit_append_only",)
@@ -36,6 +38,7 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};",
     f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION samverkan_audit_append_only();""",
+    pin_search_path("samverkan_audit_append_only()"),
 ]
 _PG_DROP = [
     f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};",

@@ -42,7 +42,7 @@ def head_message(seq: int, digest: str) -> bytes:
     return f"{HEAD_DOMAIN}\x1f{seq}\x1f{digest}".encode()
 
 
-def checkpoint_message(seq: int, digest: str, ts: int) -> bytes:
+def checkpoint_message(seq: int, digest: str, ts: str) -> bytes:
     return f"{CHECKPOINT_DOMAIN}\x1f{seq}\x1f{digest}\x1f{ts}".encode()
 
 

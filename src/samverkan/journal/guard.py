@@ -23,6 +23,8 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db import transaction
 
+from samverkan.lib.database import pin_search_path
+
 TABLE = "journal_journalnote"
 PERMITS = "journal_purgepermit"
 TABLES = (TABLE,)
@@ -79,6 +81,7 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS journal_no_truncate ON {TABLE};",
     f"""CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION samverkan_journal_guard();""",
+    pin_search_path("samverkan_journal_guard()"),
 ]
 _PG_DROP = [
     f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",

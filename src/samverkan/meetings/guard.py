@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from samverkan.lib.database import pin_search_path
+
 MINUTES = "meetings_minutes"
 DECISIONS = "meetings_decision"
 PERMITS = "journal_purgepermit"  # journal.guard.PERMITS: one permit for the whole purge
@@ -112,6 +114,8 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS decision_no_truncate ON {DECISIONS};",
     f"""CREATE TRIGGER decision_no_truncate BEFORE TRUNCATE ON {DECISIONS}
         FOR EACH STATEMENT EXECUTE FUNCTION samverkan_decision_guard();""",
+    pin_search_path("samverkan_minutes_guard()"),
+    pin_search_path("samverkan_decision_guard()"),
 ]
 _PG_DROP = [
     f"DROP TRIGGER IF EXISTS minutes_guard ON {MINUTES};",

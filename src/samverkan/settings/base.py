@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     # Samverkan domain apps
     "samverkan.access",
     "samverkan.audit",
+    # Owner and runtime database roles: `migrate` as the owner, `db grants`, start-up check.
+    "samverkan.dbroles",
     "samverkan.directory",
     "samverkan.accounts",
     "samverkan.jobs",
