@@ -151,11 +151,13 @@ def role_problems(cursor: Any, role: str | None = None) -> list[str]:
     checks: list[tuple[str, tuple[str, ...]]] = [(table, FORBIDDEN_ON_AUDIT) for table in audit_guard.TABLES]
     checks += [(table, FORBIDDEN_ON_GUARDED) for table in GUARDED_TABLES if table not in audit_guard.TABLES]
     for table, privileges in checks:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        # Schema-qualified: a temporary table of the same name must not stand in for it.
+        qualified = "to_regclass(quote_ident(current_schema()) || '.' || quote_ident(%s))"
+        cursor.execute(f"SELECT {qualified} IS NOT NULL", [table])
         if not cursor.fetchone()[0]:
             continue  # not migrated yet
         cursor.execute(
-            "SELECT p FROM unnest(%s::text[]) AS p WHERE has_table_privilege(%s, to_regclass(%s), p)",
+            f"SELECT p FROM unnest(%s::text[]) AS p WHERE has_table_privilege(%s, {qualified}, p)",  # noqa: S608 (a constant)
             [list(privileges), role, table],
         )
         held = {str(r[0]) for r in cursor.fetchall()}
