@@ -48,10 +48,10 @@ def _check_shape(url: str, name: str) -> None:
         if parts.path in ("", "/", "/:memory:"):
             raise ConfigError(f"{name} names no SQLite file: use sqlite:////absolute/path.db")
         return
-    name = parts.path.lstrip("/")
-    if not name:
+    db_name = parts.path.lstrip("/")
+    if not db_name:
         raise ConfigError(f"{name} is malformed: no database name after the host")
-    if "/" in name:
+    if "/" in db_name:
         raise ConfigError(f"{name} is malformed: the database name contains '/'")
 
 
