@@ -11,7 +11,9 @@ def seal_existing(apps, schema_editor):
 
     The seal vouches for the rows as found here: run `samverkan audit verify` (and compare
     with a head stored outside) before this upgrade. Runs as the owner role, which may
-    lift the append-only triggers for exactly this update (guard.py) and puts them back.
+    lift the append-only triggers for exactly this update (guard.py) and puts them back
+    (re-installed: on PostgreSQL the guard function now pins its search_path; on SQLite
+    adding the columns rebuilt the table without its triggers).
     """
     from samverkan.audit import guard, seal
 

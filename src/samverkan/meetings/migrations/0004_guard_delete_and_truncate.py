@@ -3,7 +3,8 @@ from django.db import migrations
 
 def install_guard(apps, schema_editor):
     """Re-install the guard: signed minutes and their decisions are now deleted only
-    under a retention-purge permit, and TRUNCATE is refused (PostgreSQL)."""
+    under a retention-purge permit, TRUNCATE is refused and the functions pin their
+    search_path (PostgreSQL; docs/adr/0009)."""
     from samverkan.meetings import guard
 
     guard.install(schema_editor.connection)
