@@ -28,10 +28,9 @@ demo: $(STAMP)
 	@echo "Samverkan demo: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/samverkan scheduler --interval 300 & \
 	scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-	DJANGO_SETTINGS_MODULE=samverkan.settings.demo $(BIN)/gunicorn samverkan.wsgi \
-		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
-		--access-logformat '"%(m)s %(U)s" %(s)s %(b)s %(L)ss' \
-		--logger-class samverkan.tips.gunicorn_logger.TipPrivacyLogger
+	DJANGO_SETTINGS_MODULE=samverkan.settings.demo WEB_BIND=127.0.0.1:$(PORT) \
+		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} WEB_THREADS=$${WEB_THREADS:-4} \
+		$(BIN)/gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi
 
 # Runs the whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
 test: $(STAMP) browser-deps

@@ -30,10 +30,11 @@ What it does:
 4. Starts gunicorn with the **production settings** (SECRET_KEY and AUDIT_KEYS generated,
    connected as a runtime role of its own granted by ``samverkan db grants``,
    SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0 on plain-http loopback,
-   JOBS_BACKEND=sync, Redis cache on ``--redis-url``) as README's production section
-   recommends: ``--workers`` (default cores + 1) gthread workers with ``--threads``
-   (default 2) threads, and logs ``--clients`` (default 20) different
-   team members in through the real login and two-factor pages (TOTP computed from the
+   JOBS_BACKEND=sync, Redis cache on ``--redis-url``) with README's production command
+   (``gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi``, the shipped
+   configuration and privacy logger): ``--workers`` (default cores + 1, as
+   WEB_CONCURRENCY) gthread workers with ``--threads`` (default 2, as WEB_THREADS)
+   threads, and logs ``--clients`` (default 20) different team members in through the real login and two-factor pages (TOTP computed from the
    device row). Each client then loops: my cases → one of its cases → a look-up of one
    of its participants by identity number, waiting ``--think`` seconds (±50 %) between
    requests, as staff reading cases do, for ``--duration`` seconds after a
@@ -700,18 +701,21 @@ class RssSampler(threading.Thread):
 
 def start_server(env: dict[str, str], home: Path, workers: int, threads: int, quiet: bool) -> tuple[Any, int]:
     port = _free_port()
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "samverkan.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "75", "--log-level", "warning"],
-        env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
+    server_log = home / "gunicorn-stderr.log"
+    with server_log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "python:samverkan.gunicorn_conf", "samverkan.wsgi"],
+            env={**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
+                 "WEB_THREADS": str(threads)},
+            cwd=home, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+        )
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break
         except OSError:
             if server.poll() is not None:
-                message = (server.stderr.read().decode() if server.stderr else "")[-4000:]
+                message = server_log.read_text(errors="replace")[-4000:]
                 raise SystemExit(message or "gunicorn died") from None
             time.sleep(0.1)
     _log(quiet, f"gunicorn on port {port}: {workers} workers x {threads} threads")

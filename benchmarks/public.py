@@ -20,12 +20,15 @@ What it does:
    role of its own granted by ``samverkan db grants`` (as production requires),
    ``SECURE_SSL_REDIRECT=0`` and
    ``SECURE_HSTS_SECONDS=0`` because the benchmark talks plain http on loopback, the
-   cache is Redis (``--redis-url``, default redis://127.0.0.1:6379/6) as in production,
-   and gunicorn writes no access log. It waits until a worker answers before loading.
+   cache is Redis (``--redis-url``, default redis://127.0.0.1:6379/6) as in production.
+   It waits until a worker answers before loading.
 
-   Server configuration (the one README's production section recommends):
-   ``--worker-class gthread --workers <cores + 1> --threads 2 --keep-alive 75
-   --backlog 2048``. Why: the app is CPU-bound Python, so one process per core (plus one
+   Server configuration: README's production command, ``gunicorn -c
+   python:samverkan.gunicorn_conf samverkan.wsgi``, with ``--workers`` and ``--threads``
+   passed as WEB_CONCURRENCY and WEB_THREADS; the shipped configuration
+   (src/samverkan/gunicorn_conf.py) is gthread, ``<cores + 1>`` workers x 2 threads,
+   keep-alive 75 s, backlog 2048, and its privacy logger writes the access log (to
+   /dev/null here) as in production. Why these values: the app is CPU-bound Python, so one process per core (plus one
    to cover a worker blocked in I/O or at a GIL switch) uses both cores without the
    context-switching of more processes; two threads per worker overlap the database
    and Redis round trips (the tip form) without the GIL contention that four threads
@@ -35,7 +38,10 @@ What it does:
    need no 200 threads; keep-alive outlasts the clients' think time (and, behind a
    proxy, should outlast the proxy's upstream idle timeout). On this 2-core machine
    that is 3 x 2: area page 584.9 req/s, p95 7.3 ms; tip submission 62.8/s (3 x 4 gave
-   590.9 req/s, p95 4.6 ms and 71.7/s).
+   590.9 req/s, p95 4.6 ms and 71.7/s). These figures predate the access log: one line
+   costs the privacy logger 27-50 µs (timeit of PrivacyLogger.access over 20,000 lines on
+   this machine while others used it; gunicorn's own logger 24-37 µs), about 1 % of the
+   3.4 ms of CPU per request that 585 req/s on two cores implies.
 
    Anonymous area-page GETs are answered by samverkan.public's early full-response
    cache (public/cache.py): after the first render per worker, language and page, a
@@ -537,31 +543,21 @@ def main() -> None:
         db_url, runtime_role.name_for(args.pg_database), samverkan=samverkan, env=prod_env, cwd=home
     )
     port = _free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "samverkan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--keep-alive",
-            "75",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env=prod_env,
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    server_log = home / "gunicorn-stderr.log"
+    with server_log.open("wb") as stderr:
+        gunicorn = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "python:samverkan.gunicorn_conf", "samverkan.wsgi"],
+            env={
+                **prod_env,
+                "WEB_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": str(args.workers),
+                "WEB_THREADS": str(args.threads),
+            },
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
     try:
         for _ in range(200):
             try:
@@ -570,9 +566,7 @@ def main() -> None:
             except OSError:
                 if gunicorn.poll() is not None:
                     raise SystemExit(
-                        gunicorn.stderr.read().decode()[-4000:]
-                        if gunicorn.stderr
-                        else "gunicorn died"
+                        server_log.read_text(errors="replace")[-4000:] or "gunicorn died"
                     ) from None
                 time.sleep(0.1)
         _wait_until_serving(port, gunicorn)

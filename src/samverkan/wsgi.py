@@ -1,8 +1,11 @@
-"""WSGI entry point for gunicorn: `gunicorn samverkan.wsgi`.
+"""WSGI entry point for gunicorn: `gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi`.
 
 Runs Django's system checks before serving (gunicorn does not), so a configuration
 that a check refuses — e.g. demo mode under production settings, or a database role that
-could alter the audit trail's guards — never starts.
+could alter the audit trail's guards — never starts. Under gunicorn it also refuses to
+start (production) or warns (elsewhere) when the server was started without the privacy
+logger of samverkan.gunicorn_conf, which would log every client's address and the tip
+channel's requests.
 """
 
 import gc
@@ -10,6 +13,8 @@ import os
 import sys
 
 from django.core.wsgi import get_wsgi_application
+
+from samverkan.gunicorn_logging import privacy_logger_installed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings.production")
 application = get_wsgi_application()
@@ -32,6 +37,25 @@ def _refuse_serious_check_failures() -> None:
 
 
 _refuse_serious_check_failures()
+
+
+def _refuse_gunicorn_without_privacy_logger() -> None:
+    from django.conf import settings
+
+    if "gunicorn.arbiter" not in sys.modules or privacy_logger_installed():
+        return  # another server (or none: a shell, the tests), or the shipped configuration
+    message = (
+        "gunicorn runs without samverkan.gunicorn_conf, so its logs would keep client "
+        "addresses and tip-channel requests; start it with "
+        "`gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi`"
+    )
+    if settings.SAMVERKAN_PRODUCTION:
+        sys.stderr.write(f"Samverkan refuses to start: {message}\n")
+        raise SystemExit(3)
+    sys.stderr.write(f"Samverkan warning: {message}\n")
+
+
+_refuse_gunicorn_without_privacy_logger()
 
 
 def _warm_up() -> None:

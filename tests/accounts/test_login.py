@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.db import IntegrityError, transaction
@@ -29,6 +31,17 @@ def _password_link(admin_client: Client, user) -> str:
     link = page.context["password_link"]
     assert link.startswith("http://testserver/konto/valj-losenord/")
     return link.removeprefix("http://testserver")
+
+
+def _open_link(client: Client, link: str) -> str:
+    """Follow a set-password link as a browser does: the token moves into the session and
+    the form lives at a URL without it. Returns that URL."""
+    response = client.get(link)
+    assert response.status_code == 302
+    form_url = response["Location"]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in form_url and form_url.endswith("/valj/")
+    return form_url
 
 
 # --- Roles and organisations ------------------------------------------------------
@@ -215,15 +228,17 @@ def test_password_link_works_once(client_for, user_factory):
     assert events("user.password_set_by_admin", subject_id=str(user.pk)).last().actor_id == admin.pk
 
     person = Client()
-    page = person.get(link)
-    assert page.status_code == 200
+    form_url = _open_link(person, link)
+    assert person.get(form_url).status_code == 200
     new_password = "Kvarnholmen-Sparvagn-47"
-    response = person.post(link, {"new_password1": new_password, "new_password2": new_password})
+    response = person.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response.status_code == 302
     assert response["Location"] == LOGIN
     assert events("user.password_changed", subject_id=str(user.pk)).last().actor_id == user.pk
-    # The link is spent.
+    # The link is spent: in this session, in a fresh one, and posted to directly.
+    assert person.get(form_url).status_code == 404
     assert person.get(link).status_code == 404
+    assert Client().get(link).status_code == 404
     again = person.post(
         link, {"new_password1": "Other-Long-Pass-98", "new_password2": "Other-Long-Pass-98"}
     )
@@ -243,8 +258,9 @@ def test_common_password_is_refused_with_clear_error(client_for, user_factory):
     reauthenticate(admin_client, admin)
     link = _password_link(admin_client, user)
     person = Client()
+    form_url = _open_link(person, link)
     response = person.post(
-        link,
+        form_url,
         {"new_password1": "qwertyuiop123", "new_password2": "qwertyuiop123"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -253,13 +269,13 @@ def test_common_password_is_refused_with_clear_error(client_for, user_factory):
     assert codes == ["password_too_common"]
     assert "This password is too common." in response.content.decode()
     short = person.post(
-        link, {"new_password1": "Kort-1", "new_password2": "Kort-1"}, HTTP_ACCEPT_LANGUAGE="en"
+        form_url, {"new_password1": "Kort-1", "new_password2": "Kort-1"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "This password is too short." in short.content.decode()
     user.refresh_from_db()
     assert not user.check_password("qwertyuiop123")
     # The link still works after a refused attempt.
-    assert person.get(link).status_code == 200
+    assert person.get(form_url).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -299,8 +315,128 @@ def test_new_password_ends_other_sessions(client_for, user_factory):
     reauthenticate(admin_client, admin)
     link = _password_link(admin_client, user)
     pw = "Langholmen-Kanot-2024x"
-    Client().post(link, {"new_password1": pw, "new_password2": pw})
+    person = Client()
+    person.post(_open_link(person, link), {"new_password1": pw, "new_password2": pw})
     assert not is_logged_in(user_client)
+
+
+def _new_user_link(client_for, user_factory, **user_kwargs):
+    admin = user_factory(roles=["org_admin"])
+    user = user_factory(organisation=admin.organisation, **user_kwargs)
+    admin_client = client_for(admin)
+    from tests.accounts.conftest import reauthenticate
+
+    reauthenticate(admin_client, admin)
+    return user, _password_link(admin_client, user)
+
+
+def test_opening_the_link_moves_the_token_into_the_session(client_for, user_factory):
+    """Django's pattern: after the first request the token is in no URL, so it reaches
+    no later access-log line, history entry or Referer."""
+    _user, link = _new_user_link(client_for, user_factory)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    person = Client()
+    form_url = _open_link(person, link)
+    page = person.get(form_url)
+    assert page.status_code == 200
+    assert token not in page.content.decode()
+    # The token-free URL means nothing without the session that opened the link.
+    stranger = Client().get(form_url)
+    assert stranger.status_code == 404
+    assert "The link does not work" in stranger.content.decode()
+
+
+def test_a_link_opened_in_two_sessions_sets_one_password(client_for, user_factory):
+    """Whoever read the link (e.g. in a log) and opened it first loses it the moment the
+    person sets their password: the token hashes the password."""
+    user, link = _new_user_link(client_for, user_factory)
+    reader, person = Client(), Client()
+    reader_url = _open_link(reader, link)
+    person_url = _open_link(person, link)
+    pw = "Skeppsholmen-Farja-731"
+    assert person.post(person_url, {"new_password1": pw, "new_password2": pw}).status_code == 302
+    stolen = "Reader-Chose-This-1234"
+    refused = reader.post(reader_url, {"new_password1": stolen, "new_password2": stolen})
+    assert refused.status_code == 404
+    user.refresh_from_db()
+    assert user.check_password(pw) and not user.check_password(stolen)
+
+
+def test_a_used_link_cannot_be_replayed_to_enrol_an_authenticator(client_for, user_factory):
+    """The person sets a password with the link, logs in and enrols; replaying the link
+    afterwards (even after an administrator reset two-factor) gives nothing to enrol with."""
+    user, link = _new_user_link(client_for, user_factory, totp=False)
+    person = Client()
+    pw = "Reimersholme-Cykel-58"
+    person.post(_open_link(person, link), {"new_password1": pw, "new_password2": pw})
+    assert _post_login(person, user.username, pw)["Location"].startswith(
+        "/konto/tvastegsverifiering/registrera/"
+    )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()  # as after a two-factor reset
+    attacker = Client()
+    assert attacker.get(link).status_code == 404
+    stolen = "Attacker-Password-9911"
+    assert attacker.post(link, {"new_password1": stolen, "new_password2": stolen}).status_code == 404
+    assert _post_login(attacker, user.username, stolen).status_code == 200  # refused
+    assert not is_logged_in(attacker)
+
+
+def test_a_link_dies_when_the_person_logs_in(client_for, user_factory):
+    user, link = _new_user_link(client_for, user_factory)
+    log_in(Client(), user)
+    assert Client().get(link).status_code == 404
+
+
+def test_links_work_24_hours_by_default_and_the_setting_is_honoured(
+    client_for, user_factory, monkeypatch
+):
+    assert base_settings.PASSWORD_RESET_TIMEOUT == 24 * 3600
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    _user, link = _new_user_link(client_for, user_factory)
+    real_now = PasswordResetTokenGenerator._now
+    monkeypatch.setattr(
+        PasswordResetTokenGenerator, "_now", lambda self: real_now(self) + timedelta(hours=23)
+    )
+    assert Client().get(link).status_code == 302
+    monkeypatch.setattr(
+        PasswordResetTokenGenerator, "_now", lambda self: real_now(self) + timedelta(hours=25)
+    )
+    expired = Client().get(link)
+    assert expired.status_code == 404
+    assert "The link does not work" in expired.content.decode()
+    with override_settings(PASSWORD_RESET_TIMEOUT=48 * 3600):
+        assert Client().get(link).status_code == 302
+
+
+def test_the_admin_is_told_how_long_the_link_works(client_for, user_factory, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 6 * 3600
+    admin = user_factory(roles=["org_admin"])
+    user = user_factory(organisation=admin.organisation)
+    admin_client = client_for(admin)
+    from tests.accounts.conftest import reauthenticate
+
+    reauthenticate(admin_client, admin)
+    admin_client.post(f"/konto/anvandare/{user.pk}/losenordslank/")
+    page = admin_client.get(f"/konto/anvandare/{user.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "it works once and for 6 hours" in page
+    assert "It works once and for 6 hours." in page
+
+
+def test_createadmin_prints_the_validity_in_hours(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(short_code="drift")
+    out = StringIO()
+    call_command("createadmin", username="forsta", email="forsta@test.invalid",
+                 organisation="drift", base_url="https://samverkan.test", stdout=out)
+    assert "(valid 24 hours, once)" in out.getvalue()
 
 
 def test_user_factory_default_is_demo_and_fictitious():

@@ -257,3 +257,67 @@ def test_cached_sessions_logout_ends_the_session(client, user_factory):
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert not is_logged_in(replay)
+
+
+# --- A new session key at every step up in assurance -------------------------------------
+
+
+def _session_key(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _replay(key: str) -> Client:
+    """A second browser holding ``key`` (e.g. one that planted or read it)."""
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = key
+    return other
+
+
+def test_the_second_factor_gives_a_new_session_key(client, user_factory):
+    user = user_factory(roles=["caseworker"])
+    assert client.post(
+        "/konto/logga-in/", {"username": user.username, "password": PASSWORD}
+    ).status_code == 302
+    half_way = _session_key(client)
+    assert client.post("/konto/tvastegsverifiering/", {"token": fresh_code(user)}).status_code == 302
+    assert _session_key(client) != half_way
+    assert is_logged_in(client)
+    # The key from before the second factor opens nothing, not even the verify page.
+    assert not is_logged_in(_replay(half_way))
+    assert _replay(half_way).get("/konto/tvastegsverifiering/").status_code == 302
+
+
+def test_enrolling_the_authenticator_gives_a_new_session_key(client, user_factory):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.conftest import code_of
+
+    user = user_factory(roles=["caseworker"], totp=False)
+    client.post("/konto/logga-in/", {"username": user.username, "password": PASSWORD})
+    assert client.get("/konto/tvastegsverifiering/registrera/").status_code == 200
+    half_way = _session_key(client)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post("/konto/tvastegsverifiering/registrera/", {"token": code_of(device)}).status_code == 200
+    assert _session_key(client) != half_way
+    assert is_logged_in(client)
+    assert not is_logged_in(_replay(half_way))
+
+
+def test_reauthentication_gives_a_new_session_key(client_for, user_factory):
+    user = user_factory(roles=["caseworker"])
+    client = client_for(user)
+    before = _session_key(client)
+    reauthenticate(client, user)
+    assert _session_key(client) != before
+    assert is_logged_in(client)
+    assert not is_logged_in(_replay(before))
+
+
+@CACHED_SESSIONS
+def test_cached_sessions_second_factor_gives_a_new_session_key(client, user_factory):
+    test_the_second_factor_gives_a_new_session_key(client, user_factory)
+
+
+@CACHED_SESSIONS
+def test_cached_sessions_reauthentication_gives_a_new_session_key(client_for, user_factory):
+    test_reauthentication_gives_a_new_session_key(client_for, user_factory)

@@ -106,8 +106,27 @@ def test_unreachable_redis_fails_the_job_instead_of_leaving_it_queued(
         job = services.job_start(actor=caseworker, kind="test.count", params={"n": 1})
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error == "ConnectionError"
+    assert job.error == "NotQueued"
     assert job.finished_at is not None
+
+
+def test_a_job_started_while_redis_is_down_tells_the_user(
+    user_factory, logged_in, django_capture_on_commit_callbacks
+):
+    """Needs no Redis: the request that starts the job answers at once (no 500, no
+    wait), and the job's page says plainly that nothing was done and to try again."""
+    admin = logged_in(user_factory(roles=["system_admin"]))
+    with (
+        override_settings(SAMVERKAN_JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = admin.post("/logg/verifiera/")
+    assert response.status_code == 302
+    page = admin.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "the job queue is not reachable right now. Nothing was done." in page.content.decode()
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and job.not_queued
 
 
 # --- `samverkan worker` ------------------------------------------------------------------

@@ -46,6 +46,8 @@ _SCRUB = {
     "EMAIL_PORT",
     "EMAIL_USE_TLS",
     "CACHE_BACKEND",
+    "REDIS_TIMEOUT_MS",
+    "CACHE_RETRY_SECONDS",
 }
 
 
@@ -217,6 +219,8 @@ def test_missing_allowed_hosts(tmp_path, value):
         ("JOBS_BACKEND", "celery"),
         ("LOG_LEVEL", "loud"),
         ("REDIS_URL", "localhost:6379"),
+        ("REDIS_TIMEOUT_MS", "fast"),
+        ("CACHE_RETRY_SECONDS", "0"),
     ],
 )
 def test_bad_typed_value(tmp_path, variable, value):
@@ -258,3 +262,14 @@ def test_sessions_read_from_the_shared_cache_only(tmp_path):
     assert _production_setting(tmp_path, "SESSION_ENGINE", CACHE_BACKEND="locmem") == (
         "django.contrib.sessions.backends.db"
     )
+
+
+def test_production_cache_rides_out_an_outage_with_the_configured_timeouts(tmp_path):
+    """The Redis cache is samverkan.lib.cache's, with REDIS_TIMEOUT_MS and
+    CACHE_RETRY_SECONDS (docs: README, Configuration)."""
+    backend = _production_setting(tmp_path, 'CACHES["default"]["BACKEND"]')
+    assert backend == "samverkan.lib.cache.ResilientRedisCache"
+    options = _production_setting(
+        tmp_path, 'CACHES["default"]["OPTIONS"]', REDIS_TIMEOUT_MS="200", CACHE_RETRY_SECONDS="30"
+    )
+    assert options == str({"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "retry_after": 30})

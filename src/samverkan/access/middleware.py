@@ -1,17 +1,21 @@
-"""Request-wide security middleware: request ids, fail-closed guard, no-store caching."""
+"""Request-wide security middleware: request ids, NUL characters refused, fail-closed guard,
+no-store caching."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from samverkan.access import guards
+from samverkan.lib.log_privacy import redacted_traceback
 from samverkan.lib.request_context import current_request_id, set_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -34,6 +38,53 @@ class RequestIdMiddleware:
         return response
 
 
+class ForwardedForCheckMiddleware:
+    """Warn, once per process, when a request carries X-Forwarded-For while
+    TRUSTED_PROXY_COUNT is 0.
+
+    The application then sits behind a proxy it does not trust, so every resident is
+    counted under the proxy's address: the tip form's rate limit and login throttling
+    would refuse everyone at once. The warning names the setting, never the header's
+    value (it is a client's address)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.armed = settings.SAMVERKAN_TRUSTED_PROXY_COUNT <= 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.armed and "HTTP_X_FORWARDED_FOR" in request.META:
+            with self.lock:
+                warn, self.armed = self.armed, False
+            if warn:
+                logging.getLogger("samverkan.access").warning(
+                    "Requests arrive with X-Forwarded-For but TRUSTED_PROXY_COUNT=0: every "
+                    "client counts as the proxy's address for rate limits and login "
+                    "throttling. Set TRUSTED_PROXY_COUNT to the number of reverse proxies "
+                    "in front of Samverkan."
+                )
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Answer 400 to a request whose path or query string holds a NUL character.
+
+    No link or form of ours sends one, and PostgreSQL can neither store nor compare text
+    that holds one (the driver refuses the query): a view filtering on such a value would
+    answer 500. Refused here, once, before any view reads the value."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+
 class RequestIdLogFilter(logging.Filter):
     """Adds the request id to every record and withholds exception messages.
 
@@ -47,35 +98,6 @@ class RequestIdLogFilter(logging.Filter):
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redacted_traceback(record.exc_info[1])
         return True
-
-
-def redacted_traceback(exc: BaseException) -> str:
-    """The traceback of ``exc`` and of the exceptions it was raised from or during, with
-    each exception shown as its class name only."""
-    import traceback
-
-    chain: list[tuple[BaseException, str]] = []
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    link = ""
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        chain.append((current, link))
-        if current.__cause__ is not None:
-            current, link = current.__cause__, "The above exception was the direct cause of the following:"
-        elif current.__context__ is not None and not current.__suppress_context__:
-            current, link = current.__context__, "During handling of the above exception, another occurred:"
-        else:
-            current = None
-    parts: list[str] = []
-    for index, (item, _link) in enumerate(reversed(chain)):
-        if index:
-            parts.append("\n" + chain[len(chain) - index][1] + "\n\n")
-        parts.append("Traceback (most recent call last):\n")
-        parts.extend(traceback.format_list(traceback.extract_tb(item.__traceback__)))
-        kind = type(item)
-        parts.append(f"{kind.__module__}.{kind.__qualname__}: (message withheld)")
-    return "".join(parts)
 
 
 class FailClosedMiddleware:

@@ -16,6 +16,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -24,6 +25,7 @@ from django.utils.http import (
     urlsafe_base64_encode,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -48,6 +50,7 @@ from samverkan.audit.actions import Action
 from samverkan.directory.selectors import organisations_for_user_admin
 from samverkan.frontend.forms import style_form
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.params import whole_number
 
 
 def _staff(request: HttpRequest) -> User:
@@ -83,6 +86,15 @@ def lockout_response(
     )
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _renew_session(request: HttpRequest) -> None:
+    """A new session key and CSRF token at each step up in assurance (second factor,
+    re-authentication), as login() gives at the password step: a key that was planted,
+    or seen while the session was only half logged in or not recently confirmed, opens
+    nothing after the step. The session's contents stay; the old key is deleted."""
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _demo_code(user: Any) -> str | None:
@@ -133,6 +145,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            _renew_session(request)
             recovery = isinstance(device, StaticDevice)
             audit.record(
                 action=Action.OTP_RECOVERY_USED if recovery else Action.OTP_VERIFIED,
@@ -189,6 +202,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         )
         if codes is not None:
             otp_login(request, device)
+            _renew_session(request)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True}
             )
@@ -241,6 +255,7 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
         )
         if ok_password and device is not None:
             mark_reauthenticated(request)
+            _renew_session(request)
             audit.record(
                 action=Action.REAUTHENTICATED,
                 actor=user,
@@ -297,16 +312,45 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Django's pattern (PasswordResetConfirmView): the first request moves the token from the
+# URL into the session and redirects to the same URL with this word in its place, so the
+# token is not in the address bar, the history, a Referer or any later log line.
+PASSWORD_LINK_SESSION_TOKEN = "samverkan_password_link_token"
+PASSWORD_LINK_URL_TOKEN = "valj"
+
+
+def password_link_hours() -> int:
+    """How long a set-password link works (PASSWORD_RESET_TIMEOUT), in whole hours."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+
+
+def _password_link_invalid(request: HttpRequest) -> HttpResponse:
+    request.session.pop(PASSWORD_LINK_SESSION_TOKEN, None)
+    return render(request, "accounts/password_link_invalid.html", status=404)
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def password_set_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Set a password from the one-time link an administrator issued."""
-    user = selectors.user_from_password_link(uidb64=uidb64, token=token)
+    """Set a password from the one-time link an administrator issued.
+
+    The link stops working once a password is set with it (or the person logs in), when
+    it expires (PASSWORD_RESET_TIMEOUT) and when the account is disabled; a dead link
+    gets a page saying so (404), in every session that had opened it."""
+    if token != PASSWORD_LINK_URL_TOKEN:
+        if selectors.user_from_password_link(uidb64=uidb64, token=token) is None:
+            return _password_link_invalid(request)
+        request.session[PASSWORD_LINK_SESSION_TOKEN] = token
+        return redirect("accounts:password_set", uidb64=uidb64, token=PASSWORD_LINK_URL_TOKEN)
+    user = selectors.user_from_password_link(
+        uidb64=uidb64, token=str(request.session.get(PASSWORD_LINK_SESSION_TOKEN, ""))
+    )
     if user is None:
-        return render(request, "accounts/password_link_invalid.html", status=404)
+        return _password_link_invalid(request)
     form = style_form(SetPasswordForm(user, request.POST or None))
     if request.method == "POST" and form.is_valid():
         services.user_password_set(user=user, password=form.cleaned_data["new_password1"])
+        request.session.pop(PASSWORD_LINK_SESSION_TOKEN, None)
         if request.user.is_authenticated:
             update_session_auth_hash(request, user)
         messages.success(request, _("Your password is set. Log in with it."))
@@ -349,8 +393,7 @@ _MANAGE = (Permission.ORG_USERS_MANAGE, Permission.ALL_USERS_MANAGE)
 @require_permission(*_MANAGE)
 def user_list_view(request: HttpRequest) -> HttpResponse:
     actor = _staff(request)
-    org_filter = request.GET.get("organisation")
-    organisation_id = int(org_filter) if org_filter and org_filter.isdigit() else None
+    organisation_id = whole_number(request.GET.get("organisation"))
     users = selectors.users_visible_to(actor=actor, organisation_id=organisation_id)
     totp_users = selectors.user_ids_with_confirmed_totp(users=users)
     organisations = organisations_for_user_admin(actor=actor)
@@ -448,6 +491,7 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
             "form": form,
             "has_totp": selectors.user_has_confirmed_totp(user=user),
             "password_link": request.session.pop("samverkan_password_link", None),
+            "password_link_hours": password_link_hours(),
         },
         status=status,
     )
@@ -488,7 +532,14 @@ def user_password_link_view(request: HttpRequest, user_id: int) -> HttpResponse:
     user = selectors.get_user_for_admin(actor=actor, user_id=user_id)
     services.user_password_link_issued(actor=actor, user=user)
     request.session["samverkan_password_link"] = password_link(request, user)
+    hours = password_link_hours()
     messages.success(
-        request, _("A new set-password link is ready; it works once and for three days.")
+        request,
+        ngettext(
+            "A new set-password link is ready; it works once and for %(hours)d hour.",
+            "A new set-password link is ready; it works once and for %(hours)d hours.",
+            hours,
+        )
+        % {"hours": hours},
     )
     return redirect("accounts:user_detail", user_id=user.pk)

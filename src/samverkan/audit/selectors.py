@@ -35,6 +35,8 @@ _MICROSECOND = timedelta(microseconds=1)
 def _micros(day: date, *, end: bool) -> int:
     """Exact first (or last) microsecond of ``day`` in the site's time zone."""
     tz = ZoneInfo(settings.TIME_ZONE)
+    if end and day == date.max:  # no next midnight to count back from
+        return (datetime.combine(day, time.max, tzinfo=tz) - _EPOCH) // _MICROSECOND
     if end:
         midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
         return (midnight - _EPOCH) // _MICROSECOND - 1

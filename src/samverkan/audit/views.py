@@ -20,6 +20,7 @@ from samverkan.audit.forms import CATEGORIES, AuditFilterForm
 from samverkan.audit.models import AuditEvent
 from samverkan.audit.selectors import AuditFilter, actor_names, audit_events_visible_to
 from samverkan.jobs import services as jobs
+from samverkan.lib.params import whole_number
 
 PAGE_SIZE = 50
 _VIEW = (Permission.AUDIT_VIEW_OWN_ORG, Permission.AUDIT_VIEW_ALL)
@@ -47,9 +48,9 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(seq__lt=int(before))
+    before = whole_number(request.GET.get("before"))
+    if before is not None:
+        qs = qs.filter(seq__lt=before)
     # Keyset pagination: cost independent of how far back the reviewer pages.
     events = list(qs[: PAGE_SIZE + 1])
     has_more = len(events) > PAGE_SIZE

@@ -22,15 +22,15 @@ from samverkan.cases.forms import DecisionForm, EmergencyForm, IntakeForm, Looku
 from samverkan.cases.models import Case, CaseStatus, TeamRole
 from samverkan.consent.selectors import effective_consent_for_case
 from samverkan.lib.identity_numbers import IdentityNumberError
+from samverkan.lib.params import page_number
 
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    page = request.GET.get("page", "1")
     page_obj, rows = selectors.my_cases(actor=request.user, status=status,
-                                        page=int(page) if page.isdigit() else 1)
+                                        page=page_number(request.GET.get("page")))
     return render(request, "cases/list.html", {
         "rows": rows, "page_obj": page_obj, "status": status, "statuses": CaseStatus.choices,
         "can_intake": policy.has_permission(request.user, Permission.CASE_INTAKE)

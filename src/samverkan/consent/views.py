@@ -34,6 +34,7 @@ from samverkan.consent.forms import (
     WithdrawForm,
 )
 from samverkan.consent.models import Disclosure
+from samverkan.lib.params import page_number
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -285,9 +286,8 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
 def disclosure_register(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None)
     direction = form.cleaned_data["direction"] if form.is_valid() else ""
-    page = request.GET.get("page", "1")
     page_obj, rows = selectors.disclosure_register(
-        actor=request.user, direction=direction, page=int(page) if page.isdigit() else 1
+        actor=request.user, direction=direction, page=page_number(request.GET.get("page"))
     )
     return render(
         request,

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.followup import exports, selectors
+from samverkan.lib.params import whole_number
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("ar", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return whole_number(request.GET.get("ar"), minimum=2000, maximum=2100)
 
 
 @require_permission(Permission.STATISTICS_VIEW)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from samverkan.lib.params import whole_number
+
 _CLASSES = {
     forms.Select: "govuk-select",
     forms.SelectMultiple: "govuk-select",
@@ -41,3 +43,21 @@ class StyledFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         style_form(self)  # type: ignore[arg-type]
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField over integer ids for forms bound to a query string.
+
+    A value that is not an id written in ASCII digits, or too large for an id column, is
+    "not one of the choices" before any query is made: Django's ``in`` lookup (unlike
+    ``exact``) passes such a number on, and SQLite refuses to bind it (a server error).
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not isinstance(pk, int) and whole_number(str(pk), minimum=0) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.jobs.models import Job
+from samverkan.jobs.models import NOT_QUEUED, Job
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -31,9 +31,28 @@ RQ_RESULT_TTL_S = 3600
 
 
 def redis_connection() -> Redis:
+    """A client for REDIS_URL whose connect and reads give up after REDIS_TIMEOUT_S, so
+    queueing a job while Redis is unreachable fails in milliseconds instead of holding
+    the user's request. (An RQ worker raises the read timeout above its own wait.)"""
     from redis import Redis
 
-    return Redis.from_url(settings.REDIS_URL)
+    timeout = settings.REDIS_TIMEOUT_S
+    return Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout
+    )
+
+
+def queue_reachable() -> bool:
+    """Whether the RQ queue's Redis answers a PING now (for the health check)."""
+    from redis.exceptions import RedisError
+
+    connection = redis_connection()
+    try:
+        return bool(connection.ping())
+    except RedisError:
+        return False
+    finally:
+        connection.close()
 
 
 def rq_queue(connection: Redis | None = None) -> Queue:
@@ -65,7 +84,9 @@ def dispatch(job: Job) -> None:
 
 def _enqueue(job: Job) -> None:
     """Put the job on the RQ queue; if Redis is unreachable, fail the job visibly
-    instead of leaving it queued forever (the user's request still succeeds)."""
+    (error NOT_QUEUED: its page tells the user nothing was done and to try again later)
+    instead of leaving it queued forever. The user's request still succeeds; the log
+    names the kind of error."""
     from samverkan.jobs.models import JobStatus
 
     try:
@@ -82,5 +103,5 @@ def _enqueue(job: Job) -> None:
             "job %s (%s) could not be queued: %s", job.public_id, job.kind, type(exc).__name__
         )
         Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.FAILED, error=type(exc).__name__[:300], finished_at=timezone.now()
+            status=JobStatus.FAILED, error=NOT_QUEUED, finished_at=timezone.now()
         )

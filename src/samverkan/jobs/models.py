@@ -21,6 +21,9 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
+# Job.error of a job that never reached the queue (Redis unreachable when it was started):
+# nothing was done, and starting it again later is safe.
+NOT_QUEUED = "NotQueued"
 
 
 class Job(models.Model):
@@ -59,6 +62,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def not_queued(self) -> bool:
+        return self.status == JobStatus.FAILED and self.error == NOT_QUEUED
 
 
 class ScheduledRun(models.Model):

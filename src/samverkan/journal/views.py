@@ -22,6 +22,7 @@ from samverkan.journal import selectors, services
 from samverkan.journal.forms import NoteFilterForm, NoteForm
 from samverkan.journal.models import JournalNote
 from samverkan.lib.concurrency import show_conflict
+from samverkan.lib.params import page_number
 
 
 def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
@@ -62,13 +63,12 @@ def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
 @require_GET
 def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    page = request.GET.get("page", "1")
     result = selectors.notes_page(
         actor=request.user,
         case=case,
         access=access,
         category=request.GET.get("category", ""),
-        page=int(page) if page.isdigit() else 1,
+        page=page_number(request.GET.get("page")),
     )
     return render(
         request,

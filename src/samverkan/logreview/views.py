@@ -19,6 +19,7 @@ from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.jobs import services as jobs
+from samverkan.lib.params import page_number
 from samverkan.logreview import rules, selectors, services
 from samverkan.logreview.forms import MarkReviewedForm, SampleForm
 from samverkan.logreview.models import Reason
@@ -83,13 +84,12 @@ def review(request: HttpRequest, year: int, month: int) -> HttpResponse:
     the_review = selectors.review_for_actor(actor=request.user, month=_month(year, month))
     reason = request.GET.get("reason", "")
     state = request.GET.get("state", "")
-    page = request.GET.get("page", "1")
     page_obj, rows = selectors.review_items(
         actor=request.user,
         review=the_review,
         reason=reason,
         state=state,
-        page=int(page) if page.isdigit() else 1,
+        page=page_number(request.GET.get("page")),
     )
     return render(
         request,

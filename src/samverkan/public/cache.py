@@ -25,6 +25,10 @@ entry of both layers at once (other worker processes drop their early entries wi
 GENERATION_CHECK_SECONDS, well inside the max-age browsers may keep the page anyway).
 An entry never outlives PUBLIC_PAGE_CACHE_SECONDS counted from when its page was
 rendered, so "staffed right now" is never older than that.
+
+While the shared cache is unreachable (samverkan.lib.cache answers "not cached"), there
+is no generation to compare with: neither layer serves anything and every request renders
+its page anew.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
+
+from samverkan.lib.cache import CacheUnavailable
 
 _GENERATION = "public:generation"
 # Paths of the pages served through cached_page (public/urls.py: "omraden/" and
@@ -61,6 +67,11 @@ def invalidate() -> None:
         cache.incr(_GENERATION)
     except ValueError:
         cache.set(_GENERATION, 1, timeout=None)
+    except CacheUnavailable:
+        # Redis is away, so nothing can be bumped: the backend keeps this delete and
+        # makes it as soon as Redis is back, and what is stored there expires within
+        # PUBLIC_PAGE_CACHE_SECONDS of its rendering in any case.
+        cache.delete(_GENERATION)
     early_clear()  # other processes follow within GENERATION_CHECK_SECONDS
 
 

@@ -19,7 +19,7 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups.selectors import agencies as motion_agencies
 from samverkan.directory.models import Area
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import IdMultipleChoiceField, StyledFormMixin
 
 # An example figure only (salary with social fees and overheads); every agency enters its own.
 EXAMPLE_COST_PER_EXPERT = 750_000
@@ -27,7 +27,7 @@ PROOF_JOB = "roster.capacity_proof"
 
 
 class CapacityForm(StyledFormMixin, forms.Form):
-    areas = forms.ModelMultipleChoiceField(
+    areas = IdMultipleChoiceField(
         label=gettext_lazy("Areas"),
         queryset=Area.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -22,6 +22,7 @@ from samverkan.access.guards import require_permission, verified_user
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.params import clamped
 from samverkan.rostering import exports, selectors, services
 from samverkan.rostering.forms import (
     ExpertForm,
@@ -239,10 +240,7 @@ def expert_ical(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _week_start(version: RosterVersion, request: HttpRequest) -> tuple[int, dt.date]:
-    try:
-        week = max(1, min(version.plan.weeks, int(request.GET.get("vecka", "1"))))
-    except ValueError:
-        week = 1
+    week = clamped(request.GET.get("vecka"), minimum=1, maximum=version.plan.weeks, default=1)
     return week, version.plan.period_start + dt.timedelta(days=7 * (week - 1))
 
 

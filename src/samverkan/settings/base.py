@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverkan.access.middleware.RequestIdMiddleware",
+    # Warns once per process if X-Forwarded-For arrives while TRUSTED_PROXY_COUNT=0.
+    "samverkan.access.middleware.ForwardedForCheckMiddleware",
+    "samverkan.access.middleware.NulCharacterMiddleware",
     # Anonymous public-page GETs answered from a full-response cache (see public/cache.py).
     "samverkan.public.middleware.EarlyPublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +158,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Set-password links (accounts.views.password_set_view) work once and for this long; the
+# link leads to choosing the password that, with two-factor enrolment, opens the account.
+PASSWORD_RESET_TIMEOUT = guarded(lambda: env_int("PASSWORD_LINK_HOURS", 24, minimum=1)) * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -265,21 +271,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Cache: rate-limit counters (keyed hashes, no addresses) and public pages -------
-# locmem (per process) by default; production uses Redis at REDIS_URL.
+# locmem (per process) by default; production uses Redis at REDIS_URL, through a backend
+# that rides out an outage of Redis (samverkan.lib.cache: sessions from the database,
+# pages rendered anew, counters refuse).
 CACHE_BACKENDS = ("locmem", "redis")
+REDIS_CACHE_BACKEND = "samverkan.lib.cache.ResilientRedisCache"
+# Connect and read timeout for every Redis connection of the web processes (cache, job
+# queue, health check): a dead or unreachable Redis must cost milliseconds, not seconds.
+REDIS_TIMEOUT_S = guarded(lambda: env_int("REDIS_TIMEOUT_MS", 500, minimum=10)) / 1000
+# After a failure, each process leaves the cache alone for this long before trying again.
+CACHE_RETRY_SECONDS = guarded(lambda: env_int("CACHE_RETRY_SECONDS", 10, minimum=1))
 
 
-def caches_for(backend: str, redis_url: str) -> dict[str, dict[str, object]]:
+def caches_for(
+    backend: str, redis_url: str, *, timeout_s: float = 0.5, retry_after_s: float = 10
+) -> dict[str, dict[str, object]]:
     if backend == "redis":
-        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                            "LOCATION": redis_url, "KEY_PREFIX": "samverkan", "TIMEOUT": 300}}
+        return {"default": {"BACKEND": REDIS_CACHE_BACKEND,
+                            "LOCATION": redis_url, "KEY_PREFIX": "samverkan", "TIMEOUT": 300,
+                            "OPTIONS": {"socket_connect_timeout": timeout_s,
+                                        "socket_timeout": timeout_s,
+                                        "retry_after": retry_after_s}}}
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                         "LOCATION": "samverkan", "TIMEOUT": 300}}
 
 
 CACHES = caches_for(guarded(lambda: env_choice("CACHE_BACKEND", "locmem", CACHE_BACKENDS)),
                     guarded(lambda: env_url("REDIS_URL", "redis://127.0.0.1:6379/0",
-                                            schemes=("redis", "rediss", "unix"))))
+                                            schemes=("redis", "rediss", "unix"))),
+                    timeout_s=REDIS_TIMEOUT_S, retry_after_s=CACHE_RETRY_SECONDS)
 
 # --- Public pages and the anonymous tip channel (see docs in samverkan/tips) ----------
 # Anonymous GETs of the area pages are cached this many seconds per language (0: off).
@@ -338,15 +358,25 @@ SAMVERKAN_JOBS_QUEUE = env_str("JOBS_QUEUE", "samverkan")
 SAMVERKAN_UPLOAD_MAX_BYTES = guarded(lambda: env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
 
 # --- Logging: never personal data; every line carries the request id -------------
+# The web server's own access and error logs follow the same rules through the shipped
+# configuration (samverkan.gunicorn_conf); tip-channel and token paths are withheld or
+# redacted in application lines too (samverkan.lib.log_privacy).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "samverkan.access.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "samverkan.access.middleware.RequestIdLogFilter"},
+        "redact_paths": {"()": "samverkan.lib.log_privacy.RedactPathsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact_paths"],
+        }
     },
     "root": {
         "handlers": ["console"],

@@ -18,7 +18,15 @@ from samverkan.lib.env import (
 )
 
 from .base import *
-from .base import CACHE_BACKENDS, JOBS_BACKENDS, REDIS_URL, caches_for
+from .base import (
+    CACHE_BACKENDS,
+    CACHE_RETRY_SECONDS,
+    JOBS_BACKENDS,
+    REDIS_CACHE_BACKEND,
+    REDIS_TIMEOUT_S,
+    REDIS_URL,
+    caches_for,
+)
 
 DEBUG = False
 SAMVERKAN_PRODUCTION = True
@@ -71,10 +79,16 @@ STORAGES = {
 }
 SAMVERKAN_JOBS_BACKEND = guarded(lambda: env_choice("JOBS_BACKEND", "rq", JOBS_BACKENDS))
 # Rate-limit counters and the public page cache are shared by every worker process.
-CACHES = caches_for(guarded(lambda: env_choice("CACHE_BACKEND", "redis", CACHE_BACKENDS)), REDIS_URL)
+CACHES = caches_for(
+    guarded(lambda: env_choice("CACHE_BACKEND", "redis", CACHE_BACKENDS)),
+    REDIS_URL,
+    timeout_s=REDIS_TIMEOUT_S,
+    retry_after_s=CACHE_RETRY_SECONDS,
+)
 # The session is read on every request. With the shared Redis cache it is read from
-# there and written through to the database (cached_db; a cache failure falls back to the
-# database). A per-process memory cache is not used for sessions: a session ended in one
-# worker would live on in another.
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+# there and written through to the database (cached_db). While Redis is unreachable the
+# cache backend answers "not cached" (samverkan.lib.cache), so sessions are read from and
+# written to the database alone. A per-process memory cache is not used for sessions: a
+# session ended in one worker would live on in another.
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -3,9 +3,11 @@ escaped wherever it is shown (templates never mark it safe)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.directory.models import Area, Organisation
@@ -21,12 +23,39 @@ from samverkan.tips.models import (
 
 HONEYPOT = "website"
 
+# The limiter's cache is unreachable (abuse.LimiterUnavailable): refuse, keep the text.
+UNAVAILABLE = _(
+    "The form cannot be sent just now because of a technical problem. What you wrote "
+    "is still here. Please try again in a few minutes."
+)
+
 TOKEN_ERRORS = {
     "invalid": _("The form has expired. Please send it again."),
     "expired": _("The form has expired. Please send it again."),
     "too_fast": _("The form was sent too quickly. Please check it and send it again."),
     "used": _("This form has already been sent. Please fill in a new one."),
+    "unavailable": UNAVAILABLE,
 }
+
+
+def rate_limited_error(ends_at: datetime) -> forms.ValidationError:
+    """The error a sender over the rate limit sees: their text is kept, and they learn
+    when they may send it (local time, to the minute, with the date if not today)."""
+    local = timezone.localtime(ends_at)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    params = {"time": local.strftime("%H:%M"), "date": local.strftime("%Y-%m-%d")}
+    if local.date() == timezone.localdate():
+        message = _(
+            "Many forms have been sent from your connection in a short time. What you "
+            "wrote is still here: you can send it from %(time)s."
+        )
+    else:
+        message = _(
+            "Many forms have been sent from your connection in a short time. What you "
+            "wrote is still here: you can send it on %(date)s from %(time)s."
+        )
+    return forms.ValidationError(message, code="rate_limited", params=params)
 
 
 class PublicForm(forms.Form):
@@ -101,7 +130,10 @@ class TipForm(PublicForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
+        try:
+            check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
+        except abuse.LimiterUnavailable:
+            check = abuse.TokenCheck(ok=False, reason="unavailable")
         if not check.ok:
             raise forms.ValidationError(TOKEN_ERRORS[check.reason], code=check.reason)
         self.token_nonce = check.nonce

@@ -11,6 +11,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -24,13 +25,17 @@ from samverkan.public.middleware import public_site
 from samverkan.public.rendering import render_public
 from samverkan.tips import abuse, selectors, services
 from samverkan.tips.forms import (
+    TOKEN_ERRORS,
+    UNAVAILABLE,
     AddInformationForm,
     ForwardForm,
+    PublicForm,
     ReceiptForm,
     ReplyForm,
     RoutingRuleForm,
     StatusForm,
     TipForm,
+    rate_limited_error,
 )
 from samverkan.tips.models import TipStatus, TipTopic
 
@@ -41,8 +46,29 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return _no_store(render_public(request, "tips/too_many.html", status=429))
+def _refuse(form: PublicForm, *, unavailable: bool) -> int:
+    """Put the refusal on the sender's own form, so what they wrote comes back with it:
+    over the rate limit (429, with when they may send again) or the limiter's cache
+    unreachable (503). Returns the status to answer with."""
+    if unavailable:
+        form.add_error(None, ValidationError(UNAVAILABLE, code="unavailable"))
+        return 503
+    form.add_error(None, rate_limited_error(abuse.window_ends_at()))
+    return 429
+
+
+def _store_tip(request: HttpRequest, form: TipForm) -> HttpResponse | None:
+    """Store a checked tip and answer with its receipt code; None (with the error on the
+    form) when the area is not one we know."""
+    data = form.cleaned_data
+    try:
+        _tip, code = services.tip_submit(
+            area_code=data["area"], topic=data["topic"], text=data["text"], contact=data["contact"]
+        )
+    except services.TipRejected:
+        form.add_error("area", _("Choose an area from the list."))
+        return None
+    return _no_store(render_public(request, "tips/thanks.html", {"code": code}))
 
 
 @public
@@ -50,32 +76,37 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """The tip form. On success the receipt code is shown once, on this response only
-    (not in a URL, a cookie or a session)."""
+    (not in a URL, a cookie or a session).
+
+    Only a tip that passed the bot checks (honeypot, signed one-time token) and is ready
+    to be stored counts against the sender's rate limit; a refused sender gets the form
+    back with everything they wrote."""
+    status = 200
     if request.method == "POST":
-        if abuse.rate_limit_hit(request, scope="submit"):
-            return _too_many(request)
         form = TipForm(request.POST)
-        if form.is_valid() and abuse.spend_token(form.token_nonce):
-            data = form.cleaned_data
+        if form.is_valid():
             try:
-                _tip, code = services.tip_submit(
-                    area_code=data["area"],
-                    topic=data["topic"],
-                    text=data["text"],
-                    contact=data["contact"],
-                )
-            except services.TipRejected:
-                form.add_error("area", _("Choose an area from the list."))
+                limited = abuse.rate_limit_hit(request, scope="submit")
+                spent = not limited and abuse.spend_token(form.token_nonce)
+            except abuse.LimiterUnavailable:
+                status = _refuse(form, unavailable=True)
             else:
-                return _no_store(render_public(request, "tips/thanks.html", {"code": code}))
-        elif form.is_valid():
-            form.add_error(None, _("This form has already been sent. Please fill in a new one."))
+                if limited:
+                    status = _refuse(form, unavailable=False)
+                elif not spent:
+                    form.add_error(None, TOKEN_ERRORS["used"])
+                elif (thanks := _store_tip(request, form)) is not None:
+                    return thanks
+        elif form.has_error(NON_FIELD_ERRORS, code="unavailable"):
+            status = 503
     else:
         area = request.GET.get("omrade", "")
         form = TipForm(initial={"area": area})
     # Every rendering carries a fresh token, so a corrected form can be sent again.
     return _no_store(
-        render_public(request, "tips/submit.html", {"form": form, "token": abuse.issue_token()})
+        render_public(
+            request, "tips/submit.html", {"form": form, "token": abuse.issue_token()}, status=status
+        )
     )
 
 
@@ -84,17 +115,28 @@ def submit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
     """Follow up a tip with the receipt code: read replies, add information. The code
-    travels only in POST bodies."""
+    travels only in POST bodies.
+
+    Every look-up counts against the rate limit (it guards the codes against guessing);
+    a refused sender who was adding information gets their text back, without the tip."""
     tip = None
     add_form: ReceiptForm | None = None
     added = False
+    status = 200
     form: ReceiptForm
     if request.method == "POST":
-        if abuse.rate_limit_hit(request, scope="receipt"):
-            return _too_many(request)
         adding = "text" in request.POST
         form = AddInformationForm(request.POST) if adding else ReceiptForm(request.POST)
-        if form.is_valid():
+        try:
+            limited = abuse.rate_limit_hit(request, scope="receipt")
+        except abuse.LimiterUnavailable:
+            status = _refuse(form, unavailable=True)
+        else:
+            if limited:
+                status = _refuse(form, unavailable=False)
+        if status != 200:
+            add_form = form if adding else None
+        elif form.is_valid():
             tip = selectors.tip_by_receipt(code=form.cleaned_data["code"])
             if tip is None:
                 form.add_error(
@@ -122,6 +164,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
                 "add_form": add_form,
                 "added": added,
             },
+            status=status,
         )
     )
 

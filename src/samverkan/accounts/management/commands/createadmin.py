@@ -47,5 +47,6 @@ class Command(BaseCommand):
         path = reverse("accounts:password_set",
                        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
         base = options["base_url"] or f"https://{settings.ALLOWED_HOSTS[0]}"
+        hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
         self.stdout.write(f"Created system administrator {user.username}. Set-password link (valid "
-                          f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days, once):\n{base.rstrip('/')}{path}")
+                          f"{hours} hours, once):\n{base.rstrip('/')}{path}")
