@@ -79,6 +79,16 @@ def test_bulk_append_seals_like_record(db):
     assert verify_chain().ok
 
 
+@pytest.mark.parametrize("length", [32, 48, 63, 64, 65, 200])
+def test_the_precomputed_hmac_is_hmac_sha256(length):
+    import hmac
+    import os
+
+    key = os.urandom(length)
+    for message in (b"", seal.entry_message(7, "f" * 64), os.urandom(300)):
+        assert seal.SealKey(key).mac(message) == hmac.digest(key, message, "sha256").hex() == seal.mac(key, message)
+
+
 def test_seals_are_domain_separated():
     """An entry's seal is no head's or checkpoint's seal for the same values."""
     messages = {seal.entry_message(5, "a" * 64), seal.head_message(5, "a" * 64),

@@ -16,6 +16,7 @@ was sealed with them (rotation). Key ids are stored with each seal; they are not
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 
@@ -47,23 +48,49 @@ def checkpoint_message(seq: int, digest: str, ts: str) -> bytes:
 
 
 def mac(key: bytes, message: bytes) -> str:
-    """Hex HMAC-SHA256 (one-shot: about a microsecond, cheap enough for every append)."""
+    """Hex HMAC-SHA256 of ``message`` under ``key`` (the reference for SealKey)."""
     return hmac.digest(key, message, "sha256").hex()
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+class SealKey:
+    """HMAC-SHA256 (RFC 2104) under one key, with the padded-key hash states computed
+    once: about half the time of ``hmac.digest`` per message, which counts in a
+    verification that seals every row (tests/audit/test_seal.py compares the two)."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) > 64:  # SHA-256's block size: longer keys are hashed first
+            secret = hashlib.sha256(secret).digest()
+        block = secret.ljust(64, b"\0")
+        self._inner = hashlib.sha256(block.translate(_IPAD))
+        self._outer = hashlib.sha256(block.translate(_OPAD))
+
+    def mac(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 @dataclass(frozen=True)
 class Keyring:
     current_id: str
-    current: bytes
-    by_id: dict[str, bytes]
+    current: SealKey
+    by_id: dict[str, SealKey]
 
     def seal(self, message: bytes) -> tuple[str, str]:
         """(key id, mac) of ``message`` under the current key."""
-        return self.current_id, mac(self.current, message)
+        return self.current_id, self.current.mac(message)
 
     def valid(self, key_id: str, seal: str, message: bytes) -> bool:
         key = self.by_id.get(key_id)
-        return key is not None and hmac.compare_digest(mac(key, message), seal)
+        return key is not None and hmac.compare_digest(key.mac(message), seal)
 
 
 _cache: tuple[object, Keyring] | None = None
@@ -80,7 +107,7 @@ def keyring() -> Keyring:
     keys = list(configured or [])
     if not keys:
         raise ImproperlyConfigured("AUDIT_KEYS is empty: the audit trail cannot be sealed")
-    ring = Keyring(current_id=keys[0][0], current=bytes(keys[0][1]),
-                   by_id={key_id: bytes(secret) for key_id, secret in keys})
+    by_id = {key_id: SealKey(bytes(secret)) for key_id, secret in keys}
+    ring = Keyring(current_id=keys[0][0], current=by_id[keys[0][0]], by_id=by_id)
     _cache = (configured, ring)
     return ring

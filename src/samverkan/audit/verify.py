@@ -33,7 +33,6 @@ as they were read (appends commit in sequence order, see services.py).
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,7 +183,6 @@ def verify_chain(
     first_sql = f"{select} WHERE seq >= %s ORDER BY seq LIMIT {int(batch_size)}"
     next_sql = f"{select} WHERE seq > %s ORDER BY seq LIMIT {int(batch_size)}"
     sha256 = hashlib.sha256
-    hmac_digest = hmac.digest
     entry_domain = seal.ENTRY_DOMAIN
     expected = 1  # the next sequence number of an intact chain
     # The hash the next entry must link to; None right after a row already reported
@@ -212,8 +210,7 @@ def verify_chain(
                     and link == prev
                     and sha256(text.encode()).hexdigest() == stored
                     and (key := keys.get(key_id)) is not None
-                    and hmac_digest(key, f"{entry_domain}\x1f{seq}\x1f{stored}".encode(), "sha256").hex()
-                    == mac
+                    and key.mac(f"{entry_domain}\x1f{seq}\x1f{stored}".encode()) == mac
                 ):
                     prev = stored
                     expected = seq + 1
