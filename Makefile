@@ -58,6 +58,7 @@ typecheck: $(STAMP)
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=samverkan.settings.production \
 	SECRET_KEY=$${SECRET_KEY:-ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 60)} \
+	AUDIT_KEYS=$${AUDIT_KEYS:-ci-only:$$(head -c 32 /dev/urandom | base64 | tr -d '\n')} \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-samverkan.example.org} \
 	$(BIN)/samverkan check --deploy --fail-level WARNING

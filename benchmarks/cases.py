@@ -27,7 +27,8 @@ What it does:
    valid (checked on a sample at the end). Then VACUUM ANALYZE.
 3. Queries per page, in-process (Django test client + CaptureQueriesContext, after one
    warm-up request) for one team member: my cases, a case detail and a look-up.
-4. Starts gunicorn with the **production settings** (SECRET_KEY generated,
+4. Starts gunicorn with the **production settings** (SECRET_KEY and AUDIT_KEYS generated,
+   connected as a runtime role of its own granted by ``samverkan db grants``,
    SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0 on plain-http loopback,
    JOBS_BACKEND=sync, Redis cache on ``--redis-url``) with README's production command
    (``gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi``, the shipped
@@ -83,6 +84,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import runtime_role  # benchmarks/runtime_role.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -785,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         "SAMVERKAN_HOME": str(home), "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT / "src"),
         "REDIS_URL": args.redis_url, "JOBS_BACKEND": "sync", "LOG_LEVEL": "WARNING",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64)),
+        "AUDIT_KEYS": runtime_role.audit_keys(),
     })
     prod_env = {**base_env, "DJANGO_SETTINGS_MODULE": "samverkan.settings.production",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
@@ -805,6 +809,10 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", verbosity=0, interactive=False)
         subprocess.run([str(VENV_BIN / "samverkan"), "collectstatic", "--noinput", "--verbosity", "0"],
                        env=prod_env, cwd=home, check=True, capture_output=True)
+        # The server connects as a runtime role that owns nothing, as in production.
+        runtime_url = runtime_role.prepare(db_url, runtime_role.name_for(args.pg_database),
+                                           samverkan=str(VENV_BIN / "samverkan"), env=prod_env, cwd=home)
+        server_env = {**prod_env, "DATABASE_URL": runtime_url}
         import redis
 
         world = _prepare(rng)
@@ -820,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(quiet, f"queries per page at {size}: {qpp}")
             connections.close_all()
             redis.Redis.from_url(args.redis_url).flushdb()
-            server, port = start_server(prod_env, home, args.workers, args.threads, quiet)
+            server, port = start_server(server_env, home, args.workers, args.threads, quiet)
             sampler = RssSampler(server.pid)
             sampler.start()
             try:
@@ -861,6 +869,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         if not args.keep_db:
             _pg_drop(args.database_url, args.pg_database)
+            runtime_role.drop(args.database_url, runtime_role.name_for(args.pg_database))
         shutil.rmtree(home, ignore_errors=True)
     print(json.dumps(output) if args.json else json.dumps(output, indent=2), flush=True)
     return 0

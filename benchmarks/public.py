@@ -16,7 +16,9 @@ What it does:
    data (``load_demo`` + ``load_public_demo``: six areas, each with an action group,
    premises and a published roster around today, citizen promises, tip routing).
 2. Starts the application under gunicorn with the **production settings** on
-   127.0.0.1: SECRET_KEY is generated, ``SECURE_SSL_REDIRECT=0`` and
+   127.0.0.1: SECRET_KEY and AUDIT_KEYS are generated, the server connects as a runtime
+   role of its own granted by ``samverkan db grants`` (as production requires),
+   ``SECURE_SSL_REDIRECT=0`` and
    ``SECURE_HSTS_SECONDS=0`` because the benchmark talks plain http on loopback, the
    cache is Redis (``--redis-url``, default redis://127.0.0.1:6379/6) as in production.
    It waits until a worker answers before loading.
@@ -105,6 +107,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+import runtime_role  # benchmarks/runtime_role.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -490,6 +494,7 @@ def main() -> None:
             "SAMVERKAN_HOME": str(home),
             "DATABASE_URL": db_url,
             "SECRET_KEY": secret,
+            "AUDIT_KEYS": runtime_role.audit_keys(),
             "PYTHONPATH": str(ROOT / "src"),
             "REDIS_URL": args.redis_url,
             "JOBS_BACKEND": "sync",
@@ -533,6 +538,10 @@ def main() -> None:
 
     redis.Redis.from_url(args.redis_url).flushdb()
 
+    # The server connects as a runtime role that owns nothing, as in production.
+    prod_env["DATABASE_URL"] = runtime_role.prepare(
+        db_url, runtime_role.name_for(args.pg_database), samverkan=samverkan, env=prod_env, cwd=home
+    )
     port = _free_port()
     server_log = home / "gunicorn-stderr.log"
     with server_log.open("wb") as stderr:
@@ -623,6 +632,7 @@ def main() -> None:
             os.killpg(gunicorn.pid, signal.SIGKILL)
         if not (args.keep or args.reuse):
             _pg_drop(args.database_url, args.pg_database)
+            runtime_role.drop(args.database_url, runtime_role.name_for(args.pg_database))
         shutil.rmtree(home, ignore_errors=True)
     if args.json:
         print(json.dumps(result))

@@ -43,6 +43,24 @@ def _fixture_teardown_with_guards(self):
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_guards
 
 
+@pytest.fixture(scope="session")
+def _checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_file(_checkpoint_dir, request):
+    """A checkpoint file of the test's own: checkpoints of one test's chain must not be
+    held against the next test's (rolled back or flushed) database."""
+    from django.conf import settings
+
+    name = f"{abs(hash(request.node.nodeid)):x}-{id(request)}.log"
+    original = getattr(settings, "AUDIT_CHECKPOINT_FILE", "")
+    settings.AUDIT_CHECKPOINT_FILE = str(_checkpoint_dir / name)
+    yield
+    settings.AUDIT_CHECKPOINT_FILE = original
+
+
 @pytest.fixture(autouse=True)
 def _seeded_rows_after_flush(request):
     """The flush after a transactional test also empties rows that data migrations seed

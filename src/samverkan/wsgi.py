@@ -1,10 +1,11 @@
 """WSGI entry point for gunicorn: `gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi`.
 
 Runs Django's system checks before serving (gunicorn does not), so a configuration
-that a check refuses — e.g. demo mode under production settings — never starts. Under
-gunicorn it also refuses to start (production) or warns (elsewhere) when the server was
-started without the privacy logger of samverkan.gunicorn_conf, which would log every
-client's address and the tip channel's requests.
+that a check refuses — e.g. demo mode under production settings, or a database role that
+could alter the audit trail's guards — never starts. Under gunicorn it also refuses to
+start (production) or warns (elsewhere) when the server was started without the privacy
+logger of samverkan.gunicorn_conf, which would log every client's address and the tip
+channel's requests.
 """
 
 import gc
@@ -22,7 +23,13 @@ application = get_wsgi_application()
 def _refuse_serious_check_failures() -> None:
     from django.core import checks
 
-    serious = [message for message in checks.run_checks(include_deployment_checks=False) if message.is_serious()]
+    from samverkan.dbroles.checks import refuse_unsafe_database_role
+
+    serious = [str(message) for message in checks.run_checks(include_deployment_checks=False)
+               if message.is_serious()]
+    # The database checks (the runtime role, samverkan.E020) connect; that connection is
+    # closed again before gunicorn forks its workers.
+    serious += refuse_unsafe_database_role()
     if serious:
         for message in serious:
             sys.stderr.write(f"Samverkan refuses to start: {message}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -156,6 +157,7 @@ def production_responses(tmp_path_factory):
             "SECRET_KEY": "".join(
                 secrets.choice(string.ascii_letters + string.digits) for _ in range(60)
             ),
+            "AUDIT_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "DATABASE_URL": f"sqlite:///{home}/probe.sqlite3",
             "ALLOWED_HOSTS": "samverkan.example.org",
             "SAMVERKAN_HOME": str(home),

@@ -3,6 +3,7 @@ production settings refuse to start with it (system check samverkan.E001)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import string
@@ -109,6 +110,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "samverkan.settings.production",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+            "AUDIT_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
             "ALLOWED_HOSTS": "x",
             "SAMVERKAN_HOME": str(tmp_path),

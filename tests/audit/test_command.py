@@ -48,7 +48,8 @@ def test_verify_intact_exits_0_and_records_counts(chain):
     assert f"Audit trail intact: {len(chain)} entries checked, head #{chain[-1].seq} {chain[-1].hash}." in out
     event = last_verified()
     assert event is not None and event.seq == chain[-1].seq + 1
-    assert json.loads(event.detail) == {"anchors": 0, "checked": len(chain), "problems": 0, "source": "cli"}
+    assert json.loads(event.detail) == {"anchors": 0, "checked": len(chain), "checkpoints": 0, "problems": 0,
+                                        "source": "cli"}
     assert event.actor_id is None
     assert verify_chain().ok  # recording the verification kept the chain intact
 

@@ -36,7 +36,7 @@ def insert_row(values: dict) -> None:
 
 
 def rehash(values: dict) -> str:
-    return entry_hash(**{k: v for k, v in values.items() if k != "hash"})
+    return entry_hash(**{k: v for k, v in values.items() if k not in ("hash", "key_id", "mac")})
 
 
 def test_intact_chain_has_no_problems(chain):
@@ -71,7 +71,8 @@ def test_modified_entry_with_recomputed_hash_breaks_the_link_to_the_next(chain, 
     values["hash"] = rehash(values)
     raw(f"UPDATE {TABLE} SET subject_id = %s, hash = %s WHERE seq = %s",
         [values["subject_id"], values["hash"], target])
-    assert kinds(verify_chain()) == [(target + 1, "inserted")]
+    # The recomputed hash carries no seal under the key; the next entry no longer links.
+    assert kinds(verify_chain()) == [(target, "seal_mismatch"), (target + 1, "inserted")]
 
 
 def test_deleted_entry_in_the_middle(chain, unguarded):
@@ -106,7 +107,7 @@ def test_inserted_entry_at_the_end_outside_the_service(chain, unguarded):
     forged["hash"] = rehash(forged)
     insert_row(forged)
     result = verify_chain()
-    assert kinds(result) == [(forged["seq"], "inserted")]
+    assert kinds(result) == [(forged["seq"], "seal_mismatch"), (forged["seq"], "inserted")]
 
 
 def test_inserted_entry_in_place_of_a_deleted_one(chain, unguarded):
@@ -117,8 +118,8 @@ def test_inserted_entry_in_place_of_a_deleted_one(chain, unguarded):
     forged["hash"] = rehash(forged)
     insert_row(forged)
     result = verify_chain()
-    assert (target, "inserted") in kinds(result)
-    assert {kind for _, kind in kinds(result)} == {"inserted"}
+    assert (target, "inserted") in kinds(result) and (target, "seal_mismatch") in kinds(result)
+    assert {kind for _, kind in kinds(result)} == {"inserted", "seal_mismatch"}
 
 
 def test_inserted_entry_before_the_start(chain, unguarded):
@@ -126,7 +127,7 @@ def test_inserted_entry_before_the_start(chain, unguarded):
     forged = dict(first, seq=0, subject_id="forged")
     forged["hash"] = rehash(forged)
     insert_row(forged)
-    assert kinds(verify_chain()) == [(0, "inserted")]
+    assert kinds(verify_chain()) == [(0, "inserted")]  # outside the chain: not walked further
 
 
 def test_reordered_entries_swapped_contents(chain, unguarded):
@@ -155,7 +156,15 @@ def test_head_mismatch(chain, unguarded):
 
 def test_head_moved_back_reveals_entries_after_it(chain, unguarded):
     raw(f"UPDATE {HEAD} SET last_seq = %s, last_hash = %s", [chain[-3].seq, chain[-3].hash])
-    assert kinds(verify_chain()) == [(chain[-2].seq, "inserted")]
+    # Moved without the key: the head's seal is for another position.
+    assert kinds(verify_chain()) == [(chain[-3].seq, "head_mismatch"), (chain[-2].seq, "inserted")]
+
+
+def test_head_moved_back_with_a_saved_head_row_reveals_entries_after_it(chain, unguarded):
+    saved = raw(f"SELECT last_seq, last_hash, key_id, mac FROM {HEAD}")[0]
+    services.record(action=Action.USER_UPDATED)
+    raw(f"UPDATE {HEAD} SET last_seq = %s, last_hash = %s, key_id = %s, mac = %s", list(saved))
+    assert kinds(verify_chain()) == [(chain[-1].seq + 1, "inserted")]
 
 
 def test_head_missing(chain, unguarded):
@@ -163,9 +172,10 @@ def test_head_missing(chain, unguarded):
     assert kinds(verify_chain()) == [(chain[-1].seq, "head_mismatch")]
 
 
-def test_full_rewrite_is_caught_only_by_an_external_anchor(chain, unguarded):
+def test_full_rewrite_is_caught_by_the_seals_and_an_external_anchor(chain, unguarded):
     """Someone who rewrites an entry, every later entry and the head leaves a chain
-    that is consistent in itself; the head stored outside (``audit head``) shows it."""
+    that is consistent in itself, but cannot seal it without the key; the head stored
+    outside (``audit head``) shows it too."""
     anchor = (chain[-1].seq, chain[-1].hash)
     assert verify_chain(anchors=[anchor]).ok
     prev = None
@@ -179,9 +189,11 @@ def test_full_rewrite_is_caught_only_by_an_external_anchor(chain, unguarded):
         raw(f"UPDATE {TABLE} SET subject_id = %s, prev_hash = %s, hash = %s WHERE seq = %s",
             [values["subject_id"], values["prev_hash"], values["hash"], event.seq])
     raw(f"UPDATE {HEAD} SET last_hash = %s", [prev])
-    assert verify_chain().ok
+    rewritten = [(event.seq, "seal_mismatch") for event in chain[3:]]
+    head = [(chain[-1].seq, "head_mismatch")]
+    assert kinds(verify_chain()) == rewritten + head
     result = verify_chain(anchors=[anchor])
-    assert kinds(result) == [(anchor[0], "anchor_mismatch")]
+    assert kinds(result) == rewritten + head + [(anchor[0], "anchor_mismatch")]
 
 
 def test_verification_stops_at_max_problems(chain, unguarded):

@@ -8,6 +8,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from samverkan.cases.models import TeamMember
+from samverkan.journal.guard import retention_purge_permit
 from samverkan.meetings import services
 from samverkan.meetings.models import Decision, Minutes
 
@@ -69,7 +70,8 @@ def test_decisions_never_change_and_signed_minutes_take_no_new_ones(world):
 
 
 def test_the_case_can_still_be_purged(world):
-    """Deletion (the retention purge, through the case's cascade) is not blocked."""
+    """Deletion under the retention purge's permit (through the case's cascade) is not
+    blocked."""
     minutes = _minutes(world, sign=True)
     services.minutes_create(
         actor=world.lead,
@@ -80,5 +82,25 @@ def test_the_case_can_still_be_purged(world):
         corrects=minutes,
         sign=True,
     )
-    minutes.meeting.delete()
+    with transaction.atomic(), retention_purge_permit():
+        minutes.meeting.delete()
     assert not Minutes.objects.exists() and not Decision.objects.exists()
+
+
+def test_signed_minutes_and_their_decisions_are_deleted_only_under_a_purge_permit(world):
+    minutes = _minutes(world, sign=True)
+    with pytest.raises(DB_ERRORS), transaction.atomic():
+        Decision.objects.filter(minutes=minutes).delete()
+    with pytest.raises(DB_ERRORS), transaction.atomic():
+        Minutes.objects.filter(pk=minutes.pk).delete()
+    with pytest.raises(DB_ERRORS), transaction.atomic():
+        minutes.meeting.delete()
+    assert Minutes.objects.filter(pk=minutes.pk).exists()
+    assert Decision.objects.filter(minutes=minutes).count() == 1
+
+
+def test_draft_minutes_and_their_decisions_may_be_deleted(world):
+    minutes = _minutes(world, sign=False)
+    Decision.objects.filter(minutes=minutes).delete()
+    Minutes.objects.filter(pk=minutes.pk).delete()
+    assert not Minutes.objects.exists()

@@ -16,6 +16,7 @@ database (its rows are flushed after the test, as for any transactional test).
 
 from __future__ import annotations
 
+import base64
 import http.client
 import os
 import re
@@ -32,6 +33,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+
+from samverkan.dbroles import roles
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -121,6 +124,7 @@ def _environment(tmp_path: Path, port: int, database_url: str) -> dict[str, str]
         "PYTHONPATH": str(ROOT / "src"),
         "SAMVERKAN_HOME": str(tmp_path),
         "SECRET_KEY": secret,
+        "AUDIT_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         # Plain http on loopback; everything else as in production.
         "SECURE_SSL_REDIRECT": "0",
@@ -158,6 +162,7 @@ def production_server(tmp_path):
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     logs = tmp_path / "logs"
     logs.mkdir()
+    role = _runtime_role(env) if connection.vendor == "postgresql" else None
     with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
         server = subprocess.Popen(readme_command(), env=env, cwd=tmp_path, stdout=out, stderr=err,
                                   start_new_session=True)
@@ -172,6 +177,25 @@ def production_server(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
+        if role:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP OWNED BY {roles.ident(role)}")
+                cursor.execute(f"DROP ROLE {roles.ident(role)}")
+
+
+def _runtime_role(env: dict[str, str]) -> str:
+    """README's step 1 on PostgreSQL: the server connects as a runtime role that owns
+    nothing (production refuses the suite's superuser); the owner grants it its rights."""
+    role = f"samverkan_test_web_{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(16)
+    with connection.cursor() as cursor:
+        # (token_urlsafe: letters, digits, - and _ only; safe between quotes)
+        cursor.execute(f"CREATE ROLE {roles.ident(role)} LOGIN PASSWORD '{password}'")
+    roles.grant_runtime_role(connection, role=role)
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (f"postgres://{role}:{password}@{db['HOST'] or '127.0.0.1'}:"
+                           f"{db['PORT'] or 5432}/{db['NAME']}")
+    return role
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

@@ -7,6 +7,7 @@ the variable, and no traceback.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import string
@@ -15,8 +16,10 @@ import sys
 
 import pytest
 
+AUDIT_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 GOOD = {
     "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60)),
+    "AUDIT_KEYS": f"k1:{AUDIT_KEY}",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
     "ALLOWED_HOSTS": "samverkan.example.org",
 }
@@ -25,6 +28,10 @@ _SCRUB = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; it makes check --deploy warn
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
+    "AUDIT_KEYS",
+    "AUDIT_KEYS_FILE",
+    "AUDIT_CHECKPOINT_FILE",
+    "MIGRATION_DATABASE_URL",
     "DATABASE_URL",
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
@@ -98,6 +105,71 @@ def test_secret_key_fallbacks(tmp_path):
         run_check(tmp_path, SECRET_KEY_FALLBACKS=f"{earlier},{weak}"), "SECRET_KEY_FALLBACKS"
     )
     assert weak not in line and earlier not in line
+
+
+def test_missing_audit_keys(tmp_path):
+    line = assert_one_line_naming(run_check(tmp_path, unset=("AUDIT_KEYS",)), "AUDIT_KEYS")
+    assert "AUDIT_KEYS_FILE" in line
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (f"k1:{base64.b64encode(b'x' * 31).decode()}", "too short"),
+        ("k1:not base64!", "not valid base64"),
+        (f"{AUDIT_KEY}", "malformed"),
+        (f"a key:{AUDIT_KEY}", "malformed"),
+        (f"k1:{AUDIT_KEY},k1:{AUDIT_KEY}", "appears twice"),
+    ],
+)
+def test_bad_audit_keys(tmp_path, value, reason):
+    line = assert_one_line_naming(run_check(tmp_path, AUDIT_KEYS=value), "AUDIT_KEYS")
+    assert reason in line
+    assert AUDIT_KEY not in line and "eHh4" not in line  # no secret echoed
+
+
+def test_audit_keys_file(tmp_path):
+    keys = tmp_path / "audit-keys"
+    keys.write_text(f"# current first\nk2:{AUDIT_KEY}\n\nk1:{base64.b64encode(secrets.token_bytes(48)).decode()}\n")
+    keys.chmod(0o600)
+    assert run_check(tmp_path, unset=("AUDIT_KEYS",), AUDIT_KEYS_FILE=str(keys)).returncode == 0
+    assert _production_setting(tmp_path, "AUDIT_KEYS[1][0]", AUDIT_KEYS="", AUDIT_KEYS_FILE=str(keys)) == "k1"
+    keys.chmod(0o644)
+    line = assert_one_line_naming(run_check(tmp_path, unset=("AUDIT_KEYS",), AUDIT_KEYS_FILE=str(keys)),
+                                  "AUDIT_KEYS_FILE")
+    assert "chmod 600" in line
+    keys.chmod(0o600)
+    assert_one_line_naming(run_check(tmp_path, AUDIT_KEYS_FILE=str(keys)), "AUDIT_KEYS_FILE")  # both set
+    assert_one_line_naming(run_check(tmp_path, unset=("AUDIT_KEYS",), AUDIT_KEYS_FILE=str(tmp_path / "none")),
+                           "AUDIT_KEYS_FILE")
+
+
+def test_checkpoint_file_defaults_under_samverkan_home(tmp_path):
+    assert _production_setting(tmp_path, "AUDIT_CHECKPOINT_FILE") == str(tmp_path / "var" / "audit-checkpoints.log")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://owner@127.0.0.1:5432/other",
+        "postgres://owner@elsewhere:5432/test",
+        "postgres://owner@127.0.0.1:5433/test",
+        "not-a-url",
+    ],
+)
+def test_migration_database_url_must_name_the_same_database(tmp_path, url):
+    assert_one_line_naming(run_check(tmp_path, MIGRATION_DATABASE_URL=url), "MIGRATION_DATABASE_URL")
+
+
+def test_migration_database_url_password_is_not_echoed(tmp_path):
+    result = run_check(tmp_path, MIGRATION_DATABASE_URL="postgres://owner:s3cretpw@127.0.0.1:5432/other")
+    assert "s3cretpw" not in assert_one_line_naming(result, "MIGRATION_DATABASE_URL")
+
+
+def test_migration_database_url_names_the_owner(tmp_path):
+    url = "postgres://samverkan_owner:pw@127.0.0.1:5432/test"
+    assert run_check(tmp_path, MIGRATION_DATABASE_URL=url).returncode == 0
+    assert _production_setting(tmp_path, "MIGRATION_DATABASE['USER']", MIGRATION_DATABASE_URL=url) == "samverkan_owner"
 
 
 def test_missing_database_url(tmp_path):

@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "samverkan.audit"
     label = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self) -> None:
+        from samverkan.audit import checks  # noqa: F401

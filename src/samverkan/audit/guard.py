@@ -1,15 +1,22 @@
 """Database triggers that make audit rows append-only.
 
 They stop the application (and anyone using its database account casually) from
-updating or deleting audit rows. They do not stop a database superuser, which is why
-the hash chain exists: ``samverkan audit verify`` detects what the triggers cannot.
+updating or deleting audit rows. The runtime database role, which owns neither the
+table nor the trigger function and holds only SELECT and INSERT on the table, cannot lift
+them (docs/adr/0009). They do not stop the owner role or a database superuser, which is
+why the chain is hashed and sealed with a key the database never sees: ``samverkan
+audit verify`` detects what the triggers cannot.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from samverkan.lib.database import pin_search_path
+
 TABLE = "audit_auditevent"
+TABLES = (TABLE,)
+FUNCTIONS = ("samverkan_audit_append_only",)
 
 _SQLITE_INSTALL = [
     f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE}
@@ -31,6 +38,7 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};",
     f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION samverkan_audit_append_only();""",
+    pin_search_path("samverkan_audit_append_only()"),
 ]
 _PG_DROP = [
     f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};",

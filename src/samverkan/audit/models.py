@@ -5,6 +5,9 @@ deletion, insertion or reordering breaks the chain from that point (see chain.py
 ``AuditChainHead`` holds the last sequence number and hash; appends lock it, which
 serialises writers and lets verification notice entries cut off the end.
 Database triggers (guard.py) refuse UPDATE and DELETE on the rows themselves.
+Every entry and the head carry a seal (``key_id``, ``mac``): an HMAC under a key the
+database never sees (seal.py), so whoever rewrites rows and recomputes their hashes
+still cannot make them verify.
 
 Rows hold identifiers only (user id, organisation id, subject type and id), never the
 personal data itself.
@@ -32,6 +35,8 @@ class AuditEvent(models.Model):
     detail = models.TextField(blank=True, help_text="Canonical JSON; identifiers and counts only")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, help_text="Which AUDIT_KEYS key sealed it")
+    mac = models.CharField(max_length=64, blank=True, help_text="HMAC-SHA256 over seq and hash")
 
     class Meta:
         ordering = ["seq"]
@@ -58,6 +63,8 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True)
+    mac = models.CharField(max_length=64, blank=True, help_text="HMAC-SHA256 over last_seq and last_hash")
 
     def __str__(self) -> str:
         return f"head #{self.last_seq}"

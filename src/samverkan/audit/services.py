@@ -7,6 +7,10 @@ Concurrency: every append locks the chain head row (``SELECT ... FOR UPDATE`` on
 PostgreSQL; on SQLite the connection opens its transactions with ``BEGIN IMMEDIATE``,
 which takes the database write lock up front), so sequence numbers are gap-free and
 appends commit in sequence order.
+
+Sealing: every entry and the head are sealed with the current AUDIT_KEYS key
+(seal.py): one HMAC each, about a microsecond, so the database role alone cannot
+produce an entry or head that verifies.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from samverkan.audit import seal
 from samverkan.audit.actions import Action
 from samverkan.audit.chain import FIELDS, GENESIS_HASH, entry_hash
 from samverkan.audit.models import AuditChainHead, AuditEvent
@@ -143,8 +148,9 @@ def _lock_head() -> AuditChainHead:
     # the others wait for that insert and then read it (get_or_create), so a missing head
     # is created exactly once. Creating it at the genesis while events exist would fork
     # the chain, so refuse instead.
+    key_id, mac = seal.keyring().seal(seal.head_message(0, GENESIS_HASH))
     head, created = AuditChainHead.objects.get_or_create(
-        id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH, "key_id": key_id, "mac": mac}
     )
     if created and AuditEvent.objects.exists():
         raise RuntimeError("audit chain head is missing; run `samverkan audit verify`")
@@ -153,11 +159,15 @@ def _lock_head() -> AuditChainHead:
 
 _qn = connection.ops.quote_name
 _HEAD_TABLE = _qn(AuditChainHead._meta.db_table)
+_COLUMNS = (*FIELDS, "hash", "key_id", "mac")
 _INSERT_SQL = (
-    f"INSERT INTO {_qn(AuditEvent._meta.db_table)} ({', '.join(_qn(c) for c in (*FIELDS, 'hash'))}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * (len(FIELDS) + 1))})"
+    f"INSERT INTO {_qn(AuditEvent._meta.db_table)} ({', '.join(_qn(c) for c in _COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
 )
-_HEAD_UPDATE_SQL = f"UPDATE {_HEAD_TABLE} SET {_qn('last_seq')} = %s, {_qn('last_hash')} = %s WHERE {_qn('id')} = 1"  # noqa: S608
+_HEAD_UPDATE_SQL = (
+    f"UPDATE {_HEAD_TABLE} SET {_qn('last_seq')} = %s, {_qn('last_hash')} = %s, "  # noqa: S608
+    f"{_qn('key_id')} = %s, {_qn('mac')} = %s WHERE {_qn('id')} = 1"
+)
 
 
 def _lock_head_row(cursor: Any) -> tuple[int, str]:
@@ -199,6 +209,7 @@ def record(
         subject_organisation_id=subject_organisation_id, purpose=purpose,
         legal_basis=legal_basis, request_id=current_request_id() or "", detail=detail,
     )
+    ring = seal.keyring()  # before any write: no keys, no unsealed entry
     # Plain SQL: this runs on every page that shows personal data, and three
     # statements without the ORM's query building cost a fraction of the CPU.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -206,9 +217,10 @@ def record(
         seq = last_seq + 1
         fields.update(seq=seq, ts=_now_micros(), prev_hash=last_hash)
         digest = entry_hash(**fields)
-        cursor.execute(_INSERT_SQL, [*(fields[name] for name in FIELDS), digest])
-        cursor.execute(_HEAD_UPDATE_SQL, [seq, digest])
-    event = AuditEvent(hash=digest, **fields)  # the stored row (seq is the primary key)
+        key_id, mac = ring.seal(seal.entry_message(seq, digest))
+        cursor.execute(_INSERT_SQL, [*(fields[name] for name in FIELDS), digest, key_id, mac])
+        cursor.execute(_HEAD_UPDATE_SQL, [seq, digest, *ring.seal(seal.head_message(seq, digest))])
+    event = AuditEvent(hash=digest, key_id=key_id, mac=mac, **fields)  # the stored row
     event._state.adding = False
     event._state.db = connection.alias
     return event
@@ -249,12 +261,13 @@ def bulk_append(events: Iterable[Mapping[str, Any]], *, batch_size: int = 10_000
     ``subject_type``, ``subject_id``, ``subject_organisation_id``, ``purpose``,
     ``legal_basis``, ``request_id``, ``detail`` optional) plus an optional ``ts`` in
     microseconds since the epoch (default: now). Values are cleaned and checked exactly
-    as in ``record`` and the rows extend the same hash chain, so they verify like any
-    other. The head stays locked until the transaction commits: ordinary appends wait.
+    as in ``record`` and the rows extend the same hash chain, sealed like any other, so
+    they verify like any other. The head stays locked until the transaction commits: ordinary appends wait.
     Rows go in with executemany (SQLite) or COPY (PostgreSQL), ``batch_size`` at a time.
     Returns the number of events appended.
     """
-    columns = (*FIELDS, "hash")
+    columns = _COLUMNS
+    ring = seal.keyring()
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
     insert_sql = (
@@ -296,13 +309,17 @@ def bulk_append(events: Iterable[Mapping[str, Any]], *, batch_size: int = 10_000
             ts = event.get("ts")
             fields.update(seq=seq, ts=_now_micros() if ts is None else int(ts), prev_hash=prev)
             prev = entry_hash(**fields)
-            batch.append((*(fields[name] for name in FIELDS), prev))
+            batch.append((*(fields[name] for name in FIELDS), prev,
+                          *ring.seal(seal.entry_message(seq, prev))))
             count += 1
             if len(batch) >= batch_size:
                 flush()
         flush()
         if count:
-            AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
+            key_id, mac = ring.seal(seal.head_message(seq, prev))
+            AuditChainHead.objects.filter(id=1).update(
+                last_seq=seq, last_hash=prev, key_id=key_id, mac=mac
+            )
             if connection.vendor == "postgresql":
                 # Fresh planner statistics, so that verify's ordered batches use the
                 # primary-key index right away instead of waiting for autovacuum.

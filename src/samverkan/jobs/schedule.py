@@ -28,12 +28,14 @@ log = logging.getLogger("samverkan.jobs")
 class Periodic:
     name: str
     kind: str
-    hour: int  # local time (Europe/Stockholm) from which the run is due
-    period: str  # "daily" | "weekly" (Mondays) | "monthly" (1st)
+    hour: int  # local time (Europe/Stockholm) from which the run is due (hourly: ignored)
+    period: str  # "hourly" | "daily" | "weekly" (Mondays) | "monthly" (1st)
     params: Callable[[datetime], dict[str, Any]] = field(default=lambda now: {})
 
     def key(self, now: datetime) -> str | None:
         """The period key if the run is due at ``now`` (local time), else None."""
+        if self.period == "hourly":
+            return now.strftime("%Y-%m-%dT%H")
         if now.hour < self.hour:
             return None
         if self.period == "daily":
@@ -56,6 +58,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("reminders-digest", "reminders.digest", hour=7, period="daily"),
     Periodic("tips-retention", "tips.purge", hour=2, period="daily"),
     Periodic("audit-verify", "audit.verify", hour=3, period="weekly"),
+    # A signed checkpoint of the audit chain head outside the database (docs/adr/0009).
+    Periodic("audit-checkpoint", "audit.checkpoint", hour=0, period="hourly"),
     Periodic("logreview-sample", "logreview.sample", hour=4, period="monthly", params=_previous_month),
 ]
 

@@ -6,9 +6,12 @@
 - DELETE of any note is refused unless the deleting transaction holds a retention-purge
   permit (a row in journal_purgepermit that only that transaction can see; see
   ``retention_purge_permit``). Nothing else deletes journal notes.
+- TRUNCATE is refused (PostgreSQL; it would skip the row triggers).
 
 The services check the same rules first and give a clear message; the triggers stop
-a bug, a shell session or a careless script. They do not stop a database superuser.
+a bug, a shell session or a careless script, and the runtime database role, which owns
+neither the table nor the trigger function, cannot lift them (docs/adr/0009). They do
+not stop the owner role or a database superuser.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db import transaction
 
+from samverkan.lib.database import pin_search_path
+
 TABLE = "journal_journalnote"
 PERMITS = "journal_purgepermit"
+TABLES = (TABLE,)
+FUNCTIONS = ("samverkan_journal_guard",)
 
 _GUARDED = [
     "text",
@@ -58,6 +65,7 @@ _SQLITE_DROP = [
 _PG_INSTALL = [
     f"""CREATE OR REPLACE FUNCTION samverkan_journal_guard() RETURNS trigger AS $$
        BEGIN
+         IF TG_OP = 'TRUNCATE' THEN RAISE EXCEPTION '{DELETE_MESSAGE}'; END IF;
          IF TG_OP = 'DELETE' THEN
            IF EXISTS (SELECT 1 FROM {PERMITS}) THEN RETURN OLD; END IF;
            RAISE EXCEPTION '{DELETE_MESSAGE}';
@@ -70,8 +78,15 @@ _PG_INSTALL = [
     f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",
     f"""CREATE TRIGGER journal_note_guard BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION samverkan_journal_guard();""",
+    f"DROP TRIGGER IF EXISTS journal_no_truncate ON {TABLE};",
+    f"""CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION samverkan_journal_guard();""",
+    pin_search_path("samverkan_journal_guard()"),
 ]
-_PG_DROP = [f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};"]
+_PG_DROP = [
+    f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",
+    f"DROP TRIGGER IF EXISTS journal_no_truncate ON {TABLE};",
+]
 
 
 def _statements(vendor: str, install: bool) -> list[str]:

@@ -1,6 +1,7 @@
-"""Parse DATABASE_URL into Django's DATABASES entry, with one clear error.
+"""Parse DATABASE_URL (and MIGRATION_DATABASE_URL) into Django's DATABASES entries,
+with one clear error.
 
-Every message names DATABASE_URL and says what is wrong, but never repeats the value:
+Every message names the variable and says what is wrong, but never repeats the value:
 it may hold a password.
 """
 
@@ -28,37 +29,37 @@ _SQLITE_OPTIONS = {
 }
 
 
-def _check_shape(url: str) -> None:
+def _check_shape(url: str, name: str) -> None:
     """Reject what dj_database_url would accept silently or explain badly."""
     if "://" not in url:
-        raise ConfigError(f"DATABASE_URL is malformed: expected {_EXAMPLE}")
+        raise ConfigError(f"{name} is malformed: expected {_EXAMPLE}")
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
     except ValueError:
-        raise ConfigError("DATABASE_URL is malformed: bad host or port") from None
+        raise ConfigError(f"{name} is malformed: bad host or port") from None
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
         raise ConfigError(
-            f"DATABASE_URL names an unsupported database ({scheme or 'no scheme'}); "
+            f"{name} names an unsupported database ({scheme or 'no scheme'}); "
             "use postgres:// or sqlite://"
         )
     if scheme == "sqlite":
         if parts.path in ("", "/", "/:memory:"):
-            raise ConfigError("DATABASE_URL names no SQLite file: use sqlite:////absolute/path.db")
+            raise ConfigError(f"{name} names no SQLite file: use sqlite:////absolute/path.db")
         return
-    name = parts.path.lstrip("/")
-    if not name:
-        raise ConfigError("DATABASE_URL is malformed: no database name after the host")
-    if "/" in name:
-        raise ConfigError("DATABASE_URL is malformed: the database name contains '/'")
+    db_name = parts.path.lstrip("/")
+    if not db_name:
+        raise ConfigError(f"{name} is malformed: no database name after the host")
+    if "/" in db_name:
+        raise ConfigError(f"{name} is malformed: the database name contains '/'")
 
 
-def database_from_url(url: str, *, default_sqlite: Path) -> dict[str, Any]:
+def database_from_url(url: str, *, default_sqlite: Path, name: str = "DATABASE_URL") -> dict[str, Any]:
     """Return a DATABASES['default'] dict; SQLite at default_sqlite when url is empty.
 
-    Raises ConfigError (one line naming DATABASE_URL) for anything but a well-formed
-    postgres:// or sqlite:// URL.
+    Raises ConfigError (one line naming the variable ``name``) for anything but a
+    well-formed postgres:// or sqlite:// URL.
     """
     url = url.strip()
     if not url:
@@ -67,21 +68,57 @@ def database_from_url(url: str, *, default_sqlite: Path) -> dict[str, Any]:
             "NAME": str(default_sqlite),
             "OPTIONS": dict(_SQLITE_OPTIONS),
         }
-    _check_shape(url)
+    _check_shape(url, name)
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # dj_database_url raises several types
         raise ConfigError(
-            f"DATABASE_URL is malformed ({type(exc).__name__}): expected {_EXAMPLE}"
+            f"{name} is malformed ({type(exc).__name__}): expected {_EXAMPLE}"
         ) from None
     engine = config.get("ENGINE", "")
     if engine not in SUPPORTED_ENGINES:
-        raise ConfigError(
-            "DATABASE_URL names an unsupported database; use postgres:// or sqlite://"
-        )
+        raise ConfigError(f"{name} names an unsupported database; use postgres:// or sqlite://")
     if engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(_SQLITE_OPTIONS)
     else:
         config.setdefault("OPTIONS", {})
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+# What the owner's connection may differ in from the runtime role's: who connects.
+_ROLE_KEYS = ("USER", "PASSWORD", "OPTIONS")
+
+
+def migration_database(url: str, *, runtime: dict[str, Any]) -> dict[str, Any] | None:
+    """The owner role's connection settings from MIGRATION_DATABASE_URL (None when unset):
+    the same PostgreSQL database as ``runtime`` (DATABASE_URL), another role. `samverkan
+    migrate` and `samverkan db grants` connect with it (docs/adr/0009)."""
+    url = url.strip()
+    if not url:
+        return None
+    owner = database_from_url(url, default_sqlite=Path("unused"), name="MIGRATION_DATABASE_URL")
+    if runtime.get("ENGINE") != "django.db.backends.postgresql" or owner["ENGINE"] != runtime["ENGINE"]:
+        raise ConfigError(
+            "MIGRATION_DATABASE_URL is for PostgreSQL only, with DATABASE_URL naming the same "
+            "PostgreSQL database (SQLite keeps one file)"
+        )
+    for key in ("NAME", "HOST", "PORT"):
+        if str(owner.get(key) or "") != str(runtime.get(key) or ""):
+            raise ConfigError(
+                "MIGRATION_DATABASE_URL must name the same database, host and port as "
+                "DATABASE_URL; only the role differs"
+            )
+    return {key: owner.get(key) for key in _ROLE_KEYS}
+
+
+def pin_search_path(function: str) -> str:
+    """SQL that pins a PostgreSQL function's search_path to the schema it is created in,
+    with pg_temp last. Trigger functions name tables unqualified; without this, a role
+    that may create temporary tables could shadow e.g. the purge-permit table with a
+    temporary one of its own (pg_temp is otherwise searched first) and pass a guard.
+    ``function`` is a static name with its argument list, e.g. ``guard_fn()``."""
+    return (
+        "DO $$ BEGIN EXECUTE format("
+        f"'ALTER FUNCTION {function} SET search_path = %I, pg_temp', current_schema()); END $$;"
+    )

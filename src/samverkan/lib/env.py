@@ -7,7 +7,10 @@ operator sees exactly what to fix instead of a traceback.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import NoReturn, TypeVar
@@ -102,3 +105,74 @@ def guarded(reader: Callable[[], T]) -> T:
         return reader()
     except ConfigError as exc:
         fail(str(exc))
+
+
+_KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
+
+
+def parse_keyring(text: str, *, name: str, separator: str, min_bytes: int) -> list[tuple[str, bytes]]:
+    """``id:base64secret`` entries, split by ``separator`` (blank entries and, in files,
+    ``#`` comment lines skipped), in order. Refuses (ConfigError naming ``name``, never
+    echoing a secret) a malformed entry, a duplicate id or a secret shorter than
+    ``min_bytes``."""
+    keys: list[tuple[str, bytes]] = []
+    for number, raw in enumerate(text.split(separator), start=1):
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        key_id, sep, encoded = entry.partition(":")
+        key_id = key_id.strip()
+        if not sep or not _KEY_ID.match(key_id):
+            raise ConfigError(
+                f"{name}: entry {number} is malformed; expected id:base64secret with an id of "
+                "1-16 letters, digits, '.', '_' or '-'"
+            )
+        try:
+            secret = base64.b64decode(encoded.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ConfigError(f"{name}: the secret of key {key_id!r} is not valid base64") from None
+        if len(secret) < min_bytes:
+            raise ConfigError(
+                f"{name}: key {key_id!r} is too short ({len(secret)} bytes); use at least "
+                f"{min_bytes} random bytes"
+            )
+        if any(existing == key_id for existing, _secret in keys):
+            raise ConfigError(f"{name}: key id {key_id!r} appears twice")
+        keys.append((key_id, secret))
+    return keys
+
+
+def env_keyring(
+    name: str, file_name: str, *, min_bytes: int = 32, required: bool = False
+) -> list[tuple[str, bytes]]:
+    """An ordered list of (key id, secret) from ``name`` (comma-separated
+    ``id:base64secret``) or from the file named by ``file_name`` (one entry per line),
+    not both. The file must not be readable or writable by group or others. The first key
+    is the current one; the others only verify what was made with them (rotation)."""
+    inline = env_str(name)
+    path = env_str(file_name)
+    if inline and path:
+        raise ConfigError(f"set either {name} or {file_name}, not both")
+    if path:
+        try:
+            status = os.stat(path)
+            if status.st_mode & 0o077:
+                raise ConfigError(
+                    f"{file_name} is readable or writable by others; make it readable by the "
+                    "service user only (chmod 600)"
+                )
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise ConfigError(f"{file_name} cannot be read ({exc.strerror or type(exc).__name__})") from None
+        keys = parse_keyring(text, name=file_name, separator="\n", min_bytes=min_bytes)
+        if not keys:
+            raise ConfigError(f"{file_name} holds no key")
+        return keys
+    keys = parse_keyring(inline, name=name, separator=",", min_bytes=min_bytes)
+    if required and not keys:
+        raise ConfigError(
+            f"{name} (or {file_name}) is not set; it is required under these settings "
+            "(e.g. k1:<base64 of 32 random bytes>)"
+        )
+    return keys

@@ -12,8 +12,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.database import database_from_url
-from samverkan.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_url, guarded
+from samverkan.lib.database import database_from_url, migration_database
+from samverkan.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_keyring,
+    env_list,
+    env_str,
+    env_url,
+    guarded,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("SAMVERKAN_HOME", str(Path.cwd())))
@@ -37,6 +46,11 @@ DATABASES = {
         lambda: database_from_url(env_str("DATABASE_URL"), default_sqlite=VAR_DIR / "samverkan.sqlite3")
     )
 }
+# The owner role (PostgreSQL): `samverkan migrate` and `samverkan db grants` connect as it;
+# everything else runs as DATABASE_URL's role, which owns nothing (docs/adr/0009).
+MIGRATION_DATABASE = guarded(
+    lambda: migration_database(env_str("MIGRATION_DATABASE_URL"), runtime=DATABASES["default"])
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -55,6 +69,8 @@ INSTALLED_APPS = [
     # Samverkan domain apps
     "samverkan.access",
     "samverkan.audit",
+    # Owner and runtime database roles: `migrate` as the owner, `db grants`, start-up check.
+    "samverkan.dbroles",
     "samverkan.directory",
     "samverkan.accounts",
     "samverkan.jobs",
@@ -316,6 +332,16 @@ EMAIL_USE_TLS = guarded(lambda: env_bool("EMAIL_USE_TLS", False))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
 # The address users reach Samverkan at, for links in e-mails (the reminders digest).
 SAMVERKAN_BASE_URL = guarded(lambda: env_url("BASE_URL", "http://localhost:8000", schemes=("http", "https")))
+
+# --- Audit trail integrity (docs/adr/0009-audit-integrity-keys-and-roles.md) -------
+# Keys that seal every audit entry, the chain head and the checkpoints: (id, secret)
+# pairs, the first one current, the rest kept to verify older seals (rotation). From
+# AUDIT_KEYS ("id:base64secret,...") or AUDIT_KEYS_FILE (one per line, mode 600); the
+# database never sees them. Required in production; test and demo derive one.
+AUDIT_KEYS: list[tuple[str, bytes]] = guarded(lambda: env_keyring("AUDIT_KEYS", "AUDIT_KEYS_FILE"))
+# Signed checkpoints of the chain head are appended here (and logged to
+# samverkan.audit.checkpoint); ship the file or the log off this host. Empty: none.
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log"))
 
 # --- Background jobs (see docs/adr/0004-background-jobs.md) ------------------------
 # "thread": in-process worker thread (embedded default, no extra service)

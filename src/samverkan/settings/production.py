@@ -1,6 +1,7 @@
 """Production settings: everything from the environment, loud on bad values.
 
-Required: SECRET_KEY (>= 50 characters), DATABASE_URL (PostgreSQL), ALLOWED_HOSTS.
+Required: SECRET_KEY (>= 50 characters), DATABASE_URL (PostgreSQL), ALLOWED_HOSTS,
+AUDIT_KEYS or AUDIT_KEYS_FILE (each key >= 32 random bytes, base64).
 Start-up stops with one line naming the variable when one is missing or malformed.
 """
 
@@ -9,6 +10,7 @@ from samverkan.lib.env import (
     env_bool,
     env_choice,
     env_int,
+    env_keyring,
     env_list,
     env_str,
     fail,
@@ -53,6 +55,8 @@ def _secret_key_fallbacks() -> list[str]:
 
 SECRET_KEY = guarded(_secret_key)
 SECRET_KEY_FALLBACKS = guarded(_secret_key_fallbacks)
+# The audit seal keys, never derived from SECRET_KEY here (docs/adr/0009).
+AUDIT_KEYS = guarded(lambda: env_keyring("AUDIT_KEYS", "AUDIT_KEYS_FILE", required=True))
 
 if not env_str("DATABASE_URL"):
     fail("DATABASE_URL is not set; production needs e.g. postgres://user@host:5432/samverkan")

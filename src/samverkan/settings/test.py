@@ -2,11 +2,17 @@
 
 import os
 
+from samverkan.audit.seal import derived_key
+
 from .base import *
 from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-" + "t" * 40
+# A fixed audit key derived from SECRET_KEY; tests of rotation override AUDIT_KEYS.
+AUDIT_KEYS = [derived_key(SECRET_KEY, "test")]
+# No checkpoint file by default: tests/conftest.py gives every test a fresh one.
+AUDIT_CHECKPOINT_FILE = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 SAMVERKAN_JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "sync")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,14 +1,19 @@
-"""``samverkan audit verify`` and ``samverkan audit head``.
+"""``samverkan audit verify``, ``samverkan audit head`` and ``samverkan audit checkpoint``.
 
-verify: walks the whole hash chain, prints every problem (seq, kind, message) and a
-summary, records an ``audit.verified`` event (counts only) and exits 0 when the trail
-is intact, 1 when any problem was found. Progress goes to stderr: a bar on a terminal,
-a plain line every few seconds otherwise (logs, cron).
+verify: walks the whole hash chain, checks every entry's seal and the signed
+checkpoints (AUDIT_CHECKPOINT_FILE, or ``--checkpoints FILE``, e.g. a copy fetched from
+the log host), prints every problem (seq, kind, message) and a summary, records an
+``audit.verified`` event (counts only) and exits 0 when the trail is intact, 1 when any
+problem was found. Progress goes to stderr: a bar on a terminal, a plain line every few
+seconds otherwise (logs, cron).
 
-head: prints the chain head as ``<seq> <hash>``. Store that line outside the database
-(another system, a ticket, paper); ``audit verify --anchor <seq>:<hash>`` later proves
-that the entries up to it were not rewritten, even by someone who rewrote the whole
-chain and its head.
+head: prints the chain head as ``<seq> <hash>`` and appends a signed checkpoint of it.
+Store that line outside the database (another system, a ticket, paper); ``audit verify
+--anchor <seq>:<hash>`` later proves that the entries up to it were not rewritten, even
+by someone who rewrote the whole chain and its head.
+
+checkpoint: appends a signed checkpoint of the head to AUDIT_CHECKPOINT_FILE and the
+``samverkan.audit.checkpoint`` log (the scheduler does so hourly; cron may too).
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import re
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from samverkan.audit import checkpoint
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
-from samverkan.audit.models import AuditChainHead
+from samverkan.audit.checkpoint import CheckpointLog
 from samverkan.audit.verify import BATCH, VerifyResult, verify_chain
 
 _ANCHOR = re.compile(r"^(\d+)[: ]([0-9a-f]{64})$")
@@ -76,10 +83,14 @@ class _Progress:
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain, or print its head for external anchoring."
+    help = (
+        "Verify the audit trail's hash chain and seals, print its head for external "
+        "anchoring, or write a signed checkpoint of the head."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,head}")
+        sub = parser.add_subparsers(dest="subcommand", required=True,
+                                    metavar="{verify,head,checkpoint}")
         verify = sub.add_parser("verify", help="Walk the whole chain and report every problem.")
         verify.add_argument(
             "--anchor", action="append", default=[], metavar="SEQ:HASH",
@@ -89,19 +100,52 @@ class Command(BaseCommand):
                             help="Stop after this many problems (default 1000).")
         verify.add_argument("--batch-size", type=int, default=BATCH, help="Rows read per query.")
         verify.add_argument("--no-progress", action="store_true", help="Print no progress.")
-        sub.add_parser("head", help="Print the chain head as '<seq> <hash>'.")
+        verify.add_argument(
+            "--checkpoints", default=None, metavar="FILE",
+            help="Signed checkpoints to check against (default: AUDIT_CHECKPOINT_FILE).",
+        )
+        sub.add_parser("head", help="Print the chain head as '<seq> <hash>' and checkpoint it.")
+        sub.add_parser("checkpoint", help="Append a signed checkpoint of the chain head.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "head":
-            self._head()
+            self._head(show=True)
+        elif options["subcommand"] == "checkpoint":
+            self._head(show=False)
         else:
             self._verify(options)
 
-    def _head(self) -> None:
-        head = AuditChainHead.objects.filter(id=1).first()
-        if head is None:
-            raise CommandError(_("The audit chain head is missing."), returncode=1)
-        self.stdout.write(f"{head.last_seq} {head.last_hash}")
+    def _head(self, *, show: bool) -> None:
+        try:
+            written = checkpoint.write_head()
+        except RuntimeError:
+            raise CommandError(_("The audit chain head is missing."), returncode=1) from None
+        except OSError as exc:
+            message = _("Could not write the checkpoint file: %(error)s") % {
+                "error": exc.strerror or type(exc).__name__}
+            raise CommandError(message, returncode=1) from None
+        # head: the line to store elsewhere; checkpoint: the line just appended.
+        self.stdout.write(f"{written.seq} {written.hash}" if show else written.to_json())
+
+    def _checkpoints(self, path: str | None) -> CheckpointLog | None:
+        """The checkpoint file's contents, read before the chain head (verify_chain)."""
+        explicit = path is not None
+        path = path if explicit else settings.AUDIT_CHECKPOINT_FILE
+        if not path:
+            return None
+        try:
+            return checkpoint.load(path)
+        except FileNotFoundError:
+            if explicit:
+                message = _("No such checkpoint file: %(path)s") % {"path": path}
+                raise CommandError(message, returncode=2) from None
+            self.stdout.write(_("No checkpoint file yet at %(path)s; checked without checkpoints.")
+                              % {"path": path})
+            return None
+        except OSError as exc:
+            message = _("Could not read the checkpoint file: %(error)s") % {
+                "error": exc.strerror or type(exc).__name__}
+            raise CommandError(message, returncode=2) from None
 
     def _verify(self, options: dict[str, Any]) -> None:
         try:
@@ -112,18 +156,20 @@ class Command(BaseCommand):
         if options["max_problems"] < 1 or options["batch_size"] < 1:
             message = _("--max-problems and --batch-size must be at least 1.")
             raise CommandError(message, returncode=2)
+        checkpoints = self._checkpoints(options["checkpoints"])
         progress = None
         if not options["no_progress"]:
             progress = _Progress(self.stderr, tty=self.stderr.isatty())
         result = verify_chain(
             progress=progress, max_problems=options["max_problems"], anchors=anchors,
-            batch_size=options["batch_size"],
+            checkpoints=checkpoints, batch_size=options["batch_size"],
         )
         if progress:
             progress.finish()
         for problem in result.problems:
             self.stdout.write(f"#{problem.seq}\t{problem.kind}\t{problem.message}")
-        self._record(result, anchors=len(anchors))
+        counted = 0 if checkpoints is None else len(checkpoints.entries) + len(checkpoints.malformed)
+        self._record(result, anchors=len(anchors), checkpoints=counted)
         if result.ok:
             self.stdout.write(
                 _("Audit trail intact: %(checked)s entries checked, head #%(seq)s %(hash)s.")
@@ -138,10 +184,10 @@ class Command(BaseCommand):
         self.stdout.write(summary)
         raise CommandError(_("The audit trail has been tampered with."), returncode=1)
 
-    def _record(self, result: VerifyResult, *, anchors: int) -> None:
+    def _record(self, result: VerifyResult, *, anchors: int, checkpoints: int) -> None:
         """Audit the verification itself (counts only), in a savepoint of its own."""
         detail = {"checked": result.checked, "problems": len(result.problems), "anchors": anchors,
-                  "source": "cli"}
+                  "checkpoints": checkpoints, "source": "cli"}
         try:
             with transaction.atomic():
                 audit.record(action=Action.AUDIT_VERIFIED, subject_type="audit_chain",

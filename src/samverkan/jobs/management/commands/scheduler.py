@@ -1,18 +1,25 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from samverkan.dbroles.checks import refuse_unsafe_database_role
 from samverkan.jobs import schedule
 
 
 class Command(BaseCommand):
-    help = "Start periodic jobs when due (reminders, digest, tip retention, audit verification, log review)."
+    help = (
+        "Start periodic jobs when due (reminders, digest, tip retention, audit verification "
+        "and checkpoints, log review)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Start what is due now, then exit.")
         parser.add_argument("--interval", type=float, default=60.0, help="Seconds between passes.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusals = refuse_unsafe_database_role()
+        if refusals:
+            raise CommandError(f"Samverkan refuses to start: {refusals[0]}")
         if options["once"]:
             started = schedule.run_due()
             self.stdout.write("Started: " + (", ".join(started) if started else "nothing due"))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from samverkan.dbroles.checks import refuse_unsafe_database_role
+
 log = logging.getLogger("samverkan.jobs")
 
 
@@ -61,6 +63,9 @@ class Command(BaseCommand):
 
         from samverkan.jobs.backends import redis_connection
 
+        refusals = refuse_unsafe_database_role()
+        if refusals:
+            raise CommandError(f"Samverkan refuses to start: {refusals[0]}")
         queue = options["queue"] or settings.SAMVERKAN_JOBS_QUEUE
         connection = redis_connection()
         try:
