@@ -565,6 +565,7 @@ class Connection:
         self.cookies = dict(cookies)
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.location = ""  # the last answer's Location header (benchmarks/faults.py checks redirects)
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -588,6 +589,7 @@ class Connection:
         await self.writer.drain()
         status = int((await self.reader.readline()).split()[1])
         length, chunked, close = 0, False, False
+        self.location = ""
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             name, value = name.strip().lower(), value.strip()
@@ -597,6 +599,8 @@ class Connection:
                 chunked = True
             elif name == "connection" and value.lower() == "close":
                 close = True
+            elif name == "location":
+                self.location = value
             elif name == "set-cookie":
                 key, _, rest = value.partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
