@@ -15,7 +15,8 @@ What it does:
 1. Creates two PostgreSQL roles, as README's production section asks: an owner
    (``bench_faults_owner``) that owns the database and migrates it, and a runtime role
    (``bench_faults_runtime``) that the server uses, with the grants of
-   ``samverkan db grants`` (run as the owner after the migration). Creates a fresh
+   ``samverkan db grants`` (which ``samverkan migrate`` runs as the owner after migrating),
+   confirmed by ``samverkan db check``. Creates a fresh
    database ``--pg-database`` owned by the owner, migrates it, and generates fictitious
    people, cases, teams, notes and audit events with ``benchmarks/cases.py``'s generator.
 2. Starts a Redis server of its own on a free loopback port (so that stopping it touches
@@ -60,7 +61,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import random
@@ -80,6 +80,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The generator, the login client and the server start of benchmarks/cases.py.
 import cases as bench
+import runtime_role  # benchmarks/runtime_role.py
 
 ROOT = bench.ROOT
 VENV_BIN = bench.VENV_BIN
@@ -161,10 +162,8 @@ def create_database(admin_url: str, name: str) -> tuple[str, str]:
         for role in (OWNER, RUNTIME):
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
             conn.execute(f'{"ALTER" if exists else "CREATE"} ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
+        # The owner owns the database and so its public schema (pg_database_owner, PostgreSQL 15).
         conn.execute(f'CREATE DATABASE "{name}" OWNER "{OWNER}"')
-    with bench._pg_admin(bench._pg_url(admin_url, name)) as conn:
-        # PostgreSQL 15 no longer lets every role create in the public schema; the owner owns it.
-        conn.execute(f'ALTER SCHEMA public OWNER TO "{OWNER}"')
     parts = urlsplit(admin_url)
     host = parts.hostname or "127.0.0.1"
     port = parts.port or 5432
@@ -411,22 +410,21 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"creating roles {OWNER}, {RUNTIME} and database {args.pg_database}")
         owner_url, runtime_url = create_database(args.database_url, args.pg_database)
         redis_server.start()
-        audit_key = base64.b64encode(secrets.token_bytes(32)).decode()
         secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64))
         base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "PYTEST"))}
         base_env.update({
             "SAMVERKAN_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "REDIS_URL": redis_server.url,
             "JOBS_BACKEND": "sync", "LOG_LEVEL": "WARNING", "SECRET_KEY": secret,
-            "AUDIT_KEYS": f"bench:{audit_key}", "AUDIT_CHECKPOINT_FILE": str(home / "var" / "audit-checkpoints.log"),
+            "AUDIT_KEYS": runtime_role.audit_keys(), "AUDIT_CHECKPOINT_FILE": str(home / "var" / "audit-checkpoints.log"),
         })
         prod_env = {**base_env, "DJANGO_SETTINGS_MODULE": "samverkan.settings.production",
                     "DATABASE_URL": runtime_url, "MIGRATION_DATABASE_URL": owner_url,
                     "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
                     "CACHE_BACKEND": "redis"}
-        _log("migrating as the owner, then granting the runtime role")
+        _log("migrating as the owner (which then grants the runtime role its rights)")
         subprocess.run([str(VENV_BIN / "samverkan"), "migrate", "--noinput", "--verbosity", "0"],
                        env=prod_env, cwd=home, check=True, capture_output=True)
-        subprocess.run([str(VENV_BIN / "samverkan"), "db", "grants"], env=prod_env, cwd=home, check=True,
+        subprocess.run([str(VENV_BIN / "samverkan"), "db", "check"], env=prod_env, cwd=home, check=True,
                        capture_output=True)
         subprocess.run([str(VENV_BIN / "samverkan"), "collectstatic", "--noinput", "--verbosity", "0"],
                        env=prod_env, cwd=home, check=True, capture_output=True)
@@ -443,8 +441,6 @@ def main(argv: list[str] | None = None) -> int:
         world = bench._prepare(rng)
         _log(f"generating {args.people} people")
         rows = bench.generate(world, args.people, notes=(2, 3), audit_per_person=10, rng=rng, quiet=False)
-        subprocess.run([str(VENV_BIN / "samverkan"), "db", "grants"], env=prod_env, cwd=home, check=True,
-                       capture_output=True)
         users = bench.choose_users(args.clients, rng)
         writers = writers_for(world, users)
         connections.close_all()
