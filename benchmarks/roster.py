@@ -146,7 +146,8 @@ def peak_rss_mb() -> float:
 
 
 def run_instance(name: str, *, seed: int, quick: bool) -> dict[str, Any]:
-    from samverkan.rostering.engine.solver import fairness_spreads, gap, solve
+    from samverkan.rostering.engine.solver.bounds import fairness_spreads, gap
+    from samverkan.rostering.engine.solver.run import solve
     from samverkan.rostering.engine.validator import validate
 
     limit, early = (10.0, 3.0) if quick else (60.0, 10.0)
@@ -184,7 +185,7 @@ def run_instance(name: str, *, seed: int, quick: bool) -> dict[str, Any]:
 
 
 def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
-    from samverkan.rostering.engine.solver import replan, solve
+    from samverkan.rostering.engine.solver.run import replan, solve
     from samverkan.rostering.engine.validator import validate
 
     problem = instance("stockholm", seed=seed, quick=quick)

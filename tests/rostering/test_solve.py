@@ -133,7 +133,7 @@ def _slow_solver(monkeypatch):
     import time
 
     from samverkan.rostering.engine import model as em
-    from samverkan.rostering.engine import solver
+    from samverkan.rostering.engine.solver import run as solver
 
     def slow(problem, *, time_limit_s, on_progress=None, should_stop=None, hint=None):
         t0 = time.monotonic()

@@ -339,7 +339,8 @@ def solve_plan(
     (then RosterRefused("cancelled") is raised and nothing is stored)."""
     import threading
 
-    from samverkan.rostering.engine import solver, validator
+    from samverkan.rostering.engine import validator
+    from samverkan.rostering.engine.solver import run as solver
 
     if mode == "replan":
         pinned = pinned_until or replan_pinned_until(plan=plan)

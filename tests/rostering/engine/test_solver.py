@@ -17,7 +17,9 @@ from samverkan.rostering.engine.model import (
     Weights,
 )
 from samverkan.rostering.engine.shifts import generate_shifts, is_night_shift, requirements_for
-from samverkan.rostering.engine.solver import components, fairness_spreads, replan, solve
+from samverkan.rostering.engine.solver.bounds import fairness_spreads
+from samverkan.rostering.engine.solver.decompose import components
+from samverkan.rostering.engine.solver.run import replan, solve
 from samverkan.rostering.engine.validator import validate
 
 from .helpers import MONDAY, at

@@ -188,7 +188,7 @@ def prove_minimum(
     Starts at the hours bound ceil(needed hours / (weeks x weekly average)) - fewer experts
     cannot give the hours, which is a proof - and tries upwards with the solver; a
     "no roster" answer from the solver is also a proof."""
-    from .solver import feasible
+    from .solver.run import feasible
 
     started = time.monotonic()
     rules = rules or Rules()

@@ -174,7 +174,7 @@ class _Cell:
         self.experts = [e for e in problem.experts if e.agency == agency and e.groups & self.groups]
 
     def eligible_shifts(self, e: Expert) -> list[Shift]:
-        from .solver import eligible
+        from .solver.build import eligible
 
         return [s for s in self.shifts if eligible(self.problem, e, s, self.reqs[s.id])]
 
@@ -257,7 +257,7 @@ def _capacity_reasons(cell: _Cell) -> list[Explanation]:
 
 
 def _shift_shortages(cell: _Cell) -> list[Explanation]:
-    from .solver import eligible
+    from .solver.build import eligible
 
     p = cell.problem
     short: list[Explanation] = []
@@ -348,7 +348,7 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
             )
 
     if problem.published is not None and problem.pinned_until is not None:
-        from .solver import eligible
+        from .solver.build import eligible
 
         experts = {e.id: e for e in problem.experts}
         for a in problem.published.assignments:
@@ -412,7 +412,7 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
 
 def _union_capacity(problem: Problem, cells: list[_Cell]) -> list[Explanation]:
     """Capacity of groups linked by experts who serve several of them, taken together."""
-    from .solver import components
+    from .solver.decompose import components
 
     out: list[Explanation] = []
     by_key = {(c.agency, next(iter(c.groups))): c for c in cells}
@@ -436,7 +436,8 @@ def _union_capacity(problem: Problem, cells: list[_Cell]) -> list[Explanation]:
 
 
 def _binding_rules(problem: Problem, cells: list[_Cell], time_limit_s: float) -> list[Explanation]:
-    from .solver import components, feasible, sub_problem
+    from .solver.decompose import components, sub_problem
+    from .solver.run import feasible
 
     out: list[Explanation] = []
     comps = components(problem)

@@ -21,7 +21,7 @@ from .model import Assignment, Expert, Shift
 from .validator import _check_expert, hours_caps
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .solver import _Model
+    from .solver.build import _Model
 
 
 class Repairer:

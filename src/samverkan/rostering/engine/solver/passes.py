@@ -1,0 +1,372 @@
+"""Solving one component: pass 1 (a first roster), pass 2 (improving it), the re-planning
+repair; progress reports and cancellation polled from the solution callback.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from ..model import (
+    Assignment,
+    Problem,
+    Roster,
+)
+from ..validator import validate
+from .bounds import static_changes_lower_bound
+from .build import _Context, _Model
+from .decompose import Component, sub_problem
+
+ProgressFn = Callable[[dict[str, float | None]], None]
+StopFn = Callable[[], bool]
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_solution: Callable[[_Callback], None], should_stop: StopFn | None):
+        super().__init__()
+        self._on_solution = on_solution
+        self._should_stop = should_stop
+        self.solutions = 0
+        self.first_at: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+        self._on_solution(self)
+        if self._should_stop is not None and self._should_stop():
+            self.stop_search()
+
+
+@dataclass
+class _State:
+    """Best known solution of one component."""
+
+    model: _Model | None  # None: settled without a model (re-planning, unchanged part)
+    comp: Component
+    status: str = "unknown"  # unknown | infeasible | feasible | optimal | invalid
+    assignments: list[Assignment] | None = None
+    objective: float = 0.0
+    bound: float = 0.0
+    changes: int = 0
+    changes_bound: int = 0
+    changes_optimal: bool = False
+
+    passes: int = 0
+    tried_target: bool = False
+
+    @property
+    def final(self) -> bool:
+        """Nothing left to improve: proven optimal (re-planning: changes and the rest)."""
+        return self.status == "optimal"
+
+    @property
+    def solved(self) -> bool:
+        return self.assignments is not None
+
+    @property
+    def size(self) -> int:
+        return max(1, len(self.model.x)) if self.model is not None else 1
+
+
+class _Passes:
+    """One solve over all components with a shared time budget.
+
+    Pass 1 finds a roster for every component (stopping at the first solution; in
+    re-planning it minimises the changes); pass 2 spends the remaining time improving the
+    components not yet proven optimal, hinted with their pass-1 roster. ``run._Run`` adds the
+    loop over all components.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        on_progress: ProgressFn | None,
+        should_stop: StopFn | None,
+        hint: Roster | None,
+        replan: bool,
+        workers: int = 2,
+        lanes: int = 2,
+        improve_lanes: int = 1,
+    ) -> None:
+        self.problem = problem
+        self.time_limit_s = time_limit_s
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.hint = hint
+        self.replan = replan
+        self.workers = workers
+        self.lanes = lanes  # components solved at once in pass 1
+        self.improve_lanes = improve_lanes  # … in pass 2 (each with ``workers`` threads)
+        self.total_count = 0
+        self.t0 = time.monotonic()
+        self.solutions = 0
+        self.cancelled = False
+        self.states: list[_State] = []
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def remaining(self) -> float:
+        return self.time_limit_s - self.elapsed()
+
+    def _stopping(self) -> bool:
+        if not self.cancelled and self.should_stop is not None and self.should_stop():
+            self.cancelled = True
+        return self.cancelled
+
+    def _totals(self) -> tuple[float | None, float]:
+        objective = sum(s.objective for s in self.states if s.solved)
+        bound = sum(s.bound for s in self.states if s.solved)
+        complete = bool(self.states) and all(s.solved for s in self.states)
+        return (objective if complete else None), bound
+
+    def _progress(self, current: _State | None = None, objective: float = 0.0, bound: float = 0.0) -> None:
+        if self.on_progress is None:
+            return
+        obj_sum = 0.0
+        bound_sum = 0.0
+        complete = len(self.states) == self.total_count  # all built (pass 1 builds lazily)
+        for st in self.states:
+            if st is current:
+                obj_sum += objective
+                bound_sum += bound
+            elif st.solved:
+                obj_sum += st.objective
+                bound_sum += st.bound
+            else:
+                complete = False
+        self.on_progress(
+            {
+                "objective": obj_sum if complete else None,
+                "bound": bound_sum,
+                "elapsed_s": round(self.elapsed(), 3),
+                "solutions": float(self.solutions),
+                "components_done": float(sum(1 for s in self.states if s.solved)),
+                "components_total": float(self.total_count),
+            }
+        )
+
+    def _solve_model(
+        self,
+        st: _State,
+        objective: cp_model.LinearExprT,
+        limit: float,
+        *,
+        hint: Roster | None,
+        first_only: bool = False,
+        extra: Callable[[cp_model.CpModel], object] | None = None,
+    ) -> tuple[str, cp_model.CpSolver]:
+        model = st.model
+        assert model is not None
+        m = model.m if extra is None else model.m.clone()
+        m.minimize(objective)
+        m.clear_hints()
+        if hint is not None:
+            chosen = {(a.expert_id, a.shift_id) for a in hint.assignments}
+            for key, v in model.x.items():
+                m.add_hint(v, key in chosen)
+        if extra is not None:
+            extra(m)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, limit)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = 1
+        if first_only:
+            # Presolve dominates the time to a first roster on these models, and the
+            # feasibility-jump worker finds one quickly without it.
+            solver.parameters.stop_after_first_solution = True
+            solver.parameters.cp_model_presolve = False
+            solver.parameters.num_workers = 2
+
+        def on_solution(cb: _Callback) -> None:
+            self.solutions += 1
+            self._progress(st, cb.objective_value, cb.best_objective_bound)
+
+        cb = _Callback(on_solution, self.should_stop)
+        stop_event = threading.Event()
+        watchdog = None
+        if self.should_stop is not None:
+            should_stop = self.should_stop
+
+            def watch() -> None:
+                while not stop_event.wait(0.1):
+                    if should_stop():
+                        self.cancelled = True
+                        solver.stop_search()
+                        return
+
+            watchdog = threading.Thread(target=watch, daemon=True)
+            watchdog.start()
+        try:
+            status = solver.solve(m, cb)
+        finally:
+            stop_event.set()
+            if watchdog is not None:
+                watchdog.join()
+        self._stopping()
+        return _STATUS.get(status, "unknown"), solver
+
+    def _take(self, st: _State, status: str, solver: cp_model.CpSolver, *, optimal: bool) -> None:
+        assert st.model is not None
+        st.assignments = st.model.assignments(solver.boolean_value)
+        st.objective = solver.objective_value
+        st.bound = max(st.bound, solver.best_objective_bound, float(st.model.static_lb))
+        st.status = "optimal" if optimal or st.objective <= st.bound + 1e-9 else "feasible"
+
+    def _unchanged(self, ctx: _Context, comp: Component) -> list[Assignment] | None:
+        """Re-planning: the published part of ``comp`` if it still meets every rule (then
+        keeping it, with no change, is the unique optimum), else None."""
+        assert self.problem.published is not None
+        experts = {e.id for e in comp.experts}
+        cells = set(comp.cells)
+        kept = [
+            a for a in self.problem.published.assignments if a.expert_id in experts and (a.shift_id, a.agency) in cells
+        ]
+        if validate(sub_problem(self.problem, comp), Roster(kept)):
+            return None
+        return kept
+
+    def _repair(self, st: _State, limit: float) -> None:
+        """Re-planning one disturbed component. A constructive repair (repair.Repairer:
+        remove what became impossible, fill each hole directly or by a chain of two) gives
+        CP-SAT a complete roster close to the fewest changes; CP-SAT then minimises the
+        changes from there, everything else seeded with the published assignments. The
+        component's bound on the changes is the largest of the solver's, the static one
+        and the hole-assignment relaxation (repair.Repairer.extra_lower_bound)."""
+        from ..repair import Repairer
+
+        model = st.model
+        assert model is not None and self.problem.published is not None
+        deadline = time.monotonic() + limit
+        sub = sub_problem(self.problem, st.comp)
+        static = static_changes_lower_bound(sub)
+        repairer = Repairer(model)
+        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.75 * limit)
+        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.1 * limit)))
+        st.changes_bound = max(st.changes_bound, static, static_changes_lower_bound(sub, hours=False) + extra)
+        if complete and validate(sub, Roster(greedy)):
+            complete = False
+        hint_roster = Roster(greedy) if complete else self.problem.published
+        status, solver = self._solve_model(
+            st, model.changes_expr(), max(0.1, deadline - time.monotonic()), hint=hint_roster
+        )
+        if status in ("optimal", "feasible"):
+            st.changes = round(solver.objective_value)
+            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+            st.assignments = model.assignments(solver.boolean_value)
+        elif complete:
+            st.changes = model.evaluate(greedy)[1]
+            st.assignments = greedy
+        elif status == "infeasible":
+            st.status = "infeasible"
+            return
+        else:
+            return
+        if complete:
+            greedy_changes = model.evaluate(greedy)[1]
+            if greedy_changes < st.changes:
+                st.changes, st.assignments = greedy_changes, greedy
+        st.changes_optimal = status == "optimal" or st.changes <= st.changes_bound
+        st.status = "feasible"
+        st.objective = model.evaluate(st.assignments)[0]
+        st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
+
+    def _first_pass(self, st: _State, limit: float) -> None:
+        model = st.model
+        assert model is not None
+        if model.impossible:
+            st.status = "infeasible"
+            return
+        if self.replan:
+            self._repair(st, limit)
+            return
+        status, solver = self._solve_model(st, model.full_objective(), limit, hint=self.hint, first_only=True)
+        if status in ("optimal", "feasible"):
+            self._take(st, status, solver, optimal=status == "optimal")
+        elif status == "infeasible":
+            st.status = "infeasible"
+
+    def _second_pass(self, st: _State, limit: float) -> None:
+        model = st.model
+        assert model is not None
+        if self.replan:
+            if not st.changes_optimal:
+                status, solver = self._solve_model(
+                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or [])
+                )
+                if status in ("optimal", "feasible"):
+                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+                    st.changes_optimal = status == "optimal"
+                    st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
+                    if round(solver.objective_value) < st.changes:
+                        st.changes = round(solver.objective_value)
+                        st.assignments = model.assignments(solver.boolean_value)
+                        st.objective = model.evaluate(st.assignments)[0]
+                limit *= 0.3
+            best_changes = st.changes
+            status, solver = self._solve_model(
+                st,
+                model.full_objective(),
+                limit,
+                hint=Roster(st.assignments or []),
+                extra=lambda m: m.add(model.changes_expr() <= best_changes),
+            )
+            if status in ("optimal", "feasible") and solver.objective_value <= st.objective + 1e-9:
+                st.assignments = model.assignments(solver.boolean_value)
+                st.objective = solver.objective_value
+                st.changes = round(solver.value(model.changes_expr()))
+            if status in ("optimal", "feasible"):
+                st.bound = max(st.bound, solver.best_objective_bound)
+            st.status = "optimal" if status == "optimal" and st.changes_optimal else "feasible"
+            return
+        if not st.tried_target and model.spread_vars:
+            # Aim straight at the proven bound: every spread at its lower bound. On these
+            # models that feasibility question is answered far faster than the search
+            # closes the gap from above.
+            st.tried_target = True
+            rest = self.problem.weights.preference * cp_model.LinearExpr.sum(model.pref_terms)
+            status, solver = self._solve_model(
+                st,
+                rest,
+                min(limit, max(1.0, limit / 2)),
+                hint=Roster(st.assignments or []),
+                first_only=not model.pref_terms,
+                extra=lambda m: [
+                    m.add(v <= lb) for (_a, _k, v), lb in zip(model.spread_vars, model.spread_lbs, strict=True)
+                ],
+            )
+            if status in ("optimal", "feasible"):
+                value = float(model.static_lb + solver.objective_value)
+                if value <= st.objective + 1e-9:
+                    st.assignments = model.assignments(solver.boolean_value)
+                    st.objective = value
+                if st.objective <= st.bound + 1e-9:
+                    st.status = "optimal"
+            return
+        status, solver = self._solve_model(st, model.full_objective(), limit, hint=Roster(st.assignments or []))
+        if status in ("optimal", "feasible") and solver.objective_value <= st.objective + 1e-9:
+            self._take(st, status, solver, optimal=status == "optimal")
+        elif status in ("optimal", "feasible"):
+            st.bound = max(st.bound, solver.best_objective_bound)
+        if status == "optimal":
+            st.status = "optimal"
+            st.bound = st.objective
+
