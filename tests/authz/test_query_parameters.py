@@ -90,8 +90,8 @@ def extra(world: World, django_db_blocker) -> dict[str, Any]:
     administrator, a log reviewer with this month's review, and a roster version."""
     from samverkan.actiongroups import services as group_services
     from samverkan.directory.models import Area
-    from samverkan.rostering import services as roster_services
     from samverkan.rostering.models import RosterVersion
+    from samverkan.rostering.services import rosters as roster_services
 
     with django_db_blocker.unblock():
         jarva = world.orgs["jarva"]

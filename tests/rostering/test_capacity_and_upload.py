@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from samverkan.rostering import services
 from samverkan.rostering.models import RosterVersion
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import rules as rule_services
 from tests.actiongroups.helpers import make_experts, make_group, monday
 
 pytestmark = pytest.mark.django_db
@@ -85,11 +86,11 @@ def test_proof_job_runs(personas, logged_in):
 def published(personas, reference):
     coord = personas["city_coord"]
     group = make_group(coord, positions={"tullverket": 1})
-    services.pattern_set(actor=coord, group=group, kind="2x12")
+    rule_services.pattern_set(actor=coord, group=group, kind="2x12")
     make_experts(reference["tullverket"], group, 6)
-    plan = services.plan_get_or_create(actor=coord, group=group, period_start=monday(1), weeks=1)
-    version = services.solve_plan(plan=plan, time_limit_s=4)
-    return services.version_publish(actor=coord, version=version)
+    plan = roster_services.plan_get_or_create(actor=coord, group=group, period_start=monday(1), weeks=1)
+    version = roster_services.solve_plan(plan=plan, time_limit_s=4)
+    return roster_services.version_publish(actor=coord, version=version)
 
 
 def _upload(client, published, content: bytes):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from samverkan.rostering import services
 from samverkan.rostering.models import RosterVersion
+from samverkan.rostering.services import rules as rule_services
 from tests.actiongroups.helpers import make_experts, make_group, monday
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group(personas, reference):
     g = make_group(personas["city_coord"], positions={"tullverket": 1})
-    services.pattern_set(actor=personas["city_coord"], group=g, kind="2x12")
+    rule_services.pattern_set(actor=personas["city_coord"], group=g, kind="2x12")
     make_experts(reference["tullverket"], g, 6)
     return g
 

@@ -17,8 +17,9 @@ import pytest
 from django.utils import timezone
 
 from samverkan.directory.models import Area, Organisation
-from samverkan.rostering import services
 from samverkan.rostering.models import Expert
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import rules as rule_services
 from tests.actiongroups.helpers import make_group
 from tests.documents import (
     FORMULAS,
@@ -41,7 +42,7 @@ def hostile_roster(personas, reference):
     names are formulas and last names markup."""
     coord = personas["city_coord"]
     group = make_group(coord, name="Hedin <b> grupp", positions={"tullverket": 1})
-    services.pattern_set(actor=coord, group=group, kind="2x12")
+    rule_services.pattern_set(actor=coord, group=group, kind="2x12")
     firsts = [*FORMULAS, "Anna"]
     lasts = [*HOSTILE_MARKUP, "Testsson", "Testsson", "Testsson"]
     experts = []
@@ -52,10 +53,10 @@ def hostile_roster(personas, reference):
         e.home_groups.add(group)
         experts.append(e)
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
-    plan = services.plan_get_or_create(actor=coord, group=group, period_start=monday, weeks=2)
-    version = services.solve_plan(plan=plan, time_limit_s=8)
+    plan = roster_services.plan_get_or_create(actor=coord, group=group, period_start=monday, weeks=2)
+    version = roster_services.solve_plan(plan=plan, time_limit_s=8)
     assert version.violations == [] and version.assignments.exists(), version.explanation
-    version = services.version_publish(actor=coord, version=version)
+    version = roster_services.version_publish(actor=coord, version=version)
     assigned = set(version.assignments.values_list("expert_id", flat=True))
     return {"version": version, "experts": [e for e in experts if e.pk in assigned], "coord": coord}
 

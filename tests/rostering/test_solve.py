@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 
 from samverkan.jobs.models import Job, JobStatus
 from samverkan.rostering import problem as pb
-from samverkan.rostering import services
 from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
     RosterAssignment,
@@ -20,6 +19,11 @@ from samverkan.rostering.models import (
     SwapStatus,
     VersionStatus,
 )
+from samverkan.rostering.services import experts as expert_services
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import rules as rule_services
+from samverkan.rostering.services import swaps as swap_services
+from samverkan.rostering.services.common import RosterRefused, StaleEdit
 from tests.actiongroups.helpers import make_experts, make_group, monday
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +34,14 @@ def small(personas, reference):
     """Husby with one Tullverket position, 2 x 12 h shifts, one week, six experts."""
     coord = personas["city_coord"]
     group = make_group(coord, positions={"tullverket": 1})
-    services.pattern_set(actor=coord, group=group, kind="2x12")
+    rule_services.pattern_set(actor=coord, group=group, kind="2x12")
     experts = make_experts(reference["tullverket"], group, 6)
-    plan = services.plan_get_or_create(actor=coord, group=group, period_start=monday(1), weeks=1)
+    plan = roster_services.plan_get_or_create(actor=coord, group=group, period_start=monday(1), weeks=1)
     return {"group": group, "experts": experts, "plan": plan, "coord": coord}
 
 
 def _solve(small, **kw) -> RosterVersion:
-    job = services.solve_start(
+    job = roster_services.solve_start(
         actor=small["coord"], plan=small["plan"], time_limit_s=kw.pop("time_limit_s", 4), **kw
     )
     job.refresh_from_db()
@@ -54,27 +58,27 @@ def test_solve_job_makes_a_valid_draft(small):
     assert version.assignments.count() == 14
     problem = pb.build_problem(small["plan"])
     assert validator.validate(problem, pb.roster_of(version)) == []
-    job = Job.objects.get(kind=services.SOLVE_JOB)
+    job = Job.objects.get(kind=roster_services.SOLVE_JOB)
     assert job.result["violations"] == 0 and job.result["objective"] is not None
     assert "bound" in job.result and job.result["elapsed_s"] >= 0
 
 
 def test_publish_freezes_the_version_and_a_second_publish_is_refused(small):
     version = _solve(small)
-    services.version_publish(actor=small["coord"], version=version)
+    roster_services.version_publish(actor=small["coord"], version=version)
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED and version.published_at is not None
-    with pytest.raises(services.RosterRefused):
-        services.version_publish(actor=small["coord"], version=version)
+    with pytest.raises(RosterRefused):
+        roster_services.version_publish(actor=small["coord"], version=version)
 
 
 def test_only_the_municipal_side_may_solve_or_publish(small, personas):
     version = _solve(small)
     for who in ("tull_coord", "city_case"):
         with pytest.raises(PermissionDenied):
-            services.solve_start(actor=personas[who], plan=small["plan"], time_limit_s=2)
+            roster_services.solve_start(actor=personas[who], plan=small["plan"], time_limit_s=2)
         with pytest.raises(PermissionDenied):
-            services.version_publish(actor=personas[who], version=version)
+            roster_services.version_publish(actor=personas[who], version=version)
 
 
 def test_infeasible_is_explained_in_words(small, reference):
@@ -88,13 +92,13 @@ def test_infeasible_is_explained_in_words(small, reference):
     assert version.explanation and all(
         isinstance(line, str) and len(line) > 20 for line in version.explanation
     )
-    with pytest.raises(services.RosterRefused):
-        services.version_publish(actor=small["coord"], version=version)
+    with pytest.raises(RosterRefused):
+        roster_services.version_publish(actor=small["coord"], version=version)
 
 
 def test_replan_after_sick_leave_keeps_pinned_shifts_and_validates(small):
     version = _solve(small)
-    services.version_publish(actor=small["coord"], version=version)
+    roster_services.version_publish(actor=small["coord"], version=version)
     # An expert falls sick for one of their shifts late in the week.
     start = pb.to_aware(dt.datetime.combine(small["plan"].period_start, dt.time()))
     first = (
@@ -105,7 +109,7 @@ def test_replan_after_sick_leave_keeps_pinned_shifts_and_validates(small):
         .first()
     )
     sick = first.expert
-    services.leave_record(
+    expert_services.leave_record(
         actor=small["coord"],
         expert=sick,
         kind="sick",
@@ -113,7 +117,7 @@ def test_replan_after_sick_leave_keeps_pinned_shifts_and_validates(small):
         ends_at=first.ends_at,
     )
     pinned = start + dt.timedelta(days=2)
-    new = services.solve_plan(
+    new = roster_services.solve_plan(
         plan=small["plan"], time_limit_s=4, mode="replan", pinned_until=pinned
     )
     assert new.solver_status in ("optimal", "feasible"), new.explanation
@@ -155,8 +159,8 @@ def test_cancelled_solve_stores_nothing(small, monkeypatch):
         calls.append(live)
         return len(calls) >= 2
 
-    with pytest.raises(services.RosterRefused, match="cancelled"):
-        services.solve_plan(plan=small["plan"], time_limit_s=4, tick=tick, tick_interval_s=0.02)
+    with pytest.raises(RosterRefused, match="cancelled"):
+        roster_services.solve_plan(plan=small["plan"], time_limit_s=4, tick=tick, tick_interval_s=0.02)
     assert calls[0]["objective"] == 42.0 and calls[0]["bound"] == 7.0
     assert not RosterVersion.objects.filter(plan=small["plan"]).exists()
 
@@ -168,7 +172,7 @@ def test_solve_job_shows_progress_and_can_be_cancelled(small, monkeypatch):
     from samverkan.rostering import jobs
 
     _slow_solver(monkeypatch)
-    job = Job.objects.create(kind=services.SOLVE_JOB, params={"plan_id": small["plan"].pk})
+    job = Job.objects.create(kind=roster_services.SOLVE_JOB, params={"plan_id": small["plan"].pk})
     ctx = JobContext(job)
     seen = []
     real_progress = ctx.progress
@@ -192,7 +196,7 @@ def test_solve_job_shows_progress_and_can_be_cancelled(small, monkeypatch):
 
 def _published(small) -> RosterVersion:
     version = _solve(small)
-    return services.version_publish(actor=small["coord"], version=version)
+    return roster_services.version_publish(actor=small["coord"], version=version)
 
 
 def test_swap_approval_publishes_a_new_version(small, personas):
@@ -202,7 +206,7 @@ def test_swap_approval_publishes_a_new_version(small, personas):
     for other in small["experts"]:
         if other.pk == a.expert_id:
             continue
-        swap = services.swap_request(
+        swap = swap_services.swap_request(
             actor=personas["tull_coord"],
             version=version,
             shift_id=a.shift_id,
@@ -213,7 +217,7 @@ def test_swap_approval_publishes_a_new_version(small, personas):
             break
     else:
         pytest.skip("no rule-abiding swap partner in this roster")
-    swap = services.swap_decide(
+    swap = swap_services.swap_decide(
         actor=personas["tull_coord"], swap=swap, approve=True, expected_version=swap.version_lock
     )
     assert swap.status == SwapStatus.APPROVED
@@ -232,7 +236,7 @@ def test_swap_that_breaks_a_rule_is_refused(small, personas):
     for first, second in itertools.pairwise(rows):
         if first.expert_id != second.expert_id:
             break
-    swap = services.swap_request(
+    swap = swap_services.swap_request(
         actor=personas["tull_coord"],
         version=version,
         shift_id=first.shift_id,
@@ -240,8 +244,8 @@ def test_swap_that_breaks_a_rule_is_refused(small, personas):
         to_expert=second.expert,
     )
     assert swap.violations, "the check runs already when the swap is asked for"
-    with pytest.raises(services.RosterRefused) as refused:
-        services.swap_decide(
+    with pytest.raises(RosterRefused) as refused:
+        swap_services.swap_decide(
             actor=personas["tull_coord"],
             swap=swap,
             approve=True,
@@ -258,7 +262,7 @@ def test_swap_with_another_agency_or_by_another_agency_is_refused(small, persona
     a = version.assignments.first()
     stranger = make_experts(reference["skatteverket"], small["group"], 1, prefix="S")[0]
     with pytest.raises(Exception):
-        services.swap_request(
+        swap_services.swap_request(
             actor=personas["tull_coord"],
             version=version,
             shift_id=a.shift_id,
@@ -267,14 +271,14 @@ def test_swap_with_another_agency_or_by_another_agency_is_refused(small, persona
         )
     other = next(e for e in small["experts"] if e.pk != a.expert_id)
     with pytest.raises(PermissionDenied):
-        services.swap_request(
+        swap_services.swap_request(
             actor=personas["skv_coord"],
             version=version,
             shift_id=a.shift_id,
             from_expert=a.expert,
             to_expert=other,
         )
-    swap = services.swap_request(
+    swap = swap_services.swap_request(
         actor=personas["tull_coord"],
         version=version,
         shift_id=a.shift_id,
@@ -282,23 +286,23 @@ def test_swap_with_another_agency_or_by_another_agency_is_refused(small, persona
         to_expert=other,
     )
     with pytest.raises(PermissionDenied):
-        services.swap_decide(
+        swap_services.swap_decide(
             actor=personas["skv_coord"], swap=swap, approve=False, expected_version=1
         )
-    with pytest.raises(services.StaleEdit):
-        services.swap_decide(
+    with pytest.raises(StaleEdit):
+        swap_services.swap_decide(
             actor=personas["tull_coord"], swap=swap, approve=False, expected_version=99
         )
     assert SwapRequest.objects.get(pk=swap.pk).status == SwapStatus.REQUESTED
 
 
 def test_custom_pattern_is_parsed_and_used(small):
-    custom = services.parse_custom_pattern("D 07:00 10\nN 17:00 14")
+    custom = rule_services.parse_custom_pattern("D 07:00 10\nN 17:00 14")
     assert custom == [
         {"code": "D", "start": "07:00", "hours": 10.0},
         {"code": "N", "start": "17:00", "hours": 14.0},
     ]
-    services.pattern_set(
+    rule_services.pattern_set(
         actor=small["coord"],
         group=small["group"],
         kind="custom",
@@ -308,4 +312,4 @@ def test_custom_pattern_is_parsed_and_used(small):
     problem = pb.build_problem(small["plan"])
     assert {s.code for s in problem.shifts} == {"D", "N"} and len(problem.shifts) == 14
     with pytest.raises(Exception):
-        services.parse_custom_pattern("D seven 10")
+        rule_services.parse_custom_pattern("D seven 10")

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from samverkan.rostering import services
 from samverkan.rostering.models import Expert, RosterVersion
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import rules as rule_services
 from tests.actiongroups.helpers import make_experts, make_group, monday
 from tests.forms import post_data
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def setup(personas, reference):
     coord = personas["city_coord"]
     group = make_group(coord, positions={"tullverket": 1})
-    services.pattern_set(actor=coord, group=group, kind="2x12")
+    rule_services.pattern_set(actor=coord, group=group, kind="2x12")
     tull = make_experts(reference["tullverket"], group, 6)
     skv = make_experts(reference["skatteverket"], group, 2, prefix="S")
     return {"group": group, "tull": tull, "skv": skv, "coord": coord}
@@ -32,15 +33,15 @@ def setup(personas, reference):
 def published(setup):
     from django.utils import timezone
 
-    plan = services.plan_get_or_create(
+    plan = roster_services.plan_get_or_create(
         actor=setup["coord"],
         group=setup["group"],
         period_start=timezone.localdate() - __import__("datetime").timedelta(days=2),
         weeks=1,
     )
-    version = services.solve_plan(plan=plan, time_limit_s=4)
+    version = roster_services.solve_plan(plan=plan, time_limit_s=4)
     assert version.violations == [] and version.assignments.exists(), version.explanation
-    return services.version_publish(actor=setup["coord"], version=version)
+    return roster_services.version_publish(actor=setup["coord"], version=version)
 
 
 def test_agency_sees_only_its_own_experts(personas, logged_in, setup):
@@ -229,7 +230,7 @@ def test_solve_from_the_page_redirects_to_the_job_and_publish(personas, logged_i
     version.refresh_from_db()
     assert version.status == "published"
     # Caseworkers see published versions, not drafts; nobody outside sees a draft.
-    draft = services.solve_plan(plan=version.plan, time_limit_s=3)
+    draft = roster_services.solve_plan(plan=version.plan, time_limit_s=3)
     case = logged_in(personas["city_case"])
     assert case.get(f"/bemanning/versioner/{version.pk}/").status_code == 200
     assert case.get(f"/bemanning/versioner/{draft.pk}/").status_code == 404

@@ -17,8 +17,9 @@ from samverkan.accounts.models import User
 from samverkan.actiongroups import services as groups
 from samverkan.actiongroups.models import ActionGroup, Outreach, Premises
 from samverkan.directory.models import Area, Organisation
-from samverkan.rostering import services as rosters
 from samverkan.rostering.models import Expert, RosterPlan, VersionStatus
+from samverkan.rostering.services import experts as expert_services
+from samverkan.rostering.services import rosters as roster_services
 
 COORDINATOR = "jarva.samordnare"  # a municipal coordinator persona (demo/personas.py)
 EXPERTS_PER_STAFFED_AGENCY = 10
@@ -123,7 +124,7 @@ def _experts(actor: User, group: ActionGroup, agency: Organisation, fake: Faker,
             wanted_shift_codes=["D"] if i % 4 == 2 else [],
             is_demo=True,
         )
-        rosters.expert_save(actor=actor, expert=expert, home_groups=[group])
+        expert_services.expert_save(actor=actor, expert=expert, home_groups=[group])
 
 
 def _link_persona(username: str, agency_code: str) -> None:
@@ -209,12 +210,12 @@ def load_area_track(*, solve_seconds: float = SOLVE_SECONDS) -> dict[str, Any]:
     start = today - dt.timedelta(days=today.weekday())
     plan = RosterPlan.objects.filter(
         group=husby, period_start=start
-    ).first() or rosters.plan_get_or_create(actor=actor, group=husby, period_start=start, weeks=4)
+    ).first() or roster_services.plan_get_or_create(actor=actor, group=husby, period_start=start, weeks=4)
     published = plan.versions.filter(status=VersionStatus.PUBLISHED).exists()
     if not published:
-        version = rosters.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=solve_seconds)
+        version = roster_services.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=solve_seconds)
         if not version.violations and version.solver_status in ("optimal", "feasible"):
-            rosters.version_publish(actor=actor, version=version)
+            roster_services.version_publish(actor=actor, version=version)
             published = True
     return {
         "groups": 2,

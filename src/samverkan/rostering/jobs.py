@@ -11,20 +11,21 @@ from django.utils.translation import gettext as _
 from samverkan.jobs.context import JobCancelled, JobContext
 from samverkan.jobs.models import Job
 from samverkan.jobs.registry import handler
-from samverkan.rostering import services
 from samverkan.rostering.models import RosterPlan
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services.common import RosterRefused
 
 
 def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-@handler(services.SOLVE_JOB, result_template="rostering/solve_result.html")
+@handler(roster_services.SOLVE_JOB, result_template="rostering/solve_result.html")
 def solve_job(
     ctx: JobContext,
     *,
     plan_id: int,
-    time_limit_s: int = services.DEFAULT_TIME_LIMIT_S,
+    time_limit_s: int = roster_services.DEFAULT_TIME_LIMIT_S,
     mode: str = "solve",
 ) -> dict[str, Any]:
     plan = RosterPlan.objects.select_related("group").get(pk=plan_id)
@@ -53,14 +54,14 @@ def solve_job(
         return False
 
     try:
-        version = services.solve_plan(
+        version = roster_services.solve_plan(
             plan=plan,
             actor_id=ctx.job.created_by_id,
             time_limit_s=time_limit_s,
             mode=mode,
             tick=tick,
         )
-    except services.RosterRefused as exc:
+    except RosterRefused as exc:
         if str(exc) == "cancelled":
             raise JobCancelled from None
         raise

@@ -23,7 +23,7 @@ from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.params import clamped
-from samverkan.rostering import exports, selectors, services
+from samverkan.rostering import exports, selectors
 from samverkan.rostering.forms import (
     ExpertForm,
     LeaveForm,
@@ -34,6 +34,12 @@ from samverkan.rostering.forms import (
     UploadForm,
 )
 from samverkan.rostering.models import Expert, PatternKind, RosterVersion, VersionStatus
+from samverkan.rostering.services import experts as expert_services
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import rules as rule_services
+from samverkan.rostering.services import swaps as swap_services
+from samverkan.rostering.services import uploads as upload_services
+from samverkan.rostering.services.common import RosterRefused, StaleEdit
 
 _SWAP_STALE = gettext_lazy(
     "Someone else decided on this swap or changed it meanwhile. Nothing was changed: check the "
@@ -97,14 +103,14 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.expert_save(
+            saved = expert_services.expert_save(
                 actor=request.user,
                 expert=form.apply(),
                 home_groups=form.cleaned_data["home_groups"],
                 extra_groups=form.cleaned_data["extra_groups"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except services.StaleEdit:
+        except StaleEdit:
             status = show_conflict(form, stored_version(expert))
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -150,7 +156,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.leave_record(
+            expert_services.leave_record(
                 actor=request.user,
                 expert=expert,
                 kind=d["kind"],
@@ -183,7 +189,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def leave_remove(request: HttpRequest, pk: int, leave_pk: int) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk)
-    services.leave_remove(
+    expert_services.leave_remove(
         actor=request.user,
         leave=selectors.get_leave(actor=request.user, expert=expert, pk=leave_pk),
     )
@@ -229,7 +235,7 @@ def expert_ical(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     shifts = selectors.expert_calendar(
         expert=expert, start=timezone.localdate() - dt.timedelta(days=28), days=120
     )
-    services.export_recorded(actor=request.user, version=None, fmt="ical", expert_id=expert.pk)
+    roster_services.export_recorded(actor=request.user, version=None, fmt="ical", expert_id=expert.pk)
     body = exports.to_ical(
         shifts, expert_name=expert.display_name, host=request.get_host().split(":")[0]
     )
@@ -256,13 +262,13 @@ def group_roster(request: HttpRequest, group_pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                plan = services.plan_get_or_create(
+                plan = roster_services.plan_get_or_create(
                     actor=request.user,
                     group=group,
                     period_start=d["period_start"],
                     weeks=d["weeks"],
                 )
-                job = services.solve_start(
+                job = roster_services.solve_start(
                     actor=request.user, plan=plan, time_limit_s=d["time_limit_s"]
                 )
             except ValidationError as exc:
@@ -321,8 +327,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     try:
-        services.version_publish(actor=request.user, version=version)
-    except services.RosterRefused as exc:
+        roster_services.version_publish(actor=request.user, version=version)
+    except RosterRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
@@ -334,10 +340,10 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan(actor=request.user, pk=pk)
     try:
-        job = services.solve_start(
-            actor=request.user, plan=plan, mode="replan", time_limit_s=services.DEFAULT_TIME_LIMIT_S
+        job = roster_services.solve_start(
+            actor=request.user, plan=plan, mode="replan", time_limit_s=roster_services.DEFAULT_TIME_LIMIT_S
         )
-    except services.RosterRefused as exc:
+    except RosterRefused as exc:
         messages.error(request, str(exc))
         return redirect("rostering:group_roster", group_pk=plan.group_id)
     return redirect("jobs:detail", public_id=job.public_id)
@@ -349,7 +355,7 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
     group = groups.get_group(actor=request.user, pk=group_pk)
     if not policy.can_manage_rosters(actor=request.user):
         raise PermissionDenied
-    rules = services.rules_get(group=group)
+    rules = rule_services.rules_get(group=group)
     pattern = getattr(group, "shift_pattern", None)
     custom_text = "\n".join(
         f"{s['code']} {s['start']} {s['hours']}" for s in (pattern.custom if pattern else [])
@@ -375,11 +381,11 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
             if "pattern" in request.POST and pattern_form.is_valid():
                 d = pattern_form.cleaned_data
                 custom = (
-                    services.parse_custom_pattern(d["custom_text"])
+                    rule_services.parse_custom_pattern(d["custom_text"])
                     if d["kind"] == PatternKind.CUSTOM
                     else []
                 )
-                services.pattern_set(
+                rule_services.pattern_set(
                     actor=request.user,
                     group=group,
                     kind=d["kind"],
@@ -389,14 +395,14 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("rostering:group_settings", group_pk=group.pk)
             if "rules" in request.POST and rules_form.is_valid():
-                services.rules_save(
+                rule_services.rules_save(
                     actor=request.user,
                     rules=rules_form.save(commit=False),
                     expected_version=rules_form.cleaned_data.get("version"),
                 )
                 messages.success(request, _("Saved."))
                 return redirect("rostering:group_settings", group_pk=group.pk)
-        except services.StaleEdit:
+        except StaleEdit:
             if "pattern" in request.POST:
                 current = selectors.pattern_version(group=group)
                 status = show_conflict(pattern_form, current, field="pattern_version")
@@ -453,7 +459,7 @@ def _export_name(version: RosterVersion, ext: str) -> str:
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     body = exports.to_csv(_export_rows(request, version))
-    services.export_recorded(actor=request.user, version=version, fmt="csv")
+    roster_services.export_recorded(actor=request.user, version=version, fmt="csv")
     return _download(body, "text/csv; charset=utf-8", _export_name(version, "csv"))
 
 
@@ -467,7 +473,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         "n": version.number,
     }
     body = exports.to_xlsx(_export_rows(request, version), title=title)
-    services.export_recorded(actor=request.user, version=version, fmt="xlsx")
+    roster_services.export_recorded(actor=request.user, version=version, fmt="xlsx")
     return _download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -492,7 +498,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "status": version.get_status_display(),
     }
     body = exports.roster_pdf(title=title, subtitle=subtitle, weeks=exports.roster_weeks(grid))
-    services.export_recorded(actor=request.user, version=version, fmt="pdf")
+    roster_services.export_recorded(actor=request.user, version=version, fmt="pdf")
     return _download(body, "application/pdf", _export_name(version, "pdf"))
 
 
@@ -528,7 +534,7 @@ def swap_create(request: HttpRequest, pk: int, shift_id: str) -> HttpResponse:
     form = SwapForm(request.POST or None, colleagues=partners, return_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            swap = services.swap_request(
+            swap = swap_services.swap_request(
                 actor=request.user,
                 version=version,
                 shift_id=shift_id,
@@ -536,7 +542,7 @@ def swap_create(request: HttpRequest, pk: int, shift_id: str) -> HttpResponse:
                 to_expert=form.cleaned_data["to_expert"],
                 return_shift_id=form.cleaned_data["return_shift_id"] or "",
             )
-        except (ValidationError, services.RosterRefused) as exc:
+        except (ValidationError, RosterRefused) as exc:
             form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
             if swap.violations:
@@ -583,12 +589,12 @@ def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     try:
         expected = int(request.POST.get("version_lock", "0"))
-        services.swap_decide(
+        swap_services.swap_decide(
             actor=request.user, swap=swap, approve=approve, expected_version=expected
         )
-    except (ValueError, services.StaleEdit):
+    except (ValueError, StaleEdit):
         messages.error(request, _SWAP_STALE)
-    except services.RosterRefused as exc:
+    except RosterRefused as exc:
         details = "; ".join(v["message"] for v in exc.violations[:5])
         messages.error(request, f"{exc} {details}".strip())
     else:
@@ -621,7 +627,7 @@ def validate_upload(request: HttpRequest) -> HttpResponse:
 
             plan = RosterPlan(group=d["group"], period_start=d["period_start"], weeks=d["weeks"])
             try:
-                result = services.upload_validate(
+                result = upload_services.upload_validate(
                     actor=request.user, plan=plan, content=upload.read()
                 )
             except ValidationError as exc:

@@ -74,7 +74,8 @@ class Command(BaseCommand):
         self._solve(plan, options)
 
     def _solve(self, plan: Any, options: dict[str, Any]) -> None:
-        from samverkan.rostering import services
+        from samverkan.rostering.services import rosters as roster_services
+        from samverkan.rostering.services.common import RosterRefused
 
         tty = sys.stdout.isatty() and self.stdout._out is sys.stdout
         limit = float(options["time_limit"])
@@ -95,8 +96,8 @@ class Command(BaseCommand):
 
         mode = "replan" if options["action"] == "replan" else "solve"
         try:
-            version = services.solve_plan(plan=plan, time_limit_s=limit, mode=mode, tick=tick)
-        except services.RosterRefused as exc:
+            version = roster_services.solve_plan(plan=plan, time_limit_s=limit, mode=mode, tick=tick)
+        except RosterRefused as exc:
             raise CommandError(str(exc)) from None
         if tty:
             self.stdout.write("")
@@ -109,18 +110,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {line}")
         if options["publish"]:
             try:
-                services.version_publish(actor=None, version=version, system=True)
-            except services.RosterRefused as exc:
+                roster_services.version_publish(actor=None, version=version, system=True)
+            except RosterRefused as exc:
                 raise CommandError(f"not published: {exc}") from None
             self.stdout.write(f"published version {version.number}")
 
     def _validate(self, group: Any, start: dt.date, weeks: int, path: Path) -> None:
-        from samverkan.rostering import services
         from samverkan.rostering.models import RosterPlan
+        from samverkan.rostering.services import uploads as upload_services
 
         plan = RosterPlan(group=group, period_start=start, weeks=weeks)
         try:
-            result = services.upload_validate(actor=None, plan=plan, content=path.read_bytes())
+            result = upload_services.upload_validate(actor=None, plan=plan, content=path.read_bytes())
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         self.stdout.write(
