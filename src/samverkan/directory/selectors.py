@@ -3,6 +3,7 @@ verified staff user with directory:organisation:view may read them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
@@ -45,6 +46,17 @@ def area_list() -> QuerySet[Area]:
         )
         .order_by("name")
     )
+
+
+def areas_by_name() -> QuerySet[Area]:
+    """Every area by name, without related rows: the choices of an area picker (the
+    capacity planner). Areas are places, not personal data."""
+    return Area.objects.order_by("name")
+
+
+def areas_with_codes(codes: Iterable[str]) -> QuerySet[Area]:
+    """The areas with the given codes (the capacity planner's worked example)."""
+    return Area.objects.filter(code__in=list(codes))
 
 
 def current_classification(area: Area) -> AreaClassification | None:

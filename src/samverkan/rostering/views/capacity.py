@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups.selectors import agencies as motion_agencies
-from samverkan.directory.models import Area
+from samverkan.directory.selectors import areas_by_name, areas_with_codes
 from samverkan.frontend.forms import IdMultipleChoiceField, StyledFormMixin
 
 # An example figure only (salary with social fees and overheads); every agency enters its own.
@@ -29,7 +29,7 @@ PROOF_JOB = "roster.capacity_proof"
 class CapacityForm(StyledFormMixin, forms.Form):
     areas = IdMultipleChoiceField(
         label=gettext_lazy("Areas"),
-        queryset=Area.objects.order_by("name"),
+        queryset=areas_by_name(),
         widget=forms.CheckboxSelectMultiple,
     )
     positions = forms.IntegerField(
@@ -82,9 +82,7 @@ def _form(request: HttpRequest) -> CapacityForm:
         return CapacityForm(request.GET, agencies=agencies)
     from samverkan.directory.reference_data import AREAS
 
-    stockholm = Area.objects.filter(
-        code__in=[code for code, *_rest in AREAS]
-    )  # the motion's example
+    stockholm = areas_with_codes(code for code, *_rest in AREAS)  # the motion's example
     data: dict[str, Any] = {
         "positions": 2,
         "pattern": "3x8",

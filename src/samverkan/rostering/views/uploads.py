@@ -1,0 +1,45 @@
+"""The roster checker: a roster CSV from another system checked against every hard rule.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from samverkan.access.guards import require_permission
+from samverkan.access.permissions import Permission
+from samverkan.actiongroups import selectors as groups
+from samverkan.rostering.forms import (
+    UploadForm,
+)
+from samverkan.rostering.services import uploads as upload_services
+from samverkan.rostering.views.common import _form_errors
+
+
+@require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def validate_upload(request: HttpRequest) -> HttpResponse:
+    """Check a roster CSV from another system against every hard rule."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["group"].queryset = groups.groups_visible_to(actor=request.user)  # type: ignore[attr-defined]
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = d["file"]
+        if upload.size > 5 * 1024 * 1024:
+            form.add_error("file", _("The file is too large: at most 5 MB."))
+        else:
+            from samverkan.rostering.models import RosterPlan
+
+            plan = RosterPlan(group=d["group"], period_start=d["period_start"], weeks=d["weeks"])
+            try:
+                result = upload_services.upload_validate(
+                    actor=request.user, plan=plan, content=upload.read()
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+    return render(request, "rostering/validate_upload.html", {"form": form, "result": result})
+
