@@ -174,7 +174,7 @@ class _Cell:
         self.experts = [e for e in problem.experts if e.agency == agency and e.groups & self.groups]
 
     def eligible_shifts(self, e: Expert) -> list[Shift]:
-        from .solver.build import eligible
+        from .solver.eligibility import eligible
 
         return [s for s in self.shifts if eligible(self.problem, e, s, self.reqs[s.id])]
 
@@ -257,7 +257,7 @@ def _capacity_reasons(cell: _Cell) -> list[Explanation]:
 
 
 def _shift_shortages(cell: _Cell) -> list[Explanation]:
-    from .solver.build import eligible
+    from .solver.eligibility import eligible
 
     p = cell.problem
     short: list[Explanation] = []
@@ -348,7 +348,7 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
             )
 
     if problem.published is not None and problem.pinned_until is not None:
-        from .solver.build import eligible
+        from .solver.eligibility import eligible
 
         experts = {e.id: e for e in problem.experts}
         for a in problem.published.assignments:

@@ -36,8 +36,9 @@ Modules, one subject each:
 
 * ``decompose``: splitting the instance into independent components (``components``,
   ``sub_problem``).
-* ``build``: eligibility, conflicts and the CP-SAT model of one component (``eligible``,
-  ``conflicts``, ``_Context``, ``_Model``).
+* ``eligibility``: who may work a shift at all and which shifts conflict (``eligible``,
+  ``conflicts``, ``KINDS``).
+* ``build``: the CP-SAT model of one component (``_Context``, ``_Model``).
 * ``passes``: solving one component (pass 1, pass 2, re-planning repair) with progress
   reporting and cancellation (``_Passes``, ``_State``).
 * ``run``: the entry points, the run loop over all components and the combined result

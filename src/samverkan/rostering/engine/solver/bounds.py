@@ -15,8 +15,9 @@ from ..model import (
     Shift,
 )
 from ..validator import hours_caps, pinned_hours
-from .build import KINDS, _Context, _kind_predicate, eligible
+from .build import _Context
 from .decompose import Component, components
+from .eligibility import KINDS, _kind_predicate, eligible
 
 
 def gap(objective: float, bound: float) -> float:

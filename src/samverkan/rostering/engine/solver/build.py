@@ -1,5 +1,5 @@
-"""Building the CP-SAT model of one component: eligibility, conflicts, hard rules and the
-soft objective (fairness spreads, preferences, and in re-planning the changes).
+"""Building the CP-SAT model of one component: a variable per eligible (expert, shift), the
+hard rules, and the soft objective (fairness spreads, preferences, in re-planning the changes).
 
 The formulation is described in the package docstring (``engine/solver/__init__.py``).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from ortools.sat.python import cp_model
@@ -21,48 +21,9 @@ from ..model import (
     Shift,
 )
 from ..shifts import is_night_shift
-from ..validator import hours_caps, night_cap, on_leave, period_bounds, pinned_hours
+from ..validator import hours_caps, night_cap, period_bounds, pinned_hours
 from .decompose import Component
-
-KINDS = ("nights", "weekends", "holidays")
-
-
-def _kind_predicate(kind: str, night: set[str]) -> Callable[[Shift], bool]:
-    if kind == "nights":
-        return lambda s: s.id in night
-    if kind == "weekends":
-        return lambda s: s.is_weekend
-    return lambda s: s.is_holiday
-
-
-def conflicts(a: Shift, b: Shift, rest_hours: float) -> bool:
-    """True if one expert may not work both (overlap, or less than the daily rest between)."""
-    if (b.start, b.end) < (a.start, a.end):
-        a, b = b, a
-    return (b.start - a.end).total_seconds() < rest_hours * 3600 - 1e-6
-
-
-def eligible(
-    problem: Problem,
-    expert: Expert,
-    shift: Shift,
-    reqs: Sequence[Requirement],
-    *,
-    night: bool | None = None,
-) -> bool:
-    """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?"""
-    rules = problem.rules
-    if shift.group not in expert.groups or not reqs or sum(r.count for r in reqs) <= 0:
-        return False
-    if shift.hours > rules.max_shift_hours + 1e-9:
-        return False
-    if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
-        return False
-    if on_leave(expert, shift):
-        return False
-    if not expert.night_allowed and (is_night_shift(shift, rules) if night is None else night):
-        return False
-    return not (len(reqs) == 1 and not reqs[0].qualifications <= expert.qualifications)
+from .eligibility import _kind_predicate, conflicts, eligible
 
 
 class _Context:
