@@ -83,11 +83,47 @@ def current_code(user) -> str:
 
 
 def login_client(client: Client, user, password: str = "pw-correct-horse-9") -> Client:
-    """Log ``user`` in through the real login and two-factor pages."""
+    """Log ``user`` in through the real login and two-factor pages (about ten times
+    slower than ``fast_login``: keep it for tests of the login itself and of demo
+    personas' passwords)."""
     response = client.post("/konto/logga-in/", {"username": user.username, "password": password})
     assert response.status_code == 302, response.content[:500]
     response = client.post("/konto/tvastegsverifiering/", {"token": current_code(user)})
     assert response.status_code == 302, response.content[:500]
+    return client
+
+
+def fast_login(user, client: Client | None = None) -> Client:
+    """``client`` (a new one by default) logged in as ``user`` with password and TOTP
+    done, as far as the real flow logs in, without its two form posts: ``force_login``
+    (which records the LOGIN audit event, as the password step does), django_otp.login()
+    on a request carrying the client's session (it stores the verified device, as the
+    verification page does), the OTP_VERIFIED audit event that page records, and the
+    session-lifetime and re-authentication stamps the password step sets. The real
+    pages are tested in tests/accounts (which logs in through them) and
+    tests/authz/test_case_matrix.py checks that this session is no stronger."""
+    import time
+
+    import django_otp
+    from django.http import HttpRequest
+
+    from samverkan.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
+    from samverkan.accounts.reauth import SESSION_REAUTH_AT
+    from samverkan.audit import services as audit
+    from samverkan.audit.actions import Action
+
+    client = client if client is not None else Client()
+    client.force_login(user, backend="samverkan.accounts.backends.PasswordBackend")
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    django_otp.login(request, TOTPDevice.objects.get(user=user, confirmed=True))
+    audit.record(action=Action.OTP_VERIFIED, actor=user, subject_type="user", subject_id=user.pk,
+                 subject_organisation_id=user.organisation_id)
+    now = time.time()
+    for key in (SESSION_LOGIN_AT, SESSION_LAST_SEEN, SESSION_REAUTH_AT):
+        request.session[key] = now
+    request.session.save()
     return client
 
 
@@ -103,9 +139,24 @@ def user_factory(db):
 
 @pytest.fixture
 def logged_in(db):
-    """Return a function: logged_in(user) -> Client with password + TOTP done."""
+    """Return a function: logged_in(user) -> Client with password + TOTP done
+    (``fast_login``; tests/accounts overrides this with the real pages)."""
 
     def make(user) -> Client:
-        return login_client(Client(), user)
+        return fast_login(user)
 
     return make
+
+
+@pytest.fixture
+def login(logged_in):
+    """Return a function: login(user) -> this test's one logged-in Client of ``user``
+    (the same client on every call, so its session carries across calls)."""
+    clients: dict[int, Client] = {}
+
+    def get(user) -> Client:
+        if user.pk not in clients:
+            clients[user.pk] = logged_in(user)
+        return clients[user.pk]
+
+    return get

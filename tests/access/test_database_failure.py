@@ -20,7 +20,7 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEvent
 from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
-from tests.conftest import login_client
+from tests.conftest import fast_login
 from tests.consent.world import build_world
 
 # What a database driver error may quote: row values from the failing statement.
@@ -29,7 +29,7 @@ NOTE_TEXT = "HEMLIG-ANTECKNING-OM-DELTAGAREN"
 
 
 def _client(user) -> Client:
-    return login_client(Client(raise_request_exception=False), user)
+    return fast_login(user, Client(raise_request_exception=False))
 
 
 def _console_handler() -> logging.StreamHandler:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import login_client
+from tests.conftest import fast_login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_nul_is_refused_with_400(user_factory, url):
-    coordinator = login_client(Client(), user_factory(roles=["coordinator"]))
+    coordinator = fast_login(user_factory(roles=["coordinator"]))
     response = coordinator.get(url)
     assert response.status_code == 400
     assert b"\x00" not in response.content
@@ -34,6 +34,6 @@ def test_nul_is_refused_for_anonymous_visitors_too(db):
 
 
 def test_ordinary_requests_pass(user_factory):
-    coordinator = login_client(Client(), user_factory(roles=["coordinator"]))
+    coordinator = fast_login(user_factory(roles=["coordinator"]))
     assert coordinator.get("/tips/?area=husby&status=").status_code == 200
     assert Client().get("/halsa/").status_code == 200

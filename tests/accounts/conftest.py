@@ -104,3 +104,16 @@ def client_for(db):
         return log_in(Client(**client_kwargs), user)
 
     return make
+
+
+@pytest.fixture
+def logged_in(db):
+    """The accounts tests log in through the real login and two-factor pages (the
+    shared fixture's fast login would skip what they test)."""
+
+    from tests.conftest import login_client
+
+    def make(user) -> Client:
+        return login_client(Client(), user)
+
+    return make

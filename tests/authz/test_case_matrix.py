@@ -34,9 +34,9 @@ from tests.authz.world import (
     Entry,
     World,
     apply_state,
-    fast_login,
     sees,
 )
+from tests.conftest import fast_login
 
 pytestmark = pytest.mark.django_db
 

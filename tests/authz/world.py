@@ -10,13 +10,10 @@ case-insensitively.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest
-from django.test import Client
 from django.utils import timezone
 
 from samverkan.access import policy
@@ -121,30 +118,6 @@ def years_ago(today: date, years: int, days: int = 0) -> date:
     except ValueError:  # 29 February
         born = today.replace(year=today.year - years, day=28)
     return born - timedelta(days=days)
-
-
-def fast_login(user: Any) -> Client:
-    """A client logged in with password and TOTP done, without the two form posts:
-    ``force_login``, then django_otp.login() on a request carrying the client's session
-    (it stores the verified device, as the verification page does), plus the
-    session-lifetime and re-authentication stamps the real login sets."""
-    import django_otp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from samverkan.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
-    from samverkan.accounts.reauth import SESSION_REAUTH_AT
-
-    client = Client()
-    client.force_login(user, backend="samverkan.accounts.backends.PasswordBackend")
-    request = HttpRequest()
-    request.session = client.session
-    request.user = user
-    django_otp.login(request, TOTPDevice.objects.get(user=user, confirmed=True))
-    now = time.time()
-    for key in (SESSION_LOGIN_AT, SESSION_LAST_SEEN, SESSION_REAUTH_AT):
-        request.session[key] = now
-    request.session.save()
-    return client
 
 
 def _backdate(model: Any, pk: int, field_name: str, when: datetime) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEvent
 from samverkan.cases import services
 from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, FollowUpStatus
-from tests.dataprotection.world import build, memo_login
+from tests.dataprotection.world import build
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     return build()
-
-
-@pytest.fixture
-def login(logged_in):
-    return memo_login(logged_in)
 
 
 def _close(client, case, outcome="plan_completed", note="Planen klar"):

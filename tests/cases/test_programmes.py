@@ -12,15 +12,9 @@ from samverkan.cases.models import Case, Programme
 from samverkan.directory.models import District, Organisation
 from samverkan.directory.services import reference_data_load
 from samverkan.lib.identity_numbers import make_fictitious
-from tests.dataprotection.world import memo_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def login(logged_in):
-    return memo_login(logged_in)
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from tests.dataprotection.world import (
     build,
     fresh_auth,
     make_case,
-    memo_login,
     years_ago,
 )
 
@@ -39,11 +38,6 @@ pytestmark = pytest.mark.django_db
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return build()
-
-
-@pytest.fixture
-def login(logged_in):
-    return memo_login(logged_in)
 
 
 def _case_rows(case_id: int) -> dict[str, int]:

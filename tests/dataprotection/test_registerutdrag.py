@@ -15,7 +15,7 @@ from samverkan.dataprotection.selectors import subject_access_export
 from samverkan.journal.services import note_create
 from samverkan.lib.identity_numbers import make_fictitious
 from tests.dataprotection.populate import LEAD_NOTE, POLICE_NOTE, fill
-from tests.dataprotection.world import PARTICIPANT_LAST, build, fresh_auth, make_case, memo_login
+from tests.dataprotection.world import PARTICIPANT_LAST, build, fresh_auth, make_case
 from tests.documents import pdf_text
 from tests.factories import UserFactory
 
@@ -38,11 +38,6 @@ def world(settings, tmp_path):
                 occurred_on=timezone.localdate(), text=OTHER_DISTRICT_NOTE, sign=True)
     w.other_case = other
     return w
-
-
-@pytest.fixture
-def login(logged_in):
-    return memo_login(logged_in)
 
 
 def _post(client, identity, fmt="json", purpose=PURPOSE):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from samverkan.journal.services import note_create
-from tests.dataprotection.world import build, fresh_auth, make_case, memo_login
+from tests.dataprotection.world import build, fresh_auth, make_case
 from tests.documents import FORMULAS, HOSTILE_MARKUP, assert_printed_literally, spy_on_document_fetches
 from tests.factories import UserFactory
 
@@ -32,7 +32,7 @@ def test_registerutdrag_pdf_and_json_keep_hostile_text_as_text(logged_in, monkey
     note_create(actor=world.other_coordinator, case=case, access=access, category="social",
                 occurred_on=timezone.localdate(), text=note, sign=True)
     spy = spy_on_document_fetches(monkeypatch)
-    client = fresh_auth(memo_login(logged_in)(UserFactory(organisation=world.jarva, roles=["dpo"])))
+    client = fresh_auth(logged_in(UserFactory(organisation=world.jarva, roles=["dpo"])))
     response = client.post("/dataskydd/registerutdrag/", {
         "identity": world.identity, "purpose": PURPOSE, "export_format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

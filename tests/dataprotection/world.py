@@ -113,15 +113,3 @@ def age_case(case: Case, *, days: int) -> None:
 def years_ago(years: int, *, extra_days: int = 1) -> int:
     today = timezone.localdate()
     return (today - date(today.year - years, today.month, min(today.day, 28))).days + extra_days
-
-
-def memo_login(logged_in: Any) -> Any:
-    """logged_in(user), once per user (a TOTP code cannot be used twice)."""
-    clients: dict[int, Any] = {}
-
-    def get(user: Any) -> Any:
-        if user.pk not in clients:
-            clients[user.pk] = logged_in(user)
-        return clients[user.pk]
-
-    return get

@@ -23,7 +23,7 @@ from samverkan.plans.models import Commitment
 from samverkan.plans.services import plan_get_or_create
 from samverkan.reminders import selectors, services
 from samverkan.reminders.models import Reminder
-from tests.dataprotection.world import PARTICIPANT_LAST, age_case, build, memo_login, years_ago
+from tests.dataprotection.world import PARTICIPANT_LAST, age_case, build, years_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,6 @@ SECRET_NOTE = "Hemlig text om deltagaren"
 @pytest.fixture
 def world():
     return build()
-
-
-@pytest.fixture
-def login(logged_in):
-    return memo_login(logged_in)
 
 
 def _commitment(world, *, recorder, responsible, days):
