@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,10 +118,9 @@ class _Builder:
         self.finest.append(value)
         return len(self.finest) - 1
 
-    def table(self, name: str, year: int | None, inner: list[list[list[int]]]) -> None:
+    def table(self, name: str, year: int | None, inner: list[list[list[int]]], cols: int) -> None:
         """Register a table of ``inner[r][c]`` = finest cells, with its totals and lines."""
         rows = len(inner)
-        cols = len(inner[0]) if rows else 0
         for r in range(rows):
             for c in range(cols):
                 self.published[(name, year, r, c)] = inner[r][c]
@@ -209,8 +208,10 @@ class CaseTables:
             closed[(k, o, cy)] += n
         b = _Builder()
         filters: list[int | None] = [None, *years]
-        intakes = {y: [[[] for _ in statuses] for _ in keys] for y in filters}
-        outcomes = {y: [[[] for _ in outcomes_] for _ in keys] for y in filters}
+        intakes: dict[int | None, list[list[list[int]]]] = {f: [[[] for _ in statuses] for _ in keys] for f in filters}
+        outcomes: dict[int | None, list[list[list[int]]]] = {
+            f: [[[] for _ in outcomes_] for _ in keys] for f in filters
+        }
         intake_cell: dict[tuple[RowKey, str, int], int] = {}
         outcome_cell: dict[tuple[RowKey, str, int], int] = {}
         for k in keys:
@@ -226,9 +227,9 @@ class CaseTables:
             for c, o in enumerate(outcomes_):
                 if closed.get((k, o, None)):
                     outcomes[None][row[k]][c].append(b.cell(closed[(k, o, None)]))
-        for y in filters:
-            b.table(INTAKES, y, intakes[y])
-            b.table(OUTCOMES, y, outcomes[y])
+        for f in filters:
+            b.table(INTAKES, f, intakes[f], len(statuses))
+            b.table(OUTCOMES, f, outcomes[f], len(outcomes_))
         b.across_years(INTAKES, years, len(keys), len(statuses))
         b.across_years(OUTCOMES, years, len(keys), len(outcomes_))
         # Both tables count each closed case once: all years' "closed" = outcomes' total.
@@ -236,7 +237,9 @@ class CaseTables:
         for r in range(len(keys) + 1):
             b.same.append(((INTAKES, None, r, closed_col), (OUTCOMES, None, r, len(outcomes_))))
         # A case closes in or after the year it was received (per row, see above).
-        in_order = {k for k in keys} - {k for (k, ry, cy, _o), n in counts.closed_counts.items() if n and cy is not None and cy < ry}
+        in_order = {k for k in keys} - {
+            k for (k, ry, cy, _o), n in counts.closed_counts.items() if n and cy is not None and cy < ry
+        }
         for k in keys:
             if k not in in_order:
                 continue
@@ -285,17 +288,17 @@ class CommitmentTables:
         self.years = tuple(years)
         b = _Builder()
         filters: list[int | None] = [None, *years]
-        inner = {y: [[[], []] for _ in orgs] for y in filters}
+        inner: dict[int | None, list[list[list[int]]]] = {f: [[[], []] for _ in orgs] for f in filters}
         for o in orgs:
             for y, on_time in itertools.product(years, (True, False)):
                 i = b.cell(counts.counts.get((o, y, on_time), 0))
-                for f in (y, None):
-                    inner[f][row[o]][0 if on_time else 1].append(i)
+                inner[y][row[o]][0 if on_time else 1].append(i)
+                inner[None][row[o]][0 if on_time else 1].append(i)
         for (o, _y, _t), n in counts.counts.items():
             if n and o not in row:
                 raise ValueError("commitments of an organisation that has no row")
-        for y in filters:
-            b.table(COMMITMENTS, y, inner[y])
+        for f in filters:
+            b.table(COMMITMENTS, f, inner[f], 2)
         b.across_years(COMMITMENTS, years, len(orgs), 2)
         for r in range(len(orgs)):
             b.at_least[(COMMITMENTS, None, r, 2)] = 1
@@ -311,7 +314,10 @@ class CommitmentTables:
     def raw(self, year: int | None) -> list[tuple[int, int]]:
         """(done on time, due) per organisation row (for the share on time)."""
         rows = len(self.counts.organisations)
-        return [(self.values.get((COMMITMENTS, year, r, 0), 0), self.values.get((COMMITMENTS, year, r, 2), 0)) for r in range(rows)]
+        return [
+            (self.values.get((COMMITMENTS, year, r, 0), 0), self.values.get((COMMITMENTS, year, r, 2), 0))
+            for r in range(rows)
+        ]
 
 
 def hidden_only(status: Mapping[Ref, str]) -> dict[Ref, str]:

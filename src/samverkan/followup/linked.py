@@ -216,8 +216,8 @@ class _Checker:
         rows.extend(self.family.constraints)
         self.rows = rows
         self.rows_of = [[] for _ in self.truth]
-        for n, (coeffs, _lo, _hi) in enumerate(rows):
-            for i in coeffs:
+        for n, (row, _lo, _hi) in enumerate(rows):
+            for i in row:
                 self.rows_of[i].append(n)
         self._status_key = key
         return rows
@@ -264,7 +264,9 @@ class _Checker:
 
         rows = self.knowledge(status)
         model = cp_model.CpModel()
-        x: dict[int, Any] = {i: model.new_int_var(0, self.cap, "") for i in (range(len(base)) if free is None else free)}
+        x: dict[int, Any] = {
+            i: model.new_int_var(0, self.cap, "") for i in (range(len(base)) if free is None else free)
+        }
         touched: set[int] = set()
         for i in x:
             touched.update(self.rows_of[i])
@@ -332,7 +334,7 @@ class _Checker:
             free = grown
 
     # -- GLOP -----------------------------------------------------------------------
-    def _lp(self, status: Mapping[int, str], *, least_change: bool):  # type: ignore[no-untyped-def]
+    def _lp(self, status: Mapping[int, str], *, least_change: bool) -> tuple[Any, list[Any]]:
         """The reader's knowledge as a linear programme over the unknowns (GLOP); with
         ``least_change``, the objective is the total change from the true values."""
         from ortools.linear_solver import pywraplp
@@ -464,7 +466,9 @@ class _Checker:
                 target.SetBounds(lo, hi)
                 if solver.Solve() != pywraplp.Solver.OPTIMAL:
                     continue
-                hide = {p: released[p] for p, d in deviations.items() if not status.get(p) and d.solution_value() > 1e-6}
+                hide = {
+                    p: released[p] for p, d in deviations.items() if not status.get(p) and d.solution_value() > 1e-6
+                }
                 if best is None or objective.Value() < best[0]:
                     best = (objective.Value(), hide)
             if best is not None and not best[1] and hid:
@@ -479,7 +483,7 @@ class _Checker:
 
     def _line_candidate(self, q: int, status: Mapping[int, str]) -> dict[int, str]:
         """What the single-table rule would hide next for ``q``, in ``q``'s own lines first."""
-        own = [line for line in self.lines if q in line.inner or q == line.total]  # type: ignore[comparison-overlap]
+        own = [line for line in self.lines if q in line.inner or q == line.total]
         values = dict(enumerate(self.qs.values))
         for line in [*own, *self.lines]:
             pick = _candidate(line, values, status)  # type: ignore[arg-type]

@@ -321,30 +321,3 @@ def suppress(
 def suppress_count(value: int, threshold: int = THRESHOLD) -> Cell:
     """A single stand-alone count (no totals around it)."""
     return Cell(value, PRIMARY if 0 < value < threshold else "")
-
-
-def suppress_linked(
-    first: Sequence[Sequence[int]],
-    second: Sequence[Sequence[int]],
-    links: list[tuple[Pos, Pos]],
-    threshold: int = THRESHOLD,
-) -> tuple[SuppressedTable, SuppressedTable]:
-    """Suppress two tables (with row and column totals) shown together, in which the
-    ``links`` positions hold the same quantity: a value hidden in one table is hidden in
-    the other too, until neither changes (hidden sets only grow, so this ends)."""
-    force_a: set[Pos] = set()
-    force_b: set[Pos] = set()
-    while True:
-        a = suppress(first, threshold=threshold, force=force_a)
-        b = suppress(second, threshold=threshold, force=force_b)
-        changed = False
-        for pa, pb in links:
-            hidden_a, hidden_b = a.cell_at(pa).hidden, b.cell_at(pb).hidden
-            if hidden_a and not hidden_b:
-                force_b.add(pb)
-                changed = True
-            elif hidden_b and not hidden_a:
-                force_a.add(pa)
-                changed = True
-        if not changed:
-            return a, b

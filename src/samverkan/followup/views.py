@@ -11,11 +11,14 @@ from django.views.decorators.http import require_GET
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.followup import exports, selectors
+from samverkan.followup.family import YEAR_MAX, YEAR_MIN
 
 
 def _year(request: HttpRequest) -> int | None:
+    """The year filter; anything else means all years. The statistics of every year
+    this accepts are protected together (followup.family)."""
     value = request.GET.get("ar", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return int(value) if value.isdigit() and YEAR_MIN <= int(value) <= YEAR_MAX else None
 
 
 @require_permission(Permission.STATISTICS_VIEW)
