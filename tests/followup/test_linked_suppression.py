@@ -384,3 +384,35 @@ def test_commitment_tables_are_protected_across_years():
     kinds = list(itertools.product((11, 12, 13), (2024, 2025, 2026), (True, False)))
     assert assert_nothing_derivable(kinds, counts, published) > 0
     assert tables.table(2030, hidden).displays() == [["0", "0"]] * 3
+
+
+def test_the_same_snapshot_is_protected_alike_in_another_process():
+    """Two processes (another hash seed) deciding the same data hide the same cells, so
+    an evicted cache entry or a second web process cannot publish a different set."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import json, random, sys
+sys.path[:0] = [{src!r}, {root!r}]
+from tests.followup.test_linked_suppression import _random_cases, case_counts
+from samverkan.followup import linked
+from samverkan.followup.family import CaseTables
+rng = random.Random(11)
+counts = case_counts(_random_cases(rng, 3, [2024, 2025, 2026], 60), 3, listed_rows=1, listed_years=[2024, 2025, 2026])
+hidden = linked.protect(CaseTables(counts).family())
+assert linked.__file__.startswith({src!r}), linked.__file__
+print(json.dumps(sorted([repr(ref), s] for ref, s in hidden.items() if s)))
+"""
+    root = Path(__file__).resolve().parents[2]
+    code = script.format(src=str(root / "src"), root=str(root))
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads(done.stdout))
+    assert runs[0] == runs[1] and runs[0]

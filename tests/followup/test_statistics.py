@@ -341,3 +341,27 @@ def test_exports_publish_exactly_what_the_page_shows(leak_world, logged_in):
         )
         assert page == in_csv == in_xlsx, query
         assert ("<5" in page) == (query == "?ar=2025"), (query, page)
+
+
+def test_protection_is_decided_once_per_data_snapshot(leak_world, make_cases, monkeypatch):
+    """The page and its exports read the hidden cells from the cache; a change of the
+    counts gives a new snapshot (a new key), decided afresh. The cache holds no count."""
+    from django.core.cache import cache
+
+    from samverkan.followup import selectors
+
+    cache.clear()
+    decided, stored = [], {}
+    real, real_set = selectors.protect, cache.set
+    monkeypatch.setattr(selectors, "protect", lambda family: decided.append(family) or real(family))
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: stored.update({key: value}) or real_set(key, value, timeout))
+    manager = leak_world["manager"]
+    for year in (None, 2025, 2026, None):
+        selectors.statistics_for(actor=manager, year=year)
+    assert len(decided) == 2  # the case tables and the commitment tables, once each
+    make_cases(leak_world["jarva"], "jarva", "sig-unga-jarva", "declined", 1, received=date(2026, 5, 1))
+    selectors.statistics_for(actor=manager, year=2026)
+    assert len(decided) == 3  # the cases changed; the (empty) commitments did not
+    assert len(stored) == 3 and all(key.startswith("followup:protected:") for key in stored)
+    for hidden in stored.values():
+        assert set(hidden.values()) <= {"primary", "secondary"}  # which cells, never a count

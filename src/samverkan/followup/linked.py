@@ -203,10 +203,12 @@ class _Checker:
         if key == self._status_key:
             return self.rows
         rows: list[Constraint] = []
+        self.row_of_quantity: dict[int, int] = {}
         for q, group in enumerate(self.qs.forms):
             lo, hi = self._range(q, status)
             first = group[0]
             if first:
+                self.row_of_quantity[q] = len(rows)
                 rows.append(({i: 1 for i in first}, lo, hi))
             for other in group[1:]:
                 coeffs = {i: 1 for i in other}
@@ -334,26 +336,59 @@ class _Checker:
             free = grown
 
     # -- GLOP -----------------------------------------------------------------------
-    def _lp(self, status: Mapping[int, str], *, least_change: bool) -> tuple[Any, list[Any]]:
-        """The reader's knowledge as a linear programme over the unknowns (GLOP); with
-        ``least_change``, the objective is the total change from the true values."""
+    def _lp(self, status: Mapping[int, str], *, least_change: bool) -> tuple[Any, list[Any], list[Any]]:
+        """The reader's knowledge as a linear programme over the unknowns (GLOP): the
+        solver, its variables and its rows (as ``knowledge``); with ``least_change``, the
+        objective is the total change from the true values."""
         from ortools.linear_solver import pywraplp
 
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
             raise RuntimeError("OR-Tools GLOP is not available")
+        # The same programme is solved again and again with another objective or bound:
+        # the dual simplex restarts from the last basis (measured: about twice as fast).
+        solver.SetSolverSpecificParametersAsString("use_dual_simplex: true")
         x = [solver.NumVar(0, self.cap, "") for _ in self.truth]
         inf = solver.infinity()
+        rows = []
         for coeffs, lo, hi in self.knowledge(status):
             row = solver.Constraint(lo if math.isfinite(lo) else -inf, hi if math.isfinite(hi) else inf)
             for i, c in coeffs.items():
                 row.SetCoefficient(x[i], c)
+            rows.append(row)
         objective = solver.Objective()
         objective.SetMinimization()
         if least_change:
             for xi, truth in zip(x, self.truth, strict=True):
                 _deviation(solver, [xi], truth, 1.0)
-        return solver, x
+        return solver, x, rows
+
+    def _relaxation_pins(self, solver: Any, x: list[Any], q: int) -> tuple[bool, list[list[float]]]:
+        """Whether the linear relaxation in ``solver`` leaves ``q`` no whole-number value
+        but its own (then no integer assignment can differ), and its two extreme
+        solutions."""
+        from ortools.linear_solver import pywraplp
+
+        objective = solver.Objective()
+        objective.Clear()
+        for i in self.qs.members(q):
+            objective.SetCoefficient(x[i], 1)
+        extremes, vertices = [], []
+        for maximise in (False, True):
+            if maximise:
+                objective.SetMaximization()
+            else:
+                objective.SetMinimization()
+            result = solver.Solve()
+            if result == pywraplp.Solver.UNBOUNDED:
+                extremes.append(math.inf)
+                continue
+            if result != pywraplp.Solver.OPTIMAL:
+                raise RuntimeError("the published cells have no consistent reading")  # cannot happen
+            extremes.append(objective.Value())
+            vertices.append([xi.solution_value() for xi in x])
+        v = self.qs.values[q]
+        return math.ceil(extremes[0] - 1e-6) >= v and math.floor(extremes[1] + 1e-6) <= v, vertices
 
     def _batch(self, status: Mapping[int, str]) -> None:
         """Witnesses for many quantities at once: a linear programme that pays for every
@@ -366,7 +401,7 @@ class _Checker:
             open_ = [q for q, s in sorted(status.items()) if s and q not in self.proven and self.qs.members(q)]
             if not open_:
                 return
-            solver, x = self._lp(status, least_change=True)
+            solver, x, _rows = self._lp(status, least_change=True)
             objective = solver.Objective()
             for q in open_:
                 lower, higher = self._directions(q, status)
@@ -386,7 +421,6 @@ class _Checker:
     # -- the check and the repair ---------------------------------------------------
     def pinned(self, status: Mapping[int, str]) -> list[int]:
         """The hidden quantities that the family gives away (empty: none)."""
-        from ortools.linear_solver import pywraplp
 
         self.knowledge(status)
         self._batch(status)
@@ -394,30 +428,12 @@ class _Checker:
         if not open_:
             return []
         pinned: list[int] = []
-        solver, x = self._lp(status, least_change=False)
-        objective = solver.Objective()
+        solver, x, _rows = self._lp(status, least_change=False)
         for q in open_:
             if q in self.proven:
                 continue
-            objective.Clear()
-            for i in self.qs.members(q):
-                objective.SetCoefficient(x[i], 1)
-            extremes, vertices = [], []
-            for maximise in (False, True):
-                if maximise:
-                    objective.SetMaximization()
-                else:
-                    objective.SetMinimization()
-                result = solver.Solve()
-                if result == pywraplp.Solver.UNBOUNDED:
-                    extremes.append(math.inf)
-                    continue
-                if result != pywraplp.Solver.OPTIMAL:
-                    raise RuntimeError("the published cells have no consistent reading")  # cannot happen
-                extremes.append(objective.Value())
-                vertices.append([xi.solution_value() for xi in x])
-            v = self.qs.values[q]
-            if math.ceil(extremes[0] - 1e-6) >= v and math.floor(extremes[1] + 1e-6) <= v:
+            fixed, vertices = self._relaxation_pins(solver, x, q)
+            if fixed:
                 pinned.append(q)  # no other whole number even in the relaxation
                 continue
             for vertex in vertices:
@@ -444,8 +460,10 @@ class _Checker:
         for p, v in enumerate(self.qs.values):
             if not released.get(p):
                 released[p] = SECONDARY if v >= t else PRIMARY
-        solver, x = self._lp(released, least_change=False)
-        self.knowledge(status)  # back to the real status
+        solver, x, _rows = self._lp(released, least_change=False)
+        # The reader's view as it stands, kept up to date as cells are hidden: a pinned
+        # quantity that an earlier repair of this round freed needs no repair of its own.
+        now, now_x, now_rows = self._lp(status, least_change=False)
         objective = solver.Objective()
         deviations: dict[int, Any] = {}
         for p, v in enumerate(self.qs.values):
@@ -454,6 +472,8 @@ class _Checker:
         target = solver.Constraint(0, 0)
         hid = False
         for q in pinned:
+            if hid and not self._relaxation_pins(now, now_x, q)[0]:
+                continue
             target.Clear()
             for i in self.qs.members(q):
                 target.SetCoefficient(x[i], 1)
@@ -471,13 +491,14 @@ class _Checker:
                 }
                 if best is None or objective.Value() < best[0]:
                     best = (objective.Value(), hide)
-            if best is not None and not best[1] and hid:
-                continue  # an earlier repair freed it already (in fractions at least)
             more = best[1] if best and best[1] else self._line_candidate(q, status)
             for p, st in more.items():
                 status[p] = st
                 if p in deviations:
                     objective.SetCoefficient(deviations[p], 0.0)  # hidden now: free to move
+                if p in self.row_of_quantity:
+                    lo, hi = self._range(p, status)
+                    now_rows[self.row_of_quantity[p]].SetBounds(lo, hi if math.isfinite(hi) else now.infinity())
             hid = hid or bool(more)
         return hid
 
