@@ -142,7 +142,7 @@ def scaled_counts(districts: int, programmes: int, years: int, per_year: int) ->
 
 def measure(counts: Any, repeat: int) -> dict[str, Any]:
     from samverkan.followup.family import CaseTables
-    from samverkan.followup.linked import _quantities, protect
+    from samverkan.followup.linked import distinct_cells, protect
 
     timings, hidden = [], {}
     for _ in range(repeat):
@@ -159,8 +159,7 @@ def measure(counts: Any, repeat: int) -> dict[str, Any]:
         tables.outcome_table(year, hidden)
         request.append(time.perf_counter() - start)
     family = CaseTables(counts).family()
-    quantities = _quantities(family)
-    hidden_quantities = {quantities.of_ref[ref] for ref in hidden}
+    quantity = distinct_cells(family)
     return {
         "protect_s": round(statistics.median(timings), 3),
         "request_ms": round(1000 * statistics.median(request), 2),
@@ -168,8 +167,8 @@ def measure(counts: Any, repeat: int) -> dict[str, Any]:
         "rows": len(counts.keys),
         "years": len(set(counts.listed_years)),
         "unknowns": len(family.finest),
-        "published": len(quantities.values),
-        "hidden": len(hidden_quantities),
+        "published": len(set(quantity.values())),
+        "hidden": len({quantity[ref] for ref in hidden}),
     }
 
 

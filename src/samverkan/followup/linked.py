@@ -26,23 +26,25 @@ cannot see that (the "linked tables" problem of τ-ARGUS and sdcTable).
 
 Primary suppression hides every count from 1 to ``threshold - 1`` as "<5". Then, until
 nothing is given away: the line rule (``suppression.hide_lone_cells``), and an exact check
-over the whole family — is any hidden quantity *pinned*, i.e. has a single value in every
-assignment of the unknowns that agrees with every published cell of every table, "<5"
-meaning 0-4, the hidden mark meaning at least 5, and the reader's other knowledge? For a
-pinned quantity, ``_Checker.repair`` picks the cheapest set of shown cells to hide
-(linear programming), and the check runs again.
+over the whole family (``_Checker.pinned``) — is any hidden quantity *pinned*, i.e. does
+it have a single value in every assignment of the unknowns that agrees with every
+published cell of every table, "<5" meaning 0-4, the hidden mark meaning at least 5, and
+the reader's other knowledge? For each pinned quantity, ``_Checker.repairs`` hides the
+cheapest set of shown cells that lets it move (linear programming), and the check runs
+again. Hiding only ever grows, so this ends.
 
-The check is exact over the integers. A hidden quantity is safe once an integer witness
-has been found — an assignment satisfying everything above, verified in whole numbers by
-``_Checker.admissible``, in which the quantity has another value. A witness stays valid
-when more cells are hidden (hiding only widens what the reader must allow), so every
-quantity is proven once. Witnesses come from small constraint-programming models around
-the quantity (OR-Tools CP-SAT; everything outside held at its true value, so a solution
-is a witness of the whole family), from the linear relaxation (OR-Tools GLOP) when its
-least-change vertex is integral, or from CP-SAT over the whole family. A quantity is
-pinned when the linear relaxation cannot move it (then no integer assignment can) or
-CP-SAT proves that none does; a solve that runs out of its deterministic budget counts as
-pinned: fail closed, hide more.
+The check is exact over the integers. A hidden quantity is safe once it has an integer
+*witness*: an assignment that satisfies everything above — verified in whole numbers by
+``_Checker.admissible``, whatever solver proposed it — and in which the quantity has
+another value. A witness stays valid when more cells are hidden (hiding only widens what
+the reader must allow), so every quantity needs proving once. Witnesses come first in
+bulk, from linear programmes (OR-Tools GLOP) that reward moving every open quantity by
+one at the least total change; a fractional solution is made whole by a small
+constraint-programming search (OR-Tools CP-SAT) over its fractional unknowns. For what
+is left, quantity by quantity: the least and greatest value by linear programming — when
+the relaxation leaves no other whole number, no integer assignment can differ: pinned —
+and their solutions as witnesses; failing those, CP-SAT over the whole family decides. A
+CP-SAT search that runs out of its (deterministic) budget counts as pinned: fail closed.
 
 The result depends only on the input (one solver thread, deterministic time limits,
 fixed seeds), so computing the same snapshot twice publishes the same cells.
@@ -55,7 +57,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from samverkan.followup.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, _candidate, hide_lone_cells
+from samverkan.followup.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, candidate, hide_lone_cells
 
 Ref = Hashable
 #: a linear fact over the unknowns: (coefficients by unknown, least, greatest)
@@ -148,6 +150,11 @@ def _quantities(family: LinkedFamily) -> _Quantities:
     return _Quantities(forms, values, of_ref)
 
 
+def distinct_cells(family: LinkedFamily) -> dict[Ref, int]:
+    """Every published cell's quantity: cells with the same number are one quantity."""
+    return _quantities(family).of_ref
+
+
 def _lines(family: LinkedFamily, qs: _Quantities) -> list[Line]:
     """The given equations that really hold (the inner cells' unknowns partition the
     total's), over quantity ids; trivial and repeated ones dropped."""
@@ -186,6 +193,7 @@ class _Checker:
         self.rows_of: list[list[int]] = [[] for _ in family.finest]  # unknown -> knowledge rows
         self._status_key: tuple[int, ...] | None = None
         self.rows: list[Constraint] = []
+        self.row_of_quantity: dict[int, int] = {}  # quantity -> its row in ``rows``
 
     # -- what the reader knows --------------------------------------------------------
     def _range(self, q: int, status: Mapping[int, str]) -> tuple[float, float]:
@@ -203,7 +211,7 @@ class _Checker:
         if key == self._status_key:
             return self.rows
         rows: list[Constraint] = []
-        self.row_of_quantity: dict[int, int] = {}
+        self.row_of_quantity = {}
         for q, group in enumerate(self.qs.forms):
             lo, hi = self._range(q, status)
             first = group[0]
@@ -421,7 +429,6 @@ class _Checker:
     # -- the check and the repair ---------------------------------------------------
     def pinned(self, status: Mapping[int, str]) -> list[int]:
         """The hidden quantities that the family gives away (empty: none)."""
-
         self.knowledge(status)
         self._batch(status)
         open_ = [q for q, s in sorted(status.items()) if s and q not in self.proven and self.qs.members(q)]
@@ -507,7 +514,7 @@ class _Checker:
         own = [line for line in self.lines if q in line.inner or q == line.total]
         values = dict(enumerate(self.qs.values))
         for line in [*own, *self.lines]:
-            pick = _candidate(line, values, status)  # type: ignore[arg-type]
+            pick = candidate(line, values, status)  # type: ignore[arg-type]
             if pick is not None:
                 return {pick[0]: pick[1]}  # type: ignore[dict-item]
         return {}
@@ -544,6 +551,8 @@ def protect(family: LinkedFamily) -> dict[Ref, str]:
     values = dict(enumerate(qs.values))
     status = {q: (PRIMARY if 0 < v < family.threshold else "") for q, v in values.items()}
     checker = _Checker(family, qs, at_least, lines)
+    if not checker.admissible(family.finest, status):
+        raise ValueError("the true counts contradict what the reader is said to know")
     for _guard in range(len(values) + 1):
         while hide_lone_cells(values, status, lines):  # type: ignore[arg-type]
             pass

@@ -214,7 +214,7 @@ def exactly_pinned_cells(
     return pinned
 
 
-def _candidate(line: Line, values: Mapping[Pos, int], status: Mapping[Pos, str]) -> tuple[Pos, str] | None:
+def candidate(line: Line, values: Mapping[Pos, int], status: Mapping[Pos, str]) -> tuple[Pos, str] | None:
     """What to hide next in the line: its smallest visible non-zero cell (inner cells
     before the total), shown as HIDDEN_LABEL; failing that, a visible zero, shown as "<5"."""
     options = [(values[p], p) for p in line.inner if not status.get(p) and values[p] > 0]
@@ -228,12 +228,12 @@ def _candidate(line: Line, values: Mapping[Pos, int], status: Mapping[Pos, str])
 
 def hide_lone_cells(values: Mapping[Pos, int], status: dict[Pos, str], lines: Iterable[Line]) -> bool:
     """One pass of rule 1 (module doc): in every line that holds exactly one hidden cell,
-    hide one more (``_candidate``). Changes ``status``; True when it hid anything."""
+    hide one more (``candidate``). Changes ``status``; True when it hid anything."""
     changed = False
     for line in lines:
         members = (*line.inner, line.total)
         if sum(1 for p in members if status[p]) == 1:
-            pick = _candidate(line, values, status)
+            pick = candidate(line, values, status)
             if pick is not None:
                 status[pick[0]] = pick[1]
                 changed = True
@@ -264,7 +264,7 @@ def suppress_positions(
         for p in pinned_cells(values, status, lines, threshold):
             # Hide more in the pinned cell's own lines; when those are all hidden, elsewhere.
             for line in [*lines_of.get(p, []), *lines]:
-                pick = _candidate(line, values, status)
+                pick = candidate(line, values, status)
                 if pick is not None:
                     status[pick[0]] = pick[1]
                     changed = True
