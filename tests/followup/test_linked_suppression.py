@@ -135,13 +135,19 @@ class Pred:
         )
 
 
-def case_kinds(rows: int, years: list[int], outcomes: tuple[str, ...]) -> list[tuple]:
+def case_kinds(
+    rows: int, years: list[int], outcomes: tuple[str, ...], *, unordered: frozenset[int] = frozenset(), undated=False
+) -> list[tuple]:
     """Every kind of case a reader must allow for: open ones by year received, closed
-    ones by year received and a year closed no earlier."""
+    ones by year received and a year closed no earlier — any year in the ``unordered``
+    rows (whose data breaks that order, so a reader cannot rely on it), and no year at
+    all when some closed case has none (``undated``)."""
     kinds = []
     for r, y in itertools.product(range(rows), years):
         kinds += [(r, s, y, None, "") for s in STATUSES if s != "closed"]
-        kinds += [(r, "closed", y, c, o) for c in years if c >= y for o in outcomes]
+        kinds += [(r, "closed", y, c, o) for c in years if c >= y or r in unordered for o in outcomes]
+        if undated:
+            kinds += [(r, "closed", y, None, o) for o in outcomes]
     return kinds
 
 
@@ -219,7 +225,11 @@ def check_cases(cases: list[Case], rows: int, *, listed_rows: int = 1) -> tuple[
         for c in cases
     )
     published = published_case_cells(counts, tables, hidden)
-    assert_nothing_derivable(case_kinds(rows, years, outcomes), truth, published)
+    closed = [c for c in cases if c.status == "closed"]
+    unordered = frozenset(c.row for c in closed if c.closed is not None and c.closed < c.received)
+    undated = any(c.closed is None for c in closed)
+    kinds = case_kinds(rows, years, outcomes, unordered=unordered, undated=undated)
+    assert_nothing_derivable(kinds, truth, published)
     assert_consistent(counts, tables, hidden)
     return tables, hidden
 
@@ -309,6 +319,16 @@ def test_fixed_random_families_publish_nothing_derivable(seed):
     rows = 1 + seed % 3
     years = [2024, 2025, 2026][: 2 + seed % 2]
     check_cases(_random_cases(rng, rows, years, size=rng.randint(6, 40)), rows, listed_rows=seed % 2)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dates_out_of_order_or_missing_are_allowed_for(seed):
+    """A case closed before the year it was received (a date entered wrongly) or closed
+    without a date: the reader's model must still hold the truth, and protect."""
+    rng = random.Random(100 + seed)
+    cases = _random_cases(rng, 2, [2024, 2025, 2026], size=30)
+    cases += [Case(0, "closed", 2026, 2025, "moved"), Case(1, "closed", 2025, None, "other")]
+    check_cases(cases, 2, listed_rows=seed % 2)
 
 
 case_lists = st.integers(1, 3).flatmap(
