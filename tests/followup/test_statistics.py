@@ -365,3 +365,34 @@ def test_protection_is_decided_once_per_data_snapshot(leak_world, make_cases, mo
     assert len(stored) == 3 and all(key.startswith("followup:protected:") for key in stored)
     for hidden in stored.values():
         assert set(hidden.values()) <= {"primary", "secondary"}  # which cells, never a count
+
+
+def test_commitments_all_years_minus_a_year_gives_no_hidden_count_away(leak_world):
+    """The same leak in the commitment table (by year due): the police's 2 done on time
+    in 2025 were 9 over all years minus 7 in 2026."""
+    from samverkan.followup.selectors import statistics_for
+    from samverkan.plans.models import Commitment
+    from samverkan.plans.services import plan_get_or_create
+
+    case = Case.objects.filter(lead_organisation=leak_world["jarva"]).first()
+    plan = plan_get_or_create(case=case)
+    police = Organisation.objects.get(short_code="lpo-rinkeby")
+    people = {leak_world["jarva"]: leak_world["manager"], police: UserFactory(organisation=police)}
+    for org, year, n in ((police, 2025, 2), (police, 2026, 7), (leak_world["jarva"], 2025, 12), (leak_world["jarva"], 2026, 10)):
+        for _ in range(n):
+            Commitment.objects.create(
+                plan=plan, case=case, description="Läxhjälp", organisation=org, responsible=people[org],
+                due_on=date(year, 6, 1), status="done", completed_on=date(year, 5, 1),
+                recorded_by_organisation=leak_world["jarva"], category="plan", created_by=leak_world["manager"],
+            )
+    tables = {
+        year: next(t for t in statistics_for(actor=leak_world["manager"], year=year).tables if t.key == "commitments")
+        for year in (None, 2025, 2026, 2024)
+    }
+    shown = {year: t.table.cells[t.row_labels.index(police.name)][0].display for year, t in tables.items() if year != 2024}
+    assert shown[2025] == "<5"
+    assert not (shown[None].isdigit() and shown[2026].isdigit()), shown
+    # Both organisations are rows in every year (0 where they have none), so that being
+    # listed says nothing about a year.
+    assert tables[2024].row_labels == tables[None].row_labels and len(tables[2024].row_labels) == 2
+    assert {c.display for row in tables[2024].table.cells for c in row} == {"0"}

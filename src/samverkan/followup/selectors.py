@@ -135,10 +135,10 @@ def _listed_keys(actor: Any) -> frozenset[RowKey]:
     )
 
 
-def _row_keys(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[RowKey]:
+def _row_keys(listed: frozenset[RowKey], cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[RowKey]:
     """Programme-and-district rows: every programme the organisation may lead in its
-    district (so empty rows show as 0), plus any combination that has cases."""
-    keys: set[RowKey] = set(_listed_keys(actor))
+    district (``listed``, so empty rows show as 0), plus any combination that has cases."""
+    keys: set[RowKey] = set(listed)
     keys.update((p, d) for p, d in cases.values_list("programme__code", "district__code").distinct().order_by())
     if purged is not None:
         keys.update((p, d) for p, d in purged.values_list("programme_code", "district_code").distinct().order_by())
@@ -158,7 +158,8 @@ def _case_counts(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None
     cases by (row, status, year received), closed cases by (row, year received, year
     closed, outcome); live cases and the anonymous rows of purged ones alike (a purged
     case's year opened stands for the year received, as the tables always counted it)."""
-    keys = _row_keys(actor, cases, purged)
+    listed = _listed_keys(actor)
+    keys = _row_keys(listed, cases, purged)
     open_counts: dict[tuple[RowKey, str, int], int] = defaultdict(int)
     closed_counts: dict[tuple[RowKey, int, int | None, str], int] = defaultdict(int)
     for prog, dist, status, received, n in (
@@ -201,7 +202,7 @@ def _case_counts(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None
         outcomes.append(NO_OUTCOME)  # for every year alike (see followup.family)
     return CaseCounts(
         keys=tuple(keys),
-        listed_keys=_listed_keys(actor),
+        listed_keys=listed,
         statuses=tuple(str(s) for s in STATUS_COLUMNS),
         closed_status=str(CaseStatus.CLOSED),
         outcomes=tuple(outcomes),
@@ -366,9 +367,10 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
     )
 
 
-def _commitment_counts(cases: QuerySet[Case]) -> CommitmentCounts:
+def _commitment_counts(cases: QuerySet[Case]) -> tuple[CommitmentCounts, dict[int, str]]:
     """Commitments on the organisation's cases that are due (date passed) or finished,
-    cancelled ones not counted, by (committing organisation, year due, done on time)."""
+    cancelled ones not counted, by (committing organisation, year due, done on time);
+    and the committing organisations' names."""
     from samverkan.plans.models import Commitment, CommitmentStatus
 
     today = timezone.localdate()
@@ -394,14 +396,13 @@ def _commitment_counts(cases: QuerySet[Case]) -> CommitmentCounts:
     # Every organisation with commitments in any year is a row of every year's table
     # (0 where it has none), so that being listed says nothing about a year.
     organisations = tuple(sorted(names, key=lambda pk: (names[pk], pk)))
-    return CommitmentCounts(organisations=organisations, counts=dict(counts))
+    return CommitmentCounts(organisations=organisations, counts=dict(counts)), names
 
 
 def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
-    counts = _commitment_counts(cases)
+    counts, names = _commitment_counts(cases)
     family, hidden = protected_commitment_tables(counts)
     table = family.table(year, hidden)
-    names = dict(Organisation.objects.filter(pk__in=counts.organisations).values_list("pk", "name"))
     percent = []
     for i, (on_time, total) in enumerate(family.raw(year)):
         shown = [*table.cells[i], *([table.row_totals[i]] if table.row_totals else [])]
