@@ -29,6 +29,10 @@ tables that no suppressed value can be derived at all. The complementary cell ch
 the smallest visible non-zero cell of the line (inner cells before totals), so as little
 as possible is hidden; failing that, a zero of the line is hidden as "<5"; failing that
 (every cell of its lines already hidden), the same choice over the whole table.
+
+This protects one table. The statistics pages show many tables that count the same
+cases (every year and all years); followup.linked protects such a family together,
+using the same labels, the same line rule and the same notion of "pinned".
 """
 
 from __future__ import annotations
