@@ -5,18 +5,30 @@ small-number suppression (followup.suppression) applied before anything leaves h
 Every number a view or export gets is a ``Cell`` display string (or a median of at
 least five cases); raw counts never leave this module. Counting is done with GROUP BY
 in SQL; only the durations of closed cases are read to compute medians.
+
+A manager can ask for every year and for all years, and can combine what those pages
+and exports show. Suppression is therefore decided once per data snapshot for every
+table that any filter can show, as one linked family (followup.family, followup.linked),
+so that no combination gives a hidden count away; which cells are hidden is cached under
+a keyed hash of the counts (``_protected``), and a request only counts in SQL, reads the
+cache and cuts out the tables of its filter.
 """
 
 from __future__ import annotations
 
+import json
 import statistics as pystats
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from samverkan.access import policy
@@ -25,13 +37,17 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, CaseStatus, ClosureOutcome, Programme
 from samverkan.directory.models import District, Organisation
 from samverkan.followup.charts import Bar, bar_chart
-from samverkan.followup.suppression import THRESHOLD, SuppressedTable, suppress, suppress_linked
+from samverkan.followup.family import CaseCounts, CaseTables, CommitmentCounts, CommitmentTables, RowKey
+from samverkan.followup.linked import LinkedFamily, Ref, protect
+from samverkan.followup.suppression import THRESHOLD, SuppressedTable
 
 DAYS_PER_MONTH = 30.44
 NO_OUTCOME = "no_outcome"
 STATUS_COLUMNS = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.DECLINED, CaseStatus.CLOSED)
-
-RowKey = tuple[str, str]  # (programme code, district code)
+# Bump when the suppression rules change: no publication cached under the old rules is used.
+PROTECTION_VERSION = 2
+CACHE_SECONDS = 7 * 24 * 3600
+PURGED_FIELDS = ("programme_code", "district_code", "final_status", "outcome_code", "year_opened", "year_closed")
 
 
 @dataclass(frozen=True)
@@ -105,102 +121,152 @@ def _labels(keys: list[RowKey]) -> list[str]:
     return labels
 
 
-def _row_keys(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[RowKey]:
-    """Programme-and-district rows: every programme the organisation may lead in its
-    district (so empty rows show as 0), plus any combination that has cases."""
-    keys: set[RowKey] = set()
+def _listed_keys(actor: Any) -> frozenset[RowKey]:
+    """The rows listed whatever the data: the programmes the organisation may lead in
+    its own district."""
     district = District.objects.filter(administration_id=actor.organisation_id).first()
-    if district is not None:
+    if district is None:
+        return frozenset()
+    return frozenset(
+        (code, district.code)
         for code in Programme.objects.filter(
             districts=district, lead_organisation_kind=actor.organisation.kind
-        ).values_list("code", flat=True):
-            keys.add((code, district.code))
+        ).values_list("code", flat=True)
+    )
+
+
+def _row_keys(listed: frozenset[RowKey], cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[RowKey]:
+    """Programme-and-district rows: every programme the organisation may lead in its
+    district (``listed``, so empty rows show as 0), plus any combination that has cases."""
+    keys: set[RowKey] = set(listed)
     keys.update((p, d) for p, d in cases.values_list("programme__code", "district__code").distinct().order_by())
     if purged is not None:
         keys.update((p, d) for p, d in purged.values_list("programme_code", "district_code").distinct().order_by())
     return sorted(keys)
 
 
-def _matrix(keys: list[RowKey], columns: list[str], counts: dict[tuple[RowKey, str], int]) -> list[list[int]]:
-    return [[counts.get((key, col), 0) for col in columns] for key in keys]
+def _year_choices(cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[int]:
+    """The years offered in the year choice: those in which some case was received."""
+    years = {d.year for d in cases.dates("received_on", "year")}
+    if purged is not None:
+        years |= set(purged.values_list("year_opened", flat=True).distinct().order_by())
+    return sorted(years, reverse=True)
+
+
+def _case_counts(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None) -> CaseCounts:
+    """The organisation's cases counted at the grain every table is summed from: open
+    cases by (row, status, year received), closed cases by (row, year received, year
+    closed, outcome); live cases and the anonymous rows of purged ones alike (a purged
+    case's year opened stands for the year received, as the tables always counted it)."""
+    listed = _listed_keys(actor)
+    keys = _row_keys(listed, cases, purged)
+    open_counts: dict[tuple[RowKey, str, int], int] = defaultdict(int)
+    closed_counts: dict[tuple[RowKey, int, int | None, str], int] = defaultdict(int)
+    for prog, dist, status, received, n in (
+        cases.exclude(status=CaseStatus.CLOSED)
+        .annotate(received=ExtractYear("received_on"))
+        .values("programme__code", "district__code", "status", "received")
+        .annotate(n=Count("pk"))
+        .values_list("programme__code", "district__code", "status", "received", "n")
+        .order_by()
+    ):
+        open_counts[((prog, dist), status, received)] += n
+    for prog, dist, outcome, received, closed, n in (
+        cases.filter(status=CaseStatus.CLOSED)
+        .annotate(received=ExtractYear("received_on"), closed=ExtractYear("closed_at"))
+        .values("programme__code", "district__code", "closure__outcome", "received", "closed")
+        .annotate(n=Count("pk"))
+        .values_list("programme__code", "district__code", "closure__outcome", "received", "closed", "n")
+        .order_by()
+    ):
+        closed_counts[((prog, dist), received, closed, outcome or NO_OUTCOME)] += n
+    if purged is not None:
+        for prog, dist, status, outcome, opened, closed, n in (
+            purged.values(*PURGED_FIELDS)
+            .annotate(n=Count("pk"))
+            .values_list(*PURGED_FIELDS, "n")
+            .order_by()
+        ):
+            if status == CaseStatus.CLOSED:
+                closed_counts[((prog, dist), opened, closed, outcome or NO_OUTCOME)] += n
+            else:
+                open_counts[((prog, dist), status, opened)] += n
+    outcomes = [str(o) for o in ClosureOutcome.values]
+    # An outcome code no longer offered (kept in a purged case's statistics) counts as
+    # "other": every closed case must be in exactly one column of the outcome table.
+    for (key, received, closed, outcome), n in list(closed_counts.items()):
+        if outcome not in outcomes and outcome != NO_OUTCOME:
+            del closed_counts[(key, received, closed, outcome)]
+            closed_counts[(key, received, closed, str(ClosureOutcome.OTHER))] += n
+    if any(o == NO_OUTCOME for (_k, _r, _c, o), n in closed_counts.items() if n):
+        outcomes.append(NO_OUTCOME)  # for every year alike (see followup.family)
+    return CaseCounts(
+        keys=tuple(keys),
+        listed_keys=listed,
+        statuses=tuple(str(s) for s in STATUS_COLUMNS),
+        closed_status=str(CaseStatus.CLOSED),
+        outcomes=tuple(outcomes),
+        open_counts=dict(open_counts),
+        closed_counts=dict(closed_counts),
+        listed_years=tuple(_year_choices(cases, purged)),
+        optional_outcomes=frozenset({NO_OUTCOME}),
+    )
+
+
+def _protected(kind: str, canonical: Any, family: Callable[[], LinkedFamily]) -> Mapping[Ref, str]:
+    """The hidden cells of a family of tables, decided once per data snapshot.
+
+    The cache key is a keyed hash (HMAC with SECRET_KEY) of everything the decision
+    depends on — the counts at the finest grain, the threshold and PROTECTION_VERSION —
+    so any change in the data gives a new key (the old entry just expires: that is the
+    invalidation) and nobody can recover counts from a key. The cache holds which cells
+    are hidden, never a count. The solver is deterministic, so a snapshot decided twice
+    (an evicted entry, two processes) hides the same cells."""
+    payload = json.dumps([PROTECTION_VERSION, THRESHOLD, kind, canonical], separators=(",", ":"))
+    digest = salted_hmac("samverkan.followup.protected", payload, algorithm="sha256").hexdigest()
+    key = f"followup:protected:{kind}:{digest}"
+    hidden: Mapping[Ref, str] | None = cache.get(key)
+    if hidden is None:
+        hidden = {ref: status for ref, status in protect(family()).items() if status}
+        cache.set(key, hidden, CACHE_SECONDS)
+    return hidden
+
+
+def protected_case_tables(counts: CaseCounts) -> tuple[CaseTables, Mapping[Ref, str]]:
+    """The intake and outcome tables of every filter, and which of their cells are hidden."""
+    tables = CaseTables(counts)
+    return tables, _protected("cases", counts.canonical(), tables.family)
+
+
+def protected_commitment_tables(counts: CommitmentCounts) -> tuple[CommitmentTables, Mapping[Ref, str]]:
+    """The commitment tables of every filter, and which of their cells are hidden."""
+    tables = CommitmentTables(counts)
+    return tables, _protected("commitments", counts.canonical(), tables.family)
 
 
 def statistics_for(*, actor: Any, year: int | None = None, export_format: str = "") -> Statistics:
-    """Suppressed statistics of the cases the actor's organisation leads. Audited as a
-    view (or, with ``export_format``, as an export), counts only."""
+    """Suppressed statistics of the cases the actor's organisation leads, for one year
+    (or all years). Audited as a view (or, with ``export_format``, as an export),
+    counts only. What is hidden is decided for all years and every year together, so
+    pages and exports of different years cannot be combined to give a count away."""
     cases = policy.scope_statistics_cases(actor=actor, queryset=Case.objects.all())
     purged = _purged(actor)
-    years = sorted(
-        {d.year for d in cases.dates("received_on", "year")}
-        | (set(purged.values_list("year_opened", flat=True).distinct().order_by()) if purged is not None else set()),
-        reverse=True,
-    )
-    keys = _row_keys(actor, cases, purged)
+    counts = _case_counts(actor, cases, purged)
+    keys = list(counts.keys)
     labels = _labels(keys)
     row_header = _("Programme")
     tables: list[StatTable] = []
     notes: list[str] = []
 
-    # 1. Intakes in the period by where they stand now.
-    received = cases.filter(received_on__year=year) if year else cases
-    counts: dict[tuple[RowKey, str], int] = defaultdict(int)
-    for prog, dist, status, n in (
-        received.values("programme__code", "district__code", "status")
-        .annotate(n=Count("pk"))
-        .values_list("programme__code", "district__code", "status", "n")
-        .order_by()
-    ):
-        counts[((prog, dist), status)] += n
-    purged_in = purged.filter(year_opened=year) if (purged is not None and year) else purged
-    if purged_in is not None:
-        for prog, dist, status, n in (
-            purged_in.values("programme_code", "district_code", "final_status")
-            .annotate(n=Count("pk"))
-            .values_list("programme_code", "district_code", "final_status", "n")
-            .order_by()
-        ):
-            counts[((prog, dist), status)] += n
+    # 1. Intakes received in the period by where they stand now; 2. closed cases by
+    # outcome, closed in the period: both cut from the protected family of all periods.
+    case_tables, hidden = protected_case_tables(counts)
+    intake_table = case_tables.intake_table(year, hidden)
+    outcome_table = case_tables.outcome_table(year, hidden)
     status_labels = dict(CaseStatus.choices)
-    intake_matrix = _matrix(keys, list(STATUS_COLUMNS), counts)
-
-    # 2. Closed cases by outcome (closure outcome codes), closed in the period.
-    closed = cases.filter(status=CaseStatus.CLOSED)
-    if year:
-        closed = closed.filter(closed_at__year=year)
-    outcome_counts: dict[tuple[RowKey, str], int] = defaultdict(int)
-    for prog, dist, outcome, n in (
-        closed.values("programme__code", "district__code", "closure__outcome")
-        .annotate(n=Count("pk"))
-        .values_list("programme__code", "district__code", "closure__outcome", "n")
-        .order_by()
-    ):
-        outcome_counts[((prog, dist), outcome or NO_OUTCOME)] += n
-    purged_closed = None
-    if purged is not None:
-        purged_closed = purged.filter(final_status=CaseStatus.CLOSED)
-        if year:
-            purged_closed = purged_closed.filter(year_closed=year)
-        for prog, dist, outcome, n in (
-            purged_closed.values("programme_code", "district_code", "outcome_code")
-            .annotate(n=Count("pk"))
-            .values_list("programme_code", "district_code", "outcome_code", "n")
-            .order_by()
-        ):
-            outcome_counts[((prog, dist), outcome or NO_OUTCOME)] += n
-    outcomes = list(ClosureOutcome.values)
-    outcome_labels = [str(label) for _v, label in ClosureOutcome.choices]
-    if any(o == NO_OUTCOME for _k, o in outcome_counts):
-        outcomes.append(NO_OUTCOME)
-        outcome_labels.append(_("Outcome not recorded"))
-    outcome_matrix = _matrix(keys, outcomes, outcome_counts)
-    if year or not keys:
-        intake_table, outcome_table = suppress(intake_matrix), suppress(outcome_matrix)
-    else:
-        # Over all years, "closed" in the first table is the same number as the row
-        # totals of the second: hide it in both or in neither.
-        closed_col, rows = STATUS_COLUMNS.index(CaseStatus.CLOSED), len(keys)
-        links = [((i, closed_col), (i, len(outcomes))) for i in range(rows + 1)]
-        intake_table, outcome_table = suppress_linked(intake_matrix, outcome_matrix, links)
+    outcome_labels = [
+        _("Outcome not recorded") if o == NO_OUTCOME else str(ClosureOutcome(o).label) for o in counts.outcomes
+    ]
     tables.append(
         StatTable(
             key="intakes",
@@ -227,6 +293,14 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
     )
 
     # 3. Time in the programme (median days from the decision to closure).
+    closed = cases.filter(status=CaseStatus.CLOSED)
+    if year:
+        closed = closed.filter(closed_at__year=year)
+    purged_closed = None
+    if purged is not None:
+        purged_closed = purged.filter(final_status=CaseStatus.CLOSED)
+        if year:
+            purged_closed = purged_closed.filter(year_closed=year)
     durations: dict[RowKey, list[float]] = defaultdict(list)
     for prog, dist, decided, opened, closed_at in closed.values_list(
         "programme__code", "district__code", "decided_at", "opened_at", "closed_at"
@@ -286,14 +360,17 @@ def statistics_for(*, actor: Any, year: int | None = None, export_format: str = 
     return Statistics(
         organisation=actor.organisation.name,
         year=year,
-        years=years,
+        years=list(counts.listed_years),
         tables=tables,
         charts=charts,
         notes=notes,
     )
 
 
-def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
+def _commitment_counts(cases: QuerySet[Case]) -> tuple[CommitmentCounts, dict[int, str]]:
+    """Commitments on the organisation's cases that are due (date passed) or finished,
+    cancelled ones not counted, by (committing organisation, year due, done on time);
+    and the committing organisations' names."""
     from samverkan.plans.models import Commitment, CommitmentStatus
 
     today = timezone.localdate()
@@ -302,31 +379,39 @@ def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
         .exclude(status=CommitmentStatus.CANCELLED)
         .filter(Q(due_on__lt=today) | Q(status__in=[CommitmentStatus.DONE, CommitmentStatus.NOT_DONE]))
     )
-    if year:
-        due = due.filter(due_on__year=year)
-    rows = list(
-        due.values("organisation_id")
+    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    for org, year, total, on_time in (
+        due.annotate(year=ExtractYear("due_on"))
+        .values("organisation_id", "year")
         .annotate(
             total=Count("pk"),
             on_time=Count("pk", filter=Q(status=CommitmentStatus.DONE, completed_on__lte=F("due_on"))),
         )
+        .values_list("organisation_id", "year", "total", "on_time")
         .order_by()
-    )
-    names = dict(Organisation.objects.filter(pk__in=[r["organisation_id"] for r in rows]).values_list("pk", "name"))
-    rows.sort(key=lambda r: names.get(r["organisation_id"], ""))
-    matrix = [[r["on_time"], r["total"] - r["on_time"]] for r in rows]
-    table = suppress(matrix)
+    ):
+        counts[(org, year, True)] += on_time
+        counts[(org, year, False)] += total - on_time
+    names = dict(Organisation.objects.filter(pk__in={o for o, _y, _t in counts}).values_list("pk", "name"))
+    # Every organisation with commitments in any year is a row of every year's table
+    # (0 where it has none), so that being listed says nothing about a year.
+    organisations = tuple(sorted(names, key=lambda pk: (names[pk], pk)))
+    return CommitmentCounts(organisations=organisations, counts=dict(counts)), names
+
+
+def _commitments_table(*, cases: QuerySet[Case], year: int | None) -> StatTable:
+    counts, names = _commitment_counts(cases)
+    family, hidden = protected_commitment_tables(counts)
+    table = family.table(year, hidden)
     percent = []
-    for i, r in enumerate(rows):
-        shown = [c for c in table.cells[i]] + ([table.row_totals[i]] if table.row_totals else [])
-        percent.append(
-            f"{round(100 * r['on_time'] / r['total'])} %" if r["total"] and not any(c.hidden for c in shown) else "–"
-        )
+    for i, (on_time, total) in enumerate(family.raw(year)):
+        shown = [*table.cells[i], *([table.row_totals[i]] if table.row_totals else [])]
+        percent.append(f"{round(100 * on_time / total)} %" if total and not any(c.hidden for c in shown) else "–")
     return StatTable(
         key="commitments",
         caption=_("Commitments met on time, per organisation"),
         row_header=_("Organisation"),
-        row_labels=[names.get(r["organisation_id"], "") for r in rows],
+        row_labels=[names.get(pk, "") for pk in counts.organisations],
         col_labels=[_("Done on time"), _("Late or not done")],
         total_label=_("Due"),
         table=table,

@@ -29,12 +29,16 @@ tables that no suppressed value can be derived at all. The complementary cell ch
 the smallest visible non-zero cell of the line (inner cells before totals), so as little
 as possible is hidden; failing that, a zero of the line is hidden as "<5"; failing that
 (every cell of its lines already hidden), the same choice over the whole table.
+
+This protects one table. The statistics pages show many tables that count the same
+cases (every year and all years); followup.linked protects such a family together,
+using the same labels, the same line rule and the same notion of "pinned".
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -214,7 +218,7 @@ def exactly_pinned_cells(
     return pinned
 
 
-def _candidate(line: Line, values: dict[Pos, int], status: dict[Pos, str]) -> tuple[Pos, str] | None:
+def candidate(line: Line, values: Mapping[Pos, int], status: Mapping[Pos, str]) -> tuple[Pos, str] | None:
     """What to hide next in the line: its smallest visible non-zero cell (inner cells
     before the total), shown as HIDDEN_LABEL; failing that, a visible zero, shown as "<5"."""
     options = [(values[p], p) for p in line.inner if not status.get(p) and values[p] > 0]
@@ -224,6 +228,20 @@ def _candidate(line: Line, values: dict[Pos, int], status: dict[Pos, str]) -> tu
         return line.total, SECONDARY
     zeros = [p for p in (*line.inner, line.total) if not status.get(p) and values[p] == 0]
     return (zeros[0], PRIMARY) if zeros else None
+
+
+def hide_lone_cells(values: Mapping[Pos, int], status: dict[Pos, str], lines: Iterable[Line]) -> bool:
+    """One pass of rule 1 (module doc): in every line that holds exactly one hidden cell,
+    hide one more (``candidate``). Changes ``status``; True when it hid anything."""
+    changed = False
+    for line in lines:
+        members = (*line.inner, line.total)
+        if sum(1 for p in members if status[p]) == 1:
+            pick = candidate(line, values, status)
+            if pick is not None:
+                status[pick[0]] = pick[1]
+                changed = True
+    return changed
 
 
 def suppress_positions(
@@ -244,20 +262,13 @@ def suppress_positions(
         for p in (*line.inner, line.total):
             lines_of.setdefault(p, []).append(line)
     for _guard in range(len(values) + 1):
-        changed = False
-        for line in lines:
-            members = (*line.inner, line.total)
-            if sum(1 for p in members if status[p]) == 1:
-                pick = _candidate(line, values, status)
-                if pick is not None:
-                    status[pick[0]] = pick[1]
-                    changed = True
-        if changed:
+        if hide_lone_cells(values, status, lines):
             continue
+        changed = False
         for p in pinned_cells(values, status, lines, threshold):
             # Hide more in the pinned cell's own lines; when those are all hidden, elsewhere.
             for line in [*lines_of.get(p, []), *lines]:
-                pick = _candidate(line, values, status)
+                pick = candidate(line, values, status)
                 if pick is not None:
                     status[pick[0]] = pick[1]
                     changed = True
@@ -314,30 +325,3 @@ def suppress(
 def suppress_count(value: int, threshold: int = THRESHOLD) -> Cell:
     """A single stand-alone count (no totals around it)."""
     return Cell(value, PRIMARY if 0 < value < threshold else "")
-
-
-def suppress_linked(
-    first: Sequence[Sequence[int]],
-    second: Sequence[Sequence[int]],
-    links: list[tuple[Pos, Pos]],
-    threshold: int = THRESHOLD,
-) -> tuple[SuppressedTable, SuppressedTable]:
-    """Suppress two tables (with row and column totals) shown together, in which the
-    ``links`` positions hold the same quantity: a value hidden in one table is hidden in
-    the other too, until neither changes (hidden sets only grow, so this ends)."""
-    force_a: set[Pos] = set()
-    force_b: set[Pos] = set()
-    while True:
-        a = suppress(first, threshold=threshold, force=force_a)
-        b = suppress(second, threshold=threshold, force=force_b)
-        changed = False
-        for pa, pb in links:
-            hidden_a, hidden_b = a.cell_at(pa).hidden, b.cell_at(pb).hidden
-            if hidden_a and not hidden_b:
-                force_b.add(pb)
-                changed = True
-            elif hidden_b and not hidden_a:
-                force_a.add(pa)
-                changed = True
-        if not changed:
-            return a, b

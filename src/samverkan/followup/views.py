@@ -11,11 +11,14 @@ from django.views.decorators.http import require_GET
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.followup import exports, selectors
+from samverkan.followup.family import YEAR_MAX, YEAR_MIN
 from samverkan.lib.params import whole_number
 
 
 def _year(request: HttpRequest) -> int | None:
-    return whole_number(request.GET.get("ar"), minimum=2000, maximum=2100)
+    """The year filter; anything else means all years. The statistics of every year
+    this accepts are protected together (followup.family)."""
+    return whole_number(request.GET.get("ar"), minimum=YEAR_MIN, maximum=YEAR_MAX)
 
 
 @require_permission(Permission.STATISTICS_VIEW)
