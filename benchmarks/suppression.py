@@ -4,9 +4,9 @@ suppression over every year filter) and what a request costs once that is cached
 
 Usage (from the repository root, with the project's virtual environment):
 
-    .venv/bin/python benchmarks/statistics.py --json
-    .venv/bin/python benchmarks/statistics.py --json --sizes demo,district
-    .venv/bin/python benchmarks/statistics.py --json --city-cases 20 --repeat 3
+    .venv/bin/python benchmarks/suppression.py --json
+    .venv/bin/python benchmarks/suppression.py --json --sizes demo,district
+    .venv/bin/python benchmarks/suppression.py --json --city-cases 20 --repeat 3
 
 No database: the counts that followup.selectors reads with GROUP BY are generated here
 (fictitious, seeded), and the pure modules followup.family and followup.linked do the
