@@ -160,3 +160,23 @@ def login(logged_in):
         return clients[user.pk]
 
     return get
+
+
+class FakeClock:
+    """Stands in for ``time`` in samverkan.lib.cache: the retry pause moves only when a
+    test moves ``now``."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    from samverkan.lib import cache as resilient
+
+    fake = FakeClock()
+    monkeypatch.setattr(resilient, "time", fake)
+    return fake

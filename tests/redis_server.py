@@ -68,3 +68,4 @@ def throwaway_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+

@@ -39,14 +39,6 @@ def production_cache(url: str):
     )
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def _fresh_circuits():
     from samverkan.public import cache as public_cache
@@ -56,13 +48,6 @@ def _fresh_circuits():
     yield
     resilient.reset_circuits()
     public_cache.early_clear()
-
-
-@pytest.fixture
-def clock(monkeypatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(resilient, "time", fake)
-    return fake
 
 
 def health(client: Client | None = None) -> tuple[int, dict[str, object]]:

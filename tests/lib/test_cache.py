@@ -24,26 +24,11 @@ from samverkan.lib.cache import CacheUnavailable, ResilientRedisCache
 DEAD_URL = "redis://127.0.0.1:1/0"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def _fresh_circuits():
     resilient.reset_circuits()
     yield
     resilient.reset_circuits()
-
-
-@pytest.fixture
-def clock(monkeypatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(resilient, "time", fake)
-    return fake
 
 
 def make_cache(url: str = DEAD_URL, **options) -> ResilientRedisCache:
