@@ -181,7 +181,7 @@ def test_staff_pages_fall_back_to_a_staff_language(logged_in, user_factory):
 def test_easy_swedish_resolves_as_a_language(settings):
     from django.utils import translation
 
-    from samverkan.public.languages import register_language_info
+    from samverkan.frontend.languages import register_language_info
 
     register_language_info()
     assert translation.get_supported_language_variant("sv-ll") == "sv-ll"

@@ -241,7 +241,7 @@ def test_home_page_task(world, login):
                             due_on=timezone.localdate(), recorded_by_organisation=world.jarva)
     Reminder.objects.create(user=world.coordinator, case=world.case, kind="custom", note="y",
                             due_on=timezone.localdate() + timedelta(days=3), recorded_by_organisation=world.jarva)
-    from samverkan.frontend.selectors import home_for
+    from samverkan.home.selectors import home_for
 
     tasks = [t for t in home_for(user=world.coordinator).tasks if "/bevakningar/" in t.url]
     assert len(tasks) == 1 and tasks[0].count == 1

@@ -37,7 +37,7 @@ PUBLIC_VIEWS = frozenset(
         "samverkan.accounts.views.oidc_authenticate",
         "samverkan.accounts.views.oidc_callback",
         "samverkan.frontend.views.set_language",
-        "samverkan.frontend.views.health",
+        "samverkan.home.views.health",
         # Public pages for residents and the anonymous tip channel
         "samverkan.public.views.overview",
         "samverkan.public.views.area",

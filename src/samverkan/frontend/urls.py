@@ -1,11 +1,10 @@
+"""The UI kit's own page: the staff language switch. The root URLconf includes these
+patterns with the home app's (home/urls.py) under one namespace, "frontend"."""
+
 from django.urls import path
 
 from samverkan.frontend import views
 
-app_name = "frontend"
-
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sprak/", views.set_language, name="set_language"),
-    path("halsa/", views.health, name="health"),
 ]

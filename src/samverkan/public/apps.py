@@ -7,10 +7,6 @@ class PublicConfig(AppConfig):
     verbose_name = "Public pages"
 
     def ready(self) -> None:
-        from samverkan.public.languages import register_language_info
-
-        register_language_info()
-
-        from samverkan.public import signals
+        from samverkan.public import signals  # deferred: imports models, loadable only once the app registry is ready
 
         signals.connect()

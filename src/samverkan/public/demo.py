@@ -20,6 +20,7 @@ from samverkan.actiongroups.models import (
     PremisesKind,
 )
 from samverkan.directory.models import Area, Organisation
+from samverkan.public import cache as public_cache
 from samverkan.public.models import CitizenPromise
 from samverkan.rostering.models import (
     Expert,
@@ -143,7 +144,5 @@ def public_demo_load() -> dict[str, Any]:
             group = _group(area, agencies)
             _roster(group, agencies)
             counts["groups"] += 1
-    from samverkan.public import cache as public_cache
-
     transaction.on_commit(public_cache.invalidate)
     return counts

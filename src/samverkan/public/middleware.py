@@ -6,8 +6,8 @@ samverkan.public.cache for exactly what may be served and stored.
 
 The language cookie is shared by the whole site, and the public pages offer more
 languages (Arabic, Somali, Easy Swedish) than the staff pages are translated into. A
-view not marked as a public-site page therefore falls back to the default language when
-the chosen one is not a staff language.
+view not marked as a public-site page (frontend.public_pages.public_site) therefore
+falls back to the default language when the chosen one is not a staff language.
 """
 
 from __future__ import annotations
@@ -18,20 +18,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from samverkan.frontend.languages import staff_languages
+from samverkan.frontend.public_pages import is_public_site
 from samverkan.public import cache as public_cache
-from samverkan.public.languages import staff_languages
-
-MARK = "samverkan_public_site"
-
-
-def public_site(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark a view as a page of the public site (all public languages)."""
-    setattr(func, MARK, True)
-    return func
-
-
-def is_public_site(view_func: Callable[..., object]) -> bool:
-    return bool(getattr(view_func, MARK, False))
 
 
 class EarlyPublicCacheMiddleware:

@@ -8,7 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from samverkan.actiongroups.models import ActionGroup, PositionRequirement, Premises
 from samverkan.public import cache as public_cache
+from samverkan.rostering.models import RosterVersion
 
 
 def _invalidate(sender: Any, **kwargs: Any) -> None:
@@ -16,9 +18,6 @@ def _invalidate(sender: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from samverkan.actiongroups.models import ActionGroup, PositionRequirement, Premises
-    from samverkan.rostering.models import RosterVersion
-
     for model in (ActionGroup, Premises, PositionRequirement, RosterVersion):
         post_save.connect(
             _invalidate, sender=model, dispatch_uid=f"public-cache-{model._meta.label}-save"

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "samverkan.accounts",
     "samverkan.jobs",
     "samverkan.frontend",
+    "samverkan.home",
     "samverkan.demo",
     "samverkan.actiongroups",
     "samverkan.rostering",
@@ -134,7 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "samverkan.frontend.context_processors.shell",
-                "samverkan.public.context_processors.languages",
+                "samverkan.frontend.context_processors.languages",
             ],
         },
     }
@@ -224,7 +225,7 @@ OIDC_TRUST_IDP_MFA = guarded(lambda: env_bool("OIDC_TRUST_IDP_MFA", False))
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "sv"
 # The public pages (samverkan.public, the tip form) speak all of these; the staff pages
-# only SAMVERKAN_STAFF_LANGUAGES. "sv-ll" is Easy Swedish (lättläst), see public/languages.py.
+# only SAMVERKAN_STAFF_LANGUAGES. "sv-ll" is Easy Swedish (lättläst), see frontend/languages.py.
 LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),

@@ -11,7 +11,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
+from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.spreadsheets import csv_row
-from samverkan.public.middleware import public_site
-from samverkan.public.rendering import render_public
 from samverkan.tips import abuse, selectors, services
 from samverkan.tips.forms import (
     TOKEN_ERRORS,
@@ -251,8 +250,6 @@ def _handled_tip(request: HttpRequest, tip_id: Any) -> Any:
     # 404 outside the compartment first, then 403 for a role that may only read.
     tip = selectors.get_tip_for_user(actor=request.user, tip_id=tip_id)  # type: ignore[arg-type]
     if not policy.can_handle_tips(actor=request.user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return tip
 

@@ -4,6 +4,9 @@ from typing import Any
 
 from django import template
 
+from samverkan.access import policy
+from samverkan.frontend.navigation import staff_menu as render_menu
+
 register = template.Library()
 
 
@@ -15,8 +18,5 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 @register.simple_tag(takes_context=True)
 def staff_menu(context: Any) -> str:
     """The staff menu for the current user and page (frontend/navigation.py)."""
-    from samverkan.access import policy
-    from samverkan.frontend.navigation import staff_menu as render_menu
-
     request = context["request"]
     return render_menu(perms=policy.permissions_of(request.user), path=request.path)

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
-
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
+from samverkan.accounts import selectors as accounts
+from samverkan.accounts.models import User
+from samverkan.audit.selectors import audit_events_visible_to
+from samverkan.directory.selectors import areas_missing_latest_classification
+from samverkan.jobs.selectors import jobs_visible_to
+from samverkan.logreview.selectors import open_items_count
+from samverkan.reminders.selectors import due_counts
+from samverkan.rostering.selectors import area_track_tasks
 
 
 @dataclass
@@ -32,13 +41,6 @@ class Home:
 
 
 def home_for(*, user: User) -> Home:
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
-    from samverkan.accounts import selectors as accounts
-    from samverkan.audit.selectors import audit_events_visible_to
-
     home = Home()
     remaining = accounts.recovery_codes_remaining(user=user)
     if remaining < 3:
@@ -100,8 +102,6 @@ def home_for(*, user: User) -> Home:
             )
 
     if policy.has_permission(user, Permission.AUDIT_VERIFY):
-        from samverkan.jobs.selectors import jobs_visible_to
-
         job = jobs_visible_to(user=user).filter(kind="audit.verify").order_by("-created_at").first()
         home.sections["verify"] = job
         if job is None or job.finished_at is None or (time.time() - job.finished_at.timestamp()) > 7 * 24 * 3600:
@@ -113,8 +113,6 @@ def home_for(*, user: User) -> Home:
             )
 
     if policy.has_permission(user, Permission.DIRECTORY_MANAGE):
-        from samverkan.directory.selectors import areas_missing_latest_classification
-
         missing = areas_missing_latest_classification()
         if missing:
             home.tasks.append(
@@ -130,22 +128,16 @@ def home_for(*, user: User) -> Home:
                 )
             )
 
-    from samverkan.rostering.selectors import area_track_tasks
-
     for text, url, count in area_track_tasks(user=user):
         home.tasks.append(Task(text, url, count=count))
 
     if policy.has_permission(user, Permission.CASE_VIEW) or policy.has_permission(user, Permission.RETENTION_MANAGE):
-        from samverkan.reminders.selectors import due_counts
-
         due = sum(due_counts(actor=user).values())
         if due:
             text = ngettext("%(n)d reminder due today.", "%(n)d reminders due today.", due)
             home.tasks.append(Task(text % {"n": due}, reverse("reminders:mine"), count=due))
 
     if policy.can_review_accesses(actor=user):
-        from samverkan.logreview.selectors import open_items_count
-
         review, open_items = open_items_count(actor=user)
         if review is not None and open_items:
             text = ngettext(
