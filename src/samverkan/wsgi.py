@@ -12,7 +12,11 @@ import gc
 import os
 import sys
 
+from django.conf import settings
+from django.core import checks
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
+from django.utils import translation
 
 from samverkan.gunicorn_logging import privacy_logger_installed
 
@@ -21,9 +25,7 @@ application = get_wsgi_application()
 
 
 def _refuse_serious_check_failures() -> None:
-    from django.core import checks
-
-    from samverkan.dbroles.checks import refuse_unsafe_database_role
+    from samverkan.dbroles.checks import refuse_unsafe_database_role  # deferred: imports models (app registry)
 
     serious = [str(message) for message in checks.run_checks(include_deployment_checks=False)
                if message.is_serious()]
@@ -40,8 +42,6 @@ _refuse_serious_check_failures()
 
 
 def _refuse_gunicorn_without_privacy_logger() -> None:
-    from django.conf import settings
-
     if "gunicorn.arbiter" not in sys.modules or privacy_logger_installed():
         return  # another server (or none: a shell, the tests), or the shipped configuration
     message = (
@@ -61,10 +61,6 @@ _refuse_gunicorn_without_privacy_logger()
 def _warm_up() -> None:
     """Load what every worker needs anyway before freezing it (below): the URL maps and
     the message catalogues of every language."""
-    from django.conf import settings
-    from django.urls import get_resolver
-    from django.utils import translation
-
     get_resolver().reverse_dict  # noqa: B018  (populates the resolver)
     any_text = settings.LANGUAGE_CODE  # a variable, not a literal: not a message to translate
     for code, _name in settings.LANGUAGES:

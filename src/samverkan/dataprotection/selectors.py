@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -28,9 +29,14 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
+from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, Programme
+from samverkan.dataprotection.collect import case_graph
+from samverkan.directory.models import Organisation
+from samverkan.lib.identity_numbers import parse
+from samverkan.people.models import Guardianship, Person
 
 # --- Retention ----------------------------------------------------------------------
 
@@ -50,8 +56,6 @@ class DueCase:
 
 
 def _purge_date(last_entry_at: datetime, years: int) -> date:
-    from dateutil.relativedelta import relativedelta
-
     return timezone.localdate(last_entry_at) + relativedelta(years=years)
 
 
@@ -64,8 +68,6 @@ def due_cases(*, today: date, organisation_id: int | None = None) -> list[DueCas
     """Cases whose retention date has come (those on legal hold included, flagged),
     oldest first; all organisations' or one lead organisation's. Not audited and not
     scoped to a viewer: for the purge itself and for ``retention_list``."""
-    from dateutil.relativedelta import relativedelta
-
     q = Q()
     for programme_id, years in Programme.objects.values_list("pk", "retention_years"):
         # last entry on a date d is due when d + years <= today, i.e. d <= today - years
@@ -120,9 +122,6 @@ def retention_list(*, actor: Any, today: date | None = None) -> list[DueCase]:
 
 
 def _value(obj: models.Model, f: models.Field) -> Any:
-    from samverkan.accounts.models import User
-    from samverkan.directory.models import Organisation
-
     if isinstance(f, models.ForeignKey):
         related_id = getattr(obj, f.attname)
         if related_id is None:
@@ -208,8 +207,6 @@ def _machine_row(obj: models.Model) -> dict[str, Any]:
 
 
 def _person(person: Any) -> dict[str, Any]:
-    from samverkan.lib.identity_numbers import parse
-
     row = _serialise(person)
     row[str(_("identity number"))] = parse(
         person.identity_number, today=timezone.localdate()
@@ -261,10 +258,6 @@ def subject_access_export(
     the compartments). Requires SUBJECT_ACCESS_EXPORT and a purpose; audited: the
     look-up with its purpose, the export with counts only. Raises
     IdentityNumberError for a malformed number."""
-    from samverkan.dataprotection.collect import case_graph
-    from samverkan.lib.identity_numbers import parse
-    from samverkan.people.models import Guardianship, Person
-
     if not policy.has_permission(actor, Permission.SUBJECT_ACCESS_EXPORT):
         raise PermissionDenied
     if len(purpose.strip()) < 10:

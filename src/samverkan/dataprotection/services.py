@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
-from samverkan.cases.models import Case
+from samverkan.cases.models import Case, Closure
 from samverkan.dataprotection import selectors
 from samverkan.dataprotection.collect import case_graph, file_names
 from samverkan.dataprotection.models import PurgedCaseStat
+from samverkan.journal.guard import retention_purge_permit
 from samverkan.people.models import Guardianship, Person
 
 
@@ -60,8 +61,6 @@ def _months_between(start: date, end: date) -> int:
 
 
 def _stat_for(case: Case, today: date) -> PurgedCaseStat:
-    from samverkan.cases.models import Closure
-
     outcome = (
         Closure.objects.filter(case_id=case.pk).values_list("outcome", flat=True).first() or ""
     )
@@ -136,8 +135,6 @@ def _purge_person(person_id: int, counts: dict[str, int]) -> None:
 def purge_case(*, case_id: int, today: date, actor: Any = None) -> dict[str, int] | None:
     """Delete one case and everything it owns, if it is still due (re-checked under a
     row lock) and not on legal hold. Returns the row counts, or None when skipped."""
-    from samverkan.journal.guard import retention_purge_permit
-
     with transaction.atomic():
         case = (
             Case.objects.select_for_update()

@@ -33,11 +33,24 @@ from samverkan.access import policy
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
 from samverkan.cases import services as cases
-from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, Programme, TeamMember
+from samverkan.cases.models import Case, CaseStatus, Closure, EmergencyAccess, FollowUp, Programme, TeamMember
+from samverkan.cases.selectors import case_for_actor
+from samverkan.consent.models import LegalBasis
+from samverkan.consent.services import consent_record, consent_withdraw, disclosure_record
 from samverkan.demo.personas import DEMO_PASSWORD
 from samverkan.directory.models import Organisation
+from samverkan.journal.services import note_create
 from samverkan.lib.identity_numbers import make_fictitious, parse
-from samverkan.people.models import Person
+from samverkan.logreview.services import review_sample
+from samverkan.meetings.services import (
+    meeting_create,
+    meeting_record_attendance,
+    minutes_create,
+)
+from samverkan.people.models import Guardianship, Person
+from samverkan.people.services import case_guardian_add
+from samverkan.plans.models import Commitment
+from samverkan.plans.services import commitment_create, commitment_follow_up, goal_create
 
 SEED = 20260315
 ANCHOR = date(2026, 1, 1)  # birth dates are fixed relative to this day (stable identity numbers)
@@ -320,8 +333,6 @@ class _Loader:
         return policy.case_access_for(actor=user, case=case, today=self.today)
 
     def load(self, spec: Spec) -> None:
-        from samverkan.people.services import case_guardian_add
-
         jarva = spec.district == "jarva"
         lead = self.users["jarva.samordnare" if jarva else "skarholmen.samordnare"]
         code = (
@@ -430,8 +441,6 @@ class _Loader:
         orgs: list[Organisation],
         categories: list[str],
     ) -> Any:
-        from samverkan.consent.services import consent_record
-
         return consent_record(
             actor=lead,
             case=case,
@@ -447,9 +456,6 @@ class _Loader:
         )
 
     def _consents(self, case: Case, spec: Spec, lead: User, access: policy.CaseAccess) -> None:
-        from samverkan.consent.services import consent_withdraw
-        from samverkan.people.models import Guardianship
-
         if spec.consent == "missing":
             return
         orgs = [
@@ -531,8 +537,6 @@ class _Loader:
             )
 
     def _notes(self, case: Case, team: dict[str, User], received: date) -> None:
-        from samverkan.journal.services import note_create
-
         writers = [
             ("lead", "social"),
             ("jarva.handlaggare", "social"),
@@ -557,9 +561,6 @@ class _Loader:
             )
 
     def _disclosure(self, case: Case, lead: User) -> None:
-        from samverkan.consent.models import LegalBasis
-        from samverkan.consent.services import disclosure_record
-
         basis = LegalBasis.objects.filter(code="osl-10-18a", active=True).first()
         if basis is None:
             return
@@ -577,9 +578,6 @@ class _Loader:
         )
 
     def _plan(self, case: Case, spec: Spec, team: dict[str, User], lead: User) -> None:
-        from samverkan.plans.models import Commitment
-        from samverkan.plans.services import commitment_create, commitment_follow_up, goal_create
-
         goals = self.rng.sample(GOALS, 2)
         goal_rows = [
             goal_create(
@@ -633,12 +631,6 @@ class _Loader:
                 )
 
     def _meetings(self, case: Case, team: dict[str, User], lead: User) -> None:
-        from samverkan.meetings.services import (
-            meeting_create,
-            meeting_record_attendance,
-            minutes_create,
-        )
-
         members = list(TeamMember.objects.filter(case=case, active=True))
         place = f"{case.district.name}, stadsdelsförvaltningen"
         held = meeting_create(
@@ -699,10 +691,6 @@ class _Loader:
 
 def _log_review_demo(today: date) -> None:
     """A break-the-glass access and a drawn log review of the current month for Järva."""
-    from samverkan.cases.models import EmergencyAccess
-    from samverkan.cases.selectors import case_for_actor
-    from samverkan.logreview.services import review_sample
-
     chef = User.objects.filter(username="jarva.chef", is_demo=True).first()
     if chef is not None and not EmergencyAccess.objects.filter(user=chef).exists():
         case = (

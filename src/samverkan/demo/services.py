@@ -12,9 +12,14 @@ from faker import Faker
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
 from samverkan.accounts.roles import ensure_default_roles
+from samverkan.cases import reference as programmes
+from samverkan.consent import reference as legal_bases
+from samverkan.demo.area_track import load_area_track
+from samverkan.demo.individual_track import load_individual_track
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.directory.models import Organisation
 from samverkan.directory.services import reference_data_load
+from samverkan.public.demo import public_demo_load
 
 
 @transaction.atomic
@@ -23,9 +28,6 @@ def demo_load() -> list[dict[str, Any]]:
     recovery codes. Never touches accounts that are not ``is_demo``."""
     ensure_default_roles()
     reference_data_load()
-    from samverkan.cases import reference as programmes
-    from samverkan.consent import reference as legal_bases
-
     programmes.load()
     legal_bases.load()
     fake = Faker("sv_SE")
@@ -56,13 +58,8 @@ def demo_load() -> list[dict[str, Any]]:
             )
         rows.append({"username": persona.username, "organisation": user.organisation.name,
                      "roles": ", ".join(persona.roles), "description": persona.description})
-    from samverkan.demo.area_track import load_area_track
 
     load_area_track()
-    from samverkan.public.demo import public_demo_load
-
     public_demo_load()
-    from samverkan.demo.individual_track import load_individual_track
-
     rows.extend(load_individual_track())
     return rows

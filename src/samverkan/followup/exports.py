@@ -73,8 +73,8 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def to_xlsx(stats: Statistics) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # deferred: openpyxl (~0.4 s import), only for a download
+    from openpyxl.styles import Font  # deferred: openpyxl, as above
 
     book = Workbook()
     first = book.active

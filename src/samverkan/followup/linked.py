@@ -270,7 +270,7 @@ class _Checker:
         ``move`` is given, give at least one of those quantities another value. A
         solution is recorded as a witness. True: found, False: none exists (with the
         others held), None: out of budget."""
-        from ortools.sat.python import cp_model
+        from ortools.sat.python import cp_model  # deferred: OR-Tools (~0.7 s import), only when suppressing
 
         rows = self.knowledge(status)
         model = cp_model.CpModel()
@@ -348,7 +348,7 @@ class _Checker:
         """The reader's knowledge as a linear programme over the unknowns (GLOP): the
         solver, its variables and its rows (as ``knowledge``); with ``least_change``, the
         objective is the total change from the true values."""
-        from ortools.linear_solver import pywraplp
+        from ortools.linear_solver import pywraplp  # deferred: OR-Tools (~0.1 s import), only when suppressing
 
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
@@ -375,7 +375,7 @@ class _Checker:
         """Whether the linear relaxation in ``solver`` leaves ``q`` no whole-number value
         but its own (then no integer assignment can differ), and its two extreme
         solutions."""
-        from ortools.linear_solver import pywraplp
+        from ortools.linear_solver import pywraplp  # deferred: OR-Tools (~0.1 s import), only when suppressing
 
         objective = solver.Objective()
         objective.Clear()
@@ -403,7 +403,7 @@ class _Checker:
         unit of change but rewards each open quantity that moves by one in a chosen
         direction (rounds alternate the direction and raise the reward); its solution,
         made whole (``_from_solution``), proves every quantity it moves."""
-        from ortools.linear_solver import pywraplp
+        from ortools.linear_solver import pywraplp  # deferred: OR-Tools (~0.1 s import), only when suppressing
 
         for reward, upwards in BATCH_ROUNDS:
             open_ = [q for q, s in sorted(status.items()) if s and q not in self.proven and self.qs.members(q)]
@@ -460,7 +460,7 @@ class _Checker:
         value (a zero: more than any small count, so zeros are hidden last); the pinned
         quantity must move by at least one, up or down, whichever is cheaper. Where that
         hides nothing (only whole numbers pin it), the single-table rule picks a cell."""
-        from ortools.linear_solver import pywraplp
+        from ortools.linear_solver import pywraplp  # deferred: OR-Tools (~0.1 s import), only when suppressing
 
         t = self.threshold
         released = dict(status)

@@ -40,6 +40,7 @@ from samverkan.followup.charts import Bar, bar_chart
 from samverkan.followup.family import CaseCounts, CaseTables, CommitmentCounts, CommitmentTables, RowKey
 from samverkan.followup.linked import LinkedFamily, Ref, protect
 from samverkan.followup.suppression import THRESHOLD, SuppressedTable
+from samverkan.plans.models import Commitment, CommitmentStatus
 
 DAYS_PER_MONTH = 30.44
 NO_OUTCOME = "no_outcome"
@@ -371,8 +372,6 @@ def _commitment_counts(cases: QuerySet[Case]) -> tuple[CommitmentCounts, dict[in
     """Commitments on the organisation's cases that are due (date passed) or finished,
     cancelled ones not counted, by (committing organisation, year due, done on time);
     and the committing organisations' names."""
-    from samverkan.plans.models import Commitment, CommitmentStatus
-
     today = timezone.localdate()
     due = (
         Commitment.objects.filter(case__in=cases)

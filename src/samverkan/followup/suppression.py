@@ -192,7 +192,7 @@ def exactly_pinned_cells(
     hidden = sorted(p for p, s in status.items() if s)
     if not hidden or not lines:
         return []
-    from ortools.linear_solver import pywraplp
+    from ortools.linear_solver import pywraplp  # deferred: OR-Tools (~0.1 s import), only when suppressing
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel

@@ -67,8 +67,8 @@ def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
 def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
     """One sheet: the title, a header row, one row per assignment; every text cell
     inert and stored as a string."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # deferred: openpyxl (~0.4 s import), only for a download
+    from openpyxl.styles import Font  # deferred: openpyxl, as above
 
     wb = Workbook()
     ws = wb.active
@@ -99,7 +99,7 @@ def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
 
 
 def to_ical(assignments: Iterable[RosterAssignment], *, expert_name: str, host: str) -> bytes:
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event  # deferred: icalendar (~0.12 s import), only for a download
 
     cal = Calendar()
     cal.add("prodid", "-//Samverkan//roster//SV")

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from samverkan.jobs.context import JobCancelled, JobContext
 from samverkan.jobs.models import Job
 from samverkan.jobs.registry import handler
+from samverkan.rostering.engine import capacity
+from samverkan.rostering.engine.model import Rules
 from samverkan.rostering.models import RosterPlan
 from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.services.common import RosterRefused
@@ -95,9 +97,6 @@ def capacity_proof_job(
 ) -> dict[str, Any]:
     """Search the smallest number of experts one agency needs for one area with the
     solver (a four-week roster, no absence), then add the absence rate."""
-    from samverkan.rostering.engine import capacity
-    from samverkan.rostering.engine.model import Rules
-
     ctx.progress(
         0,
         1,

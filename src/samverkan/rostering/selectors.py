@@ -15,11 +15,17 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
+from samverkan.accounts.models import User
+from samverkan.accounts.selectors import users_visible_to
 from samverkan.actiongroups.models import ActionGroup, PositionRequirement
+from samverkan.actiongroups.selectors import outreach_needing_contact
 from samverkan.directory.models import Organisation
 from samverkan.rostering import problem as pb
 from samverkan.rostering.models import (
@@ -83,9 +89,6 @@ def linkable_users(*, actor: Any, expert: Expert) -> QuerySet[Any]:
     """User accounts the actor may link to an expert: active accounts the actor
     administers (accounts.selectors.users_visible_to); without user administration,
     only the account already linked (the link is kept as it is)."""
-    from samverkan.accounts.models import User
-    from samverkan.accounts.selectors import users_visible_to
-
     if policy.has_permission(actor, Permission.ORG_USERS_MANAGE) or policy.has_permission(
         actor, Permission.ALL_USERS_MANAGE
     ):
@@ -336,10 +339,6 @@ def colleagues(*, expert: Expert) -> list[Expert]:
 def area_track_tasks(*, user: Any) -> list[tuple[str, str, int | None]]:
     """Today's area-track tasks for the home page: (text, url, count). An expert's own
     roster; swaps waiting for the actor's decision; agencies not yet contacted."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     tasks: list[tuple[str, str, int | None]] = []
     if own_expert(actor=user) is not None:
         tasks.append(
@@ -372,8 +371,6 @@ def area_track_tasks(*, user: Any) -> list[tuple[str, str, int | None]]:
                 )
             )
     if policy.can_manage_action_groups(actor=user):
-        from samverkan.actiongroups.selectors import outreach_needing_contact
-
         n = outreach_needing_contact(actor=user)
         if n:
             tasks.append(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import time
 
 from samverkan.rostering.engine.capacity import instance
-from samverkan.rostering.engine.explain import TEMPLATES, explain, explain_infeasible
 from samverkan.rostering.engine.model import Expert, Leave, Problem, Requirement, Rules
 from samverkan.rostering.engine.shifts import generate_shifts, requirements_for
+from samverkan.rostering.engine.solver.explain import TEMPLATES, explain, explain_infeasible
 from samverkan.rostering.engine.solver.run import solve
 
 from .helpers import MONDAY, at

@@ -5,8 +5,11 @@
 - solver.run.solve(problem, *, time_limit_s, on_progress, should_stop, hint) -> SolveResult
 - solver.run.replan(problem, *, time_limit_s, on_progress, should_stop) -> SolveResult
   (problem.published and problem.pinned_until set; fewest changes)
-  (solver/: decompose, eligibility, build (the CP-SAT model), passes, run (the loop), bounds)
-- explain.explain_infeasible(problem) -> list[str]; explain.explain(problem) -> list[Explanation]
+  (solver/: decompose, eligibility, build (the CP-SAT model), repair, passes, run (the loop),
+  bounds, feasibility, explain)
+- solver.feasibility.feasible(problem, *, relax, time_limit_s) -> bool | None
+- solver.explain.explain_infeasible(problem) -> list[str];
+  solver.explain.explain(problem) -> list[Explanation]
 - capacity.plan(...) -> CapacityPlan; capacity.prove_minimum(...) -> MinimumProof
 - csvio.read_roster(text, shifts=None) -> Roster; csvio.write_roster(roster, shifts=None) -> str
 """

@@ -188,7 +188,7 @@ def prove_minimum(
     Starts at the hours bound ceil(needed hours / (weeks x weekly average)) - fewer experts
     cannot give the hours, which is a proof - and tries upwards with the solver; a
     "no roster" answer from the solver is also a proof."""
-    from .solver.run import feasible
+    from .solver.feasibility import feasible  # deferred: OR-Tools (~0.7 s to import), only for a proof
 
     started = time.monotonic()
     rules = rules or Rules()

@@ -18,6 +18,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.rostering import problem as pb
 from samverkan.rostering.engine import model as em
+from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
     Expert,
     RosterAssignment,
@@ -50,8 +51,6 @@ def _swapped(roster: em.Roster, swap: SwapRequest) -> em.Roster:
 def swap_check(*, swap: SwapRequest) -> list[dict[str, str]]:
     """The rule violations the swap would add to the roster in force (engine validator;
     violations the roster already had are not the swap's fault)."""
-    from samverkan.rostering.engine import validator
-
     plan = swap.version.plan
     problem = pb.build_problem(plan)
     before = pb.roster_of(swap.version)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.rostering import problem as pb
+from samverkan.rostering.engine import csvio, validator
 from samverkan.rostering.models import (
     RosterPlan,
 )
@@ -23,8 +24,6 @@ from samverkan.rostering.services.common import (
 def upload_validate(*, actor: Any, plan: RosterPlan, content: bytes) -> dict[str, Any]:
     """Check a roster CSV from another system against every hard rule for ``plan``'s
     group and period (engine validator). Returns counts and violations; nothing stored."""
-    from samverkan.rostering.engine import csvio, validator
-
     problem = pb.build_problem(plan)
     try:
         roster = csvio.read_roster(content.decode("utf-8-sig"), problem.shifts)

@@ -18,8 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups.selectors import agencies as motion_agencies
+from samverkan.directory.reference_data import AREAS
 from samverkan.directory.selectors import areas_by_name, areas_with_codes
 from samverkan.frontend.forms import IdMultipleChoiceField, StyledFormMixin
+from samverkan.jobs.selectors import latest_job
+from samverkan.jobs.services import job_start
+from samverkan.rostering import exports
+from samverkan.rostering.engine import capacity as capacity_engine
+from samverkan.rostering.engine.model import Rules
 
 # An example figure only (salary with social fees and overheads); every agency enters its own.
 EXAMPLE_COST_PER_EXPERT = 750_000
@@ -80,7 +86,6 @@ def _form(request: HttpRequest) -> CapacityForm:
     agencies = list(motion_agencies())
     if request.GET:
         return CapacityForm(request.GET, agencies=agencies)
-    from samverkan.directory.reference_data import AREAS
 
     stockholm = areas_with_codes(code for code, *_rest in AREAS)  # the motion's example
     data: dict[str, Any] = {
@@ -95,11 +100,8 @@ def _form(request: HttpRequest) -> CapacityForm:
 
 
 def _plan(form: CapacityForm) -> Any:
-    from samverkan.rostering.engine import capacity
-    from samverkan.rostering.engine.model import Rules
-
     d = form.cleaned_data
-    return capacity.plan(
+    return capacity_engine.plan(
         areas=len(d["areas"]),
         agencies=[a.name for a in form.agencies],
         positions_per_agency=d["positions"],
@@ -123,7 +125,6 @@ def _number(value: float, digits: int = 1) -> str:
 def capacity(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     result = _plan(form) if form.is_valid() else None
-    from samverkan.jobs.selectors import latest_job
 
     return render(
         request,
@@ -142,8 +143,6 @@ def capacity(request: HttpRequest) -> HttpResponse:
 @require_POST
 def capacity_prove(request: HttpRequest) -> HttpResponse:
     """Start the solver's proof of the minimum per agency and area (background job)."""
-    from samverkan.jobs.services import job_start
-
     form = CapacityForm(request.POST, agencies=list(motion_agencies()))
     form.fields["areas"].required = False  # the proof is per agency and area
     if not form.is_valid():
@@ -254,8 +253,6 @@ def memo_text(
 @require_permission(Permission.CAPACITY_VIEW)
 @require_GET
 def capacity_memo(request: HttpRequest) -> HttpResponse:
-    from samverkan.rostering import exports
-
     form = _form(request)
     if not form.is_valid():
         return redirect("rostering:capacity")

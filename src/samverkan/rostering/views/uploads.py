@@ -15,6 +15,7 @@ from samverkan.actiongroups import selectors as groups
 from samverkan.rostering.forms import (
     UploadForm,
 )
+from samverkan.rostering.models import RosterPlan
 from samverkan.rostering.services import uploads as upload_services
 from samverkan.rostering.views.common import _form_errors
 
@@ -32,8 +33,6 @@ def validate_upload(request: HttpRequest) -> HttpResponse:
         if upload.size > 5 * 1024 * 1024:
             form.add_error("file", _("The file is too large: at most 5 MB."))
         else:
-            from samverkan.rostering.models import RosterPlan
-
             plan = RosterPlan(group=d["group"], period_start=d["period_start"], weeks=d["weeks"])
             try:
                 result = upload_services.upload_validate(

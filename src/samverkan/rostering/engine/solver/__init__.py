@@ -39,10 +39,18 @@ Modules, one subject each:
 * ``eligibility``: who may work a shift at all and which shifts conflict (``eligible``,
   ``conflicts``, ``KINDS``).
 * ``build``: the CP-SAT model of one component (``_Context``, ``_Model``).
+* ``repair``: re-planning's constructive repair and its lower bound on the changes
+  (``Repairer``).
 * ``passes``: solving one component (pass 1, pass 2, re-planning repair) with progress
   reporting and cancellation (``_Passes``, ``_State``).
-* ``run``: the entry points, the run loop over all components and the combined result
-  (``solve``, ``replan``, ``feasible``).
+* ``feasibility``: whether any roster exists under the rules, less some (``feasible``).
+* ``explain``: why no roster exists, in words (``explain``, ``explain_infeasible``); asks
+  ``feasibility`` for the binding rule.
+* ``run``: the entry points, the run loop over all components and the combined result,
+  with the explanation of any part that has no roster (``solve``, ``replan``).
 * ``bounds``: objective values and bounds computed without the solver (``gap``,
   ``static_changes_lower_bound``, ``fairness_spreads``).
+
+Imports go one way: eligibility, decompose < build < bounds, repair < passes;
+build < feasibility < explain < run.
 """

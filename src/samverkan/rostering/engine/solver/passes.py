@@ -21,6 +21,7 @@ from ..validator import validate
 from .bounds import static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, sub_problem
+from .repair import Repairer
 
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
@@ -251,8 +252,6 @@ class _Passes:
         changes from there, everything else seeded with the published assignments. The
         component's bound on the changes is the largest of the solver's, the static one
         and the hole-assignment relaxation (repair.Repairer.extra_lower_bound)."""
-        from ..repair import Repairer
-
         model = st.model
         assert model is not None and self.problem.published is not None
         deadline = time.monotonic() + limit

@@ -1,14 +1,11 @@
-"""The solver's entry points (``solve``, ``replan``, ``feasible``) and the run loop over all
+"""The solver's entry points (``solve``, ``replan``) and the run loop over all
 components with a shared time budget.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-
-from ortools.sat.python import cp_model
 
 from ..model import (
     Explanation,
@@ -19,6 +16,7 @@ from ..model import (
 from .bounds import _direct_objective, gap, static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
+from .explain import explain
 from .passes import ProgressFn, StopFn, _Passes, _State
 
 
@@ -26,8 +24,6 @@ class _Run(_Passes):
     """One solve over all components with a shared time budget (see ``_Passes``)."""
 
     def run(self) -> SolveResult:
-        from ..explain import explain
-
         comps = components(self.problem)
         self.total_count = len(comps)
         if not comps:  # nothing required: the empty roster is the answer
@@ -241,28 +237,3 @@ def replan(
         replan=True,
     )
     return run.run()
-
-
-def feasible(problem: Problem, *, relax: frozenset[str] = frozenset(), time_limit_s: float = 5.0) -> bool | None:
-    """Does any roster satisfy the rules (less ``relax``)? True, False (proven), or None
-    when undecided within ``time_limit_s`` (shared by the components). Used to explain
-    infeasibility and by the capacity planner's proofs; ignores the objective."""
-    comps = components(problem)
-    ctx = _Context(problem)
-    deadline = time.monotonic() + time_limit_s
-    undecided = False
-    for comp in comps:
-        model = _Model(problem, comp, replan=False, ctx=ctx, relax=relax)
-        if model.impossible:
-            return False
-        model.m.clear_objective()
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 2
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
-        solver.parameters.stop_after_first_solution = True
-        status = solver.solve(model.m)
-        if status == cp_model.INFEASIBLE:
-            return False
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            undecided = True
-    return None if undecided else True

@@ -18,6 +18,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samverkan.actiongroups.models import ActionGroup
+from samverkan.rostering.models import RosterPlan
+from samverkan.rostering.services import rosters as roster_services
+from samverkan.rostering.services import uploads as upload_services
+from samverkan.rostering.services.common import RosterRefused
+
 BAR_WIDTH = 30
 
 
@@ -53,9 +59,6 @@ class Command(BaseCommand):
                 p.add_argument("--csv", required=True, type=Path, help="The roster file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from samverkan.actiongroups.models import ActionGroup
-        from samverkan.rostering.models import RosterPlan
-
         try:
             start = dt.date.fromisoformat(options["start"])
         except ValueError:
@@ -74,9 +77,6 @@ class Command(BaseCommand):
         self._solve(plan, options)
 
     def _solve(self, plan: Any, options: dict[str, Any]) -> None:
-        from samverkan.rostering.services import rosters as roster_services
-        from samverkan.rostering.services.common import RosterRefused
-
         tty = sys.stdout.isatty() and self.stdout._out is sys.stdout
         limit = float(options["time_limit"])
 
@@ -116,9 +116,6 @@ class Command(BaseCommand):
             self.stdout.write(f"published version {version.number}")
 
     def _validate(self, group: Any, start: dt.date, weeks: int, path: Path) -> None:
-        from samverkan.rostering.models import RosterPlan
-        from samverkan.rostering.services import uploads as upload_services
-
         plan = RosterPlan(group=group, period_start=start, weeks=weeks)
         try:
             result = upload_services.upload_validate(actor=None, plan=plan, content=path.read_bytes())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from samverkan.jobs.services import job_start
 from samverkan.tips import services
 
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["job"]:
-            from samverkan.jobs.services import job_start
-
             job = job_start(actor=None, kind="tips.purge")
             self.stdout.write(f"started job {job.public_id}")
             return

@@ -28,9 +28,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from .model import Expert, Explanation, Problem, Requirement, Shift
-from .shifts import is_night_shift
-from .validator import hours_caps, on_leave, period_bounds
+from ..model import Expert, Explanation, Problem, Requirement, Shift
+from ..shifts import is_night_shift
+from ..validator import hours_caps, on_leave, period_bounds
+from .decompose import components, sub_problem
+from .eligibility import eligible
+from .feasibility import feasible
 
 TEMPLATES: dict[str, str] = {
     "shift_too_long": (
@@ -174,8 +177,6 @@ class _Cell:
         self.experts = [e for e in problem.experts if e.agency == agency and e.groups & self.groups]
 
     def eligible_shifts(self, e: Expert) -> list[Shift]:
-        from .solver.eligibility import eligible
-
         return [s for s in self.shifts if eligible(self.problem, e, s, self.reqs[s.id])]
 
     def needed_hours(self, lo: datetime | None = None, hi: datetime | None = None) -> float:
@@ -257,8 +258,6 @@ def _capacity_reasons(cell: _Cell) -> list[Explanation]:
 
 
 def _shift_shortages(cell: _Cell) -> list[Explanation]:
-    from .solver.eligibility import eligible
-
     p = cell.problem
     short: list[Explanation] = []
     for s in cell.shifts:
@@ -348,8 +347,6 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
             )
 
     if problem.published is not None and problem.pinned_until is not None:
-        from .solver.eligibility import eligible
-
         experts = {e.id: e for e in problem.experts}
         for a in problem.published.assignments:
             ps = shifts.get(a.shift_id)
@@ -412,8 +409,6 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
 
 def _union_capacity(problem: Problem, cells: list[_Cell]) -> list[Explanation]:
     """Capacity of groups linked by experts who serve several of them, taken together."""
-    from .solver.decompose import components
-
     out: list[Explanation] = []
     by_key = {(c.agency, next(iter(c.groups))): c for c in cells}
     shift_group = {s.id: s.group for s in problem.shifts}
@@ -436,9 +431,6 @@ def _union_capacity(problem: Problem, cells: list[_Cell]) -> list[Explanation]:
 
 
 def _binding_rules(problem: Problem, cells: list[_Cell], time_limit_s: float) -> list[Explanation]:
-    from .solver.decompose import components, sub_problem
-    from .solver.run import feasible
-
     out: list[Explanation] = []
     comps = components(problem)
     budget = time_limit_s / max(1, len(comps))

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from .model import Assignment, Expert, Shift
-from .validator import _check_expert, hours_caps
+from ..model import Assignment, Expert, Shift
+from ..validator import _check_expert, hours_caps
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .solver.build import _Model
+    from .build import _Model
 
 
 class Repairer:
