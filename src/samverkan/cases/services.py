@@ -228,9 +228,7 @@ def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess
     successor = case.programme.successor
     if successor is None:
         raise ValidationError(_("This programme has no programme to continue in."))
-    from samverkan.people.services import age_on
-
-    age = age_on(case.person, timezone.localdate())
+    age = case.person.age_on(timezone.localdate())
     if age < successor.min_age:
         raise ValidationError(
             _("The participant is not old enough for %(programme)s yet.") % {"programme": successor.name}
