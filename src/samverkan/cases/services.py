@@ -21,6 +21,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, CaseStatus, EmergencyAccess, Programme, TeamMember, TeamRole
 from samverkan.directory.models import District, Organisation
+from samverkan.lib.concurrency import ANY_VERSION, update_versioned
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.services import person_get_or_create
@@ -285,13 +286,14 @@ def case_close(
     if case.status != CaseStatus.ACTIVE:
         raise ValidationError(_("Only an active case can be closed."))
     now = timezone.now()
-    lookup: dict[str, Any] = {"pk": case.pk, "status": CaseStatus.ACTIVE}
-    if expected_version is not None:
-        lookup["version"] = expected_version
-    if not Case.objects.filter(**lookup).update(
-        status=CaseStatus.CLOSED, closed_at=now, last_entry_at=now, version=F("version") + 1
-    ):
-        raise StaleEdit
+    update_versioned(
+        Case.objects.filter(status=CaseStatus.ACTIVE),
+        pk=case.pk,
+        version=ANY_VERSION if expected_version is None else expected_version,
+        status=CaseStatus.CLOSED,
+        closed_at=now,
+        last_entry_at=now,
+    )
     closure = Closure.objects.create(
         case=case,
         outcome=outcome,
@@ -362,17 +364,17 @@ def follow_up_record(
     recorded_on = recorded_on or timezone.localdate()
     if recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("The date is in the future.")})
-    updated = FollowUp.objects.filter(pk=follow_up.pk, version=expected_version).update(
+    update_versioned(
+        FollowUp,
+        pk=follow_up.pk,
+        version=expected_version,
         status=status,
         comment=comment.strip(),
         recorded_on=recorded_on,
         recorded_by=actor,
         updated_at=timezone.now(),
-        version=F("version") + 1,
         **values,
     )
-    if not updated:
-        raise StaleEdit
     case_touch(case=case)
     _audit_case(
         Action.FOLLOW_UP_RECORDED,
@@ -438,10 +440,7 @@ def programme_save(
         values = {name: getattr(instance, name) for name in fields}
         if expected_version is None:
             raise StaleEdit
-        if not Programme.objects.filter(pk=instance.pk, version=expected_version).update(
-            version=F("version") + 1, **values
-        ):
-            raise StaleEdit
+        update_versioned(Programme, pk=instance.pk, version=expected_version, **values)
     instance.districts.set(districts)
     instance.refresh_from_db()
     audit.record(
