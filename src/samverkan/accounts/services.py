@@ -80,7 +80,7 @@ def user_create(
     role_codes: list[str],
 ) -> User:
     """Create a staff account without a usable password; the person sets one through
-    the set-password link (accounts.views.password_set). Org admins: own org only."""
+    the set-password link (accounts.views.password.password_set_view). Org admins: own org only."""
     _check_can_manage(actor, organisation.pk)
     roles = _check_roles(actor, role_codes)
     if User.objects.filter(username__iexact=username).exists():
