@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +28,6 @@ from samverkan.cases.models import (
 from samverkan.cases.services.common import _audit_case, _require_lead_decider, case_touch
 from samverkan.lib.concurrency import ANY_VERSION, update_versioned
 
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
-
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
@@ -41,7 +38,7 @@ def add_months(day: date, months: int) -> date:
 @transaction.atomic
 def case_close(
     *,
-    actor: User,
+    actor: Any,
     case: Case,
     access: policy.CaseAccess,
     outcome: str,
@@ -96,7 +93,7 @@ FOLLOW_UP_ANSWER_FIELDS = (
 @transaction.atomic
 def follow_up_record(
     *,
-    actor: User,
+    actor: Any,
     case: Case,
     access: policy.CaseAccess,
     follow_up: Any,

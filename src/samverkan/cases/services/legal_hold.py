@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,12 +14,9 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case, _require_lead_decider
 
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
-
 
 @transaction.atomic
-def case_legal_hold(*, actor: User, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
+def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
     _require_lead_decider(actor, access)

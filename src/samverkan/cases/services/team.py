@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def team_add(*, actor: User, case: Case, access: policy.CaseAccess, user: User, team_role: str) -> TeamMember:
+def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: User, team_role: str) -> TeamMember:
     """Add a member from a participating organisation (lead coordinator only)."""
     _require_lead_coordinator(actor, access)
     require_case_open(case)
@@ -41,7 +41,7 @@ def team_add(*, actor: User, case: Case, access: policy.CaseAccess, user: User, 
 
 
 @transaction.atomic
-def team_remove(*, actor: User, case: Case, access: policy.CaseAccess, member: TeamMember) -> None:
+def team_remove(*, actor: Any, case: Case, access: policy.CaseAccess, member: TeamMember) -> None:
     _require_lead_coordinator(actor, access)
     if member.case_id != case.pk or not member.active:
         raise ValidationError(_("Not an active member of this team."))

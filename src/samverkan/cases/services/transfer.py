@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,12 +15,9 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case, _require_lead_coordinator, require_case_open
 
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
-
 
 @transaction.atomic
-def case_transfer_programme(*, actor: User, case: Case, access: policy.CaseAccess) -> Case:
+def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess) -> Case:
     """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
     participant has reached its minimum age), keeping team, plan and notes."""
     _require_lead_coordinator(actor, access)
