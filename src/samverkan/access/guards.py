@@ -32,10 +32,10 @@ ATTR = "samverkan_guard"
 # The explicit public allowlist: dotted paths of views reachable without login.
 PUBLIC_VIEWS = frozenset(
     {
-        "samverkan.accounts.views.login_view",
-        "samverkan.accounts.views.password_set_view",
-        "samverkan.accounts.views.oidc_authenticate",
-        "samverkan.accounts.views.oidc_callback",
+        "samverkan.accounts.views.login.login_view",
+        "samverkan.accounts.views.password.password_set_view",
+        "samverkan.accounts.views.oidc.oidc_authenticate",
+        "samverkan.accounts.views.oidc.oidc_callback",
         "samverkan.frontend.views.set_language",
         "samverkan.home.views.health",
         # Public pages for residents and the anonymous tip channel

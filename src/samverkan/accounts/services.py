@@ -23,6 +23,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Organisation
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
+from samverkan.lib.concurrency import update_versioned
 
 RECOVERY_DEVICE = "recovery"
 _RECOVERY_SALT = "samverkan.accounts.recovery-code"
@@ -79,7 +80,7 @@ def user_create(
     role_codes: list[str],
 ) -> User:
     """Create a staff account without a usable password; the person sets one through
-    the set-password link (accounts.views.password_set). Org admins: own org only."""
+    the set-password link (accounts.views.password.password_set_view). Org admins: own org only."""
     _check_can_manage(actor, organisation.pk)
     roles = _check_roles(actor, role_codes)
     if User.objects.filter(username__iexact=username).exists():
@@ -113,11 +114,9 @@ def user_update(
     """Update contact details and roles; refuses a stale edit instead of overwriting."""
     _check_can_manage_user(actor, user)
     roles = _check_roles(actor, role_codes)
-    updated = User.objects.filter(pk=user.pk, version=expected_version).update(
-        email=email, first_name=first_name, last_name=last_name, version=F("version") + 1
+    update_versioned(
+        User, pk=user.pk, version=expected_version, email=email, first_name=first_name, last_name=last_name
     )
-    if not updated:
-        raise StaleEdit
     before = set(user.role_codes())
     after = set(role_codes)
     if before != after:

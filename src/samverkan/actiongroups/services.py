@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.access import policy
@@ -36,8 +35,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area, Organisation
 from samverkan.directory.services import StaleEdit
-
-M = TypeVar("M", bound=models.Model)
+from samverkan.lib.concurrency import save_versioned
 
 __all__ = ["StaleEdit", "UploadRefused"]
 
@@ -49,22 +47,6 @@ class UploadRefused(Exception):
 def _require_manage(actor: Any) -> None:
     if not policy.can_manage_action_groups(actor=actor):
         raise PermissionDenied
-
-
-def save_versioned(*, instance: M, expected_version: int | None, fields: Iterable[str]) -> M:
-    """Write ``fields`` of ``instance`` only if its stored version is still
-    ``expected_version``; bump the version. Raises StaleEdit otherwise (nothing written)."""
-    model = type(instance)
-    values = {name: getattr(instance, name) for name in fields}
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        values["updated_at"] = timezone.now()
-    changed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **values
-    )
-    if not changed:
-        raise StaleEdit
-    instance.refresh_from_db()
-    return instance
 
 
 def motion_agencies() -> list[Organisation]:

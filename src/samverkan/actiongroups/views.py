@@ -27,6 +27,7 @@ from samverkan.actiongroups.forms import (
 )
 from samverkan.actiongroups.models import GROUP_TRANSITIONS, GroupStatus, Premises
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.form_errors import apply_validation_error
 
 _STATUS_STALE = gettext_lazy(
     "Someone else changed this group while you were choosing. Its status was not changed: "
@@ -37,16 +38,6 @@ _STATUS_STALE = gettext_lazy(
 def _require_manage(request: HttpRequest) -> None:
     if not policy.can_manage_action_groups(actor=request.user):
         raise PermissionDenied
-
-
-def _errors_to_form(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)  # type: ignore[attr-defined]
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 @require_permission(Permission.AREA_VIEW)
@@ -84,7 +75,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 contact_notes=d["contact_notes"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The action group was created."))
             return redirect("actiongroups:group_detail", pk=group.pk)
@@ -148,7 +139,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit:
             status = show_conflict(form, stored_version(group))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("actiongroups:group_detail", pk=group.pk)
@@ -210,7 +201,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit:
             status = show_conflict(form, stored_version(group))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("actiongroups:group_detail", pk=group.pk)
@@ -256,7 +247,7 @@ def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None)
         except services.StaleEdit:
             status = show_conflict(form, stored_version(instance))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("actiongroups:group_detail", pk=group.pk)
@@ -345,7 +336,7 @@ def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
                 request, pk, status_form=form, status=show_conflict(form, stored_version(outreach))
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("actiongroups:outreach_detail", pk=outreach.pk)

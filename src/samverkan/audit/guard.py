@@ -12,56 +12,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from samverkan.lib.database import pin_search_path
+from samverkan.lib.triggers import PgFunction, PgTrigger, SqliteTrigger, TriggerGuard, pg_raise
 
 TABLE = "audit_auditevent"
 TABLES = (TABLE,)
-FUNCTIONS = ("samverkan_audit_append_only",)
+MESSAGE = "audit trail is append-only"
 
-_SQLITE_INSTALL = [
-    f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;""",
-    f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;""",
-]
-_SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS audit_no_update;",
-    "DROP TRIGGER IF EXISTS audit_no_delete;",
-]
-
-_PG_INSTALL = [
-    """CREATE OR REPLACE FUNCTION samverkan_audit_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit trail is append-only'; END; $$ LANGUAGE plpgsql;""",
-    f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};",
-    f"""CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION samverkan_audit_append_only();""",
-    f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};",
-    f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION samverkan_audit_append_only();""",
-    pin_search_path("samverkan_audit_append_only()"),
-]
-_PG_DROP = [
-    f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};",
-]
-
-
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_DROP
-    if vendor == "postgresql":
-        return _PG_INSTALL if install else _PG_DROP
-    return []
+GUARD = TriggerGuard(
+    sqlite=[
+        SqliteTrigger("audit_no_update", TABLE, "UPDATE", MESSAGE),
+        SqliteTrigger("audit_no_delete", TABLE, "DELETE", MESSAGE),
+    ],
+    functions=[PgFunction("samverkan_audit_append_only", f"         {pg_raise(MESSAGE)}")],
+    postgresql=[
+        PgTrigger("audit_no_change", TABLE, "UPDATE OR DELETE", "samverkan_audit_append_only"),
+        PgTrigger("audit_no_truncate", TABLE, "TRUNCATE", "samverkan_audit_append_only"),
+    ],
+)
+FUNCTIONS = GUARD.function_names
 
 
 def install(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, True):
-            cursor.execute(sql)
+    GUARD.install(connection)
 
 
 def remove(connection: Any) -> None:
     """Only for test-database teardown and documented maintenance."""
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, False):
-            cursor.execute(sql)
+    GUARD.remove(connection)

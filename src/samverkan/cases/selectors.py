@@ -44,11 +44,7 @@ def person_view(
     and phone empty."""
     person = case.person
     today = today or timezone.localdate()
-    age = (
-        today.year
-        - person.birth_date.year
-        - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
-    )
+    age = person.age_on(today)
     if access.sees_identity(protected=person.protected_identity, opened_at=case.opened_at):
         if not with_identity:
             return PersonView(name=person.full_name, identity="", age=age, visible=True,
@@ -284,9 +280,7 @@ def successor_offer(*, case: Case, today: date | None = None) -> Programme | Non
     if successor is None or case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
         return None
     today = today or timezone.localdate()
-    birth = case.person.birth_date
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    return successor if age >= successor.min_age else None
+    return successor if case.person.age_on(today) >= successor.min_age else None
 
 
 def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:

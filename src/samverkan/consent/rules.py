@@ -13,9 +13,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+from samverkan.lib.dates import age_on
 
 
 def eighteenth_birthday(birth: date) -> date:

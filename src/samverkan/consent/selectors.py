@@ -35,11 +35,11 @@ from samverkan.consent.rules import (
     ConsentFact,
     ConsentRules,
     EffectiveConsent,
-    age_on,
     effective_consent,
     eighteenth_birthday,
 )
 from samverkan.directory.models import Organisation
+from samverkan.lib.dates import age_on
 
 
 def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]:
@@ -79,7 +79,7 @@ def effective_consents_for_cases(*, cases: list[Any], today: date) -> dict[int, 
         return {}
     facts = consent_facts_for_cases([c.pk for c in cases])
     minors = {
-        c.person_id for c in cases if age_on(c.person.birth_date, today) < c.programme.guardian_consent_until_age
+        c.person_id for c in cases if c.person.age_on(today) < c.programme.guardian_consent_until_age
     }
     guardians: dict[int, list[int]] = {}
     if minors:
@@ -228,7 +228,7 @@ def consent_overview(
         organisations=sorted(org_names[o] for o in effective.organisation_ids if o in org_names),
         categories=_category_labels(effective.categories),
         lapsed_at_18=effective.lapsed_at_18,
-        age=age_on(birth, today),
+        age=case.person.age_on(today),
     )
 
 

@@ -168,9 +168,7 @@ def consent_withdraw(
 
 
 def _basis_allows(basis: LegalBasis, case: Case, to_org: Organisation) -> str | None:
-    from samverkan.people.services import age_on
-
-    age = age_on(case.person, timezone.localdate())
+    age = case.person.age_on(timezone.localdate())
     if basis.max_subject_age is not None and age >= basis.max_subject_age:
         return _("%(ref)s applies only to persons under %(age)d.") % {
             "ref": basis.reference,

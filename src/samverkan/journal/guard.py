@@ -23,12 +23,18 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db import transaction
 
-from samverkan.lib.database import pin_search_path
+from samverkan.lib.triggers import (
+    PgFunction,
+    PgTrigger,
+    SqliteTrigger,
+    TriggerGuard,
+    columns_changed,
+    pg_raise,
+)
 
 TABLE = "journal_journalnote"
 PERMITS = "journal_purgepermit"
 TABLES = (TABLE,)
-FUNCTIONS = ("samverkan_journal_guard",)
 
 _GUARDED = [
     "text",
@@ -42,72 +48,51 @@ _GUARDED = [
     "signed_at",
 ]
 
-_SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _GUARDED)
-_PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _GUARDED)
-
 UPDATE_MESSAGE = "signed journal notes are immutable"
 DELETE_MESSAGE = "journal notes are deleted only by the retention purge"
 
-_SQLITE_INSTALL = [
-    # Static names only (module constants), no user input: S608 does not apply.
-    f"""CREATE TRIGGER IF NOT EXISTS journal_signed_no_update BEFORE UPDATE ON {TABLE}
-        WHEN OLD.signed_at IS NOT NULL AND ({_SQLITE_CHANGED})
-        BEGIN SELECT RAISE(ABORT, '{UPDATE_MESSAGE}'); END;""",
-    f"""CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON {TABLE}
-        WHEN NOT EXISTS (SELECT 1 FROM {PERMITS})
-        BEGIN SELECT RAISE(ABORT, '{DELETE_MESSAGE}'); END;""",  # noqa: S608
-]
-_SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS journal_signed_no_update;",
-    "DROP TRIGGER IF EXISTS journal_no_delete;",
-]
-
-_PG_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION samverkan_journal_guard() RETURNS trigger AS $$
-       BEGIN
-         IF TG_OP = 'TRUNCATE' THEN RAISE EXCEPTION '{DELETE_MESSAGE}'; END IF;
+# Static names only (module constants), no user input: S608 does not apply.
+GUARD = TriggerGuard(
+    sqlite=[
+        SqliteTrigger(
+            "journal_signed_no_update", TABLE, "UPDATE", UPDATE_MESSAGE,
+            when=f"OLD.signed_at IS NOT NULL AND ({columns_changed(_GUARDED, vendor='sqlite')})",
+        ),
+        SqliteTrigger(
+            "journal_no_delete", TABLE, "DELETE", DELETE_MESSAGE,
+            when=f"NOT EXISTS (SELECT 1 FROM {PERMITS})",  # noqa: S608
+        ),
+    ],
+    functions=[
+        PgFunction(
+            "samverkan_journal_guard",
+            f"""\
+         IF TG_OP = 'TRUNCATE' THEN {pg_raise(DELETE_MESSAGE)} END IF;
          IF TG_OP = 'DELETE' THEN
            IF EXISTS (SELECT 1 FROM {PERMITS}) THEN RETURN OLD; END IF;
-           RAISE EXCEPTION '{DELETE_MESSAGE}';
+           {pg_raise(DELETE_MESSAGE)}
          END IF;
-         IF OLD.signed_at IS NOT NULL AND ({_PG_CHANGED}) THEN
-           RAISE EXCEPTION '{UPDATE_MESSAGE}';
+         IF OLD.signed_at IS NOT NULL AND ({columns_changed(_GUARDED, vendor='postgresql')}) THEN
+           {pg_raise(UPDATE_MESSAGE)}
          END IF;
-         RETURN NEW;
-       END; $$ LANGUAGE plpgsql;""",  # noqa: S608
-    f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",
-    f"""CREATE TRIGGER journal_note_guard BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION samverkan_journal_guard();""",
-    f"DROP TRIGGER IF EXISTS journal_no_truncate ON {TABLE};",
-    f"""CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION samverkan_journal_guard();""",
-    pin_search_path("samverkan_journal_guard()"),
-]
-_PG_DROP = [
-    f"DROP TRIGGER IF EXISTS journal_note_guard ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS journal_no_truncate ON {TABLE};",
-]
-
-
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_DROP
-    if vendor == "postgresql":
-        return _PG_INSTALL if install else _PG_DROP
-    return []
+         RETURN NEW;""",  # noqa: S608
+        ),
+    ],
+    postgresql=[
+        PgTrigger("journal_note_guard", TABLE, "UPDATE OR DELETE", "samverkan_journal_guard"),
+        PgTrigger("journal_no_truncate", TABLE, "TRUNCATE", "samverkan_journal_guard"),
+    ],
+)
+FUNCTIONS = GUARD.function_names
 
 
 def install(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, True):
-            cursor.execute(sql)
+    GUARD.install(connection)
 
 
 def remove(connection: Any) -> None:
     """Only for test-database teardown (table flush) and documented maintenance."""
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, False):
-            cursor.execute(sql)
+    GUARD.remove(connection)
 
 
 @contextmanager

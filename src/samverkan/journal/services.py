@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from samverkan.cases.models import Case, InformationCategory
 from samverkan.cases.services import case_touch, require_case_open
 from samverkan.journal.models import JournalNote
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
+from samverkan.lib.concurrency import update_versioned
 
 MAX_TEXT = 20_000
 
@@ -110,15 +110,19 @@ def note_update_draft(
     if note.signed_at is not None:
         raise ValidationError(_("A signed note cannot be changed; write a correction instead."))
     _validate(category=category, occurred_on=occurred_on, text=text)
-    updated = JournalNote.objects.filter(
-        pk=note.pk, version=expected_version, signed_at__isnull=True
-    ).update(
-        text=text.strip(), category=category, occurred_on=occurred_on, version=F("version") + 1
-    )
-    if not updated:
+    try:
+        update_versioned(
+            JournalNote.objects.filter(signed_at__isnull=True),
+            pk=note.pk,
+            version=expected_version,
+            text=text.strip(),
+            category=category,
+            occurred_on=occurred_on,
+        )
+    except StaleEdit:
         if not JournalNote.objects.filter(pk=note.pk, signed_at__isnull=True).exists():
-            raise ValidationError(_("A signed note cannot be changed; write a correction instead."))
-        raise StaleEdit
+            raise ValidationError(_("A signed note cannot be changed; write a correction instead.")) from None
+        raise
     note.refresh_from_db()
     case_touch(case=case)
     _audit(Action.NOTE_DRAFT_UPDATED, actor, case, note)

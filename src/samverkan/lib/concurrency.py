@@ -10,10 +10,16 @@ other person's changes. Nobody's update is lost silently and nobody's input is t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
+from django.db import models
+from django.db.models import F
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=models.Model)
 
 CONFLICT_STATUS = 409
 
@@ -26,6 +32,46 @@ STALE_KEPT = _(
 
 class StaleEdit(Exception):
     """The record changed after the editor loaded it; nothing was written."""
+
+
+# For a write with no editor's version to compare (demo data, commands, tests): matches
+# whatever version is stored, so only the target's other conditions guard the write.
+ANY_VERSION = F("version")
+
+
+def update_versioned(
+    target: type[models.Model] | models.QuerySet[Any],
+    /,
+    *,
+    pk: Any,
+    version: int | F | None,
+    **changes: Any,
+) -> None:
+    """``UPDATE … SET <changes>, version = version + 1 WHERE pk = <pk> AND version =
+    <version>`` (and the conditions of ``target`` when it is a queryset, e.g. "not
+    signed"); one query. Raises StaleEdit, having written nothing, when no row matched:
+    the record changed or left the target's conditions since the editor loaded it.
+    ``version=None`` (no version sent) matches no row: a missing version is stale, never
+    a blind overwrite. ``ANY_VERSION`` skips the comparison."""
+    queryset = target._default_manager.all() if isinstance(target, type) else target
+    if not queryset.filter(pk=pk, version=version).update(version=F("version") + 1, **changes):
+        raise StaleEdit
+
+
+def save_versioned(*, instance: M, expected_version: int | None, fields: Iterable[str] | None = None) -> M:
+    """Write ``fields`` of ``instance`` (default: every column but the key and the
+    version) through ``update_versioned``, with ``updated_at`` set to now when the model
+    has one; then reload ``instance`` and return it. StaleEdit as there."""
+    model = type(instance)
+    concrete = model._meta.concrete_fields
+    if fields is None:
+        fields = [f.attname for f in concrete if not f.primary_key and f.attname != "version"]
+    values = {name: getattr(instance, name) for name in fields}
+    if any(f.name == "updated_at" for f in concrete):
+        values["updated_at"] = timezone.now()
+    update_versioned(model, pk=instance.pk, version=expected_version, **values)
+    instance.refresh_from_db()
+    return instance
 
 
 def stored_version(instance: Any) -> int | None:

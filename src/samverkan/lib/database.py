@@ -111,14 +111,3 @@ def migration_database(url: str, *, runtime: dict[str, Any]) -> dict[str, Any] |
             )
     return {key: owner.get(key) for key in _ROLE_KEYS}
 
-
-def pin_search_path(function: str) -> str:
-    """SQL that pins a PostgreSQL function's search_path to the schema it is created in,
-    with pg_temp last. Trigger functions name tables unqualified; without this, a role
-    that may create temporary tables could shadow e.g. the purge-permit table with a
-    temporary one of its own (pg_temp is otherwise searched first) and pass a guard.
-    ``function`` is a static name with its argument list, e.g. ``guard_fn()``."""
-    return (
-        "DO $$ BEGIN EXECUTE format("
-        f"'ALTER FUNCTION {function} SET search_path = %I, pg_temp', current_schema()); END $$;"
-    )

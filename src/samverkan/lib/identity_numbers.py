@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib import dates
+
 
 class ErrorCode(StrEnum):
     EMPTY = "empty"
@@ -88,10 +90,6 @@ def luhn_check_digit(nine_digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-def _age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 @dataclass(frozen=True)
 class IdentityNumber:
     digits: str  # 12 digits, YYYYMMDDNNNC
@@ -104,7 +102,7 @@ class IdentityNumber:
         return "male" if int(self.digits[10]) % 2 else "female"
 
     def age_on(self, today: date) -> int:
-        return _age_on(self.birth_date, today)
+        return dates.age_on(self.birth_date, today)
 
     def display(self, today: date | None = None) -> str:
         """YYMMDD-NNNC, with '+' from the year the person turns 100."""

@@ -6,7 +6,7 @@ and error logs (samverkan.gunicorn_logging) and the application's own log handle
   row deliberately leaves out. In error lines its path is withheld.
 - Paths that carry a one-time secret (the set-password link) are logged up to the secret:
   ``/konto/valj-losenord/[redacted]/``. The view moves the token into the session at
-  once (accounts.views.password_set_view); this is defence in depth for the one request
+  once (accounts.views.password.password_set_view); this is defence in depth for the one request
   that still carries it.
 - Query strings are never logged: they carry search terms (names) and the single sign-on
   callback's code.

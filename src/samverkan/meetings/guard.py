@@ -18,13 +18,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from samverkan.lib.database import pin_search_path
+from samverkan.lib.triggers import (
+    PgFunction,
+    PgTrigger,
+    SqliteTrigger,
+    TriggerGuard,
+    columns_changed,
+    pg_raise,
+)
 
 MINUTES = "meetings_minutes"
 DECISIONS = "meetings_decision"
 PERMITS = "journal_purgepermit"  # journal.guard.PERMITS: one permit for the whole purge
 TABLES = (MINUTES, DECISIONS)
-FUNCTIONS = ("samverkan_minutes_guard", "samverkan_decision_guard")
 
 _GUARDED = [
     "text",
@@ -37,8 +43,6 @@ _GUARDED = [
     "created_at",
     "signed_at",
 ]
-_SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _GUARDED)
-_PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _GUARDED)
 
 MINUTES_MESSAGE = "signed minutes are immutable"
 DECISION_UPDATE_MESSAGE = "meeting decisions are immutable"
@@ -46,101 +50,82 @@ DECISION_INSERT_MESSAGE = "signed minutes take no new decisions"
 MINUTES_DELETE_MESSAGE = "signed minutes are deleted only by the retention purge"
 TRUNCATE_MESSAGE = "minutes and decisions are deleted only by the retention purge"
 
+
+def _in_signed(row: str) -> str:
+    """The decision ``row`` (OLD or NEW) belongs to signed minutes."""
+    return f"EXISTS (SELECT 1 FROM {MINUTES} WHERE id = {row}.minutes_id AND signed_at IS NOT NULL)"  # noqa: S608
+
+
+_NO_PERMIT = f"NOT EXISTS (SELECT 1 FROM {PERMITS})"  # noqa: S608
+
 # Static names only (module constants), no user input: S608 does not apply.
-_SQLITE_INSTALL = [
-    f"""CREATE TRIGGER IF NOT EXISTS minutes_signed_no_update BEFORE UPDATE ON {MINUTES}
-        WHEN OLD.signed_at IS NOT NULL AND ({_SQLITE_CHANGED})
-        BEGIN SELECT RAISE(ABORT, '{MINUTES_MESSAGE}'); END;""",
-    f"""CREATE TRIGGER IF NOT EXISTS decision_no_update BEFORE UPDATE ON {DECISIONS}
-        BEGIN SELECT RAISE(ABORT, '{DECISION_UPDATE_MESSAGE}'); END;""",
-    f"""CREATE TRIGGER IF NOT EXISTS decision_not_in_signed BEFORE INSERT ON {DECISIONS}
-        WHEN EXISTS (SELECT 1 FROM {MINUTES} WHERE id = NEW.minutes_id AND signed_at IS NOT NULL)
-        BEGIN SELECT RAISE(ABORT, '{DECISION_INSERT_MESSAGE}'); END;""",  # noqa: S608
-    f"""CREATE TRIGGER IF NOT EXISTS minutes_signed_no_delete BEFORE DELETE ON {MINUTES}
-        WHEN OLD.signed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {PERMITS})
-        BEGIN SELECT RAISE(ABORT, '{MINUTES_DELETE_MESSAGE}'); END;""",  # noqa: S608
-    f"""CREATE TRIGGER IF NOT EXISTS decision_signed_no_delete BEFORE DELETE ON {DECISIONS}
-        WHEN EXISTS (SELECT 1 FROM {MINUTES} WHERE id = OLD.minutes_id AND signed_at IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM {PERMITS})
-        BEGIN SELECT RAISE(ABORT, '{MINUTES_DELETE_MESSAGE}'); END;""",  # noqa: S608
-]
-_SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS minutes_signed_no_update;",
-    "DROP TRIGGER IF EXISTS decision_no_update;",
-    "DROP TRIGGER IF EXISTS decision_not_in_signed;",
-    "DROP TRIGGER IF EXISTS minutes_signed_no_delete;",
-    "DROP TRIGGER IF EXISTS decision_signed_no_delete;",
-]
-_PG_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION samverkan_minutes_guard() RETURNS trigger AS $$
-       BEGIN
-         IF TG_OP = 'TRUNCATE' THEN RAISE EXCEPTION '{TRUNCATE_MESSAGE}'; END IF;
+GUARD = TriggerGuard(
+    sqlite=[
+        SqliteTrigger(
+            "minutes_signed_no_update", MINUTES, "UPDATE", MINUTES_MESSAGE,
+            when=f"OLD.signed_at IS NOT NULL AND ({columns_changed(_GUARDED, vendor='sqlite')})",
+        ),
+        SqliteTrigger("decision_no_update", DECISIONS, "UPDATE", DECISION_UPDATE_MESSAGE),
+        SqliteTrigger(
+            "decision_not_in_signed", DECISIONS, "INSERT", DECISION_INSERT_MESSAGE, when=_in_signed("NEW")
+        ),
+        SqliteTrigger(
+            "minutes_signed_no_delete", MINUTES, "DELETE", MINUTES_DELETE_MESSAGE,
+            when=f"OLD.signed_at IS NOT NULL AND {_NO_PERMIT}",
+        ),
+        SqliteTrigger(
+            "decision_signed_no_delete", DECISIONS, "DELETE", MINUTES_DELETE_MESSAGE,
+            when=f"{_in_signed('OLD')}\n         AND {_NO_PERMIT}",
+        ),
+    ],
+    functions=[
+        PgFunction(
+            "samverkan_minutes_guard",
+            f"""\
+         IF TG_OP = 'TRUNCATE' THEN {pg_raise(TRUNCATE_MESSAGE)} END IF;
          IF TG_OP = 'DELETE' THEN
            IF OLD.signed_at IS NULL OR EXISTS (SELECT 1 FROM {PERMITS}) THEN RETURN OLD; END IF;
-           RAISE EXCEPTION '{MINUTES_DELETE_MESSAGE}';
+           {pg_raise(MINUTES_DELETE_MESSAGE)}
          END IF;
-         IF OLD.signed_at IS NOT NULL AND ({_PG_CHANGED}) THEN
-           RAISE EXCEPTION '{MINUTES_MESSAGE}';
+         IF OLD.signed_at IS NOT NULL AND ({columns_changed(_GUARDED, vendor='postgresql')}) THEN
+           {pg_raise(MINUTES_MESSAGE)}
          END IF;
-         RETURN NEW;
-       END; $$ LANGUAGE plpgsql;""",  # noqa: S608
-    f"""CREATE OR REPLACE FUNCTION samverkan_decision_guard() RETURNS trigger AS $$
-       BEGIN
-         IF TG_OP = 'TRUNCATE' THEN RAISE EXCEPTION '{TRUNCATE_MESSAGE}'; END IF;
-         IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION '{DECISION_UPDATE_MESSAGE}'; END IF;
+         RETURN NEW;""",  # noqa: S608
+        ),
+        PgFunction(
+            "samverkan_decision_guard",
+            f"""\
+         IF TG_OP = 'TRUNCATE' THEN {pg_raise(TRUNCATE_MESSAGE)} END IF;
+         IF TG_OP = 'UPDATE' THEN {pg_raise(DECISION_UPDATE_MESSAGE)} END IF;
          IF TG_OP = 'DELETE' THEN
            IF EXISTS (SELECT 1 FROM {PERMITS})
               OR NOT EXISTS (SELECT 1 FROM {MINUTES}
                              WHERE id = OLD.minutes_id AND signed_at IS NOT NULL) THEN
              RETURN OLD;
            END IF;
-           RAISE EXCEPTION '{MINUTES_DELETE_MESSAGE}';
+           {pg_raise(MINUTES_DELETE_MESSAGE)}
          END IF;
          IF EXISTS (SELECT 1 FROM {MINUTES}
                     WHERE id = NEW.minutes_id AND signed_at IS NOT NULL) THEN
-           RAISE EXCEPTION '{DECISION_INSERT_MESSAGE}';
+           {pg_raise(DECISION_INSERT_MESSAGE)}
          END IF;
-         RETURN NEW;
-       END; $$ LANGUAGE plpgsql;""",  # noqa: S608
-    f"DROP TRIGGER IF EXISTS minutes_guard ON {MINUTES};",
-    f"""CREATE TRIGGER minutes_guard BEFORE UPDATE OR DELETE ON {MINUTES}
-        FOR EACH ROW EXECUTE FUNCTION samverkan_minutes_guard();""",
-    f"DROP TRIGGER IF EXISTS minutes_no_truncate ON {MINUTES};",
-    f"""CREATE TRIGGER minutes_no_truncate BEFORE TRUNCATE ON {MINUTES}
-        FOR EACH STATEMENT EXECUTE FUNCTION samverkan_minutes_guard();""",
-    f"DROP TRIGGER IF EXISTS decision_guard ON {DECISIONS};",
-    f"""CREATE TRIGGER decision_guard BEFORE INSERT OR UPDATE OR DELETE ON {DECISIONS}
-        FOR EACH ROW EXECUTE FUNCTION samverkan_decision_guard();""",
-    f"DROP TRIGGER IF EXISTS decision_no_truncate ON {DECISIONS};",
-    f"""CREATE TRIGGER decision_no_truncate BEFORE TRUNCATE ON {DECISIONS}
-        FOR EACH STATEMENT EXECUTE FUNCTION samverkan_decision_guard();""",
-    pin_search_path("samverkan_minutes_guard()"),
-    pin_search_path("samverkan_decision_guard()"),
-]
-_PG_DROP = [
-    f"DROP TRIGGER IF EXISTS minutes_guard ON {MINUTES};",
-    f"DROP TRIGGER IF EXISTS minutes_no_truncate ON {MINUTES};",
-    f"DROP TRIGGER IF EXISTS decision_guard ON {DECISIONS};",
-    f"DROP TRIGGER IF EXISTS decision_no_truncate ON {DECISIONS};",
-]
-
-
-def _statements(vendor: str, install: bool) -> list[str]:
-    if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_DROP
-    if vendor == "postgresql":
-        return _PG_INSTALL if install else _PG_DROP
-    return []
+         RETURN NEW;""",  # noqa: S608
+        ),
+    ],
+    postgresql=[
+        PgTrigger("minutes_guard", MINUTES, "UPDATE OR DELETE", "samverkan_minutes_guard"),
+        PgTrigger("minutes_no_truncate", MINUTES, "TRUNCATE", "samverkan_minutes_guard"),
+        PgTrigger("decision_guard", DECISIONS, "INSERT OR UPDATE OR DELETE", "samverkan_decision_guard"),
+        PgTrigger("decision_no_truncate", DECISIONS, "TRUNCATE", "samverkan_decision_guard"),
+    ],
+)
+FUNCTIONS = GUARD.function_names
 
 
 def install(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, True):
-            cursor.execute(sql)
+    GUARD.install(connection)
 
 
 def remove(connection: Any) -> None:
     """Only for documented maintenance (and a migration's reverse)."""
-    with connection.cursor() as cursor:
-        for sql in _statements(connection.vendor, False):
-            cursor.execute(sql)
+    GUARD.remove(connection)

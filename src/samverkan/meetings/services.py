@@ -30,7 +30,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
-from samverkan.lib.concurrency import StaleEdit
+from samverkan.lib.concurrency import StaleEdit, update_versioned
 from samverkan.meetings.models import (
     Attendee,
     Decision,
@@ -156,21 +156,17 @@ def meeting_update(
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     _clean_meeting(kind, starts_at, place, attendees, case, participant_attendance)
-    updated = (
-        Meeting.objects.filter(pk=meeting.pk, version=expected_version)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .update(
-            starts_at=starts_at,
-            place=place.strip(),
-            agenda=agenda.strip(),
-            kind=kind,
-            participant_attendance=participant_attendance,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
-        )
+    update_versioned(
+        Meeting.objects.exclude(status=MeetingStatus.CANCELLED),
+        pk=meeting.pk,
+        version=expected_version,
+        starts_at=starts_at,
+        place=place.strip(),
+        agenda=agenda.strip(),
+        kind=kind,
+        participant_attendance=participant_attendance,
+        updated_at=timezone.now(),
     )
-    if not updated:
-        raise StaleEdit
     _set_attendees(meeting, attendees)
     meeting.refresh_from_db()
     case_touch(case=case)
@@ -189,15 +185,13 @@ def meeting_cancel(
 ) -> Meeting:
     _require_manage(actor, case, access)
     _require_own_meeting(actor, case, meeting)
-    updated = Meeting.objects.filter(
-        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
-    ).update(
+    update_versioned(
+        Meeting.objects.filter(status=MeetingStatus.PLANNED),
+        pk=meeting.pk,
+        version=expected_version,
         status=MeetingStatus.CANCELLED,
         updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if not updated:
-        raise StaleEdit
     meeting.refresh_from_db()
     case_touch(case=case)
     _audit(Action.MEETING_CANCELLED, actor, case, {"meeting": str(meeting.public_id)})
@@ -231,18 +225,14 @@ def meeting_record_attendance(
             {"participant_attendance": _("Choose whether the participant attended.")}
         )
     attended = set(attended_user_ids)
-    updated = (
-        Meeting.objects.filter(pk=meeting.pk, version=expected_version)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .update(
-            status=MeetingStatus.HELD,
-            participant_attendance=participant_attendance,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
-        )
+    update_versioned(
+        Meeting.objects.exclude(status=MeetingStatus.CANCELLED),
+        pk=meeting.pk,
+        version=expected_version,
+        status=MeetingStatus.HELD,
+        participant_attendance=participant_attendance,
+        updated_at=timezone.now(),
     )
-    if not updated:
-        raise StaleEdit
     Attendee.objects.filter(meeting=meeting, user_id__in=attended).update(attended=True)
     Attendee.objects.filter(meeting=meeting).exclude(user_id__in=attended).update(attended=False)
     meeting.refresh_from_db()
@@ -332,15 +322,13 @@ def minutes_update_draft(
     _require_own_draft(actor, case, minutes)
     if not text.strip():
         raise ValidationError({"text": _("Write the minutes.")})
-    updated = Minutes.objects.filter(
-        pk=minutes.pk, version=expected_version, signed_at__isnull=True
-    ).update(
+    update_versioned(
+        Minutes.objects.filter(signed_at__isnull=True),
+        pk=minutes.pk,
+        version=expected_version,
         text=text.strip(),
         updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if not updated:
-        raise StaleEdit
     minutes.refresh_from_db()
     case_touch(case=case)
     _audit(
@@ -359,14 +347,13 @@ def minutes_sign(
     """Sign the actor's own draft (as last seen: StaleEdit if it changed). Final."""
     _require_manage(actor, case, access)
     _require_own_draft(actor, case, minutes)
-    if not Minutes.objects.filter(
-        pk=minutes.pk, version=expected_version, signed_at__isnull=True
-    ).update(
+    update_versioned(
+        Minutes.objects.filter(signed_at__isnull=True),
+        pk=minutes.pk,
+        version=expected_version,
         signed_at=timezone.now(),
         updated_at=timezone.now(),
-        version=F("version") + 1,
-    ):
-        raise StaleEdit
+    )
     minutes.refresh_from_db()
     case_touch(case=case)
     _audit(Action.MINUTES_SIGNED, actor, case, {"minutes": str(minutes.public_id)})

@@ -7,8 +7,12 @@ stored as 12 digits and never appear in URLs, logs or audit rows.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib import dates
 
 
 class IdentityKind(models.TextChoices):
@@ -58,6 +62,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        """Whole years completed on ``day`` (the one age rule: ``lib.dates.age_on``)."""
+        return dates.age_on(self.birth_date, day)
 
 
 class Guardianship(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -102,11 +101,6 @@ def guardian_add(
         detail={"guardianship": guardianship.pk},
     )
     return guardianship
-
-
-def age_on(person: Person, day: date) -> int:
-    birth = person.birth_date
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, CaseStatus, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
+from samverkan.lib.concurrency import update_versioned
 from samverkan.plans.models import (
     PLAN_ENTRY_CATEGORIES,
     ActionPlan,
@@ -147,17 +148,17 @@ def goal_update(
     errors = _clean_goal(life_area, title, category, status)
     if errors:
         raise ValidationError(errors)
-    updated = Goal.objects.filter(pk=goal.pk, version=expected_version).update(
+    update_versioned(
+        Goal,
+        pk=goal.pk,
+        version=expected_version,
         life_area=life_area,
         title=title.strip(),
         description=description.strip(),
         status=status,
         category=category,
         updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if not updated:
-        raise StaleEdit
     goal.refresh_from_db()
     _plan_changed(goal.plan)
     case_touch(case=case)
@@ -287,7 +288,10 @@ def commitment_update(
         organisation_id = _responsible_membership(case, responsible).organisation_id
     else:
         organisation_id = commitment.organisation_id
-    updated = Commitment.objects.filter(pk=commitment.pk, version=expected_version).update(
+    update_versioned(
+        Commitment,
+        pk=commitment.pk,
+        version=expected_version,
         description=description.strip(),
         responsible=responsible,
         organisation_id=organisation_id,
@@ -298,10 +302,7 @@ def commitment_update(
         category=category,
         completed_on=_completed_on(status, commitment.completed_on),
         updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if not updated:
-        raise StaleEdit
     commitment.refresh_from_db()
     _plan_changed(commitment.plan)
     case_touch(case=case)
@@ -344,15 +345,15 @@ def commitment_follow_up(
         raise PermissionDenied
     if status not in CommitmentStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
-    updated = Commitment.objects.filter(pk=commitment.pk, version=expected_version).update(
+    update_versioned(
+        Commitment,
+        pk=commitment.pk,
+        version=expected_version,
         status=status,
         follow_up_note=follow_up_note.strip(),
         completed_on=_completed_on(status, commitment.completed_on),
         updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if not updated:
-        raise StaleEdit
     commitment.refresh_from_db()
     _plan_changed(commitment.plan)
     case_touch(case=case)
@@ -378,15 +379,15 @@ def plan_summary_update(
     if not access.is_lead_team:
         raise PermissionDenied
     plan = plan_get_or_create(case=case)
-    updated = ActionPlan.objects.filter(pk=plan.pk, version=expected_version).update(
+    update_versioned(
+        ActionPlan,
+        pk=plan.pk,
+        version=expected_version,
         summary=summary.strip(),
-        version=F("version") + 1,
         revision=F("revision") + 1,
         has_draft_changes=True,
         updated_at=timezone.now(),
     )
-    if not updated:
-        raise StaleEdit
     plan.refresh_from_db()
     case_touch(case=case)
     _audit(Action.PLAN_SUMMARY_UPDATED, actor, case, {"plan": plan.pk, "version": plan.version})

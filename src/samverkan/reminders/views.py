@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.cases.selectors import case_for_actor, person_view
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.reminders import selectors, services
 from samverkan.reminders.forms import ReminderForm
 
@@ -55,8 +56,7 @@ def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The reminder is saved."))
             return redirect("reminders:case", public_id=case_obj.public_id)

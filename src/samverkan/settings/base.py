@@ -159,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Set-password links (accounts.views.password_set_view) work once and for this long; the
+# Set-password links (accounts.views.password.password_set_view) work once and for this long; the
 # link leads to choosing the password that, with two-factor enrolment, opens the account.
 PASSWORD_RESET_TIMEOUT = guarded(lambda: env_int("PASSWORD_LINK_HOURS", 24, minimum=1)) * 3600
 LOGIN_URL = "accounts:login"
@@ -173,7 +173,7 @@ AXES_FAILURE_LIMIT = guarded(lambda: env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = guarded(lambda: env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "samverkan.accounts.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "samverkan.accounts.views.login.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from samverkan.access import policy
 from samverkan.actiongroups.models import ActionGroup
-from samverkan.actiongroups.services import save_versioned
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.lib.concurrency import save_versioned
 from samverkan.rostering.models import (
     Expert,
     ExpertLeave,

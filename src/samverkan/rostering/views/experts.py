@@ -18,6 +18,7 @@ from samverkan.access.guards import require_permission, verified_user
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.rostering import exports, selectors
 from samverkan.rostering.forms import (
     ExpertForm,
@@ -27,7 +28,7 @@ from samverkan.rostering.models import Expert
 from samverkan.rostering.services import experts as expert_services
 from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.services.common import StaleEdit
-from samverkan.rostering.views.common import EXPERT_PERMS, _calendar_expert, _download, _form_errors
+from samverkan.rostering.views.common import EXPERT_PERMS, _calendar_expert, _download
 
 
 @require_permission(*EXPERT_PERMS)
@@ -76,7 +77,7 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except StaleEdit:
             status = show_conflict(form, stored_version(expert))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("rostering:expert_detail", pk=saved.pk)
@@ -127,7 +128,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
                 ends_at=d["ends_at"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("The leave was recorded. If it touches a published roster, re-plan it.")

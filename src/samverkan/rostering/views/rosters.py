@@ -18,6 +18,7 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import clamped
 from samverkan.rostering import selectors
 from samverkan.rostering.forms import (
@@ -29,7 +30,6 @@ from samverkan.rostering.models import PatternKind, RosterVersion, VersionStatus
 from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.services import rules as rule_services
 from samverkan.rostering.services.common import RosterRefused, StaleEdit
-from samverkan.rostering.views.common import _form_errors
 
 
 def _week_start(version: RosterVersion, request: HttpRequest) -> tuple[int, dt.date]:
@@ -59,7 +59,7 @@ def group_roster(request: HttpRequest, group_pk: int) -> HttpResponse:
                     actor=request.user, plan=plan, time_limit_s=d["time_limit_s"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 return redirect("jobs:detail", public_id=job.public_id)
     plans = selectors.plans_for_group(actor=request.user, group=group)
@@ -196,7 +196,7 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
             else:
                 status = show_conflict(rules_form, stored_version(rules))
         except ValidationError as exc:
-            _form_errors(pattern_form if "pattern" in request.POST else rules_form, exc)
+            apply_validation_error(pattern_form if "pattern" in request.POST else rules_form, exc)
     return render(
         request,
         "rostering/group_settings.html",

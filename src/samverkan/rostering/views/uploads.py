@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.actiongroups import selectors as groups
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.rostering.forms import (
     UploadForm,
 )
 from samverkan.rostering.models import RosterPlan
 from samverkan.rostering.services import uploads as upload_services
-from samverkan.rostering.views.common import _form_errors
 
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
@@ -39,6 +39,6 @@ def validate_upload(request: HttpRequest) -> HttpResponse:
                     actor=request.user, plan=plan, content=upload.read()
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_validation_error(form, exc)
     return render(request, "rostering/validate_upload.html", {"form": form, "result": result})
 

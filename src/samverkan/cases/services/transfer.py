@@ -1,0 +1,37 @@
+"""Programme transfer: the case continues in the programme's successor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.access import policy
+from samverkan.audit.actions import Action
+from samverkan.cases.models import Case
+from samverkan.cases.services.common import _audit_case, _require_lead_coordinator, require_case_open
+
+
+@transaction.atomic
+def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess) -> Case:
+    """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
+    participant has reached its minimum age), keeping team, plan and notes."""
+    _require_lead_coordinator(actor, access)
+    require_case_open(case)
+    successor = case.programme.successor
+    if successor is None:
+        raise ValidationError(_("This programme has no programme to continue in."))
+    age = case.person.age_on(timezone.localdate())
+    if age < successor.min_age:
+        raise ValidationError(
+            _("The participant is not old enough for %(programme)s yet.") % {"programme": successor.name}
+        )
+    old = case.programme.code
+    Case.objects.filter(pk=case.pk).update(programme=successor, version=F("version") + 1, last_entry_at=timezone.now())
+    _audit_case(Action.CASE_TRANSFERRED, actor, case, {"from": old, "to": successor.code})
+    case.refresh_from_db()
+    return case
