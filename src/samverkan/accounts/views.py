@@ -44,6 +44,7 @@ from samverkan.accounts.checks import demo_mode_active
 from samverkan.accounts.forms import EnrolForm, LoginForm, ReauthForm, TokenForm, UserForm
 from samverkan.accounts.middleware import SESSION_ENDED_NOTICE, SESSION_LAST_SEEN, SESSION_LOGIN_AT
 from samverkan.accounts.models import User
+from samverkan.accounts.oidc import SamverkanOIDCCallbackView, SamverkanOIDCRequestView
 from samverkan.accounts.reauth import mark_reauthenticated, reauth_failed, require_recent_auth
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
@@ -371,8 +372,6 @@ def password_link(request: HttpRequest, user: User) -> str:
 def oidc_authenticate(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
         raise Http404
-    from samverkan.accounts.oidc import SamverkanOIDCRequestView
-
     return SamverkanOIDCRequestView.as_view()(request)
 
 
@@ -380,8 +379,6 @@ def oidc_authenticate(request: HttpRequest) -> HttpResponse:
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
         raise Http404
-    from samverkan.accounts.oidc import SamverkanOIDCCallbackView
-
     return SamverkanOIDCCallbackView.as_view()(request)
 
 

@@ -11,7 +11,7 @@ from faker import Faker
 
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
-from samverkan.accounts.roles import ensure_default_roles
+from samverkan.accounts.reference import ensure_default_roles
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.directory.models import Organisation
 from samverkan.directory.services import reference_data_load

@@ -37,7 +37,7 @@ def home_for(*, user: User) -> Home:
     from django.utils.translation import ngettext
 
     from samverkan.accounts import selectors as accounts
-    from samverkan.audit.selectors import audit_events_visible_to
+    from samverkan.logreview.trail_selectors import audit_events_visible_to
 
     home = Home()
     remaining = accounts.recovery_codes_remaining(user=user)
