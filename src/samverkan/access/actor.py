@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 
 class Actor(Protocol):
-    """A logged-in staff user: one organisation, roles that grant permissions."""
+    """A logged-in staff user: exactly one organisation, roles that grant permissions."""
 
     @property
     def pk(self) -> Any: ...
@@ -23,7 +23,7 @@ class Actor(Protocol):
     def is_active(self) -> bool: ...
 
     @property
-    def organisation_id(self) -> int | None: ...
+    def organisation_id(self) -> int: ...
 
     @property
     def organisation(self) -> Any: ...

@@ -108,9 +108,9 @@ def two_factor_satisfied(request: HttpRequest) -> bool:
 
 def two_factor_url(request: HttpRequest) -> str:
     """The code page for a user with a confirmed authenticator, else enrolment."""
-    # deferred: a model, and this module loads with access.middleware, which the logging
-    # configuration imports (its request-id filter) before the app registry is ready.
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    # This module loads with access.middleware, which the logging configuration imports
+    # (its request-id filter) before the app registry is ready: no model at module level.
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # deferred: a model, see above
 
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return reverse("accounts:verify")
