@@ -4,8 +4,9 @@ the audit trail's or the signed records' guards (roles.py, docs/adr/0009).
 Registered (when the app is ready, dbroles/apps.py) as a database check: Django runs it
 only when asked to check a database (``run_checks(databases=[...])``, ``samverkan check
 --database default``), which samverkan.wsgi, ``samverkan worker`` and ``samverkan
-scheduler`` do at start-up (``lib.startup.database_check_refusals``). ``samverkan check --deploy`` alone connects to no
-database. It applies under production settings on PostgreSQL only: the test suite runs
+scheduler`` do at start-up (``lib.startup.database_check_refusals``: they ask the check
+framework and import nothing from here). ``samverkan check --deploy`` alone connects to
+no database. It applies under production settings on PostgreSQL only: the test suite runs
 as a superuser, and SQLite (the demo) has one file and no roles.
 """
 
