@@ -71,7 +71,7 @@ def _seeded_rows_after_flush(request):
     )
     if transactional:
         request.getfixturevalue("_django_db_helper")
-        from samverkan.accounts.roles import ensure_default_roles
+        from samverkan.accounts.reference import ensure_default_roles
 
         ensure_default_roles()
     yield

@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include((home_urls.urlpatterns + frontend_urls.urlpatterns, "frontend"))),
     path("konto/", include("samverkan.accounts.urls")),
     path("katalog/", include("samverkan.directory.urls")),
-    path("logg/", include("samverkan.audit.urls")),
+    path("logg/", include("samverkan.logreview.trail_urls")),
     path("jobb/", include("samverkan.jobs.urls")),
     path("arenden/", include("samverkan.cases.urls")),
     path("arenden/", include("samverkan.consent.urls")),

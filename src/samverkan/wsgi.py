@@ -19,19 +19,19 @@ from django.urls import get_resolver
 from django.utils import translation
 
 from samverkan.gunicorn_logging import privacy_logger_installed
+from samverkan.lib.startup import database_check_refusals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings.production")
 application = get_wsgi_application()
 
 
 def _refuse_serious_check_failures() -> None:
-    from samverkan.dbroles.checks import refuse_unsafe_database_role  # deferred: imports models (app registry)
 
     serious = [str(message) for message in checks.run_checks(include_deployment_checks=False)
                if message.is_serious()]
     # The database checks (the runtime role, samverkan.E020) connect; that connection is
     # closed again before gunicorn forks its workers.
-    serious += refuse_unsafe_database_role()
+    serious += database_check_refusals()
     if serious:
         for message in serious:
             sys.stderr.write(f"Samverkan refuses to start: {message}\n")

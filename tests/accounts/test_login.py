@@ -71,7 +71,7 @@ def test_roles_are_data_changing_a_role_row_changes_access(user_factory, client)
 
 
 def test_all_shipped_roles_are_seeded():
-    from samverkan.accounts.roles import DEFAULT_PERMISSIONS
+    from samverkan.access.roles import DEFAULT_PERMISSIONS
 
     codes = set(Role.objects.values_list("code", flat=True))
     assert {c.value for c in DEFAULT_PERMISSIONS} <= codes

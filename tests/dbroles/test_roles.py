@@ -31,6 +31,7 @@ from samverkan.cases.models import TeamMember
 from samverkan.dbroles import checks, roles
 from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
+from samverkan.lib import startup
 from samverkan.meetings import services as meetings_services
 from samverkan.meetings.models import Decision, Minutes
 from tests.plans.world import build_world
@@ -195,7 +196,7 @@ def test_start_up_check_refuses_a_superuser_under_production_settings(runtime_ro
     assert errors[0].msg.endswith(
         "run `samverkan db grants` as the owner and set DATABASE_URL to the runtime role.")
     assert "\n" not in errors[0].msg and errors[0].hint is None  # one line
-    assert checks.refuse_unsafe_database_role() == [errors[0].msg]
+    assert startup.database_check_refusals() == [errors[0].msg]
     # `check --deploy` without --database connects to nothing and is not affected.
     assert checks.runtime_role_cannot_alter_the_guards(databases=None) == []
 

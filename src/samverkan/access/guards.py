@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
+from samverkan.access import policy
 from samverkan.access.permissions import Permission
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,8 +81,6 @@ def require_permission(*permissions: Permission) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            from samverkan.access import policy
-
             if not any(policy.has_permission(request.user, p) for p in permissions):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -107,17 +107,18 @@ def two_factor_satisfied(request: HttpRequest) -> bool:
 
 
 def two_factor_url(request: HttpRequest) -> str:
-    from samverkan.accounts.selectors import user_has_confirmed_totp
+    """The code page for a user with a confirmed authenticator, else enrolment."""
+    # This module loads with access.middleware, which the logging configuration imports
+    # (its request-id filter) before the app registry is ready: no model at module level.
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # deferred: a model, see above
 
-    if user_has_confirmed_totp(user=request.user):
+    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return reverse("accounts:verify")
     return reverse("accounts:enrol")
 
 
 def unguarded_view(request: HttpRequest, view_func: Callable[..., Any]) -> None:
     # Fail closed: a view nobody guarded is refused, loudly in the logs (no PII).
-    import logging
-
     logging.getLogger("samverkan.access").error(
         "refused unguarded view %s.%s", view_func.__module__, getattr(view_func, "__name__", "?")
     )

@@ -7,6 +7,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -137,8 +138,6 @@ class FailClosedMiddleware:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    from urllib.parse import quote
-
     # Only the path: query strings could carry search terms.
     return quote(request.path, safe="/")
 

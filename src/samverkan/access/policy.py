@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from samverkan.access.actor import Actor
 from samverkan.access.permissions import Permission
+from samverkan.access.roles import SYSTEM_ONLY_ROLES, RoleCode
 
 if TYPE_CHECKING:
-    from samverkan.accounts.models import User
     from samverkan.audit.models import AuditEvent
     from samverkan.consent.rules import EffectiveConsent
 
@@ -54,7 +55,7 @@ def has_permission(user: Any, permission: Permission) -> bool:
 # --- Staff accounts ----------------------------------------------------------------
 
 
-def scope_users(*, actor: User, queryset: QuerySet[User]) -> QuerySet[User]:
+def scope_users(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Users the actor may administer: all for system admins, own organisation for
     organisation admins, nobody otherwise."""
     if has_permission(actor, Permission.ALL_USERS_MANAGE):
@@ -64,19 +65,17 @@ def scope_users(*, actor: User, queryset: QuerySet[User]) -> QuerySet[User]:
     return queryset.none()
 
 
-def can_manage_organisation_users(*, actor: User, organisation_id: int) -> bool:
+def can_manage_organisation_users(*, actor: Actor, organisation_id: int) -> bool:
     if has_permission(actor, Permission.ALL_USERS_MANAGE):
         return True
     return has_permission(actor, Permission.ORG_USERS_MANAGE) and actor.organisation_id == organisation_id
 
 
-def assignable_role_codes(*, actor: User) -> set[str] | None:
+def assignable_role_codes(*, actor: Actor) -> set[str] | None:
     """Role codes the actor may grant; None means every role (system admin)."""
     if has_permission(actor, Permission.ALL_USERS_MANAGE):
         return None
     if has_permission(actor, Permission.ORG_USERS_MANAGE):
-        from samverkan.accounts.roles import SYSTEM_ONLY_ROLES, RoleCode
-
         return {code.value for code in RoleCode} - {c.value for c in SYSTEM_ONLY_ROLES}
     return set()
 
@@ -84,7 +83,7 @@ def assignable_role_codes(*, actor: User) -> set[str] | None:
 # --- Audit trail -----------------------------------------------------------------
 
 
-def scope_audit_events(*, actor: User, queryset: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+def scope_audit_events(*, actor: Actor, queryset: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
     """Audit events the actor may review.
 
     System-wide reviewers see everything; organisation log reviewers see events done
@@ -169,20 +168,11 @@ def area_agency_id(user: Any) -> int | None:
         return None
     if hasattr(user, _AGENCY_ATTR):
         return getattr(user, _AGENCY_ATTR)
-    from samverkan.directory.models import Organisation
-
+    # The user's organisation is loaded with the user (accounts/backends.py); only its
+    # ancestors, when it is not an agency itself, cost a query each.
     found: int | None = None
-    org_id: int | None = user.organisation_id
-    for _depth in range(10):  # guard against a cycle in the directory
-        if org_id is None:
-            break
-        row = Organisation.objects.filter(pk=org_id).values("kind", "parent_id").first()
-        if row is None:
-            break
-        if row["kind"] == "agency":
-            found = org_id
-            break
-        org_id = row["parent_id"]
+    if user.organisation_id is not None:
+        found = user.organisation.nearest_agency_id()
     setattr(user, _AGENCY_ATTR, found)
     return found
 
@@ -451,12 +441,9 @@ def scope_tips(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Tips the actor may read: those with a recipient row for the actor's organisation."""
     if not has_permission(actor, Permission.TIPS_VIEW) or actor.organisation_id is None:
         return queryset.none()
-    from django.db.models import Exists, OuterRef
-
-    from samverkan.tips.models import TipRecipient
-
-    routed = TipRecipient.objects.filter(tip_id=OuterRef("pk"), organisation_id=actor.organisation_id)
-    return queryset.filter(Exists(routed))
+    # One recipient row per (tip, organisation) (tips.TipRecipient's unique constraint),
+    # so the join yields each tip at most once.
+    return queryset.filter(recipients__organisation_id=actor.organisation_id)
 
 
 def can_handle_tips(*, actor: Any) -> bool:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from samverkan.accounts import checks, signals  # noqa: F401
+        from samverkan.accounts import checks, signals  # noqa: F401  # deferred: receivers use models; register when ready

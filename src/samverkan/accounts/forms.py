@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Role
+from samverkan.accounts.selectors import is_disabled_account
 from samverkan.directory.models import Organisation
 from samverkan.frontend.forms import StyledFormMixin
 
@@ -41,8 +42,6 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
             raise
 
     def _is_disabled_account(self) -> bool:
-        from samverkan.accounts.selectors import is_disabled_account
-
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if not username or not password:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.access.roles import ROLE_NAMES, RoleCode
 from samverkan.directory.models import Organisation
 
 
@@ -27,8 +28,6 @@ class Role(models.Model):
 
     @property
     def label(self) -> str:
-        from samverkan.accounts.roles import ROLE_NAMES, RoleCode
-
         try:
             return str(ROLE_NAMES[RoleCode(self.code)])
         except ValueError:

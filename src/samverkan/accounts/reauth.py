@@ -6,12 +6,13 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,10 +61,6 @@ def require_recent_auth(view: F) -> F:
 
 
 def _referer_path(request: HttpRequest) -> str:
-    from urllib.parse import urlsplit
-
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
         return urlsplit(referer).path

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from samverkan.accounts.selectors import user_ref_by_username
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 
@@ -44,8 +45,6 @@ def _login_failed(
 ) -> None:
     # The attempted username is not stored (it may be a mistyped password); only the
     # id of the account it names, if any.
-    from samverkan.accounts.selectors import user_ref_by_username
-
     username = credentials.get("username")
     target = (
         user_ref_by_username(username=username) if isinstance(username, str) and username else None

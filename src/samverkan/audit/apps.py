@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from samverkan.audit import checks  # noqa: F401
+        from samverkan.audit import checks  # noqa: F401  # deferred: checks register when the app is ready

@@ -3,6 +3,9 @@ district with a police-listed area. An administrator adds others (e.g. SSPF 12-2
 
 from __future__ import annotations
 
+# What load() counts, for the summary line of `samverkan load_reference_data`.
+LOADED = "programmes"
+
 PARTICIPATING_KINDS = ["district_administration", "police_area", "police_region", "agency", "school",
                        "municipal", "region", "ngo", "housing"]
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+# What load() counts, for the summary line of `samverkan load_reference_data`.
+LOADED = "legal bases"
+
 CRIME_INVESTIGATORS = [
     "polismyndigheten",
     "aklagarmyndigheten",

@@ -7,4 +7,5 @@ class DbRolesConfig(AppConfig):
     verbose_name = "Database roles"
 
     def ready(self) -> None:
-        from samverkan.dbroles import checks  # noqa: F401
+        # Registers the start-up check (tag "database") that lib.startup runs.
+        from samverkan.dbroles import checks  # noqa: F401  # deferred: checks import models, needs the app registry

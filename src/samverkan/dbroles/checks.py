@@ -1,11 +1,12 @@
 """Start-up refusal: the application must not run as a database role that could lift
 the audit trail's or the signed records' guards (roles.py, docs/adr/0009).
 
-Registered as a database check: Django runs it only when asked to check a database
-(``run_checks(databases=[...])``, ``samverkan check --database default``), which
-samverkan.wsgi, ``samverkan worker`` and ``samverkan scheduler`` do at start-up
-(``refuse_unsafe_database_role``). ``samverkan check --deploy`` alone connects to no
-database. It applies under production settings on PostgreSQL only: the test suite runs
+Registered (when the app is ready, dbroles/apps.py) as a database check: Django runs it
+only when asked to check a database (``run_checks(databases=[...])``, ``samverkan check
+--database default``), which samverkan.wsgi, ``samverkan worker`` and ``samverkan
+scheduler`` do at start-up (``lib.startup.database_check_refusals``: they ask the check
+framework and import nothing from here). ``samverkan check --deploy`` alone connects to
+no database. It applies under production settings on PostgreSQL only: the test suite runs
 as a superuser, and SQLite (the demo) has one file and no roles.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core import checks
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
@@ -49,16 +49,3 @@ def runtime_role_cannot_alter_the_guards(
         id="samverkan.E020",
     )]
 
-
-def refuse_unsafe_database_role() -> list[str]:
-    """The serious findings of the database checks on the default database, one line
-    each ([] when there are none). Closes the connections it opened: the caller may
-    fork (gunicorn --preload, the RQ worker) and children must open their own. (A
-    connection inside a transaction is left alone: only a test calls this in one.)"""
-    try:
-        found = checks.run_checks(tags=[Tags.database], databases=[DEFAULT_DB_ALIAS])
-    finally:
-        for connection in connections.all(initialized_only=True):
-            if not connection.in_atomic_block:
-                connection.close()
-    return [message.msg for message in found if message.is_serious()]

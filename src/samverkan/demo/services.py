@@ -11,7 +11,7 @@ from faker import Faker
 
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
-from samverkan.accounts.roles import ensure_default_roles
+from samverkan.accounts.reference import ensure_default_roles
 from samverkan.cases import reference as programmes
 from samverkan.consent import reference as legal_bases
 from samverkan.demo.area_track import load_area_track

@@ -70,6 +70,25 @@ class Organisation(models.Model):
             seen.add(parent.pk)
             parent = parent.parent
 
+    def nearest_agency_id(self) -> int | None:
+        """This organisation, or its nearest ancestor, of kind agency (e.g. a local
+        police area → Polismyndigheten); None when there is none. Reads from this row
+        without a query, then one small query per ancestor (at most 10 organisations
+        are examined, in case the directory holds a cycle)."""
+        org_id: int | None = self.pk
+        kind: str = self.kind
+        parent_id: int | None = self.parent_id
+        for _depth in range(9):  # guard against a cycle in the directory
+            if kind == OrganisationKind.AGENCY:
+                return org_id
+            if parent_id is None:
+                return None
+            row = Organisation.objects.filter(pk=parent_id).values("pk", "kind", "parent_id").first()
+            if row is None:
+                return None
+            org_id, kind, parent_id = row["pk"], row["kind"], row["parent_id"]
+        return org_id if kind == OrganisationKind.AGENCY else None
+
 
 class District(models.Model):
     """A stadsdelsområde and (optionally) the organisation that administers it."""

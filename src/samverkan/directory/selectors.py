@@ -4,19 +4,16 @@ verified staff user with directory:organisation:view may read them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
 from samverkan.access import policy
+from samverkan.access.actor import Actor
 from samverkan.access.permissions import Permission
 from samverkan.directory.models import Area, AreaClassification, District, Organisation
 
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
 
-
-def organisations_for_user_admin(*, actor: User) -> QuerySet[Organisation]:
+def organisations_for_user_admin(*, actor: Actor) -> QuerySet[Organisation]:
     """Organisations in which the actor may create and manage accounts."""
     if policy.has_permission(actor, Permission.ALL_USERS_MANAGE):
         return Organisation.objects.filter(active=True).order_by("name")

@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
-from samverkan.directory.models import Area, AreaClassification, District, Organisation
+from samverkan.directory import reference_data as ref
+from samverkan.directory.models import Area, AreaClassification, Classification, District, Organisation
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 M = TypeVar("M", bound=models.Model)
@@ -53,8 +55,6 @@ def directory_save(*, actor: Any, instance: M, expected_version: int | None = No
         ]
         values = {name: getattr(instance, name) for name in fields}
         if "updated_at" in values:
-            from django.utils import timezone
-
             values["updated_at"] = timezone.now()
         changed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             version=F("version") + 1, **values
@@ -99,9 +99,6 @@ def area_classify(
 def reference_data_load(*, actor: Any = None) -> dict[str, int]:
     """Create or update the shipped reference organisations, districts, areas and
     classifications (idempotent: run it after every upgrade). Returns counts."""
-    from samverkan.directory import reference_data as ref
-    from samverkan.directory.models import Classification
-
     orgs: dict[str, Organisation] = {}
     for code, name, kind, parent in ref.ORGANISATIONS:
         orgs[code], _ = Organisation.objects.update_or_create(

@@ -18,10 +18,10 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.accounts import selectors as accounts
 from samverkan.accounts.models import User
-from samverkan.audit.selectors import audit_events_visible_to
 from samverkan.directory.selectors import areas_missing_latest_classification
 from samverkan.jobs.selectors import jobs_visible_to
 from samverkan.logreview.selectors import open_items_count
+from samverkan.logreview.trail_selectors import audit_events_visible_to
 from samverkan.reminders.selectors import due_counts
 from samverkan.rostering.selectors import area_track_tasks
 

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.jobs.models import NOT_QUEUED, Job
+from samverkan.jobs.models import NOT_QUEUED, Job, JobStatus
+from samverkan.jobs.runner import run_job, run_job_in_thread
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -34,7 +35,7 @@ def redis_connection() -> Redis:
     """A client for REDIS_URL whose connect and reads give up after REDIS_TIMEOUT_S, so
     queueing a job while Redis is unreachable fails in milliseconds instead of holding
     the user's request. (An RQ worker raises the read timeout above its own wait.)"""
-    from redis import Redis
+    from redis import Redis  # deferred: redis (~0.2 s to import) serves the rq backend only
 
     timeout = settings.REDIS_TIMEOUT_S
     return Redis.from_url(
@@ -44,7 +45,7 @@ def redis_connection() -> Redis:
 
 def queue_reachable() -> bool:
     """Whether the RQ queue's Redis answers a PING now (for the health check)."""
-    from redis.exceptions import RedisError
+    from redis.exceptions import RedisError  # deferred: redis serves the rq backend only
 
     connection = redis_connection()
     try:
@@ -56,7 +57,7 @@ def queue_reachable() -> bool:
 
 
 def rq_queue(connection: Redis | None = None) -> Queue:
-    from rq import Queue
+    from rq import Queue  # deferred: rq (~0.25 s to import) serves the rq backend only
 
     return Queue(settings.SAMVERKAN_JOBS_QUEUE, connection=connection or redis_connection())
 
@@ -64,8 +65,6 @@ def rq_queue(connection: Redis | None = None) -> Queue:
 def dispatch(job: Job) -> None:
     """Hand ``job`` to the configured backend (after commit, except ``sync``)."""
     backend = settings.SAMVERKAN_JOBS_BACKEND
-    from samverkan.jobs.runner import run_job, run_job_in_thread
-
     if backend == "sync":
         run_job(job.pk)
         return
@@ -87,8 +86,6 @@ def _enqueue(job: Job) -> None:
     (error NOT_QUEUED: its page tells the user nothing was done and to try again later)
     instead of leaving it queued forever. The user's request still succeeds; the log
     names the kind of error."""
-    from samverkan.jobs.models import JobStatus
-
     try:
         rq_queue().enqueue(
             "samverkan.jobs.runner.run_job",

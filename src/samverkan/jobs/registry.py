@@ -1,4 +1,5 @@
-"""Job handlers by kind. Apps register theirs in <app>/jobs.py with ``@handler``."""
+"""Job handlers by kind. Apps register theirs in <app>/jobs.py with ``@handler`` (the
+audit trail, below this app, has its upkeep registered in jobs/maintenance.py)."""
 
 from __future__ import annotations
 

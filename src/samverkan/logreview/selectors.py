@@ -12,9 +12,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from samverkan.access import policy
+from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
+from samverkan.directory.models import Organisation
 from samverkan.logreview.models import (
     REASON_FIELDS,
     AccessReview,
@@ -104,9 +106,6 @@ def review_items(
 
     Query count is fixed per page: items + events (one join), the policy check of the
     page's events, and the actors' names and organisations."""
-    from samverkan.accounts.models import User
-    from samverkan.directory.models import Organisation
-
     qs = AccessReviewItem.objects.filter(review=review).select_related("event", "reviewed_by")
     if reason in Reason.values:
         qs = qs.filter(**{REASON_FIELDS[Reason(reason)]: True})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
+from samverkan.accounts.models import Role, User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
@@ -157,8 +158,6 @@ def review_sample(
 
 def reviewing_organisations() -> list[int]:
     """Organisations with at least one active log reviewer (policy.can_review_accesses)."""
-    from samverkan.accounts.models import Role, User
-
     role_ids = [
         role.pk for role in Role.objects.all() if Permission.ACCESS_REVIEW.value in role.permissions
     ]

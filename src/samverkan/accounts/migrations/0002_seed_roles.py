@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed_roles(apps, schema_editor):
-    from samverkan.accounts.roles import DEFAULT_PERMISSIONS
+    from samverkan.access.roles import DEFAULT_PERMISSIONS
 
     role_model = apps.get_model("accounts", "Role")
     for code, permissions in DEFAULT_PERMISSIONS.items():

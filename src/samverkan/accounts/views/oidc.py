@@ -14,7 +14,7 @@ from samverkan.access.guards import public
 def oidc_authenticate(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
         raise Http404
-    from samverkan.accounts.oidc import SamverkanOIDCRequestView
+    from samverkan.accounts.oidc import SamverkanOIDCRequestView  # deferred: mozilla-django-oidc only where OIDC is on
 
     return SamverkanOIDCRequestView.as_view()(request)
 
@@ -23,6 +23,6 @@ def oidc_authenticate(request: HttpRequest) -> HttpResponse:
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not settings.OIDC_ENABLED:
         raise Http404
-    from samverkan.accounts.oidc import SamverkanOIDCCallbackView
+    from samverkan.accounts.oidc import SamverkanOIDCCallbackView  # deferred: mozilla-django-oidc only where OIDC is on
 
     return SamverkanOIDCCallbackView.as_view()(request)

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def grant(apps, schema_editor):
-    from samverkan.accounts.roles import INDIVIDUAL_TRACK_PERMISSIONS
+    from samverkan.access.roles import INDIVIDUAL_TRACK_PERMISSIONS
 
     role_model = apps.get_model("accounts", "Role")
     for code, permissions in INDIVIDUAL_TRACK_PERMISSIONS.items():

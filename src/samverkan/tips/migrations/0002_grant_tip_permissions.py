@@ -1,5 +1,5 @@
 """Grant the tip and public-page permissions to the shipped roles on existing
-installations (fresh installs get them from accounts.roles.DEFAULT_PERMISSIONS). Values
+installations (fresh installs get them from access.roles.DEFAULT_PERMISSIONS). Values
 are written out here so the migration does not change when the code does."""
 
 from django.db import migrations

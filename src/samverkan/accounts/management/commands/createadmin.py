@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from samverkan.access.roles import RoleCode
 from samverkan.accounts.models import Role, User
-from samverkan.accounts.roles import RoleCode, ensure_default_roles
+from samverkan.accounts.reference import ensure_default_roles
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Organisation

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samverkan.jobs.services import jobs_recover
+
 DEFAULT_OLDER_THAN_MINUTES = 6 * 60  # the RQ job timeout: no live job runs longer
 
 
@@ -31,8 +33,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from samverkan.jobs.services import jobs_recover
-
         if options["action"] != "recover":  # pragma: no cover - argparse enforces it
             raise CommandError(f"unknown action {options['action']!r}")
         minutes = options["older_than"]

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from samverkan.dbroles.checks import refuse_unsafe_database_role
 from samverkan.jobs import schedule
+from samverkan.lib.startup import database_check_refusals
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=60.0, help="Seconds between passes.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        refusals = refuse_unsafe_database_role()
+        refusals = database_check_refusals()
         if refusals:
             raise CommandError(f"Samverkan refuses to start: {refusals[0]}")
         if options["once"]:

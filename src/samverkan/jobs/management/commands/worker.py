@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from samverkan.dbroles.checks import refuse_unsafe_database_role
+from samverkan.jobs.backends import redis_connection
+from samverkan.jobs.services import job_mark_interrupted
+from samverkan.lib.startup import database_check_refusals
 
 log = logging.getLogger("samverkan.jobs")
 
@@ -26,8 +28,6 @@ def _close_before_fork() -> None:
 def _work_horse_killed(job: Any, retpid: int, ret_val: int, rusage: Any) -> None:
     """The work horse died (OOM kill, timeout kill): fail the Job row so its page stops
     saying "running". Runs in the parent worker process."""
-    from samverkan.jobs.services import job_mark_interrupted
-
     try:
         job_id = int(job.args[0])
     except (IndexError, TypeError, ValueError):
@@ -58,12 +58,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from redis.exceptions import RedisError
-        from rq import SimpleWorker, Worker
+        from redis.exceptions import RedisError  # deferred: heavy, for the rq backend only
+        from rq import SimpleWorker, Worker  # deferred: heavy (~0.25 s), for the rq backend only
 
-        from samverkan.jobs.backends import redis_connection
-
-        refusals = refuse_unsafe_database_role()
+        refusals = database_check_refusals()
         if refusals:
             raise CommandError(f"Samverkan refuses to start: {refusals[0]}")
         queue = options["queue"] or settings.SAMVERKAN_JOBS_QUEUE

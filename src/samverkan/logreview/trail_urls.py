@@ -1,6 +1,9 @@
+"""The audit trail's viewer, included at /logg/ under its historical namespace "audit"
+(audit:event_list, audit:event_export, audit:verify)."""
+
 from django.urls import path
 
-from samverkan.audit import views
+from samverkan.logreview import trail_views as views
 
 app_name = "audit"
 

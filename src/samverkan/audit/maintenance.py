@@ -1,10 +1,15 @@
-"""Background jobs: verify the whole audit chain with live progress (weekly, and on
-demand by auditors), and checkpoint the chain head (hourly, from the scheduler)."""
+"""Keeping the trail checked: verify the whole chain and leave a checkpoint of the head
+as verified (weekly, and on demand by auditors), and checkpoint the head alone (hourly).
+
+Plain functions with a progress callback; the jobs app runs them as the background jobs
+``audit.verify`` and ``audit.checkpoint`` (jobs/maintenance.py), so the trail imports
+nothing above it.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -13,10 +18,15 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.audit.checkpoint import CheckpointLog
 from samverkan.audit.verify import verify_chain
-from samverkan.jobs.context import JobContext
-from samverkan.jobs.registry import handler
 
 log = logging.getLogger("samverkan.audit")
+
+
+class Progress(Protocol):
+    """Called with (done, total) while the chain is walked (it may raise to stop the
+    walk), and once more with ``final=True`` when the walk is complete."""
+
+    def __call__(self, done: int, total: int, *, final: bool = False) -> None: ...
 
 
 def _checkpoints() -> CheckpointLog | None:
@@ -30,20 +40,19 @@ def _checkpoints() -> CheckpointLog | None:
         return None
 
 
-@handler("audit.verify", result_template="audit/verify_result.html")
-def verify_job(ctx: JobContext) -> dict[str, Any]:
-    def progress(done: int, total: int) -> None:
-        ctx.check_cancelled()
-        ctx.progress(done, total)
-
+def verify_and_checkpoint(
+    *, progress: Progress, actor_id: int | None, actor_organisation_id: int | None
+) -> dict[str, Any]:
+    """Verify the chain (against the checkpoint file too), audit the verification as
+    done by ``actor_id`` (None: the scheduler), then write a checkpoint of the head.
+    Returns the report the job page shows (audit/verify_result.html)."""
     checkpoints = _checkpoints()
     result = verify_chain(progress=progress, checkpoints=checkpoints)
-    ctx.progress(result.checked, result.checked, force=True)
-    creator = ctx.job.created_by
+    progress(result.checked, result.checked, final=True)
     audit.record(
         action=Action.AUDIT_VERIFIED,
-        actor_id=creator.pk if creator else None,
-        actor_organisation_id=creator.organisation_id if creator else None,
+        actor_id=actor_id,
+        actor_organisation_id=actor_organisation_id,
         subject_type="audit_chain",
         subject_id=result.last_seq,
         detail={"checked": result.checked, "problems": len(result.problems), "source": "job",
@@ -71,9 +80,8 @@ def verify_job(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-@handler("audit.checkpoint")
-def checkpoint_job(ctx: JobContext) -> dict[str, Any]:
+def checkpoint_head() -> dict[str, Any]:
     """Append a signed checkpoint of the chain head (AUDIT_CHECKPOINT_FILE and the
-    samverkan.audit.checkpoint log). Fails the job when the file cannot be written."""
+    samverkan.audit.checkpoint log); raises when the file cannot be written."""
     made = checkpoint.write_head()
     return {"seq": made.seq, "hash": made.hash, "ts": made.ts}

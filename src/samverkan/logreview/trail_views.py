@@ -1,4 +1,5 @@
-"""Audit viewer for log reviewers: filter, page through, export CSV, verify the chain."""
+"""The audit trail's viewer for log reviewers: filter, page through, export CSV, start
+a verification of the chain (URL names ``audit:…``, mounted at /logg/)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
-from samverkan.audit.forms import CATEGORIES, AuditFilterForm
 from samverkan.audit.models import AuditEvent
-from samverkan.audit.selectors import AuditFilter, actor_names, audit_events_visible_to
 from samverkan.jobs import services as jobs
 from samverkan.lib.params import whole_number
 from samverkan.lib.spreadsheets import csv_row
+from samverkan.logreview.trail_forms import CATEGORIES, AuditFilterForm
+from samverkan.logreview.trail_selectors import AuditFilter, actor_names, audit_events_visible_to
 
 PAGE_SIZE = 50
 _VIEW = (Permission.AUDIT_VIEW_OWN_ORG, Permission.AUDIT_VIEW_ALL)
@@ -61,7 +62,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
                  detail={"rows": len(events)})
     params = request.GET.copy()
     params.pop("before", None)
-    return render(request, "audit/event_list.html", {
+    return render(request, "logreview/trail_list.html", {
         "form": form, "events": events, "users": users, "orgs": orgs,
         "next_before": events[-1].seq if has_more and events else None,
         "query": params.urlencode(),
@@ -111,6 +112,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         job = jobs.job_start(actor=request.user, kind="audit.verify")
         return redirect("jobs:detail", public_id=job.public_id)
-    return render(request, "audit/verify.html", {})
+    return render(request, "logreview/trail_verify.html", {})
 
 

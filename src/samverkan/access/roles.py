@@ -1,8 +1,8 @@
-"""The roles Samverkan ships and the permissions each grants by default.
+"""The roles Samverkan ships: named bundles of permissions, granted by default.
 
 Roles are rows in accounts.Role (held as data); this module is the seed the migration
-loads and `samverkan load_reference_data` re-applies. An administrator may change a
-role's permissions in the database without a code change.
+loads and `samverkan load_reference_data` re-applies (accounts/reference.py). An
+administrator may change a role's permissions in the database without a code change.
 """
 
 from __future__ import annotations
@@ -105,16 +105,3 @@ TIP_PERMISSIONS: dict[RoleCode, list[P]] = {
 }
 for _code, _granted in TIP_PERMISSIONS.items():
     DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
-
-def ensure_default_roles() -> int:
-    """Create any shipped role that is missing (existing roles keep their permissions,
-    which an administrator may have changed). Returns how many were created."""
-    from samverkan.accounts.models import Role
-
-    created = 0
-    for code, permissions in DEFAULT_PERMISSIONS.items():
-        _role, was_created = Role.objects.get_or_create(
-            code=code.value, defaults={"permissions": sorted(p.value for p in permissions)}
-        )
-        created += int(was_created)
-    return created

@@ -1,3 +1,5 @@
+"""The audit viewer's filter form (logreview.trail_views)."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,20 +1,19 @@
-"""Reading the audit trail, always through the access policy."""
+"""Reading the audit trail for its viewer (log reviewers), always through the access
+policy. The trail itself (rows, chain, seals) is the audit app's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from samverkan.access import policy
+from samverkan.accounts.models import User
 from samverkan.audit.models import AuditEvent
-
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
+from samverkan.directory.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -78,9 +77,6 @@ def actor_names(*, events: list[AuditEvent]) -> tuple[dict[int, str], dict[int, 
     ``events`` must come from audit_events_visible_to: a reviewer learns only the
     names of actors in events the policy already lets them see.
     """
-    from samverkan.accounts.models import User
-    from samverkan.directory.models import Organisation
-
     user_ids = {e.actor_id for e in events if e.actor_id}
     org_ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
     users = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
