@@ -1,7 +1,8 @@
 """Writing cases: intake, decision, team, emergency access, programme transfer.
 
 Every function checks the access policy for the actor and audits in the same
-transaction. Sharing rules for what a team member may read live in access.policy.
+transaction. What a team member may read and do is asked of the caller's CaseAccess
+(samverkan.caseaccess, typed here as cases.actions.CaseGate).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case, CaseStatus, EmergencyAccess, Programme, TeamMember, TeamRole
 from samverkan.directory.models import District, Organisation
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.lib.identity_numbers import IdentityNumber
-from samverkan.people.services import person_get_or_create
+from samverkan.people.services import guardian_add, person_get_or_create
 
 EMERGENCY_ACCESS_HOURS = 4
 
@@ -125,11 +127,9 @@ def case_intake(
 
 
 @transaction.atomic
-def case_decide(*, actor: Any, case: Case, access: policy.CaseAccess, accepted: bool, reason: str) -> Case:
+def case_decide(*, actor: Any, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
     """Accept or decline an intake (lead organisation only)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_DECIDE)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.DECIDE)
     if case.status != CaseStatus.INTAKE:
         raise ValidationError(_("The intake has already been decided."))
     if not accepted and not reason.strip():
@@ -147,16 +147,10 @@ def case_decide(*, actor: Any, case: Case, access: policy.CaseAccess, accepted: 
     return case
 
 
-def _require_lead_coordinator(actor: Any, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_TEAM_MANAGE)
-    if not policy.is_lead_coordinator(access):
-        raise PermissionDenied
-
-
 @transaction.atomic
-def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: Any, team_role: str) -> TeamMember:
+def team_add(*, actor: Any, case: Case, access: CaseGate, user: Any, team_role: str) -> TeamMember:
     """Add a member from a participating organisation (lead coordinator only)."""
-    _require_lead_coordinator(actor, access)
+    access.require(CaseAction.MANAGE_TEAM)
     require_case_open(case)
     if team_role not in TeamRole.values:
         raise ValidationError(_("Unknown team role."))
@@ -176,8 +170,8 @@ def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: Any, te
 
 
 @transaction.atomic
-def team_remove(*, actor: Any, case: Case, access: policy.CaseAccess, member: TeamMember) -> None:
-    _require_lead_coordinator(actor, access)
+def team_remove(*, actor: Any, case: Case, access: CaseGate, member: TeamMember) -> None:
+    access.require(CaseAction.MANAGE_TEAM)
     if member.case_id != case.pk or not member.active:
         raise ValidationError(_("Not an active member of this team."))
     if (
@@ -220,10 +214,10 @@ def emergency_access_grant(*, actor: Any, case: Case, reason: str) -> EmergencyA
 
 
 @transaction.atomic
-def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess) -> Case:
+def case_transfer_programme(*, actor: Any, case: Case, access: CaseGate) -> Case:
     """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
     participant has reached its minimum age), keeping team, plan and notes."""
-    _require_lead_coordinator(actor, access)
+    access.require(CaseAction.MANAGE_TEAM)
     require_case_open(case)
     successor = case.programme.successor
     if successor is None:
@@ -252,13 +246,6 @@ def require_case_open(case: Case) -> None:
         raise ValidationError(_("The case is closed and can no longer change."), code="closed")
 
 
-def _require_lead_decider(actor: Any, access: policy.CaseAccess) -> None:
-    """The lead organisation's team, with the right to decide (CASE_DECIDE)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_DECIDE)
-    if not access.is_lead_team:
-        raise PermissionDenied
-
-
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     from dateutil.relativedelta import relativedelta
@@ -272,7 +259,7 @@ def case_close(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     outcome: str,
     note: str = "",
     expected_version: int | None = None,
@@ -281,7 +268,7 @@ def case_close(
     and plan the structured follow-ups at 6 and 12 months. Audited (codes only)."""
     from samverkan.cases.models import FOLLOW_UP_MONTHS, Closure, ClosureOutcome, FollowUp
 
-    _require_lead_decider(actor, access)
+    access.require(CaseAction.DECIDE)
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if case.status != CaseStatus.ACTIVE:
@@ -328,7 +315,7 @@ def follow_up_record(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     follow_up: Any,
     expected_version: int,
     status: str,
@@ -340,13 +327,7 @@ def follow_up_record(
     with CASE_NOTE_WRITE or CASE_DECIDE). Optimistic locking on ``expected_version``."""
     from samverkan.cases.models import FollowUp, FollowUpAnswer, FollowUpStatus
 
-    if not (
-        policy.has_permission(actor, Permission.CASE_NOTE_WRITE) or policy.has_permission(actor, Permission.CASE_DECIDE)
-    ):
-        raise PermissionDenied
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
-    if access.emergency or access.team_role == TeamRole.OBSERVER or not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.RECORD_FOLLOW_UP)
     if follow_up.case_id != case.pk:
         raise PermissionDenied
     if case.status != CaseStatus.CLOSED:
@@ -387,10 +368,10 @@ def follow_up_record(
 
 
 @transaction.atomic
-def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
+def case_legal_hold(*, actor: Any, case: Case, access: CaseGate, hold: bool, reason: str) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
-    _require_lead_decider(actor, access)
+    access.require(CaseAction.DECIDE)
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Give the reason in at least 10 characters.")})
@@ -458,3 +439,36 @@ def programme_save(
         },
     )
     return instance
+
+
+# --- The participant's guardians, registered through the case ----------------------
+
+
+@transaction.atomic
+def case_guardian_add(
+    *,
+    actor: Any,
+    case: Case,
+    access: CaseGate,
+    identity: IdentityNumber,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+) -> Any:
+    """Register a guardian of the case's participant (the lead organisation's team,
+    with a role that may manage consent). Audited by people.services.guardian_add."""
+    access.require(CaseAction.MANAGE_CONSENT)
+    if identity.digits == case.person.identity_number:
+        raise ValidationError(_("That is the participant's own identity number."))
+    guardianship = guardian_add(
+        actor=actor,
+        child=case.person,
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        subject_organisation_id=case.lead_organisation_id,
+        is_fictitious=case.person.is_fictitious,
+    )
+    case_touch(case=case)
+    return guardianship

@@ -29,9 +29,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from samverkan.access import policy
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import services as cases
 from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, Programme, TeamMember
 from samverkan.demo.personas import DEMO_PASSWORD
@@ -316,8 +317,8 @@ class _Loader:
         }
         self.created = 0
 
-    def access(self, user: User, case: Case) -> policy.CaseAccess:
-        return policy.case_access_for(actor=user, case=case, today=self.today)
+    def access(self, user: User, case: Case) -> CaseAccess:
+        return case_access_for(actor=user, case=case, today=self.today)
 
     def load(self, spec: Spec) -> None:
         from samverkan.people.services import case_guardian_add
@@ -421,7 +422,7 @@ class _Loader:
         self,
         case: Case,
         lead: User,
-        access: policy.CaseAccess,
+        access: CaseAccess,
         *,
         giver: str,
         guardianship: Any,
@@ -446,7 +447,7 @@ class _Loader:
             document=None,
         )
 
-    def _consents(self, case: Case, spec: Spec, lead: User, access: policy.CaseAccess) -> None:
+    def _consents(self, case: Case, spec: Spec, lead: User, access: CaseAccess) -> None:
         from samverkan.consent.services import consent_withdraw
         from samverkan.people.models import Guardianship
 
@@ -699,8 +700,8 @@ class _Loader:
 
 def _log_review_demo(today: date) -> None:
     """A break-the-glass access and a drawn log review of the current month for Järva."""
+    from samverkan.caseaccess.selectors import case_for_actor
     from samverkan.cases.models import EmergencyAccess
-    from samverkan.cases.selectors import case_for_actor
     from samverkan.logreview.services import review_sample
 
     chef = User.objects.filter(username="jarva.chef", is_demo=True).first()

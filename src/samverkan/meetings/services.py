@@ -24,10 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
 from samverkan.lib.concurrency import StaleEdit
@@ -49,10 +49,8 @@ __all__ = ["StaleEdit"]
 _audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
-def _require_manage(actor: Any, case: Case, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_MEETING_MANAGE
-    )
+def _require_manage(actor: Any, case: Case, access: CaseAccess) -> None:
+    access.require(CaseAction.MANAGE_MEETING)
     require_writable(case)
 
 
@@ -102,7 +100,7 @@ def meeting_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     starts_at: datetime,
     place: str,
     attendees: list[TeamMember],
@@ -140,7 +138,7 @@ def meeting_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     expected_version: int,
     starts_at: datetime,
@@ -185,7 +183,7 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_cancel(
-    *, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting, expected_version: int
+    *, actor: Any, case: Case, access: CaseAccess, meeting: Meeting, expected_version: int
 ) -> Meeting:
     _require_manage(actor, case, access)
     _require_own_meeting(actor, case, meeting)
@@ -209,7 +207,7 @@ def meeting_record_attendance(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     expected_version: int,
     attended_user_ids: Iterable[int],
@@ -268,7 +266,7 @@ def minutes_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     text: str,
     sign: bool = False,
@@ -322,7 +320,7 @@ def minutes_update_draft(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     minutes: Minutes,
     expected_version: int,
     text: str,
@@ -354,7 +352,7 @@ def minutes_update_draft(
 
 @transaction.atomic
 def minutes_sign(
-    *, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes, expected_version: int
+    *, actor: Any, case: Case, access: CaseAccess, minutes: Minutes, expected_version: int
 ) -> Minutes:
     """Sign the actor's own draft (as last seen: StaleEdit if it changed). Final."""
     _require_manage(actor, case, access)
@@ -378,7 +376,7 @@ def decision_add(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     minutes: Minutes,
     text: str,
     responsible: Any = None,
@@ -424,7 +422,7 @@ def decision_to_commitment(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     decision: Decision,
     description: str,
     responsible: Any,

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.meetings import selectors, services
@@ -38,11 +40,11 @@ from samverkan.plans import selectors as plan_selectors
 from samverkan.plans.forms import CommitmentForm
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
-    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
+def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+    return case_for_actor(actor=request.user, public_id=public_id)
 
 
-def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
+def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
     return {
         "case": case,
         "access": access,
@@ -51,7 +53,7 @@ def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, A
     }
 
 
-def _may(request: HttpRequest, access: policy.CaseAccess, permission: Permission) -> bool:
+def _may(request: HttpRequest, access: CaseAccess, permission: Permission) -> bool:
     return (
         policy.has_permission(request.user, permission)
         and not access.emergency

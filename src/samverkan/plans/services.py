@@ -21,10 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case, CaseStatus, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
@@ -51,8 +51,8 @@ def require_writable(case: Case) -> None:
         raise ValidationError(_("The case is closed: its plan and meetings can no longer change."))
 
 
-def _require_edit(actor: Any, case: Case, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_PLAN_EDIT)
+def _require_edit(actor: Any, case: Case, access: CaseAccess) -> None:
+    access.require(CaseAction.EDIT_PLAN)
     require_writable(case)
 
 
@@ -93,7 +93,7 @@ def goal_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     life_area: str,
     title: str,
     description: str = "",
@@ -131,7 +131,7 @@ def goal_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     goal: Goal,
     expected_version: int,
     life_area: str,
@@ -201,7 +201,7 @@ def commitment_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     description: str,
     responsible: Any,
     due_on: date,
@@ -260,7 +260,7 @@ def commitment_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     commitment: Commitment,
     expected_version: int,
     description: str,
@@ -332,7 +332,7 @@ def commitment_follow_up(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     commitment: Commitment,
     expected_version: int,
     status: str,
@@ -371,7 +371,7 @@ def commitment_follow_up(
 
 @transaction.atomic
 def plan_summary_update(
-    *, actor: Any, case: Case, access: policy.CaseAccess, expected_version: int, summary: str
+    *, actor: Any, case: Case, access: CaseAccess, expected_version: int, summary: str
 ) -> ActionPlan:
     """The plan's overall aim (lead organisation's team; category "plan")."""
     _require_edit(actor, case, access)
@@ -454,7 +454,7 @@ def plan_snapshot(*, plan: ActionPlan) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_establish(
-    *, actor: Any, case: Case, access: policy.CaseAccess, expected_revision: int
+    *, actor: Any, case: Case, access: CaseAccess, expected_revision: int
 ) -> PlanVersion:
     """Establish (fastställa) the plan as the next version: a frozen snapshot with number,
     time and who. Lead organisation's team only. StaleEdit when the plan changed after

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.plans import selectors, services
@@ -30,11 +32,11 @@ from samverkan.plans.models import CommitmentStatus
 VersionedFormType = CommitmentForm | FollowUpForm
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
-    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
+def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+    return case_for_actor(actor=request.user, public_id=public_id)
 
 
-def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
+def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
     return {
         "case": case,
         "access": access,
@@ -45,7 +47,7 @@ def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, A
     }
 
 
-def _can_edit(request: HttpRequest, access: policy.CaseAccess) -> bool:
+def _can_edit(request: HttpRequest, access: CaseAccess) -> bool:
     return (
         policy.has_permission(request.user, Permission.CASE_PLAN_EDIT)
         and not access.emergency
@@ -151,7 +153,7 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
 
 
 def _commitment_form(
-    request: HttpRequest, case: Case, access: policy.CaseAccess, **kwargs: Any
+    request: HttpRequest, case: Case, access: CaseAccess, **kwargs: Any
 ) -> CommitmentForm:
     return CommitmentForm(
         request.POST or None,

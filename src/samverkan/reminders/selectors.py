@@ -3,7 +3,7 @@ turns into reminders.
 
 What a user is shown is filtered at read time, not only when the reminder was made:
 a reminder appears only while its user may still open the case
-(policy.cases_visible_to) and, for commitments and meetings, only while the source
+(cases_visible_to) and, for commitments and meetings, only while the source
 entry is still visible to the user's organisation (a withdrawn consent hides it on the
 next request). Retention reminders are the exception: they go to the lead
 organisation's retention managers (RETENTION_MANAGE), who are not on the team, and
@@ -25,6 +25,7 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess.selectors import case_access_batch, cases_visible_to
 from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember, TeamRole
 from samverkan.reminders.models import Reminder, ReminderKind
 
@@ -73,11 +74,11 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
         return []
     case_ids = {r.case_id for r in reminders}
     visible_cases = list(
-        policy.cases_visible_to(actor=actor)
+        cases_visible_to(actor=actor)
         .filter(pk__in=case_ids)
         .select_related("programme", "person")
     )
-    accesses = policy.case_access_batch(actor=actor, cases=visible_cases)
+    accesses = case_access_batch(actor=actor, cases=visible_cases)
     retention_ok = policy.has_permission(actor, Permission.RETENTION_MANAGE)
 
     def sources_still_visible(model: Any, source_type: str) -> set[str]:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.cases.selectors import case_for_actor, person_view
+from samverkan.caseaccess.selectors import case_for_actor
+from samverkan.cases.selectors import person_view
 from samverkan.reminders import selectors, services
 from samverkan.reminders.forms import ReminderForm
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "samverkan.people",
     "samverkan.cases",
     "samverkan.consent",
+    "samverkan.caseaccess",
     "samverkan.journal",
     "samverkan.plans",
     "samverkan.meetings",
