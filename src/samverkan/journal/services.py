@@ -68,8 +68,7 @@ def note_create(
     if corrects is not None:
         if corrects.case_id != case.pk or corrects.signed_at is None:
             raise ValidationError(_("Only a signed note of this case can be corrected."))
-        if corrects.recorded_by_organisation_id != actor.organisation_id:
-            raise PermissionDenied
+        access.require(CaseAction.WRITE_NOTE, corrects)  # one's own organisation's
     note = JournalNote.objects.create(
         case=case,
         recorded_by_organisation_id=actor.organisation_id,

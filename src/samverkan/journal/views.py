@@ -31,14 +31,6 @@ def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
     return case_for_actor(actor=request.user, public_id=public_id)
 
 
-def _can_write(request: HttpRequest, access: CaseAccess) -> bool:
-    try:
-        access.require(CaseAction.WRITE_NOTE)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _context(
     request: HttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
@@ -46,7 +38,7 @@ def _context(
         "case": case,
         "access": access,
         "person": case_selectors.person_view(case=case, access=access),
-        "can_write": _can_write(request, access),
+        "can_write": access.may(CaseAction.WRITE_NOTE),
         **extra,
     }
 
@@ -122,7 +114,7 @@ def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _own_draft(
+def _draft_for_author(
     request: HttpRequest, case: Case, access: CaseAccess, note_id: UUID
 ) -> JournalNote:
     note = selectors.note_for_actor(case=case, access=access, public_id=note_id)
@@ -139,7 +131,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
     text just typed in the form and shows the saved text beside it."""
     case, access = _case(request, public_id)
     access.require(CaseAction.WRITE_NOTE)
-    note = _own_draft(request, case, access, note_id)
+    note = _draft_for_author(request, case, access, note_id)
     conflict: JournalNote | None = None
     status = 200
     if request.method == "POST":
@@ -206,7 +198,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
 @require_POST
 def note_sign(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    note = _own_draft(request, case, access, note_id)
+    note = _draft_for_author(request, case, access, note_id)
     try:
         services.note_sign(actor=request.user, case=case, access=access, note=note)
     except ValidationError as exc:
@@ -224,11 +216,9 @@ def note_correct(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRe
     case, access = _case(request, public_id)
     access.require(CaseAction.WRITE_NOTE)
     original = selectors.note_for_actor(case=case, access=access, public_id=note_id)
-    if (
-        original.signed_at is None
-        or original.recorded_by_organisation_id != request.user.organisation_id  # type: ignore[union-attr]
-    ):
+    if original.signed_at is None:
         raise PermissionDenied
+    access.require(CaseAction.WRITE_NOTE, original)  # a note of one's own organisation
     form = NoteForm(
         request.POST or None,
         initial={

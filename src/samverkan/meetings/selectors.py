@@ -1,6 +1,6 @@
 """Reading meetings, minutes and decisions through the case's sharing rule.
 
-Callers have opened the case with cases.selectors.case_for_actor (404 outside the team).
+Callers have opened the case with caseaccess.selectors.case_for_actor (404 outside the team).
 Meetings and minutes are entries (recording organisation + category "meeting") and are
 filtered with access.items_q; a statutory disclosure covers them only as last changed
 at or before it (``updated_at``). Decisions are read through their minutes. Drafts of
@@ -22,7 +22,7 @@ from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
-from samverkan.caseaccess.selectors import case_access_batch, cases_visible_to
+from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.cases.models import TeamMember
 from samverkan.meetings.models import (
     Attendee,
@@ -260,23 +260,18 @@ def meetings_upcoming(
     if case is not None:
         if access is None:
             raise ValueError("meetings_upcoming(case=...) needs the viewer's access")
-        accesses = {case.pk: access}
-        cases = {case.pk: case}
+        within = VisibleCases.one(case, access)
     else:
         if actor is None:
             raise ValueError("meetings_upcoming needs an actor or a case")
-        case_list = list(cases_visible_to(actor=actor).select_related("programme", "person"))
-        accesses = case_access_batch(actor=actor, cases=case_list)
-        cases = {c.pk: c for c in case_list}
-    if not accesses:
+        within = visible_cases(actor=actor)
+    if not within.accesses:
         return []
-    q = Q()
-    for case_id, case_access in accesses.items():
-        q |= Q(case_id=case_id) & _q(case_access)
-    qs = base.filter(q)
+    qs = entries_visible(actor, base, within=within)
     if attending_only and actor is not None:
         qs = qs.filter(attendees__user_id=actor.pk)
     rows = qs.select_related("recorded_by_organisation").order_by("starts_at", "pk")
     return [
-        UpcomingMeeting(meeting=m, case=cases[m.case_id], access=accesses[m.case_id]) for m in rows
+        UpcomingMeeting(meeting=m, case=within.cases[m.case_id], access=within.accesses[m.case_id])
+        for m in rows
     ]

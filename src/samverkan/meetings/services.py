@@ -54,9 +54,11 @@ def _require_manage(actor: Any, case: Case, access: CaseAccess) -> None:
     require_writable(case)
 
 
-def _require_own_meeting(actor: Any, case: Case, meeting: Meeting) -> None:
-    if meeting.case_id != case.pk or meeting.recorded_by_organisation_id != actor.organisation_id:
+def _require_own_meeting(case: Case, access: CaseAccess, meeting: Meeting) -> None:
+    """A meeting of this case recorded by the actor's organisation."""
+    if meeting.case_id != case.pk:
         raise PermissionDenied
+    access.require(CaseAction.MANAGE_MEETING, meeting)
 
 
 def _clean_meeting(
@@ -150,7 +152,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting the actor's organisation called; StaleEdit if it changed."""
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     _clean_meeting(kind, starts_at, place, attendees, case, participant_attendance)
@@ -186,7 +188,7 @@ def meeting_cancel(
     *, actor: Any, case: Case, access: CaseAccess, meeting: Meeting, expected_version: int
 ) -> Meeting:
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     updated = Meeting.objects.filter(
         pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
     ).update(
@@ -216,7 +218,7 @@ def meeting_record_attendance(
     """Record who attended (invited team members and the participant); the meeting is
     then held. Only after it has started."""
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     if meeting.starts_at > timezone.now():
@@ -284,8 +286,7 @@ def minutes_create(
     if corrects is not None:
         if corrects.meeting_id != meeting.pk or corrects.signed_at is None:
             raise ValidationError(_("Only signed minutes of this meeting can be corrected."))
-        if corrects.recorded_by_organisation_id != actor.organisation_id:
-            raise PermissionDenied
+        access.require(CaseAction.MANAGE_MEETING, corrects)  # one's own organisation's
     minutes = Minutes.objects.create(
         meeting=meeting,
         case=case,

@@ -1,6 +1,6 @@
 """Reading the action plan through the case's sharing rule (caseaccess.CaseAccess).
 
-Callers have opened the case with cases.selectors.case_for_actor (404 outside the team).
+Callers have opened the case with caseaccess.selectors.case_for_actor (404 outside the team).
 Every goal, commitment, the plan summary and every entry of an established version is
 filtered with access.items_q / access.can_see on its recording organisation and
 category. Because entries can change, the time a statutory disclosure is compared with
@@ -24,7 +24,7 @@ from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
-from samverkan.caseaccess.selectors import case_access_batch, cases_visible_to
+from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.plans.models import (
     OPEN_COMMITMENT_STATUSES,
     ActionPlan,
@@ -419,25 +419,20 @@ def commitments_due(
     if case is not None:
         if access is None:
             raise ValueError("commitments_due(case=...) needs the viewer's access")
-        accesses = {case.pk: access}
-        cases = {case.pk: case}
+        within = VisibleCases.one(case, access)
     else:
         if actor is None:
             raise ValueError("commitments_due needs an actor or a case")
-        case_list = list(cases_visible_to(actor=actor).select_related("programme", "person"))
-        accesses = case_access_batch(actor=actor, cases=case_list)
-        cases = {c.pk: c for c in case_list}
-    if not accesses:
+        within = visible_cases(actor=actor)
+    if not within.accesses:
         return []
-    q = Q()
-    for case_id, case_access in accesses.items():
-        q |= Q(case_id=case_id) & visible_q(case_access)
-    qs = base.filter(q)
+    qs = entries_visible(actor, base, within=within)
     if responsible_only and actor is not None:
         qs = qs.filter(responsible_id=actor.pk)
     rows = qs.select_related("organisation", "responsible", "recorded_by_organisation").order_by(
         "due_on", "pk"
     )
     return [
-        DueCommitment(commitment=c, case=cases[c.case_id], access=accesses[c.case_id]) for c in rows
+        DueCommitment(commitment=c, case=within.cases[c.case_id], access=within.accesses[c.case_id])
+        for c in rows
     ]

@@ -142,7 +142,7 @@ def goal_update(
 ) -> Goal:
     """Change a goal of the actor's own organisation; StaleEdit if it changed meanwhile."""
     _require_edit(actor, case, access)
-    if goal.case_id != case.pk or goal.recorded_by_organisation_id != actor.organisation_id:
+    if goal.case_id != case.pk or not access.may(CaseAction.EDIT_PLAN, goal):
         raise PermissionDenied
     errors = _clean_goal(life_area, title, category, status)
     if errors:
@@ -273,10 +273,7 @@ def commitment_update(
 ) -> Commitment:
     """Change a commitment of the actor's own organisation; StaleEdit if it changed."""
     _require_edit(actor, case, access)
-    if (
-        commitment.case_id != case.pk
-        or commitment.recorded_by_organisation_id != actor.organisation_id
-    ):
+    if commitment.case_id != case.pk or not access.may(CaseAction.EDIT_PLAN, commitment):
         raise PermissionDenied
     errors = _clean_commitment(description, category, status)
     if errors:
@@ -319,14 +316,6 @@ def commitment_update(
     return commitment
 
 
-def may_follow_up(*, actor: Any, commitment: Commitment) -> bool:
-    """The recording organisation's members and the responsible person."""
-    return (
-        commitment.recorded_by_organisation_id == actor.organisation_id
-        or commitment.responsible_id == actor.pk
-    )
-
-
 @transaction.atomic
 def commitment_follow_up(
     *,
@@ -340,7 +329,7 @@ def commitment_follow_up(
 ) -> Commitment:
     """Record how a commitment went (status and follow-up note); StaleEdit if it changed."""
     _require_edit(actor, case, access)
-    if commitment.case_id != case.pk or not may_follow_up(actor=actor, commitment=commitment):
+    if commitment.case_id != case.pk or not access.may(CaseAction.FOLLOW_UP, commitment):
         raise PermissionDenied
     if status not in CommitmentStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
@@ -375,8 +364,7 @@ def plan_summary_update(
 ) -> ActionPlan:
     """The plan's overall aim (lead organisation's team; category "plan")."""
     _require_edit(actor, case, access)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.ESTABLISH_PLAN)
     plan = plan_get_or_create(case=case)
     updated = ActionPlan.objects.filter(pk=plan.pk, version=expected_version).update(
         summary=summary.strip(),
@@ -460,8 +448,7 @@ def plan_establish(
     time and who. Lead organisation's team only. StaleEdit when the plan changed after
     the actor read it (they must review it first); later edits start a new draft."""
     _require_edit(actor, case, access)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.ESTABLISH_PLAN)
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         raise ValidationError(_("The plan is empty: add goals first."))
