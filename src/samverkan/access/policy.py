@@ -250,6 +250,38 @@ def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
     return is_municipal_staff(actor) or area_agency_id(actor) == agency_id
 
 
+def can_view_rosters(*, actor: Any) -> bool:
+    """Read rosters (plans and published versions): area:roster:view or :manage."""
+    return has_permission(actor, Permission.ROSTER_VIEW) or has_permission(actor, Permission.ROSTER_MANAGE)
+
+
+def can_request_swap(*, actor: Any, expert_user_id: int | None, expert_agency_id: int) -> bool:
+    """Ask for a shift swap of an expert: the expert themself (their own account), or
+    whoever may manage that agency's experts (can_manage_experts_of)."""
+    if expert_user_id is not None and expert_user_id == actor.pk:
+        return True
+    return can_manage_experts_of(actor=actor, agency_id=expert_agency_id)
+
+
+def scope_action_groups(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Action groups the actor may see or choose (e.g. in the roster checker's form):
+    every group for holders of area:action_group:view, none otherwise."""
+    if not has_permission(actor, Permission.AREA_VIEW):
+        return queryset.none()
+    return queryset
+
+
+# --- Retention (dataprotection) ------------------------------------------------------
+
+
+def scope_retention_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Cases whose retention a retention manager reviews: those led by the actor's own
+    organisation, for holders of RETENTION_MANAGE; none otherwise."""
+    if not has_permission(actor, Permission.RETENTION_MANAGE) or actor.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(lead_organisation_id=actor.organisation_id)
+
+
 # --- Individual track: cases and everything recorded in them -----------------------
 # The case decision (who may see and do what in one case) is samverkan.caseaccess,
 # above cases and consent, which it is computed from (docs/adr/0011-case-access-object.md).
