@@ -38,11 +38,20 @@ class CaseGate(Protocol):
     """What the services and selectors below ``caseaccess`` may ask of the CaseAccess
     their caller hands them (structural: ``caseaccess.CaseAccess`` satisfies it)."""
 
-    case_id: int
-    viewer_id: int
-    viewer_org_id: int
-    lead_org_id: int
-    emergency: bool
+    @property
+    def case_id(self) -> int: ...
+
+    @property
+    def viewer_id(self) -> int: ...
+
+    @property
+    def viewer_org_id(self) -> int: ...
+
+    @property
+    def lead_org_id(self) -> int: ...
+
+    @property
+    def emergency(self) -> bool: ...
 
     @property
     def is_lead_team(self) -> bool: ...

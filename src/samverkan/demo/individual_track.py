@@ -321,8 +321,6 @@ class _Loader:
         return case_access_for(actor=user, case=case, today=self.today)
 
     def load(self, spec: Spec) -> None:
-        from samverkan.people.services import case_guardian_add
-
         jarva = spec.district == "jarva"
         lead = self.users["jarva.samordnare" if jarva else "skarholmen.samordnare"]
         code = (
@@ -354,7 +352,7 @@ class _Loader:
         # Guardians of a minor (both with joint custody); they are fictitious as well.
         for g in range(spec.guardians):
             parent_birth = spec.birth.replace(year=spec.birth.year - 28 - g * 3)
-            case_guardian_add(
+            cases.case_guardian_add(
                 actor=lead,
                 case=case,
                 access=access,
