@@ -32,10 +32,15 @@ if TYPE_CHECKING:
     from samverkan.consent.rules import EffectiveConsent
 
 
+# Team roles that read only (with emergency access, which has no team role). Queries
+# over team members that must leave them out use this too (e.g. reminders).
+READ_ONLY_TEAM_ROLES: frozenset[str] = frozenset({TeamRole.OBSERVER})
+
+
 @dataclass(frozen=True)
 class _Rule:
     permissions: frozenset[Permission]  # any one of them
-    read_only_ok: bool = False  # observers may do it
+    read_only_ok: bool = False  # read-only team roles (observers) may do it
     emergency_ok: bool = False  # emergency (break-the-glass) access may do it
     lead_team: bool = False  # the lead organisation's team only
     lead_coordinator: bool = False  # the lead organisation's lead coordinator only
@@ -98,7 +103,7 @@ class CaseAccess:
     @property
     def read_only(self) -> bool:
         """Observers and emergency access read only."""
-        return self.emergency or self.team_role == TeamRole.OBSERVER
+        return self.emergency or self.team_role in READ_ONLY_TEAM_ROLES
 
     # --- Actions ------------------------------------------------------------------------
 
@@ -111,7 +116,7 @@ class CaseAccess:
             return False
         if self.emergency and not rule.emergency_ok:
             return False
-        if self.team_role == TeamRole.OBSERVER and not rule.read_only_ok:
+        if self.team_role in READ_ONLY_TEAM_ROLES and not rule.read_only_ok:
             return False
         if rule.lead_team and not self.is_lead_team:
             return False

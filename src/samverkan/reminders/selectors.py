@@ -26,8 +26,9 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import READ_ONLY_TEAM_ROLES
 from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
-from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember, TeamRole
+from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember
 from samverkan.reminders.models import Reminder, ReminderKind
 
 COMMITMENT_SOURCE = "plans.commitment"
@@ -217,7 +218,7 @@ def _lead_team(case_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
             user__is_active=True,
             organisation_id=F("case__lead_organisation_id"),
         )
-        .exclude(team_role=TeamRole.OBSERVER)
+        .exclude(team_role__in=READ_ONLY_TEAM_ROLES)
         .values_list("case_id", "user_id", "organisation_id")
     )
     for case_id, user_id, org_id in rows:
