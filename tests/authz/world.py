@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import reference as programmes
 from samverkan.cases import services as case_services
 from samverkan.cases.models import Case, FollowUp, Programme
@@ -104,8 +105,8 @@ class World:
     def org_of(self, persona: str) -> str:
         return PERSONAS[persona][0]
 
-    def access(self, persona: str) -> policy.CaseAccess:
-        return policy.case_access_for(actor=self.users[persona], case=self.case)
+    def access(self, persona: str) -> CaseAccess:
+        return case_access_for(actor=self.users[persona], case=self.case)
 
     @property
     def url(self) -> str:
@@ -146,7 +147,7 @@ def build_world(*, before_case: Any = None) -> World:
         last_name=marker("PERSONLAST"), intake_source="police", received_on=today - timedelta(days=80),
         intake_summary=marker("INTAKESUMMARY"), is_fictitious=True, referred_by=orgs["police"],
     )
-    access = policy.case_access_for(actor=coord, case=case)
+    access = case_access_for(actor=coord, case=case)
     case = case_services.case_decide(actor=coord, case=case, access=access, accepted=True,
                                      reason=marker("DECISIONREASON"))
     for name, (_org, _roles, team_role) in PERSONAS.items():
@@ -183,8 +184,8 @@ def build_world(*, before_case: Any = None) -> World:
         add(Entry(f"guardian{n}", "guardian", "jarva", "family", case.opened_at, marker(name)))
     world.objects["guardianships"] = guardianships
 
-    def access_of(name: str) -> policy.CaseAccess:
-        return policy.case_access_for(actor=users[name], case=case)
+    def access_of(name: str) -> CaseAccess:
+        return case_access_for(actor=users[name], case=case)
 
     # Journal notes: signed ones per organisation and category, and drafts.
     def note(key: str, who: str, category: str, *, when: datetime | None = None, sign: bool = True) -> None:

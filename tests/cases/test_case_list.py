@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from samverkan.casepages import selectors
 from samverkan.cases import reference as programmes
-from samverkan.cases import selectors
 from samverkan.cases import services as cases
 from samverkan.cases.models import Programme
 from samverkan.directory.models import Organisation

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import reference as programmes
 from samverkan.cases import services as cases
 from samverkan.cases.models import Programme
@@ -31,12 +31,12 @@ def closed_case():
         first_name="Demo", last_name="Deltagare", intake_source="own_application", received_on=today,
         is_fictitious=True,
     )
-    access = policy.case_access_for(actor=lead, case=case)
+    access = case_access_for(actor=lead, case=case)
     cases.case_decide(actor=lead, case=case, access=access, accepted=True, reason="")
     case.refresh_from_db()
     cases.case_close(actor=lead, case=case, access=access, outcome="plan_completed", note="Klart.")
     case.refresh_from_db()
-    return lead, case, policy.case_access_for(actor=lead, case=case)
+    return lead, case, case_access_for(actor=lead, case=case)
 
 
 def test_closed_case_refuses_new_notes(closed_case):

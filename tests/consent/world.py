@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import reference as programmes
 from samverkan.cases import services as case_services
 from samverkan.cases.models import Case, Programme
@@ -38,8 +39,8 @@ class World:
     guardianships: list[Guardianship] = field(default_factory=list)
     notes: dict[str, JournalNote] = field(default_factory=dict)
 
-    def access(self, who: str) -> policy.CaseAccess:
-        return policy.case_access_for(actor=self.users[who], case=self.case)
+    def access(self, who: str) -> CaseAccess:
+        return case_access_for(actor=self.users[who], case=self.case)
 
     @property
     def url(self) -> str:
@@ -82,7 +83,7 @@ def build_world(*, age_years: int = 16, age_days: int = 40, guardians: int = 2, 
         actor=lead, programme=programme, identity=identity, first_name="Deltagare", last_name="Testsson",
         intake_source="police", received_on=today, is_fictitious=True,
     )
-    access = policy.case_access_for(actor=lead, case=case)
+    access = case_access_for(actor=lead, case=case)
     case = case_services.case_decide(actor=lead, case=case, access=access, accepted=True, reason="")
     for who, role in (("lead_caseworker", "caseworker"), ("lead_observer", "observer"), ("police", "caseworker"),
                       ("probation", "caseworker"), ("school", "caseworker")):

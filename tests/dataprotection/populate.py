@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import services as case_services
 from samverkan.cases.models import Case, EmergencyAccess
 from samverkan.consent.models import Consent, Disclosure, LegalBasis
@@ -26,8 +26,8 @@ POLICE_NOTE = "Polisens anteckning om Zlatana"
 
 def fill(case: Case, *, lead: Any, police: Any, serial: int = 1) -> dict[str, Any]:
     today = timezone.localdate()
-    lead_access = policy.case_access_for(actor=lead, case=case)
-    police_access = policy.case_access_for(actor=police, case=case)
+    lead_access = case_access_for(actor=lead, case=case)
+    police_access = case_access_for(actor=police, case=case)
     guardianship = guardian_add(actor=lead, child=case.person,
                                 identity=parse(make_fictitious(date(1979, 5, 5), 300 + serial)),
                                 first_name="Greta", last_name=f"Vårdnadshavare{serial}", is_fictitious=True)

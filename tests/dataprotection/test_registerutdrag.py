@@ -8,8 +8,8 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from samverkan.access import policy
 from samverkan.audit.models import AuditEvent
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.dataprotection.pdf import render_export_pdf
 from samverkan.dataprotection.selectors import subject_access_export
 from samverkan.journal.services import note_create
@@ -31,7 +31,7 @@ def world(settings, tmp_path):
     w = build()
     fill(w.case, lead=w.coordinator, police=w.police_worker)
     other = make_case(w.other_coordinator, identity=w.identity)
-    access = policy.case_access_for(actor=w.other_coordinator, case=other)
+    access = case_access_for(actor=w.other_coordinator, case=other)
     from django.utils import timezone
 
     note_create(actor=w.other_coordinator, case=other, access=access, category="social",

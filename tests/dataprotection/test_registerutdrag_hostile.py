@@ -10,6 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.journal.services import note_create
 from tests.dataprotection.world import build, fresh_auth, make_case
 from tests.documents import FORMULAS, HOSTILE_MARKUP, assert_printed_literally, spy_on_document_fetches
@@ -25,9 +26,8 @@ def test_registerutdrag_pdf_and_json_keep_hostile_text_as_text(logged_in, monkey
     world = build()
     case = make_case(world.other_coordinator, identity=world.identity, first=HOSTILE_MARKUP[2],
                      last=HOSTILE_MARKUP[0])
-    from samverkan.access import policy
 
-    access = policy.case_access_for(actor=world.other_coordinator, case=case)
+    access = case_access_for(actor=world.other_coordinator, case=case)
     note = f"{HOSTILE_MARKUP[1]}\n{FORMULAS[0]}"
     note_create(actor=world.other_coordinator, case=case, access=access, category="social",
                 occurred_on=timezone.localdate(), text=note, sign=True)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import reference as programmes
 from samverkan.cases import services as case_services
 from samverkan.cases.models import Case, Programme
@@ -44,8 +45,8 @@ class World:
     case: Case
     identity: str
 
-    def access(self, user: Any) -> policy.CaseAccess:
-        return policy.case_access_for(actor=user, case=self.case)
+    def access(self, user: Any) -> CaseAccess:
+        return case_access_for(actor=user, case=self.case)
 
 
 def make_case(coordinator: Any, *, identity: str, programme: Programme | None = None,
@@ -60,7 +61,7 @@ def make_case(coordinator: Any, *, identity: str, programme: Programme | None = 
         is_fictitious=True,
     )
     if accept:
-        access = policy.case_access_for(actor=coordinator, case=case)
+        access = case_access_for(actor=coordinator, case=case)
         case = case_services.case_decide(actor=coordinator, case=case, access=access, accepted=True, reason="ok")
     return case
 
@@ -84,7 +85,7 @@ def build() -> World:
     today = timezone.localdate()
     identity = make_fictitious(today.replace(year=today.year - 15, day=min(today.day, 28)), 421)
     case = make_case(coordinator, identity=identity)
-    access = policy.case_access_for(actor=coordinator, case=case)
+    access = case_access_for(actor=coordinator, case=case)
     for user, role in ((manager, "caseworker"), (caseworker, "caseworker"), (observer, "observer"),
                        (police_worker, "caseworker")):
         case_services.team_add(actor=coordinator, case=case, access=access, user=user, team_role=role)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.access import policy
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import reference as programmes
 from samverkan.cases import services as case_services
 from samverkan.cases.models import Case, Programme
@@ -55,8 +56,8 @@ class World:
     skatteverket_user: Any  # unrelated agency, not on the team
     skarholmen_user: Any  # another district's social services
 
-    def access(self, user: Any) -> policy.CaseAccess:
-        return policy.case_access_for(actor=user, case=self.case)
+    def access(self, user: Any) -> CaseAccess:
+        return case_access_for(actor=user, case=self.case)
 
     def team_orgs(self) -> list[Organisation]:
         return [self.jarva, self.police, self.probation, self.school]
@@ -92,9 +93,9 @@ def build_world(*, age: int = 20, first_name: str = "Kim", last_name: str = "Tes
         received_on=today,
         is_fictitious=True,
     )
-    access = policy.case_access_for(actor=lead, case=case)
+    access = case_access_for(actor=lead, case=case)
     case = case_services.case_decide(actor=lead, case=case, access=access, accepted=True, reason="")
-    access = policy.case_access_for(actor=lead, case=case)
+    access = case_access_for(actor=lead, case=case)
     police_user = UserFactory(organisation=police, roles=["caseworker"])
     probation_user = UserFactory(organisation=probation, roles=["caseworker"])
     school_user = UserFactory(organisation=school, roles=["caseworker"])

@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from samverkan.access import policy
 from samverkan.audit.models import AuditEvent
+from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import services as case_services
 from samverkan.cases.models import TeamMember
 from samverkan.consent.models import Consent
@@ -160,7 +160,7 @@ def test_meeting_reminder_hidden_after_consent_withdrawal(world, login):
     Consent.objects.filter(pk__in=[own.pk, guardian.pk]).update(categories=["basic", "plan", "meeting"])
     meeting = _meeting(world, attendee=world.police_worker, days=3)
     services.reminders_refresh()
-    assert policy.case_access_for(actor=world.police_worker, case=world.case).can_see(
+    assert case_access_for(actor=world.police_worker, case=world.case).can_see(
         recording_org_id=world.jarva.pk, category="meeting", created_at=meeting.created_at)
     assert [r.reminder.kind for r in selectors.reminders_visible(actor=world.police_worker)] == ["meeting"]
     Consent.objects.filter(pk=own.pk).update(withdrawn_at=timezone.now())

@@ -118,3 +118,19 @@ def test_uploaded_roster_is_checked(personas, logged_in, published: RosterVersio
     assert any(v["rule"] == "coverage" for v in result["violations"])
     garbage = _upload(client, published, b"name,when\nx,y\n")
     assert garbage.context["result"] is None and "could not be read" in garbage.content.decode()
+
+
+def test_upload_form_lists_only_the_groups_the_actor_may_see(personas, published: RosterVersion):
+    """The checker's group choice is scoped through the policy (scope_action_groups): an
+    outsider's form lists no group and refuses a posted one; the city's lists it."""
+    from samverkan.rostering.forms import UploadForm
+
+    group = published.plan.group
+    assert group in UploadForm(actor=personas["city_coord"]).fields["group"].queryset
+    outsider = UploadForm(
+        {"group": group.pk, "period_start": published.plan.period_start.isoformat(), "weeks": "1"},
+        {"file": SimpleUploadedFile("roster.csv", b"x", content_type="text/csv")},
+        actor=personas["city_logs"],  # no area:action_group:view
+    )
+    assert not outsider.fields["group"].queryset.exists()
+    assert not outsider.is_valid() and "group" in outsider.errors

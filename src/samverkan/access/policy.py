@@ -8,11 +8,8 @@ a role too weak for the action gets 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -22,7 +19,6 @@ from samverkan.access.roles import SYSTEM_ONLY_ROLES, RoleCode
 
 if TYPE_CHECKING:
     from samverkan.audit.models import AuditEvent
-    from samverkan.consent.rules import EffectiveConsent
 
 _CACHE_ATTR = "_samverkan_permissions"
 
@@ -244,192 +240,41 @@ def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
     return is_municipal_staff(actor) or area_agency_id(actor) == agency_id
 
 
+def can_view_rosters(*, actor: Any) -> bool:
+    """Read rosters (plans and published versions): area:roster:view or :manage."""
+    return has_permission(actor, Permission.ROSTER_VIEW) or has_permission(actor, Permission.ROSTER_MANAGE)
+
+
+def can_request_swap(*, actor: Any, expert_user_id: int | None, expert_agency_id: int) -> bool:
+    """Ask for a shift swap of an expert: the expert themself (their own account), or
+    whoever may manage that agency's experts (can_manage_experts_of)."""
+    if expert_user_id is not None and expert_user_id == actor.pk:
+        return True
+    return can_manage_experts_of(actor=actor, agency_id=expert_agency_id)
+
+
+def scope_action_groups(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Action groups the actor may see or choose (e.g. in the roster checker's form):
+    every group for holders of area:action_group:view, none otherwise."""
+    if not has_permission(actor, Permission.AREA_VIEW):
+        return queryset.none()
+    return queryset
+
+
+# --- Retention (dataprotection) ------------------------------------------------------
+
+
+def scope_retention_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Cases whose retention a retention manager reviews: those led by the actor's own
+    organisation, for holders of RETENTION_MANAGE; none otherwise."""
+    if not has_permission(actor, Permission.RETENTION_MANAGE) or actor.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(lead_organisation_id=actor.organisation_id)
+
+
 # --- Individual track: cases and everything recorded in them -----------------------
-#
-# A case is visible only to its active team members and to users holding a current
-# emergency (break-the-glass) access; everyone else gets 404. Inside the case, an entry
-# (note, plan item, minutes, document) recorded by organisation R in category C at time T
-# is visible to a viewer from organisation V when
-#   V == R, or
-#   a valid consent set covers R and V and C (consent.rules.effective_consent), or
-#   a statutory disclosure R → V covers C and was decided at or after T.
-# Protected identities are shown only to the lead organisation's case team.
-
-
-@dataclass(frozen=True)
-class CaseAccess:
-    """What one viewer may see of one case, computed once per request."""
-
-    case_id: int
-    viewer_id: int
-    viewer_org_id: int
-    lead_org_id: int
-    team_role: str | None
-    emergency: bool
-    consent_active: bool
-    consent_org_ids: frozenset[int]
-    consent_categories: frozenset[str]
-    # (from organisation, categories, decided_at) of disclosures to the viewer's organisation
-    disclosures: tuple[tuple[int, frozenset[str], datetime], ...]
-    # The consent evaluation the fields above came from (for the case page's summary).
-    consent: EffectiveConsent | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_lead_team(self) -> bool:
-        return self.viewer_org_id == self.lead_org_id
-
-    def _consent_covers(self, recording_org_id: int, category: str) -> bool:
-        return (
-            self.consent_active
-            and recording_org_id in self.consent_org_ids
-            and self.viewer_org_id in self.consent_org_ids
-            and category in self.consent_categories
-        )
-
-    def can_see(self, *, recording_org_id: int, category: str, created_at: datetime) -> bool:
-        if recording_org_id == self.viewer_org_id:
-            return True
-        if self._consent_covers(recording_org_id, category):
-            return True
-        return any(
-            org == recording_org_id and category in cats and created_at <= until
-            for org, cats, until in self.disclosures
-        )
-
-    def items_q(
-        self,
-        *,
-        org_field: str = "recorded_by_organisation_id",
-        category_field: str = "category",
-        created_field: str = "created_at",
-    ) -> Q:
-        """The same rule as can_see, as a filter for a queryset of entries of this case."""
-        q = Q(**{org_field: self.viewer_org_id})
-        if self.consent_active and self.viewer_org_id in self.consent_org_ids:
-            q |= Q(**{f"{org_field}__in": self.consent_org_ids, f"{category_field}__in": self.consent_categories})
-        for org, cats, until in self.disclosures:
-            q |= Q(**{org_field: org, f"{category_field}__in": cats, f"{created_field}__lte": until})
-        return q
-
-    def sees_identity(self, *, protected: bool, opened_at: datetime) -> bool:
-        """Name and identity number of the participant (category 'basic', recorded by
-        the lead organisation). Protected identities: lead organisation's team only."""
-        if self.is_lead_team:
-            return True
-        if protected:
-            return False
-        return self.can_see(recording_org_id=self.lead_org_id, category="basic", created_at=opened_at)
-
-
-def cases_visible_to(*, actor: Any) -> QuerySet[Any]:
-    """Cases where the actor is an active team member or holds an unexpired emergency
-    access. Cost follows the actor's own memberships (indexed), not the case count."""
-    from django.utils import timezone
-
-    from samverkan.cases.models import Case, EmergencyAccess, TeamMember
-
-    if not has_permission(actor, Permission.CASE_VIEW):
-        return Case.objects.none()
-    now = timezone.now()
-    team = TeamMember.objects.filter(user_id=actor.pk, active=True).values("case_id")
-    emergency = EmergencyAccess.objects.filter(user_id=actor.pk, expires_at__gt=now).values("case_id")
-    # One IN over the UNION of the two (indexed) id lists: "pk IN (a) OR pk IN (b)" makes
-    # PostgreSQL test every case row against both lists, which grows with all cases.
-    return Case.objects.filter(pk__in=team.union(emergency))
-
-
-def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> CaseAccess:
-    """Compute the viewer's CaseAccess; raises 404 when the actor may not see the case."""
-    from django.utils import timezone
-
-    from samverkan.cases.models import EmergencyAccess, TeamMember
-    from samverkan.consent.models import Disclosure
-    from samverkan.consent.selectors import effective_consent_for_case
-
-    if not has_permission(actor, Permission.CASE_VIEW):
-        raise Http404
-    now = timezone.now()
-    membership = (
-        TeamMember.objects.filter(case_id=case.pk, user_id=actor.pk, active=True)
-        .values_list("team_role", flat=True).first()
-    )
-    emergency = False
-    if membership is None:
-        emergency = EmergencyAccess.objects.filter(case_id=case.pk, user_id=actor.pk, expires_at__gt=now).exists()
-        if not emergency:
-            raise Http404
-    consent = effective_consent_for_case(case=case, today=today or timezone.localdate())
-    disclosures = tuple(
-        (from_org, frozenset(categories), decided_at)
-        for from_org, categories, decided_at in Disclosure.objects.filter(
-            case_id=case.pk, to_organisation_id=actor.organisation_id
-        ).values_list("from_organisation_id", "categories", "decided_at")
-    )
-    return CaseAccess(
-        case_id=case.pk,
-        viewer_id=actor.pk,
-        viewer_org_id=actor.organisation_id,
-        lead_org_id=case.lead_organisation_id,
-        team_role=membership,
-        emergency=emergency,
-        consent_active=consent.active,
-        consent_org_ids=consent.organisation_ids,
-        consent_categories=consent.categories,
-        disclosures=disclosures,
-        consent=consent,
-    )
-
-
-def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None) -> dict[int, CaseAccess]:
-    """CaseAccess for each of ``cases`` (already scoped by cases_visible_to) with a fixed
-    number of queries, for list pages."""
-    from django.utils import timezone
-
-    from samverkan.cases.models import EmergencyAccess, TeamMember
-    from samverkan.consent.models import Disclosure
-    from samverkan.consent.selectors import effective_consents_for_cases
-
-    if not cases:
-        return {}
-    today = today or timezone.localdate()
-    now = timezone.now()
-    ids = [c.pk for c in cases]
-    roles = dict(TeamMember.objects.filter(case_id__in=ids, user_id=actor.pk, active=True)
-                 .values_list("case_id", "team_role"))
-    others = [i for i in ids if i not in roles]  # usually none: emergency access is rare
-    emergency = set(EmergencyAccess.objects.filter(case_id__in=others, user_id=actor.pk, expires_at__gt=now)
-                    .values_list("case_id", flat=True)) if others else set()
-    visible = [c for c in cases if c.pk in roles or c.pk in emergency]
-    consents = effective_consents_for_cases(cases=visible, today=today)
-    disclosures: dict[int, list[tuple[int, frozenset[str], datetime]]] = {}
-    for case_id, org, cats, until in Disclosure.objects.filter(
-        case_id__in=ids, to_organisation_id=actor.organisation_id
-    ).values_list("case_id", "from_organisation_id", "categories", "decided_at"):
-        disclosures.setdefault(case_id, []).append((org, frozenset(cats), until))
-    result = {}
-    for case in visible:
-        consent = consents[case.pk]
-        result[case.pk] = CaseAccess(
-            case_id=case.pk, viewer_id=actor.pk, viewer_org_id=actor.organisation_id,
-            lead_org_id=case.lead_organisation_id, team_role=roles.get(case.pk),
-            emergency=case.pk not in roles, consent_active=consent.active,
-            consent_org_ids=consent.organisation_ids, consent_categories=consent.categories,
-            disclosures=tuple(disclosures.get(case.pk, [])), consent=consent,
-        )
-    return result
-
-
-def require_case_permission(*, actor: Any, access: CaseAccess, permission: Permission) -> None:
-    """Inside a visible case: 403 unless the role allows the action. Observers and
-    emergency access read only."""
-    if not has_permission(actor, permission):
-        raise PermissionDenied
-    if permission != Permission.CASE_VIEW and (access.emergency or access.team_role == "observer"):
-        raise PermissionDenied
-
-
-def is_lead_coordinator(access: CaseAccess) -> bool:
-    return access.is_lead_team and access.team_role == "lead_coordinator"
+# The case decision (who may see and do what in one case) is samverkan.caseaccess,
+# above cases and consent, which it is computed from (docs/adr/0011-case-access-object.md).
 
 
 # --- Anonymous tips ----------------------------------------------------------------------

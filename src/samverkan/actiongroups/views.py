@@ -35,7 +35,7 @@ _STATUS_STALE = gettext_lazy(
 )
 
 
-def _require_manage(request: HttpRequest) -> None:
+def _check_manager(request: HttpRequest) -> None:
     if not policy.can_manage_action_groups(actor=request.user):
         raise PermissionDenied
 
@@ -56,7 +56,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -120,7 +120,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     form = GroupForm(
         request.POST or None,
@@ -159,7 +159,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
 def group_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -182,7 +182,7 @@ def group_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
 def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     current = {p.agency_id: p.positions for p in selectors.group_positions(group=group)}
     agencies = list(selectors.agencies())
@@ -225,7 +225,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
 def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     instance = (
         policy.get_or_404(group.premises.all(), pk=premises_pk)
@@ -317,7 +317,7 @@ def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
 def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = OutreachForm(request.POST, prefix="s")
     if form.is_valid():
@@ -346,7 +346,7 @@ def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
 def outreach_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = ContactForm(request.POST, prefix="c")
     if form.is_valid():
@@ -367,7 +367,7 @@ def outreach_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
 def outreach_document(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES, prefix="d")
     if form.is_valid():

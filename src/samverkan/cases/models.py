@@ -180,7 +180,7 @@ class Closure(models.Model):
     """The closure of a case by the lead organisation: an outcome code and a note.
 
     An entry of the case like any other: recorded by the lead organisation in category
-    ``basic`` by default, read through access.policy.CaseAccess.items_q/can_see."""
+    ``basic`` by default, read through caseaccess.CaseAccess.items_q/can_see."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
     outcome = models.CharField(_("outcome"), max_length=32, choices=ClosureOutcome.choices)

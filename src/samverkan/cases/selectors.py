@@ -1,7 +1,6 @@
-"""Reading cases, always through access.policy.
-
-Lists cost a fixed number of queries per page (policy.case_access_batch), and a case
-page computes the viewer's CaseAccess once; names and identity numbers are replaced by
+"""Reading a case its caller has opened (caseaccess.selectors.case_for_actor: 404
+outside the team), through the viewer's CaseAccess (typed here as cases.actions.CaseGate:
+the decision is made above this app). Names and identity numbers are replaced by
 placeholders where the viewer's organisation has no basis to see them.
 """
 
@@ -12,14 +11,15 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseGate
 from samverkan.cases.models import Case, CaseStatus, Programme, TeamMember
 from samverkan.lib.identity_numbers import parse as parse_identity
 
@@ -38,7 +38,7 @@ class PersonView:
 
 
 def person_view(
-    *, case: Case, access: policy.CaseAccess, today: date | None = None, with_identity: bool = True
+    *, case: Case, access: CaseGate, today: date | None = None, with_identity: bool = True
 ) -> PersonView:
     """``with_identity=False`` (lists, which show names only) leaves identity, address
     and phone empty."""
@@ -61,119 +61,6 @@ def person_view(
         )
     label = _("Protected identity") if person.protected_identity else _("Not shared with your organisation")
     return PersonView(name=label, identity="", age=age, visible=False, protected=person.protected_identity)
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of a case list, with its text ready for the template (a page shows up
-    to 50, so nothing per row is left to template look-ups)."""
-
-    case: Case
-    person: PersonView
-    access: policy.CaseAccess
-    url: str
-    programme: str
-    lead_organisation: str
-    status: str
-
-
-def _detail_url_maker() -> Any:
-    """reverse() once per list; each row's URL differs only in the case's public id."""
-    marker = str(UUID(int=0))
-    pattern = reverse("cases:detail", kwargs={"public_id": marker})
-    return lambda public_id: pattern.replace(marker, str(public_id))
-
-
-# What the case list, its access computation and person_view read: only these columns
-# are loaded (a page holds up to 50 cases, each with three related rows).
-_LIST_FIELDS = (
-    "public_id", "status", "opened_at", "person_id", "programme_id", "lead_organisation_id",
-    "person__first_name", "person__last_name", "person__birth_date", "person__protected_identity",
-    "programme__name", "programme__own_consent_from_age", "programme__guardian_consent_until_age",
-    "lead_organisation__name",
-)
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """Where a page of a list is, for the pager (previous / next; no total is shown, so
-    none is counted)."""
-
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 25) -> tuple[ListPage, list[CaseRow]]:
-    """The actor's cases (team member or emergency access), newest first, one page.
-
-    Audited as one list event with the count (not the ids) of cases shown."""
-    qs = policy.cases_visible_to(actor=actor).select_related("programme", "person", "lead_organisation").only(
-        *_LIST_FIELDS
-    )
-    if status in CaseStatus.values:
-        qs = qs.filter(status=status)
-    qs = qs.order_by("-opened_at", "-pk")
-    page = max(page, 1)
-    # One row more than a page tells whether there is a next page, without a COUNT.
-    cases = list(qs[(page - 1) * per_page : page * per_page + 1])
-    if not cases and page > 1:  # past the end (e.g. an old link): the first page
-        page, cases = 1, list(qs[: per_page + 1])
-    pager = ListPage(number=page, has_next=len(cases) > per_page)
-    cases = cases[:per_page]
-    accesses = policy.case_access_batch(actor=actor, cases=cases)
-    today = timezone.localdate()
-    url = _detail_url_maker()
-    statuses = dict(CaseStatus.choices)
-    rows = [
-        CaseRow(case=c, person=person_view(case=c, access=accesses[c.pk], today=today, with_identity=False),
-                access=accesses[c.pk], url=url(c.public_id), programme=c.programme.name,
-                lead_organisation=c.lead_organisation.name, status=str(statuses.get(c.status, c.status)))
-        for c in cases
-        if c.pk in accesses
-    ]
-    audit.record(action=Action.CASE_LISTED, actor=actor, subject_type="case_list", detail={"shown": len(rows)})
-    return pager, rows
-
-
-def case_for_actor(*, actor: Any, public_id: UUID, purpose: str = "") -> tuple[Case, policy.CaseAccess]:
-    """One case and the actor's access to it; 404 outside the team. Every call is audited
-    (protected identities and emergency access are flagged for log review)."""
-    case = policy.get_or_404(
-        Case.objects.select_related("programme", "person", "lead_organisation", "district", "programme__successor"),
-        public_id=public_id,
-    )
-    access = policy.case_access_for(actor=actor, case=case)
-    detail: dict[str, Any] = {}
-    if case.person.protected_identity:
-        detail["protected"] = True
-    if access.emergency:
-        detail["emergency"] = True
-    audit.record(
-        action=Action.CASE_VIEWED,
-        actor=actor,
-        subject_type="case",
-        subject_id=case.public_id,
-        subject_organisation_id=case.lead_organisation_id,
-        purpose=purpose,
-        detail=detail or None,
-    )
-    return case, access
 
 
 def team_for_case(*, case: Case) -> QuerySet[TeamMember]:
@@ -213,44 +100,6 @@ def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
         .distinct()
         .order_by("min_age")
     )
-
-
-def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, Any]:
-    """Exact look-up by identity number, with a stated purpose, audited.
-
-    Returns the actor's visible cases for that person, and — for users who may break
-    the glass — cases led by their own organisation that they are not on. Nothing about
-    other organisations' cases, and no fuzzy matching.
-    """
-    from samverkan.access.permissions import Permission
-    from samverkan.people.models import Person
-
-    identity = parse_identity(identity_text)
-    visible = list(
-        policy.cases_visible_to(actor=actor).filter(person__identity_number=identity.digits).select_related("programme")
-    )
-    own_org_other: list[Case] = []
-    if policy.has_permission(actor, Permission.CASE_BREAK_GLASS):
-        # Only the actor's own organisation's records (its own compartment).
-        own_org_other = list(
-            Case.objects.filter(person__identity_number=identity.digits, lead_organisation_id=actor.organisation_id)
-            .exclude(pk__in=[c.pk for c in visible])
-            .select_related("programme")
-        )
-    own_record = (
-        Person.objects.filter(identity_number=identity.digits, organisation_id=actor.organisation_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    audit.record(
-        action=Action.PERSON_LOOKUP,
-        actor=actor,
-        subject_type="person",
-        subject_id=own_record or "",
-        purpose=purpose,
-        detail={"found": bool(visible or own_org_other)},
-    )
-    return {"identity": identity, "visible": visible, "own_org_other": own_org_other}
 
 
 def team_candidates(*, case: Case) -> QuerySet[Any]:
@@ -295,7 +144,7 @@ def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:
 # --- Closure and follow-ups (read through the case's sharing rules) ------------------
 
 
-def closure_visible(*, case: Case, access: policy.CaseAccess) -> Any:
+def closure_visible(*, case: Case, access: CaseGate) -> Any:
     """The case's closure record if the viewer's organisation may see it, else None.
     (That the case is closed is visible to the whole team through its status.)"""
     from samverkan.cases.models import Closure
@@ -308,7 +157,7 @@ def closure_visible(*, case: Case, access: policy.CaseAccess) -> Any:
     )
 
 
-def follow_ups_visible(*, case: Case, access: policy.CaseAccess) -> QuerySet[Any]:
+def follow_ups_visible(*, case: Case, access: CaseGate) -> QuerySet[Any]:
     """Follow-ups the viewer's organisation may see (a disclosure covers a follow-up only
     while it was last changed at or before the disclosure: ``updated_at``)."""
     from samverkan.cases.models import FollowUp
@@ -321,7 +170,7 @@ def follow_ups_visible(*, case: Case, access: policy.CaseAccess) -> QuerySet[Any
     )
 
 
-def follow_up_for_actor(*, case: Case, access: policy.CaseAccess, pk: int) -> Any:
+def follow_up_for_actor(*, case: Case, access: CaseGate, pk: int) -> Any:
     return policy.get_or_404(follow_ups_visible(case=case, access=access), pk=pk)
 
 
@@ -341,3 +190,25 @@ def programmes_for_admin(*, actor: Any) -> QuerySet[Programme]:
 def programme_for_admin(*, actor: Any, pk: int) -> Programme:
     programme: Programme = policy.get_or_404(programmes_for_admin(actor=actor), pk=pk)
     return programme
+
+
+# --- The participant's guardians (read by the lead organisation's team) ----------------
+
+
+def guardians_for_lead_team(*, actor: Any, case: Case, access: CaseGate) -> list[Any]:
+    """The participant's guardians, for the lead organisation's team only (403 for
+    other team members). Audited as PERSON_VIEWED with the guardianship ids."""
+    from samverkan.people.selectors import guardianships_for_case
+
+    if not access.is_lead_team:
+        raise PermissionDenied
+    rows = list(guardianships_for_case(case=case))
+    audit.record(
+        action=Action.PERSON_VIEWED,
+        actor=actor,
+        subject_type="case",
+        subject_id=case.public_id,
+        subject_organisation_id=case.lead_organisation_id,
+        detail={"guardianships": [g.pk for g in rows]},
+    )
+    return rows

@@ -1,7 +1,7 @@
 """Reading consent state, disclosures and the legal-basis catalogue.
 
 Case-scoped functions take a ``case`` and ``access`` the caller got from
-cases.selectors.case_for_actor (which has applied access.policy: outside the team → 404).
+caseaccess.selectors.case_for_actor (outside the team → 404).
 Consent is evaluated afresh on every request: a withdrawal takes effect on the next one.
 """
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseGate
 from samverkan.cases.models import InformationCategory
 from samverkan.consent.models import (
     DOCUMENT_EXTENSIONS,
@@ -193,7 +194,7 @@ def _giver_label(consent: Consent, *, show_names: bool) -> str:
 
 
 def consent_overview(
-    *, case: Any, access: policy.CaseAccess, today: date | None = None
+    *, case: Any, access: CaseGate, today: date | None = None
 ) -> ConsentOverview:
     """The case's consents with their state, and the effective consent with what is
     missing. Guardians' names only for the lead organisation's team. A fixed number of
@@ -254,7 +255,7 @@ class ConsentDocument:
 
 
 def consent_document(
-    *, actor: Any, case: Any, access: policy.CaseAccess, consent_id: int
+    *, actor: Any, case: Any, access: CaseGate, consent_id: int
 ) -> ConsentDocument:
     """The signed form of one consent, for the lead organisation's team only (403 for
     other team members). Audited as CONSENT_DOCUMENT_VIEWED. The content type comes
@@ -326,7 +327,7 @@ def disclosures_for_case(*, case: Any) -> QuerySet[Disclosure]:
     )
 
 
-def disclosures_visible(*, actor: Any, case: Any, access: policy.CaseAccess) -> list[Disclosure]:
+def disclosures_visible(*, actor: Any, case: Any, access: CaseGate) -> list[Disclosure]:
     """The case's disclosure register as this viewer may see it: all of it for the lead
     organisation's team, otherwise the disclosures from or to the viewer's organisation.
     Audited as DISCLOSURE_REGISTER_VIEWED with the number shown."""

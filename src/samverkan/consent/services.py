@@ -1,5 +1,5 @@
 """Recording consent and disclosures. Withdrawal takes effect on the next request,
-because access.policy evaluates consent afresh on every request (nothing is cached)."""
+because caseaccess evaluates consent afresh on every request (nothing is cached)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case, InformationCategory
 from samverkan.cases.services import case_touch, require_case_open
 from samverkan.consent.models import (
@@ -76,7 +77,7 @@ def consent_record(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     giver: str,
     guardianship: Guardianship | None,
     given_on: date,
@@ -87,11 +88,7 @@ def consent_record(
     document: UploadedFile | None,
 ) -> Consent:
     """Record a signed consent (lead organisation's team)."""
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE
-    )
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.MANAGE_CONSENT)
     require_case_open(case)
     errors: dict[str, Any] = {}
     if giver not in ConsentGiver.values:
@@ -149,14 +146,10 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Any, case: Case, access: policy.CaseAccess, consent: Consent, note: str = ""
+    *, actor: Any, case: Case, access: CaseGate, consent: Consent, note: str = ""
 ) -> None:
     """Withdraw with immediate effect: the next request no longer shares under it."""
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_CONSENT_MANAGE
-    )
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.MANAGE_CONSENT)
     if consent.case_id != case.pk:
         raise ValidationError(_("That consent belongs to another case."))
     updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
@@ -205,7 +198,7 @@ def disclosure_record(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     basis: LegalBasis,
     to_organisation: Organisation,
     categories: list[str],
@@ -214,7 +207,7 @@ def disclosure_record(
 ) -> Disclosure:
     """Record a disclosure from the actor's organisation under a statutory basis: basis,
     receiving organisation, what, the balancing test in words, who decided and when."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_DISCLOSE)
+    access.require(CaseAction.DISCLOSE)
     errors: dict[str, Any] = {}
     if not basis.active or basis.kind != "statute":
         errors["basis"] = _("Choose an active statutory basis.")

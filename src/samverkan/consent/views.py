@@ -1,75 +1,32 @@
-"""Consent, disclosures and the legal-basis catalogue.
+"""The disclosure register and the legal-basis catalogue (organisation-wide pages).
 
-Case pages (under /arenden/<case>/…) get the case through cases.selectors.case_for_actor
-(404 outside the team). Recording and withdrawing consent is for the lead
-organisation's team; disclosures are recorded by any team member whose role may decide
-them, from their own organisation."""
+A case's own consent and disclosure pages ask the case decision and live above it:
+casepages/views/consent.py."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
 from typing import Any
-from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.cases import selectors as case_selectors
-from samverkan.cases.models import Case
 from samverkan.consent import selectors, services
 from samverkan.consent.forms import (
-    ConsentForm,
-    DisclosureForm,
     LegalBasisForm,
     RegisterFilterForm,
-    WithdrawForm,
 )
 from samverkan.consent.models import Disclosure
 from samverkan.lib.params import page_number
 from samverkan.lib.spreadsheets import csv_row
-
-
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
-    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
-
-
-def _allowed(
-    request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool
-) -> bool:
-    if lead_only and not access.is_lead_team:
-        return False
-    try:
-        policy.require_case_permission(actor=request.user, access=access, permission=permission)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def _require(
-    request: HttpRequest, access: policy.CaseAccess, permission: Permission, lead_only: bool
-) -> None:
-    if not _allowed(request, access, permission, lead_only):
-        raise PermissionDenied
-
-
-def _base(
-    request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "case": case,
-        "access": access,
-        "person": case_selectors.person_view(case=case, access=access),
-        **extra,
-    }
 
 
 def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
@@ -81,158 +38,6 @@ def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None 
     else:
         form.add_error(None, exc)
 
-
-# --- consent -------------------------------------------------------------------------------
-
-
-@require_permission(Permission.CASE_VIEW)
-@require_GET
-def consent_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
-    can_manage = _allowed(request, access, Permission.CASE_CONSENT_MANAGE, lead_only=True)
-    return render(
-        request,
-        "consent/list.html",
-        _base(
-            request,
-            case,
-            access,
-            overview=selectors.consent_overview(case=case, access=access),
-            can_manage=can_manage,
-            withdraw_form=WithdrawForm() if can_manage else None,
-        ),
-    )
-
-
-def _consent_form(request: HttpRequest, case: Case) -> ConsentForm:
-    from samverkan.people.selectors import guardianships_for_case
-
-    team, others = selectors.consent_organisation_choices(case=case)
-    return ConsentForm(
-        request.POST or None,
-        request.FILES or None,
-        guardianships=guardianships_for_case(case=case),
-        team_organisations=team,
-        other_organisations=others,
-    )
-
-
-@require_permission(Permission.CASE_CONSENT_MANAGE)
-@require_http_methods(["GET", "POST"])
-def consent_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
-    _require(request, access, Permission.CASE_CONSENT_MANAGE, lead_only=True)
-    form = _consent_form(request, case)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.consent_record(
-                actor=request.user,
-                case=case,
-                access=access,
-                giver=d["giver"],
-                guardianship=d["guardianship"],
-                given_on=d["given_on"],
-                valid_from=d["valid_from"],
-                valid_to=d["valid_to"],
-                organisations=d["all_organisations"],
-                categories=d["categories"],
-                document=d["document"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("consent:list", public_id=case.public_id)
-    return render(request, "consent/record.html", _base(request, case, access, form=form))
-
-
-@require_permission(Permission.CASE_CONSENT_MANAGE)
-@require_POST
-def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: int) -> HttpResponse:
-    """Withdrawal takes effect at once: the next request no longer shares under it."""
-    case, access = _case(request, public_id)
-    _require(request, access, Permission.CASE_CONSENT_MANAGE, lead_only=True)
-    consent = selectors.consent_for_case(case=case, consent_id=consent_id)
-    form = WithdrawForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.consent_withdraw(
-            actor=request.user, case=case, access=access, consent=consent, note=note
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent is withdrawn. Sharing under it has stopped."))
-    return redirect("consent:list", public_id=case.public_id)
-
-
-@require_permission(Permission.CASE_VIEW)
-@require_GET
-def consent_document(request: HttpRequest, public_id: UUID, consent_id: int) -> FileResponse:
-    """The signed form, for the lead organisation's team; always as a download."""
-    case, access = _case(request, public_id)
-    document = selectors.consent_document(
-        actor=request.user, case=case, access=access, consent_id=consent_id
-    )
-    return FileResponse(
-        document.consent.document.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-
-
-# --- disclosures ---------------------------------------------------------------------------
-
-
-@require_permission(Permission.CASE_VIEW)
-@require_GET
-def disclosure_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
-    rows = selectors.disclosures_visible(actor=request.user, case=case, access=access)
-    return render(
-        request,
-        "consent/disclosures.html",
-        _base(
-            request,
-            case,
-            access,
-            rows=[(d, selectors.category_labels(d.categories)) for d in rows],
-            can_disclose=_allowed(request, access, Permission.CASE_DISCLOSE, lead_only=False),
-        ),
-    )
-
-
-@require_permission(Permission.CASE_DISCLOSE)
-@require_http_methods(["GET", "POST"])
-def disclosure_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
-    _require(request, access, Permission.CASE_DISCLOSE, lead_only=False)
-    form = DisclosureForm(
-        request.POST or None,
-        bases=selectors.legal_bases(),
-        recipients=selectors.disclosure_recipients(actor=request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.disclosure_record(
-                actor=request.user,
-                case=case,
-                access=access,
-                basis=d["basis"],
-                to_organisation=d["to_organisation"],
-                categories=d["categories"],
-                description=d["description"],
-                balancing_test=d["balancing_test"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The disclosure is recorded in the register."))
-            return redirect("consent:disclosures", public_id=case.public_id)
-    return render(request, "consent/disclosure_form.html", _base(request, case, access, form=form))
 
 
 class _Echo:

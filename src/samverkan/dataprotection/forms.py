@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.cases.forms import IdentityNumberField, PurposeField
+from samverkan.cases.forms.fields import PurposeField
 from samverkan.frontend.forms import StyledFormMixin
+from samverkan.people.forms import IdentityNumberField
 
 
 class SubjectAccessForm(StyledFormMixin, forms.Form):

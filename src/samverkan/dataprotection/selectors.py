@@ -22,7 +22,7 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,10 +64,12 @@ def is_due(case: Case, today: date) -> bool:
     return _purge_date(case.last_entry_at, case.programme.retention_years) <= today
 
 
-def due_cases(*, today: date, organisation_id: int | None = None) -> list[DueCase]:
+def due_cases(
+    *, today: date, organisation_id: int | None = None, cases: QuerySet[Case] | None = None
+) -> list[DueCase]:
     """Cases whose retention date has come (those on legal hold included, flagged),
-    oldest first; all organisations' or one lead organisation's. Not audited and not
-    scoped to a viewer: for the purge itself and for ``retention_list``."""
+    oldest first; all organisations' or one lead organisation's, or those of ``cases``
+    (already scoped). Not audited: for the purge itself and for ``retention_list``."""
     q = Q()
     for programme_id, years in Programme.objects.values_list("pk", "retention_years"):
         # last entry on a date d is due when d + years <= today, i.e. d <= today - years
@@ -76,7 +78,7 @@ def due_cases(*, today: date, organisation_id: int | None = None) -> list[DueCas
         )
     if not q:
         return []
-    qs = Case.objects.filter(q).select_related("programme")
+    qs = (cases if cases is not None else Case.objects.all()).filter(q).select_related("programme")
     if organisation_id is not None:
         qs = qs.filter(lead_organisation_id=organisation_id)
     result = []
@@ -103,7 +105,10 @@ def retention_list(*, actor: Any, today: date | None = None) -> list[DueCase]:
     organisation. Requires RETENTION_MANAGE; audited with the count."""
     if not policy.has_permission(actor, Permission.RETENTION_MANAGE):
         raise PermissionDenied
-    rows = due_cases(today=today or timezone.localdate(), organisation_id=actor.organisation_id)
+    rows = due_cases(
+        today=today or timezone.localdate(),
+        cases=policy.scope_retention_cases(actor=actor, queryset=Case.objects.all()),
+    )
     audit.record(
         action=Action.RETENTION_LIST_VIEWED,
         actor=actor,

@@ -29,12 +29,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from samverkan.access import policy
 from samverkan.accounts import services as accounts_services
 from samverkan.accounts.models import Role, User
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_access_for, case_for_actor
 from samverkan.cases import services as cases
 from samverkan.cases.models import Case, CaseStatus, Closure, EmergencyAccess, FollowUp, Programme, TeamMember
-from samverkan.cases.selectors import case_for_actor
 from samverkan.consent.models import LegalBasis
 from samverkan.consent.services import consent_record, consent_withdraw, disclosure_record
 from samverkan.demo.personas import DEMO_PASSWORD
@@ -48,7 +48,6 @@ from samverkan.meetings.services import (
     minutes_create,
 )
 from samverkan.people.models import Guardianship, Person
-from samverkan.people.services import case_guardian_add
 from samverkan.plans.models import Commitment
 from samverkan.plans.services import commitment_create, commitment_follow_up, goal_create
 
@@ -329,8 +328,8 @@ class _Loader:
         }
         self.created = 0
 
-    def access(self, user: User, case: Case) -> policy.CaseAccess:
-        return policy.case_access_for(actor=user, case=case, today=self.today)
+    def access(self, user: User, case: Case) -> CaseAccess:
+        return case_access_for(actor=user, case=case, today=self.today)
 
     def load(self, spec: Spec) -> None:
         jarva = spec.district == "jarva"
@@ -364,7 +363,7 @@ class _Loader:
         # Guardians of a minor (both with joint custody); they are fictitious as well.
         for g in range(spec.guardians):
             parent_birth = spec.birth.replace(year=spec.birth.year - 28 - g * 3)
-            case_guardian_add(
+            cases.case_guardian_add(
                 actor=lead,
                 case=case,
                 access=access,
@@ -432,7 +431,7 @@ class _Loader:
         self,
         case: Case,
         lead: User,
-        access: policy.CaseAccess,
+        access: CaseAccess,
         *,
         giver: str,
         guardianship: Any,
@@ -455,7 +454,7 @@ class _Loader:
             document=None,
         )
 
-    def _consents(self, case: Case, spec: Spec, lead: User, access: policy.CaseAccess) -> None:
+    def _consents(self, case: Case, spec: Spec, lead: User, access: CaseAccess) -> None:
         if spec.consent == "missing":
             return
         orgs = [

@@ -1,4 +1,4 @@
-"""Reading journal notes through the case's sharing rules (access.policy.CaseAccess).
+"""Reading journal notes through the case's sharing rules (caseaccess.CaseAccess).
 
 Every queryset here is filtered by ``access.items_q()``: a note recorded by another
 organisation is returned only under a valid consent or a statutory disclosure that
@@ -18,13 +18,14 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import InformationCategory
 from samverkan.journal.models import JournalNote
 
 NOTES_PER_PAGE = 25
 
 
-def _visible_base(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNote]:
+def _visible_base(*, case: Any, access: CaseAccess) -> QuerySet[JournalNote]:
     return (
         JournalNote.objects.filter(case_id=case.pk)
         .filter(access.items_q())
@@ -32,7 +33,7 @@ def _visible_base(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNo
     )
 
 
-def notes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNote]:
+def notes_visible(*, case: Any, access: CaseAccess) -> QuerySet[JournalNote]:
     """Signed notes the viewer's organisation may see, plus the viewer's own drafts.
 
     Each note carries ``has_visible_correction`` (a signed correction the viewer may
@@ -48,7 +49,7 @@ def notes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[JournalNo
     ).select_related("author", "recorded_by_organisation")
 
 
-def recent_notes(*, case: Any, access: policy.CaseAccess, limit: int = 5) -> list[JournalNote]:
+def recent_notes(*, case: Any, access: CaseAccess, limit: int = 5) -> list[JournalNote]:
     """The newest notes the viewer may see, for the case overview: date, organisation,
     category, draft or not and the text (no correction links; the journal page has them)."""
     return list(
@@ -59,7 +60,7 @@ def recent_notes(*, case: Any, access: policy.CaseAccess, limit: int = 5) -> lis
     )
 
 
-def note_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> JournalNote:
+def note_for_actor(*, case: Any, access: CaseAccess, public_id: UUID) -> JournalNote:
     """One visible note; 404 for a note the viewer may not see (as for a missing one)."""
     return policy.get_or_404(notes_visible(case=case, access=access), public_id=public_id)
 
@@ -73,7 +74,7 @@ class NotesPage:
 
 
 def notes_page(
-    *, actor: Any, case: Any, access: policy.CaseAccess, category: str = "", page: int = 1
+    *, actor: Any, case: Any, access: CaseAccess, category: str = "", page: int = 1
 ) -> NotesPage:
     """One page of the notes the viewer may see, newest first, optionally of one
     category. A fixed number of queries whatever the number of notes. Audited as

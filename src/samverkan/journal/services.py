@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case, InformationCategory
 from samverkan.cases.services import case_touch, require_case_open
 from samverkan.journal.models import JournalNote
@@ -54,7 +54,7 @@ def note_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     category: str,
     occurred_on: date,
     text: str,
@@ -62,16 +62,13 @@ def note_create(
     corrects: JournalNote | None = None,
 ) -> JournalNote:
     """A note recorded by the actor's organisation (draft, or signed at once)."""
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
+    access.require(CaseAction.WRITE_NOTE)
     require_case_open(case)
     _validate(category=category, occurred_on=occurred_on, text=text)
     if corrects is not None:
         if corrects.case_id != case.pk or corrects.signed_at is None:
             raise ValidationError(_("Only a signed note of this case can be corrected."))
-        if corrects.recorded_by_organisation_id != actor.organisation_id:
-            raise PermissionDenied
+        access.require(CaseAction.WRITE_NOTE, corrects)  # one's own organisation's
     note = JournalNote.objects.create(
         case=case,
         recorded_by_organisation_id=actor.organisation_id,
@@ -94,16 +91,14 @@ def note_update_draft(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     note: JournalNote,
     expected_version: int,
     text: str,
     category: str,
     occurred_on: date,
 ) -> JournalNote:
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
+    access.require(CaseAction.WRITE_NOTE)
     require_case_open(case)
     if note.author_id != actor.pk or note.case_id != case.pk:
         raise PermissionDenied
@@ -131,11 +126,9 @@ def note_update_draft(
 
 @transaction.atomic
 def note_sign(
-    *, actor: Any, case: Case, access: policy.CaseAccess, note: JournalNote
+    *, actor: Any, case: Case, access: CaseAccess, note: JournalNote
 ) -> JournalNote:
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
+    access.require(CaseAction.WRITE_NOTE)
     require_case_open(case)
     if note.author_id != actor.pk or note.case_id != case.pk:
         raise PermissionDenied

@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.journal import selectors, services
@@ -25,28 +27,18 @@ from samverkan.lib.concurrency import show_conflict
 from samverkan.lib.params import page_number
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
-    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
-
-
-def _can_write(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    try:
-        policy.require_case_permission(
-            actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
-        )
-    except PermissionDenied:
-        return False
-    return True
+def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+    return case_for_actor(actor=request.user, public_id=public_id)
 
 
 def _context(
-    request: HttpRequest, case: Case, access: policy.CaseAccess, **extra: Any
+    request: HttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
     return {
         "case": case,
         "access": access,
         "person": case_selectors.person_view(case=case, access=access),
-        "can_write": _can_write(request, access),
+        "can_write": access.may(CaseAction.WRITE_NOTE),
         **extra,
     }
 
@@ -87,9 +79,7 @@ def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    policy.require_case_permission(
-        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
+    access.require(CaseAction.WRITE_NOTE)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -124,8 +114,8 @@ def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _own_draft(
-    request: HttpRequest, case: Case, access: policy.CaseAccess, note_id: UUID
+def _draft_for_author(
+    request: HttpRequest, case: Case, access: CaseAccess, note_id: UUID
 ) -> JournalNote:
     note = selectors.note_for_actor(case=case, access=access, public_id=note_id)
     if note.author_id != request.user.pk or note.signed_at is not None:
@@ -140,10 +130,8 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
     changed since (another tab), nothing is overwritten: the page says so, keeps the
     text just typed in the form and shows the saved text beside it."""
     case, access = _case(request, public_id)
-    policy.require_case_permission(
-        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
-    note = _own_draft(request, case, access, note_id)
+    access.require(CaseAction.WRITE_NOTE)
+    note = _draft_for_author(request, case, access, note_id)
     conflict: JournalNote | None = None
     status = 200
     if request.method == "POST":
@@ -210,7 +198,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
 @require_POST
 def note_sign(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    note = _own_draft(request, case, access, note_id)
+    note = _draft_for_author(request, case, access, note_id)
     try:
         services.note_sign(actor=request.user, case=case, access=access, note=note)
     except ValidationError as exc:
@@ -226,15 +214,11 @@ def note_correct(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRe
     """Correct a signed note of one's own organisation: a new note that references the
     old one. The old note stays as it was and is shown as corrected."""
     case, access = _case(request, public_id)
-    policy.require_case_permission(
-        actor=request.user, access=access, permission=Permission.CASE_NOTE_WRITE
-    )
+    access.require(CaseAction.WRITE_NOTE)
     original = selectors.note_for_actor(case=case, access=access, public_id=note_id)
-    if (
-        original.signed_at is None
-        or original.recorded_by_organisation_id != request.user.organisation_id  # type: ignore[union-attr]
-    ):
+    if original.signed_at is None:
         raise PermissionDenied
+    access.require(CaseAction.WRITE_NOTE, original)  # a note of one's own organisation
     form = NoteForm(
         request.POST or None,
         initial={

@@ -25,7 +25,7 @@ from samverkan.logreview.forms import MarkReviewedForm, SampleForm
 from samverkan.logreview.models import Reason
 
 
-def _require_reviewer(request: HttpRequest) -> None:
+def _check_reviewer(request: HttpRequest) -> None:
     if not policy.can_review_accesses(actor=request.user):
         raise PermissionDenied
 
@@ -40,7 +40,7 @@ def _month(year: int, month: int) -> date:
 @require_permission(Permission.ACCESS_REVIEW)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require_reviewer(request)
+    _check_reviewer(request)
     reviews = list(selectors.reviews_visible_to(actor=request.user)[:24])
     progress = selectors.progress_for_reviews(reviews=reviews)
     last = rules.previous_month(timezone.localdate())
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_permission(Permission.ACCESS_REVIEW)
 @require_POST
 def start_sample(request: HttpRequest) -> HttpResponse:
-    _require_reviewer(request)
+    _check_reviewer(request)
     form = SampleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the month as YYYY-MM."))
@@ -80,7 +80,7 @@ def start_sample(request: HttpRequest) -> HttpResponse:
 @require_permission(Permission.ACCESS_REVIEW)
 @require_GET
 def review(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    _require_reviewer(request)
+    _check_reviewer(request)
     the_review = selectors.review_for_actor(actor=request.user, month=_month(year, month))
     reason = request.GET.get("reason", "")
     state = request.GET.get("state", "")
@@ -116,7 +116,7 @@ def review(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_permission(Permission.ACCESS_REVIEW)
 @require_POST
 def mark(request: HttpRequest, year: int, month: int, pk: int) -> HttpResponse:
-    _require_reviewer(request)
+    _check_reviewer(request)
     the_review = selectors.review_for_actor(actor=request.user, month=_month(year, month))
     item = selectors.item_for_actor(actor=request.user, review=the_review, pk=pk)
     form = MarkReviewedForm(request.POST)

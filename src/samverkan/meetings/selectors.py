@@ -1,6 +1,6 @@
 """Reading meetings, minutes and decisions through the case's sharing rule.
 
-Callers have opened the case with cases.selectors.case_for_actor (404 outside the team).
+Callers have opened the case with caseaccess.selectors.case_for_actor (404 outside the team).
 Meetings and minutes are entries (recording organisation + category "meeting") and are
 filtered with access.items_q; a statutory disclosure covers them only as last changed
 at or before it (``updated_at``). Decisions are read through their minutes. Drafts of
@@ -21,6 +21,8 @@ from django.utils import timezone
 from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.cases.models import TeamMember
 from samverkan.meetings.models import (
     Attendee,
@@ -34,7 +36,7 @@ from samverkan.meetings.models import (
 DEFAULT_MEETING_TIME = time(10, 0)
 
 
-def _q(access: policy.CaseAccess, prefix: str = "") -> Q:
+def _q(access: CaseAccess, prefix: str = "") -> Q:
     return access.items_q(
         org_field=f"{prefix}recorded_by_organisation_id",
         category_field=f"{prefix}category",
@@ -42,7 +44,7 @@ def _q(access: policy.CaseAccess, prefix: str = "") -> Q:
     )
 
 
-def meetings_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Meeting]:
+def meetings_visible(*, case: Any, access: CaseAccess) -> QuerySet[Meeting]:
     """The case's meetings the viewer's organisation may see, newest first."""
     return (
         Meeting.objects.filter(case_id=case.pk)
@@ -52,12 +54,12 @@ def meetings_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Meetin
     )
 
 
-def meeting_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Meeting:
+def meeting_for_actor(*, case: Any, access: CaseAccess, public_id: UUID) -> Meeting:
     """One visible meeting; 404 when missing or not shared with the viewer."""
     return policy.get_or_404(meetings_visible(case=case, access=access), public_id=public_id)
 
 
-def minutes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Minutes]:
+def minutes_visible(*, case: Any, access: CaseAccess) -> QuerySet[Minutes]:
     """Signed minutes the viewer's organisation may see, plus the viewer's own drafts.
     The meeting itself must be visible too."""
     return (
@@ -70,7 +72,7 @@ def minutes_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Minutes
 
 
 def minutes_for_actor(
-    *, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID
+    *, case: Any, access: CaseAccess, meeting: Meeting, public_id: UUID
 ) -> Minutes:
     return policy.get_or_404(
         minutes_visible(case=case, access=access).filter(meeting=meeting), public_id=public_id
@@ -78,7 +80,7 @@ def minutes_for_actor(
 
 
 def decision_for_actor(
-    *, case: Any, access: policy.CaseAccess, meeting: Meeting, public_id: UUID
+    *, case: Any, access: CaseAccess, meeting: Meeting, public_id: UUID
 ) -> Decision:
     """A decision in visible minutes of ``meeting``; 404 otherwise."""
     minutes = minutes_visible(case=case, access=access).filter(meeting=meeting).values("pk")
@@ -102,7 +104,7 @@ class FollowUp:
 
 
 def next_follow_up(
-    *, case: Any, access: policy.CaseAccess, now: datetime | None = None
+    *, case: Any, access: CaseAccess, now: datetime | None = None
 ) -> FollowUp:
     """The next booked meeting, or else the last meeting (or the decision to accept the
     case) plus Programme.meeting_cadence_days. Only meetings the viewer may see count."""
@@ -133,7 +135,7 @@ def next_follow_up(
 
 
 def meeting_suggestion(
-    *, case: Any, access: policy.CaseAccess, now: datetime | None = None
+    *, case: Any, access: CaseAccess, now: datetime | None = None
 ) -> dict[str, Any]:
     """Initial values for the next follow-up meeting: on the due date (not in the past),
     at the last meeting's time and place, with its attendees still on the team."""
@@ -159,7 +161,7 @@ def meeting_suggestion(
     }
 
 
-def meeting_list(*, actor: Any, case: Any, access: policy.CaseAccess) -> list[Meeting]:
+def meeting_list(*, actor: Any, case: Any, access: CaseAccess) -> list[Meeting]:
     """Visible meetings with attendees, for the case's meeting page. Audited (count)."""
     meetings = list(
         meetings_visible(case=case, access=access).prefetch_related(
@@ -185,7 +187,7 @@ class MeetingDetail:
 
 
 def meeting_detail(
-    *, actor: Any, case: Any, access: policy.CaseAccess, public_id: UUID
+    *, actor: Any, case: Any, access: CaseAccess, public_id: UUID
 ) -> MeetingDetail:
     """One meeting with its attendees, the visible minutes and their decisions (with the
     commitment each became). Audited (ids and counts)."""
@@ -230,14 +232,14 @@ def attendee_choices(*, case: Any) -> QuerySet[TeamMember]:
 class UpcomingMeeting:
     meeting: Meeting
     case: Any
-    access: policy.CaseAccess
+    access: CaseAccess
 
 
 def meetings_upcoming(
     *,
     actor: Any = None,
     case: Any = None,
-    access: policy.CaseAccess | None = None,
+    access: CaseAccess | None = None,
     within_days: int = 14,
     now: datetime | None = None,
     attending_only: bool = False,
@@ -258,23 +260,18 @@ def meetings_upcoming(
     if case is not None:
         if access is None:
             raise ValueError("meetings_upcoming(case=...) needs the viewer's access")
-        accesses = {case.pk: access}
-        cases = {case.pk: case}
+        within = VisibleCases.one(case, access)
     else:
         if actor is None:
             raise ValueError("meetings_upcoming needs an actor or a case")
-        case_list = list(policy.cases_visible_to(actor=actor).select_related("programme", "person"))
-        accesses = policy.case_access_batch(actor=actor, cases=case_list)
-        cases = {c.pk: c for c in case_list}
-    if not accesses:
+        within = visible_cases(actor=actor)
+    if not within.accesses:
         return []
-    q = Q()
-    for case_id, case_access in accesses.items():
-        q |= Q(case_id=case_id) & _q(case_access)
-    qs = base.filter(q)
+    qs = entries_visible(actor, base, within=within)
     if attending_only and actor is not None:
         qs = qs.filter(attendees__user_id=actor.pk)
     rows = qs.select_related("recorded_by_organisation").order_by("starts_at", "pk")
     return [
-        UpcomingMeeting(meeting=m, case=cases[m.case_id], access=accesses[m.case_id]) for m in rows
+        UpcomingMeeting(meeting=m, case=within.cases[m.case_id], access=within.accesses[m.case_id])
+        for m in rows
     ]

@@ -24,10 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
 from samverkan.lib.concurrency import StaleEdit, update_versioned
@@ -49,16 +49,16 @@ __all__ = ["StaleEdit"]
 _audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
-def _require_manage(actor: Any, case: Case, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(
-        actor=actor, access=access, permission=Permission.CASE_MEETING_MANAGE
-    )
+def _require_manage(actor: Any, case: Case, access: CaseAccess) -> None:
+    access.require(CaseAction.MANAGE_MEETING)
     require_writable(case)
 
 
-def _require_own_meeting(actor: Any, case: Case, meeting: Meeting) -> None:
-    if meeting.case_id != case.pk or meeting.recorded_by_organisation_id != actor.organisation_id:
+def _require_own_meeting(case: Case, access: CaseAccess, meeting: Meeting) -> None:
+    """A meeting of this case recorded by the actor's organisation."""
+    if meeting.case_id != case.pk:
         raise PermissionDenied
+    access.require(CaseAction.MANAGE_MEETING, meeting)
 
 
 def _clean_meeting(
@@ -102,7 +102,7 @@ def meeting_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     starts_at: datetime,
     place: str,
     attendees: list[TeamMember],
@@ -140,7 +140,7 @@ def meeting_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     expected_version: int,
     starts_at: datetime,
@@ -152,7 +152,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting the actor's organisation called; StaleEdit if it changed."""
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     _clean_meeting(kind, starts_at, place, attendees, case, participant_attendance)
@@ -181,10 +181,10 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_cancel(
-    *, actor: Any, case: Case, access: policy.CaseAccess, meeting: Meeting, expected_version: int
+    *, actor: Any, case: Case, access: CaseAccess, meeting: Meeting, expected_version: int
 ) -> Meeting:
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     update_versioned(
         Meeting.objects.filter(status=MeetingStatus.PLANNED),
         pk=meeting.pk,
@@ -203,7 +203,7 @@ def meeting_record_attendance(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     expected_version: int,
     attended_user_ids: Iterable[int],
@@ -212,7 +212,7 @@ def meeting_record_attendance(
     """Record who attended (invited team members and the participant); the meeting is
     then held. Only after it has started."""
     _require_manage(actor, case, access)
-    _require_own_meeting(actor, case, meeting)
+    _require_own_meeting(case, access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     if meeting.starts_at > timezone.now():
@@ -258,7 +258,7 @@ def minutes_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     meeting: Meeting,
     text: str,
     sign: bool = False,
@@ -276,8 +276,7 @@ def minutes_create(
     if corrects is not None:
         if corrects.meeting_id != meeting.pk or corrects.signed_at is None:
             raise ValidationError(_("Only signed minutes of this meeting can be corrected."))
-        if corrects.recorded_by_organisation_id != actor.organisation_id:
-            raise PermissionDenied
+        access.require(CaseAction.MANAGE_MEETING, corrects)  # one's own organisation's
     minutes = Minutes.objects.create(
         meeting=meeting,
         case=case,
@@ -312,7 +311,7 @@ def minutes_update_draft(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     minutes: Minutes,
     expected_version: int,
     text: str,
@@ -342,7 +341,7 @@ def minutes_update_draft(
 
 @transaction.atomic
 def minutes_sign(
-    *, actor: Any, case: Case, access: policy.CaseAccess, minutes: Minutes, expected_version: int
+    *, actor: Any, case: Case, access: CaseAccess, minutes: Minutes, expected_version: int
 ) -> Minutes:
     """Sign the actor's own draft (as last seen: StaleEdit if it changed). Final."""
     _require_manage(actor, case, access)
@@ -365,7 +364,7 @@ def decision_add(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     minutes: Minutes,
     text: str,
     responsible: Any = None,
@@ -411,7 +410,7 @@ def decision_to_commitment(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     decision: Decision,
     description: str,
     responsible: Any,

@@ -1,3 +1,5 @@
+"""Forms about people: identity numbers and guardians."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +8,26 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.cases.forms import IdentityNumberField
 from samverkan.frontend.forms import StyledFormMixin
+from samverkan.lib.identity_numbers import IdentityNumber, IdentityNumberError, parse
+
+
+class IdentityNumberField(forms.CharField):
+    """A personnummer or samordningsnummer; cleans to an IdentityNumber with a specific
+    error message for each kind of mistake."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("help_text", _("YYYYMMDD-NNNC or YYMMDD-NNNC"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> IdentityNumber:
+        text = super().clean(value)
+        try:
+            return parse(text, today=timezone.localdate())
+        except IdentityNumberError as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from None
 
 
 class GuardianForm(StyledFormMixin, forms.Form):

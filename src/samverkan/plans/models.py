@@ -3,7 +3,7 @@ the organisations' commitments (åtaganden), with established versions.
 
 Every goal and commitment is an entry of the case: it carries the recording
 organisation, an information category and its timestamps, and is read only through
-access.policy.CaseAccess (items_q / can_see). Entries can change, so a statutory
+caseaccess.CaseAccess (items_q / can_see). Entries can change, so a statutory
 disclosure covers an entry only while it was last changed at or before the disclosure
 (selectors pass ``updated_at`` as the time field).
 """

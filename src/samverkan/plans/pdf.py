@@ -16,9 +16,9 @@ from typing import Any
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.lib.documents import render_pdf
 from samverkan.plans.selectors import PrintableCommitment, PrintablePlan, plan_for_print
 
@@ -84,7 +84,7 @@ def plan_pdf(
     *,
     actor: Any,
     case: Any,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     language: str = PARTICIPANT_LANGUAGE,
 ) -> bytes:
     """The printable plan for the participant, for this viewer. Audited (counts only)."""

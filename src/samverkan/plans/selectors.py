@@ -1,6 +1,6 @@
-"""Reading the action plan through the case's sharing rule (access.policy.CaseAccess).
+"""Reading the action plan through the case's sharing rule (caseaccess.CaseAccess).
 
-Callers have opened the case with cases.selectors.case_for_actor (404 outside the team).
+Callers have opened the case with caseaccess.selectors.case_for_actor (404 outside the team).
 Every goal, commitment, the plan summary and every entry of an established version is
 filtered with access.items_q / access.can_see on its recording organisation and
 category. Because entries can change, the time a statutory disclosure is compared with
@@ -23,6 +23,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.plans.models import (
     OPEN_COMMITMENT_STATUSES,
     ActionPlan,
@@ -35,7 +37,7 @@ from samverkan.plans.models import (
 )
 
 
-def visible_q(access: policy.CaseAccess, prefix: str = "") -> Q:
+def visible_q(access: CaseAccess, prefix: str = "") -> Q:
     """items_q for plan entries (disclosures compared with the entry's last change)."""
     return access.items_q(
         org_field=f"{prefix}recorded_by_organisation_id",
@@ -50,7 +52,7 @@ def plan_for_case(*, case: Any) -> ActionPlan | None:
     return ActionPlan.objects.filter(case_id=case.pk).first()
 
 
-def summary_visible(*, plan: ActionPlan | None, access: policy.CaseAccess) -> bool:
+def summary_visible(*, plan: ActionPlan | None, access: CaseAccess) -> bool:
     if plan is None or not plan.summary:
         return False
     return access.can_see(
@@ -60,7 +62,7 @@ def summary_visible(*, plan: ActionPlan | None, access: policy.CaseAccess) -> bo
     )
 
 
-def goals_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Goal]:
+def goals_visible(*, case: Any, access: CaseAccess) -> QuerySet[Goal]:
     """Goals of the case the viewer's organisation may see."""
     return (
         Goal.objects.filter(case_id=case.pk)
@@ -69,7 +71,7 @@ def goals_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Goal]:
     )
 
 
-def commitments_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Commitment]:
+def commitments_visible(*, case: Any, access: CaseAccess) -> QuerySet[Commitment]:
     """Commitments of the case the viewer's organisation may see."""
     return (
         Commitment.objects.filter(case_id=case.pk)
@@ -78,12 +80,12 @@ def commitments_visible(*, case: Any, access: policy.CaseAccess) -> QuerySet[Com
     )
 
 
-def goal_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Goal:
+def goal_for_actor(*, case: Any, access: CaseAccess, public_id: UUID) -> Goal:
     """One visible goal; 404 when missing or not shared with the viewer."""
     return policy.get_or_404(goals_visible(case=case, access=access), public_id=public_id)
 
 
-def commitment_for_actor(*, case: Any, access: policy.CaseAccess, public_id: UUID) -> Commitment:
+def commitment_for_actor(*, case: Any, access: CaseAccess, public_id: UUID) -> Commitment:
     """One visible commitment; 404 when missing or not shared with the viewer."""
     return policy.get_or_404(commitments_visible(case=case, access=access), public_id=public_id)
 
@@ -131,7 +133,7 @@ def _group(
     return areas, other
 
 
-def plan_page(*, actor: Any, case: Any, access: policy.CaseAccess) -> PlanPage:
+def plan_page(*, actor: Any, case: Any, access: CaseAccess) -> PlanPage:
     """The live plan as this viewer may see it, grouped by life area. Audited with the
     counts shown (never the contents)."""
     plan = plan_for_case(case=case)
@@ -166,7 +168,7 @@ def plan_page(*, actor: Any, case: Any, access: policy.CaseAccess) -> PlanPage:
     )
 
 
-def goal_choices(*, case: Any, access: policy.CaseAccess) -> QuerySet[Goal]:
+def goal_choices(*, case: Any, access: CaseAccess) -> QuerySet[Goal]:
     """Goals a commitment may be linked to: the visible, ongoing ones."""
     return goals_visible(case=case, access=access).filter(status=GoalStatus.ONGOING)
 
@@ -206,7 +208,7 @@ class VersionView:
     hidden: int  # how many entries the viewer may not see (a count only)
 
 
-def _entry_visible(access: policy.CaseAccess, entry: dict[str, Any]) -> bool:
+def _entry_visible(access: CaseAccess, entry: dict[str, Any]) -> bool:
     when = parse_datetime(entry.get("updated_at") or "")
     if when is None:
         return False
@@ -215,7 +217,7 @@ def _entry_visible(access: policy.CaseAccess, entry: dict[str, Any]) -> bool:
     )
 
 
-def snapshot_view(*, version: PlanVersion, access: policy.CaseAccess) -> VersionView:
+def snapshot_view(*, version: PlanVersion, access: CaseAccess) -> VersionView:
     """An established version filtered for the viewer, like the live plan."""
     snap = version.snapshot
     summary_entry = snap.get("summary") or {}
@@ -274,7 +276,7 @@ def snapshot_view(*, version: PlanVersion, access: policy.CaseAccess) -> Version
 
 
 def plan_version_for_actor(
-    *, actor: Any, case: Any, access: policy.CaseAccess, number: int
+    *, actor: Any, case: Any, access: CaseAccess, number: int
 ) -> VersionView:
     """One established version, filtered for the viewer; 404 if there is none. Audited."""
     version: PlanVersion = policy.get_or_404(
@@ -325,7 +327,7 @@ class PrintablePlan:
     draft: bool
 
 
-def plan_for_print(*, case: Any, access: policy.CaseAccess) -> PrintablePlan:
+def plan_for_print(*, case: Any, access: CaseAccess) -> PrintablePlan:
     """What the printable plan may contain for this viewer: only visible entries (the
     same filter as the plan page), ongoing and achieved goals, not cancelled
     commitments. The participant's name is added by the caller via person_view."""
@@ -386,7 +388,7 @@ def plan_for_print(*, case: Any, access: policy.CaseAccess) -> PrintablePlan:
 class DueCommitment:
     commitment: Commitment
     case: Any
-    access: policy.CaseAccess
+    access: CaseAccess
 
     @property
     def overdue(self) -> bool:
@@ -397,7 +399,7 @@ def commitments_due(
     *,
     actor: Any = None,
     case: Any = None,
-    access: policy.CaseAccess | None = None,
+    access: CaseAccess | None = None,
     within_days: int = 14,
     today: date | None = None,
     responsible_only: bool = False,
@@ -406,7 +408,7 @@ def commitments_due(
     ``today``, overdue ones included, soonest first.
 
     Either ``case`` + ``access`` (one case the caller has opened), or ``actor``: every
-    case the actor may open (policy.cases_visible_to), each filtered by the actor's own
+    case the actor may open (cases_visible_to), each filtered by the actor's own
     CaseAccess — a fixed number of queries whatever the number of cases. With
     ``responsible_only`` only the actor's own commitments are returned (they must still
     be visible to the actor). Not audited: the caller (a reminders page or digest)
@@ -417,25 +419,20 @@ def commitments_due(
     if case is not None:
         if access is None:
             raise ValueError("commitments_due(case=...) needs the viewer's access")
-        accesses = {case.pk: access}
-        cases = {case.pk: case}
+        within = VisibleCases.one(case, access)
     else:
         if actor is None:
             raise ValueError("commitments_due needs an actor or a case")
-        case_list = list(policy.cases_visible_to(actor=actor).select_related("programme", "person"))
-        accesses = policy.case_access_batch(actor=actor, cases=case_list)
-        cases = {c.pk: c for c in case_list}
-    if not accesses:
+        within = visible_cases(actor=actor)
+    if not within.accesses:
         return []
-    q = Q()
-    for case_id, case_access in accesses.items():
-        q |= Q(case_id=case_id) & visible_q(case_access)
-    qs = base.filter(q)
+    qs = entries_visible(actor, base, within=within)
     if responsible_only and actor is not None:
         qs = qs.filter(responsible_id=actor.pk)
     rows = qs.select_related("organisation", "responsible", "recorded_by_organisation").order_by(
         "due_on", "pk"
     )
     return [
-        DueCommitment(commitment=c, case=cases[c.case_id], access=accesses[c.case_id]) for c in rows
+        DueCommitment(commitment=c, case=within.cases[c.case_id], access=within.accesses[c.case_id])
+        for c in rows
     ]

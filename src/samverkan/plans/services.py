@@ -21,10 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case, CaseStatus, InformationCategory, TeamMember
 from samverkan.cases.services import case_touch
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
@@ -52,8 +52,8 @@ def require_writable(case: Case) -> None:
         raise ValidationError(_("The case is closed: its plan and meetings can no longer change."))
 
 
-def _require_edit(actor: Any, case: Case, access: policy.CaseAccess) -> None:
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_PLAN_EDIT)
+def _require_edit(actor: Any, case: Case, access: CaseAccess) -> None:
+    access.require(CaseAction.EDIT_PLAN)
     require_writable(case)
 
 
@@ -94,7 +94,7 @@ def goal_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     life_area: str,
     title: str,
     description: str = "",
@@ -132,7 +132,7 @@ def goal_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     goal: Goal,
     expected_version: int,
     life_area: str,
@@ -143,7 +143,7 @@ def goal_update(
 ) -> Goal:
     """Change a goal of the actor's own organisation; StaleEdit if it changed meanwhile."""
     _require_edit(actor, case, access)
-    if goal.case_id != case.pk or goal.recorded_by_organisation_id != actor.organisation_id:
+    if goal.case_id != case.pk or not access.may(CaseAction.EDIT_PLAN, goal):
         raise PermissionDenied
     errors = _clean_goal(life_area, title, category, status)
     if errors:
@@ -202,7 +202,7 @@ def commitment_create(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     description: str,
     responsible: Any,
     due_on: date,
@@ -261,7 +261,7 @@ def commitment_update(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     commitment: Commitment,
     expected_version: int,
     description: str,
@@ -274,10 +274,7 @@ def commitment_update(
 ) -> Commitment:
     """Change a commitment of the actor's own organisation; StaleEdit if it changed."""
     _require_edit(actor, case, access)
-    if (
-        commitment.case_id != case.pk
-        or commitment.recorded_by_organisation_id != actor.organisation_id
-    ):
+    if commitment.case_id != case.pk or not access.may(CaseAction.EDIT_PLAN, commitment):
         raise PermissionDenied
     errors = _clean_commitment(description, category, status)
     if errors:
@@ -320,20 +317,12 @@ def commitment_update(
     return commitment
 
 
-def may_follow_up(*, actor: Any, commitment: Commitment) -> bool:
-    """The recording organisation's members and the responsible person."""
-    return (
-        commitment.recorded_by_organisation_id == actor.organisation_id
-        or commitment.responsible_id == actor.pk
-    )
-
-
 @transaction.atomic
 def commitment_follow_up(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseAccess,
     commitment: Commitment,
     expected_version: int,
     status: str,
@@ -341,7 +330,7 @@ def commitment_follow_up(
 ) -> Commitment:
     """Record how a commitment went (status and follow-up note); StaleEdit if it changed."""
     _require_edit(actor, case, access)
-    if commitment.case_id != case.pk or not may_follow_up(actor=actor, commitment=commitment):
+    if commitment.case_id != case.pk or not access.may(CaseAction.FOLLOW_UP, commitment):
         raise PermissionDenied
     if status not in CommitmentStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
@@ -372,12 +361,11 @@ def commitment_follow_up(
 
 @transaction.atomic
 def plan_summary_update(
-    *, actor: Any, case: Case, access: policy.CaseAccess, expected_version: int, summary: str
+    *, actor: Any, case: Case, access: CaseAccess, expected_version: int, summary: str
 ) -> ActionPlan:
     """The plan's overall aim (lead organisation's team; category "plan")."""
     _require_edit(actor, case, access)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.ESTABLISH_PLAN)
     plan = plan_get_or_create(case=case)
     update_versioned(
         ActionPlan,
@@ -455,14 +443,13 @@ def plan_snapshot(*, plan: ActionPlan) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_establish(
-    *, actor: Any, case: Case, access: policy.CaseAccess, expected_revision: int
+    *, actor: Any, case: Case, access: CaseAccess, expected_revision: int
 ) -> PlanVersion:
     """Establish (fastställa) the plan as the next version: a frozen snapshot with number,
     time and who. Lead organisation's team only. StaleEdit when the plan changed after
     the actor read it (they must review it first); later edits start a new draft."""
     _require_edit(actor, case, access)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.ESTABLISH_PLAN)
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         raise ValidationError(_("The plan is empty: add goals first."))

@@ -1,4 +1,4 @@
-"""Action plan pages under a case. Reads go through cases.selectors.case_for_actor (404
+"""Action plan pages under a case. Reads go through caseaccess.selectors.case_for_actor (404
 outside the team) and plans.selectors (access.items_q); writes through plans.services.
 A conflicting save (someone else saved first) answers 409 with the editor's input kept
 and the stored version shown beside it."""
@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.plans import selectors, services
@@ -30,11 +32,11 @@ from samverkan.plans.models import CommitmentStatus
 VersionedFormType = CommitmentForm | FollowUpForm
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, policy.CaseAccess]:
-    return case_selectors.case_for_actor(actor=request.user, public_id=public_id)
+def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+    return case_for_actor(actor=request.user, public_id=public_id)
 
 
-def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, Any]:
+def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
     return {
         "case": case,
         "access": access,
@@ -45,20 +47,12 @@ def _context(case: Case, access: policy.CaseAccess, **extra: Any) -> dict[str, A
     }
 
 
-def _can_edit(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return (
-        policy.has_permission(request.user, Permission.CASE_PLAN_EDIT)
-        and not access.emergency
-        and access.team_role != "observer"
-    )
-
-
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     page = selectors.plan_page(actor=request.user, case=case, access=access)
-    can_edit = _can_edit(request, access)
+    can_edit = access.may(CaseAction.EDIT_PLAN)
     return render(
         request,
         "plans/plan.html",
@@ -67,7 +61,7 @@ def plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
             access,
             page=page,
             can_edit=can_edit,
-            can_establish=can_edit and access.is_lead_team and page.goal_count > 0,
+            can_establish=access.may(CaseAction.ESTABLISH_PLAN) and page.goal_count > 0,
             establish_form=EstablishForm(
                 initial={"revision": page.plan.revision if page.plan else 0}
             ),
@@ -106,8 +100,7 @@ def goal_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     goal = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
-    if goal.recorded_by_organisation_id != request.user.organisation_id:  # type: ignore[union-attr]
-        raise PermissionDenied
+    access.require(CaseAction.EDIT_PLAN, goal)  # a goal of one's own organisation
     initial = {
         "version": goal.version,
         "life_area": goal.life_area,
@@ -151,7 +144,7 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
 
 
 def _commitment_form(
-    request: HttpRequest, case: Case, access: policy.CaseAccess, **kwargs: Any
+    request: HttpRequest, case: Case, access: CaseAccess, **kwargs: Any
 ) -> CommitmentForm:
     return CommitmentForm(
         request.POST or None,
@@ -207,9 +200,8 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
     organisation records the follow-up (status and note) only."""
     case, access = _case(request, public_id)
     commitment = selectors.commitment_for_actor(case=case, access=access, public_id=commitment_id)
-    if not services.may_follow_up(actor=request.user, commitment=commitment):
-        raise PermissionDenied
-    full = commitment.recorded_by_organisation_id == request.user.organisation_id  # type: ignore[union-attr]
+    access.require(CaseAction.FOLLOW_UP, commitment)
+    full = access.may(CaseAction.EDIT_PLAN, commitment)  # the recording organisation
     initial: dict[str, Any] = {
         "version": commitment.version,
         "status": commitment.status,
@@ -280,8 +272,7 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
 @require_http_methods(["GET", "POST"])
 def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.ESTABLISH_PLAN)
     plan_row = selectors.plan_for_case(case=case)
     form = SummaryForm(
         request.POST or None,

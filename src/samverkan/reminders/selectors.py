@@ -3,7 +3,7 @@ turns into reminders.
 
 What a user is shown is filtered at read time, not only when the reminder was made:
 a reminder appears only while its user may still open the case
-(policy.cases_visible_to) and, for commitments and meetings, only while the source
+(caseaccess.visible_cases) and, for commitments and meetings, only while the source
 entry is still visible to the user's organisation (a withdrawn consent hides it on the
 next request). Retention reminders are the exception: they go to the lead
 organisation's retention managers (RETENTION_MANAGE), who are not on the team, and
@@ -25,7 +25,10 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
-from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember, TeamRole
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import READ_ONLY_TEAM_ROLES
+from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
+from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember
 from samverkan.reminders.models import Reminder, ReminderKind
 
 COMMITMENT_SOURCE = "plans.commitment"
@@ -72,26 +75,17 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
     if not reminders:
         return []
     case_ids = {r.case_id for r in reminders}
-    visible_cases = list(
-        policy.cases_visible_to(actor=actor)
-        .filter(pk__in=case_ids)
-        .select_related("programme", "person")
-    )
-    accesses = policy.case_access_batch(actor=actor, cases=visible_cases)
+    accesses = visible_cases(actor=actor, case_ids=case_ids).accesses
     retention_ok = policy.has_permission(actor, Permission.RETENTION_MANAGE)
 
     def sources_still_visible(model: Any, source_type: str) -> set[str]:
         wanted = [r for r in reminders if r.source_type == source_type and r.case_id in accesses]
         if not wanted:
             return set()
-        q = Q()
-        for case_id in {r.case_id for r in wanted}:
-            q |= Q(case_id=case_id) & accesses[case_id].items_q(created_field="updated_at")
+        within = VisibleCases(cases={}, accesses={r.case_id: accesses[r.case_id] for r in wanted})
         ids = [int(r.source_id) for r in wanted if r.source_id.isdigit()]
-        return {
-            str(pk)
-            for pk in model.objects.filter(pk__in=ids).filter(q).values_list("pk", flat=True)
-        }
+        rows = entries_visible(actor, model.objects.filter(pk__in=ids), within=within)
+        return {str(pk) for pk in rows.values_list("pk", flat=True)}
 
     from samverkan.meetings.models import Meeting
     from samverkan.plans.models import Commitment
@@ -105,7 +99,7 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
                 result.append((r, None))
             continue
         access = accesses.get(r.case_id)
-        if access is None or access.emergency:
+        if access is None or not access.may(CaseAction.REMIND):
             continue
         if r.kind in _LEAD_TEAM_KINDS and not access.is_lead_team:
             continue
@@ -224,7 +218,7 @@ def _lead_team(case_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
             user__is_active=True,
             organisation_id=F("case__lead_organisation_id"),
         )
-        .exclude(team_role=TeamRole.OBSERVER)
+        .exclude(team_role__in=READ_ONLY_TEAM_ROLES)
         .values_list("case_id", "user_id", "organisation_id")
     )
     for case_id, user_id, org_id in rows:

@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case
 from samverkan.reminders import selectors
 from samverkan.reminders.models import GENERATED_KINDS, Reminder, ReminderKind
@@ -83,12 +83,10 @@ def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[s
 
 @transaction.atomic
 def reminder_create(
-    *, actor: Any, case: Case, access: policy.CaseAccess, due_on: date, note: str
+    *, actor: Any, case: Case, access: CaseAccess, due_on: date, note: str
 ) -> Reminder:
     """An own reminder on a case the actor is on the team of (not with emergency access)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
-    if access.emergency:
-        raise PermissionDenied
+    access.require(CaseAction.REMIND)
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Write what to remember.")})

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.cases.selectors import case_for_actor, person_view
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.selectors import case_for_actor
+from samverkan.cases.selectors import person_view
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.reminders import selectors, services
 from samverkan.reminders.forms import ReminderForm
@@ -45,7 +47,7 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
     case_obj, access = case_for_actor(actor=request.user, public_id=public_id)
-    form = ReminderForm(request.POST or None) if not access.emergency else None
+    form = ReminderForm(request.POST or None) if access.may(CaseAction.REMIND) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.reminder_create(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.actiongroups.models import ActionGroup
+from samverkan.actiongroups.selectors import groups_visible_to
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.rostering.models import Expert, ExpertLeave, LeaveKind, PatternKind, RosterRules
 
@@ -199,17 +200,17 @@ class SwapForm(StyledFormMixin, forms.Form):
 
 
 class UploadForm(StyledFormMixin, forms.Form):
-    group = forms.ModelChoiceField(
-        label=_("Action group"), queryset=ActionGroup.objects.order_by("name")
-    )
+    group = forms.ModelChoiceField(label=_("Action group"), queryset=ActionGroup.objects.none())
     period_start = forms.DateField(
         label=_("First day of the period"), widget=forms.DateInput(attrs={"type": "date"})
     )
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=8, initial=4)
     file = forms.FileField(label=_("Roster file (CSV)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the groups the actor may see (access.policy.scope_action_groups).
+        self.fields["group"].queryset = groups_visible_to(actor=actor)  # type: ignore[attr-defined]
         self.fields["file"].widget.attrs.update(
             {"class": "govuk-file-upload", "accept": ".csv,text/csv"}
         )

@@ -40,13 +40,6 @@ from samverkan.rostering.models import (
     VersionStatus,
 )
 
-
-def _can_view_rosters(actor: Any) -> bool:
-    return policy.has_permission(actor, Permission.ROSTER_VIEW) or policy.has_permission(
-        actor, Permission.ROSTER_MANAGE
-    )
-
-
 # --- experts ----------------------------------------------------------------------------
 
 
@@ -112,7 +105,7 @@ def pattern_version(*, group: ActionGroup) -> int | None:
 
 
 def plans_for_group(*, actor: Any, group: ActionGroup) -> list[RosterPlan]:
-    if not _can_view_rosters(actor):
+    if not policy.can_view_rosters(actor=actor):
         return []
     return list(
         RosterPlan.objects.filter(group=group)
@@ -123,14 +116,14 @@ def plans_for_group(*, actor: Any, group: ActionGroup) -> list[RosterPlan]:
 
 def get_plan(*, actor: Any, pk: int) -> RosterPlan:
     """A plan the actor may see (every holder of area:roster:view); 404 otherwise."""
-    if not _can_view_rosters(actor):
+    if not policy.can_view_rosters(actor=actor):
         raise Http404
     return policy.get_or_404(RosterPlan.objects.select_related("group"), pk=pk)
 
 
 def get_version(*, actor: Any, pk: int) -> RosterVersion:
     """A roster version the actor may see. Drafts are for roster managers only."""
-    if not _can_view_rosters(actor):
+    if not policy.can_view_rosters(actor=actor):
         raise Http404
     version: RosterVersion = policy.get_or_404(
         RosterVersion.objects.select_related("plan", "plan__group"), pk=pk

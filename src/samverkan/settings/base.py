@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "samverkan.people",
     "samverkan.cases",
     "samverkan.consent",
+    "samverkan.caseaccess",
     "samverkan.journal",
     "samverkan.plans",
     "samverkan.meetings",

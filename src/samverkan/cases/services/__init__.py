@@ -2,7 +2,8 @@
 and follow-ups, legal hold, programme administration.
 
 Every function checks the access policy for the actor and audits in the same
-transaction. Sharing rules for what a team member may read live in access.policy.
+transaction. What a team member may read and do is asked of the caller's CaseAccess
+(samverkan.caseaccess, typed here as cases.actions.CaseGate).
 
 One module per subject, like ``rostering/services/``:
 
@@ -14,6 +15,7 @@ One module per subject, like ``rostering/services/``:
 * ``transfer``: moving a case to the programme's successor.
 * ``closure``: closing a case and recording its follow-ups.
 * ``legal_hold``: setting and clearing a legal hold.
+* ``guardians``: registering the participant's guardians through the case.
 * ``programmes``: programme administration.
 
 Callers outside the app import this package (``from samverkan.cases import services``;
@@ -28,6 +30,7 @@ from samverkan.cases.services.closure import (
 )
 from samverkan.cases.services.common import case_touch, require_case_open
 from samverkan.cases.services.emergency import EMERGENCY_ACCESS_HOURS, emergency_access_grant
+from samverkan.cases.services.guardians import case_guardian_add
 from samverkan.cases.services.intake import case_decide, case_intake, eligibility_problems
 from samverkan.cases.services.legal_hold import case_legal_hold
 from samverkan.cases.services.programmes import programme_save
@@ -42,6 +45,7 @@ __all__ = [
     "add_months",
     "case_close",
     "case_decide",
+    "case_guardian_add",
     "case_intake",
     "case_legal_hold",
     "case_touch",

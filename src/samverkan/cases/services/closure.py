@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
-from samverkan.access.permissions import Permission
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import (
     FOLLOW_UP_MONTHS,
     Case,
@@ -23,9 +22,8 @@ from samverkan.cases.models import (
     FollowUp,
     FollowUpAnswer,
     FollowUpStatus,
-    TeamRole,
 )
-from samverkan.cases.services.common import _audit_case, _require_lead_decider, case_touch
+from samverkan.cases.services.common import _audit_case, case_touch
 from samverkan.lib.concurrency import ANY_VERSION, update_versioned
 
 
@@ -40,14 +38,14 @@ def case_close(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     outcome: str,
     note: str = "",
     expected_version: int | None = None,
 ) -> Any:
     """Close an active case (lead team with CASE_DECIDE) with an outcome code and a note,
     and plan the structured follow-ups at 6 and 12 months. Audited (codes only)."""
-    _require_lead_decider(actor, access)
+    access.require(CaseAction.DECIDE)
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if case.status != CaseStatus.ACTIVE:
@@ -95,7 +93,7 @@ def follow_up_record(
     *,
     actor: Any,
     case: Case,
-    access: policy.CaseAccess,
+    access: CaseGate,
     follow_up: Any,
     expected_version: int,
     status: str,
@@ -105,13 +103,7 @@ def follow_up_record(
 ) -> Any:
     """Record a 6- or 12-month follow-up of a closed case (the lead organisation's team,
     with CASE_NOTE_WRITE or CASE_DECIDE). Optimistic locking on ``expected_version``."""
-    if not (
-        policy.has_permission(actor, Permission.CASE_NOTE_WRITE) or policy.has_permission(actor, Permission.CASE_DECIDE)
-    ):
-        raise PermissionDenied
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_VIEW)
-    if access.emergency or access.team_role == TeamRole.OBSERVER or not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.RECORD_FOLLOW_UP)
     if follow_up.case_id != case.pk:
         raise PermissionDenied
     if case.status != CaseStatus.CLOSED:

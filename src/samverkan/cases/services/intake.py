@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case, CaseStatus, Programme, TeamMember, TeamRole
 from samverkan.cases.services.common import _audit_case
 from samverkan.directory.models import District, Organisation
@@ -110,11 +111,9 @@ def case_intake(
 
 
 @transaction.atomic
-def case_decide(*, actor: Any, case: Case, access: policy.CaseAccess, accepted: bool, reason: str) -> Case:
+def case_decide(*, actor: Any, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
     """Accept or decline an intake (lead organisation only)."""
-    policy.require_case_permission(actor=actor, access=access, permission=Permission.CASE_DECIDE)
-    if not access.is_lead_team:
-        raise PermissionDenied
+    access.require(CaseAction.DECIDE)
     if case.status != CaseStatus.INTAKE:
         raise ValidationError(_("The intake has already been decided."))
     if not accepted and not reason.strip():

@@ -9,17 +9,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case
-from samverkan.cases.services.common import _audit_case, _require_lead_decider
+from samverkan.cases.services.common import _audit_case
 
 
 @transaction.atomic
-def case_legal_hold(*, actor: Any, case: Case, access: policy.CaseAccess, hold: bool, reason: str) -> Case:
+def case_legal_hold(*, actor: Any, case: Case, access: CaseGate, hold: bool, reason: str) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
-    _require_lead_decider(actor, access)
+    access.require(CaseAction.DECIDE)
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Give the reason in at least 10 characters.")})

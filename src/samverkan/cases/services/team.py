@@ -9,19 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case, TeamMember, TeamRole
-from samverkan.cases.services.common import _audit_case, _require_lead_coordinator, require_case_open
+from samverkan.cases.services.common import _audit_case, require_case_open
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
 
 
 @transaction.atomic
-def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: User, team_role: str) -> TeamMember:
+def team_add(*, actor: Any, case: Case, access: CaseGate, user: User, team_role: str) -> TeamMember:
     """Add a member from a participating organisation (lead coordinator only)."""
-    _require_lead_coordinator(actor, access)
+    access.require(CaseAction.MANAGE_TEAM)
     require_case_open(case)
     if team_role not in TeamRole.values:
         raise ValidationError(_("Unknown team role."))
@@ -41,8 +41,8 @@ def team_add(*, actor: Any, case: Case, access: policy.CaseAccess, user: User, t
 
 
 @transaction.atomic
-def team_remove(*, actor: Any, case: Case, access: policy.CaseAccess, member: TeamMember) -> None:
-    _require_lead_coordinator(actor, access)
+def team_remove(*, actor: Any, case: Case, access: CaseGate, member: TeamMember) -> None:
+    access.require(CaseAction.MANAGE_TEAM)
     if member.case_id != case.pk or not member.active:
         raise ValidationError(_("Not an active member of this team."))
     if (

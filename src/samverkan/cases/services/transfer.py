@@ -10,17 +10,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.access import policy
 from samverkan.audit.actions import Action
+from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case
-from samverkan.cases.services.common import _audit_case, _require_lead_coordinator, require_case_open
+from samverkan.cases.services.common import _audit_case, require_case_open
 
 
 @transaction.atomic
-def case_transfer_programme(*, actor: Any, case: Case, access: policy.CaseAccess) -> Case:
+def case_transfer_programme(*, actor: Any, case: Case, access: CaseGate) -> Case:
     """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
     participant has reached its minimum age), keeping team, plan and notes."""
-    _require_lead_coordinator(actor, access)
+    access.require(CaseAction.MANAGE_TEAM)
     require_case_open(case)
     successor = case.programme.successor
     if successor is None:

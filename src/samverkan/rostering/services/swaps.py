@@ -63,12 +63,6 @@ def swap_check(*, swap: SwapRequest) -> list[dict[str, str]]:
     ]
 
 
-def _can_request_swap(actor: Any, expert: Expert) -> bool:
-    return (
-        expert.user_id is not None and expert.user_id == actor.pk
-    ) or policy.can_manage_experts_of(actor=actor, agency_id=expert.agency_id)
-
-
 @transaction.atomic(durable=True)
 def swap_request(
     *,
@@ -82,7 +76,9 @@ def swap_request(
     """Ask that ``from_expert``'s shift go to ``to_expert`` (same agency), optionally
     in exchange for one of ``to_expert``'s shifts. The expert themself or their agency
     may ask; the rules are checked now (shown) and again at approval."""
-    if not _can_request_swap(actor, from_expert):
+    if not policy.can_request_swap(
+        actor=actor, expert_user_id=from_expert.user_id, expert_agency_id=from_expert.agency_id
+    ):
         raise PermissionDenied
     if version.status != VersionStatus.PUBLISHED or pb.current_published(version.plan) != version:
         raise RosterRefused(_("Only the roster in force can be changed by a swap."))

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.actiongroups import selectors as groups
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.rostering.forms import (
     UploadForm,
@@ -24,8 +23,7 @@ from samverkan.rostering.services import uploads as upload_services
 @require_http_methods(["GET", "POST"])
 def validate_upload(request: HttpRequest) -> HttpResponse:
     """Check a roster CSV from another system against every hard rule."""
-    form = UploadForm(request.POST or None, request.FILES or None)
-    form.fields["group"].queryset = groups.groups_visible_to(actor=request.user)  # type: ignore[attr-defined]
+    form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -1,54 +1,35 @@
 """Closing a case (avslut), its 6- and 12-month follow-ups, and legal holds.
 
 Closed cases are read-only except for their follow-ups; everything is read through
-access.policy (closure and follow-ups are entries of the case like any other)."""
+the case's sharing rule (closure and follow-ups are entries of the case like any other);
+who may close, hold or follow up: CaseAccess.may (samverkan.caseaccess)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
-from samverkan.cases.closure_forms import ClosureForm, FollowUpForm, LegalHoldForm
-from samverkan.cases.models import CaseStatus, FollowUpStatus, TeamRole
+from samverkan.cases.forms.closure import ClosureForm, FollowUpForm, LegalHoldForm
+from samverkan.cases.models import CaseStatus, FollowUpStatus
 from samverkan.lib.concurrency import show_conflict, stored_version
-
-
-def _may_decide(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return (
-        policy.has_permission(request.user, Permission.CASE_DECIDE)
-        and access.is_lead_team
-        and not access.emergency
-        and access.team_role != TeamRole.OBSERVER
-    )
-
-
-def _may_follow_up(request: HttpRequest, access: policy.CaseAccess) -> bool:
-    return (
-        (
-            policy.has_permission(request.user, Permission.CASE_NOTE_WRITE)
-            or policy.has_permission(request.user, Permission.CASE_DECIDE)
-        )
-        and access.is_lead_team
-        and not access.emergency
-        and access.team_role != TeamRole.OBSERVER
-    )
 
 
 def _page(
     request: HttpRequest, case, access, *, close_form=None, hold_form=None, status=200
 ) -> HttpResponse:
-    may_decide = _may_decide(request, access)
+    may_decide = access.may(CaseAction.DECIDE)
     return render(
         request,
         "cases/closure.html",
@@ -59,7 +40,7 @@ def _page(
             "closure": selectors.closure_visible(case=case, access=access),
             "follow_ups": selectors.follow_ups_visible(case=case, access=access),
             "may_decide": may_decide,
-            "may_follow_up": _may_follow_up(request, access),
+            "may_follow_up": access.may(CaseAction.RECORD_FOLLOW_UP),
             "close_form": close_form
             or (
                 ClosureForm(initial={"version": case.version})
@@ -77,16 +58,15 @@ def _page(
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def closure(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = selectors.case_for_actor(actor=request.user, public_id=public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     return _page(request, case, access)
 
 
 @require_permission(Permission.CASE_DECIDE)
 @require_POST
 def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = selectors.case_for_actor(actor=request.user, public_id=public_id)
-    if not _may_decide(request, access):
-        raise PermissionDenied
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
+    access.require(CaseAction.DECIDE)
     form = ClosureForm(request.POST)
     if form.is_valid():
         try:
@@ -114,10 +94,9 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_permission(Permission.CASE_NOTE_WRITE, Permission.CASE_DECIDE)
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    case, access = selectors.case_for_actor(actor=request.user, public_id=public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     row = selectors.follow_up_for_actor(case=case, access=access, pk=pk)
-    if not _may_follow_up(request, access):
-        raise PermissionDenied
+    access.require(CaseAction.RECORD_FOLLOW_UP)
     initial = {
         "version": row.version,
         "recorded_on": row.recorded_on or timezone.localdate(),
@@ -169,9 +148,8 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
 @require_permission(Permission.CASE_DECIDE)
 @require_POST
 def legal_hold(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = selectors.case_for_actor(actor=request.user, public_id=public_id)
-    if not _may_decide(request, access):
-        raise PermissionDenied
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
+    access.require(CaseAction.DECIDE)
     form = LegalHoldForm(request.POST)
     if form.is_valid():
         try:

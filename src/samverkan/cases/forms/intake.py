@@ -1,3 +1,5 @@
+"""Intake, the intake decision, look-up by identity number and emergency access."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,53 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import User
-from samverkan.cases.models import IntakeSource, Programme, TeamRole
+from samverkan.cases.forms.fields import PurposeField
+from samverkan.cases.models import IntakeSource, Programme
 from samverkan.directory.models import Organisation
 from samverkan.frontend.forms import StyledFormMixin
-from samverkan.lib.identity_numbers import IdentityNumber, IdentityNumberError, parse
-
-
-class IdentityNumberField(forms.CharField):
-    """A personnummer or samordningsnummer; cleans to an IdentityNumber with a specific
-    error message for each kind of mistake."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 13)
-        kwargs.setdefault("help_text", _("YYYYMMDD-NNNC or YYMMDD-NNNC"))
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"})
-
-    def clean(self, value: Any) -> IdentityNumber:
-        text = super().clean(value)
-        try:
-            return parse(text, today=timezone.localdate())
-        except IdentityNumberError as exc:
-            raise forms.ValidationError(exc.message, code=str(exc.code)) from None
-
-
-class PurposeField(forms.CharField):
-    """The stated purpose of a look-up or an export. It is stored in the audit trail,
-    which must never hold personal data: identity numbers and e-mail addresses are
-    refused with a message saying why."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 300)
-        kwargs.setdefault("min_length", 10)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off"})
-
-    def clean(self, value: Any) -> str:
-        from samverkan.audit.services import looks_personal
-
-        text: str = super().clean(value)
-        if looks_personal(text):
-            raise forms.ValidationError(
-                _("The purpose is logged: write why you need it (e.g. a request number), "
-                  "without identity numbers or e-mail addresses."),
-                code="personal_data",
-            )
-        return text
+from samverkan.people.forms import IdentityNumberField
 
 
 class IntakeForm(StyledFormMixin, forms.Form):
@@ -91,18 +51,6 @@ class LookupForm(StyledFormMixin, forms.Form):
     identity = IdentityNumberField(label=_("Identity number"))
     purpose = PurposeField(label=_("Purpose of the look-up"),
                            help_text=_("Why you need to look the person up. It is logged."))
-
-
-class TeamAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
-    team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, initial=TeamRole.CASEWORKER)
-
-    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
-        self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda u: f"{u.get_full_name()} – {u.organisation.name}"
-        )
 
 
 class EmergencyForm(StyledFormMixin, forms.Form):

@@ -16,7 +16,7 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases import selectors, services
-from samverkan.cases.admin_forms import ProgrammeForm
+from samverkan.cases.forms.programmes import ProgrammeForm
 from samverkan.cases.models import Programme
 from samverkan.directory.selectors import district_list
 from samverkan.lib.concurrency import show_conflict, stored_version

@@ -1,4 +1,5 @@
-"""The participant's guardians (vårdnadshavare), kept by the lead organisation's team."""
+"""The participant's guardians (vårdnadshavare), kept by the lead organisation's team
+(URL name people:guardians)."""
 
 from __future__ import annotations
 
@@ -11,28 +12,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
-from samverkan.cases import selectors as case_selectors
-from samverkan.people import selectors, services
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.selectors import case_for_actor
+from samverkan.cases import selectors, services
 from samverkan.people.forms import GuardianForm
 
 
 @require_permission(Permission.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def guardians(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = case_selectors.case_for_actor(actor=request.user, public_id=public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     rows = selectors.guardians_for_lead_team(
         actor=request.user, case=case, access=access
     )  # 403 off the lead team
-    try:
-        policy.require_case_permission(
-            actor=request.user, access=access, permission=Permission.CASE_CONSENT_MANAGE
-        )
-        can_manage = True
-    except PermissionDenied:
-        can_manage = False
+    can_manage = access.may(CaseAction.MANAGE_CONSENT)
     form = (
         GuardianForm(request.POST or None, child_identity=case.person.identity_number)
         if can_manage
@@ -64,7 +59,7 @@ def guardians(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "case": case,
             "access": access,
-            "person": case_selectors.person_view(case=case, access=access),
+            "person": selectors.person_view(case=case, access=access),
             "guardianships": rows,
             "form": form,
         },

@@ -1,0 +1,58 @@
+"""A case's team: who is on it, and (the lead coordinator) adding and removing members."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samverkan.access import policy
+from samverkan.access.guards import require_permission
+from samverkan.access.permissions import Permission
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.selectors import case_for_actor
+from samverkan.cases import selectors, services
+from samverkan.cases.forms.team import TeamAddForm
+
+
+@require_permission(Permission.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
+    can_manage = access.may(CaseAction.MANAGE_TEAM)
+    form = TeamAddForm(request.POST or None, users=selectors.team_candidates(case=case)) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.team_add(actor=request.user, case=case, access=access, user=form.cleaned_data["user"],
+                                  team_role=form.cleaned_data["team_role"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Added to the team."))
+                return redirect("cases:team", public_id=case.public_id)
+    return render(request, "cases/team.html", {
+        "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
+        "team": selectors.team_for_case(case=case), "form": form, "can_manage": can_manage,
+    })
+
+
+@require_permission(Permission.CASE_TEAM_MANAGE)
+@require_POST
+def team_remove(request: HttpRequest, public_id: UUID, member_id: int) -> HttpResponse:
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
+    member = policy.get_or_404(selectors.team_for_case(case=case), pk=member_id)
+    try:
+        services.team_remove(actor=request.user, case=case, access=access, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed from the team."))
+    return redirect("cases:team", public_id=case.public_id)
