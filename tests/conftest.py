@@ -2,12 +2,60 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.test import Client, TransactionTestCase
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import OrganisationFactory, UserFactory
+
+# --- Parallel runs (pytest-xdist: `-n auto` in pyproject's addopts) -------------------------
+# Each worker (gw0, gw1, ...) has its own test database (pytest-django adds the suffix
+# _gw0, _gw1, ... on PostgreSQL; SQLite is in memory per process) and its own Redis
+# database: the index in REDIS_URL plus the worker's number. Two suites run side by side
+# (.ci/run) therefore need base indexes at least their worker count apart.
+REDIS_DATABASES = 16  # a default redis-server's `databases`
+
+
+def worker_number() -> int:
+    """0 for gw0 (and for a run without workers), 1 for gw1, ..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else 0
+
+
+def worker_redis_url(url: str, number: int) -> str:
+    """``url`` with its database index moved ``number`` up (redis:// and rediss://)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        return url  # (a unix socket keeps its ?db=; the keys are unique per test anyway)
+    base = int(parts.path.strip("/") or 0)
+    index = base + number
+    if index >= REDIS_DATABASES:
+        raise pytest.UsageError(f"REDIS_URL {url}: worker {number} would need Redis database {index}")
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+def _per_worker_redis() -> None:
+    # Runs on import of this conftest, after pytest-django configured the settings (which
+    # read REDIS_URL then) and before any test: both the environment (tests, subprocesses)
+    # and the settings get the worker's database.
+    url = os.environ.get("REDIS_URL") or (
+        "redis://127.0.0.1:6379/0" if os.environ.get("REQUIRE_REDIS") == "1" else "")
+    if not url or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    url = worker_redis_url(url, worker_number())
+    os.environ["REDIS_URL"] = url
+    from django.conf import settings
+
+    if settings.configured:
+        settings.REDIS_URL = url
+
+
+_per_worker_redis()
+
 
 # Database guards (triggers) that refuse changes to append-only or signed rows. The
 # table flush that ends every transactional test (pytest-django runs it through
