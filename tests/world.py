@@ -269,6 +269,13 @@ def records_world(**kwargs: Any) -> World:
     return build_world(**(defaults | kwargs))
 
 
+def records_case(lead: Any, *, identity: IdentityNumber | str, first: str = PARTICIPANT_FIRST,
+                 last: str = PARTICIPANT_LAST) -> Case:
+    """Another accepted case taken in by ``lead`` as the records world's case was."""
+    return open_case(lead, identity=identity, first_name=first, last_name=last, intake_summary="Sammanfattning X",
+                     reason="ok")
+
+
 # --- Recording on the case ------------------------------------------------------------------
 
 def write_note(world: World, who: str, category: str, text: str, *, sign: bool = True,
