@@ -106,12 +106,12 @@ def organisations() -> dict[str, Organisation]:
 
 
 def make_personas(orgs: dict[str, Organisation], names: tuple[str, ...] | list[str],
-                  **factory_kwargs: Any) -> dict[str, Any]:
-    """A user per persona name (``factory_kwargs(name)`` may add UserFactory fields)."""
+                  extra: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A user per persona name (``extra[name]``: more UserFactory fields)."""
     users = {}
     for name in names:
         org, roles = PERSONAS[name]
-        users[name] = UserFactory(organisation=orgs[org], roles=list(roles), **factory_kwargs.get(name, {}))
+        users[name] = UserFactory(organisation=orgs[org], roles=list(roles), **(extra or {}).get(name, {}))
     return users
 
 

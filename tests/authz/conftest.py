@@ -24,7 +24,7 @@ TINY_PDF = (
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.files.storage import default_storage
 
-    from tests.authz.world import build_world
+    from tests.authz.entries import build_world
 
     media = tmp_path_factory.mktemp("authz-media")
     with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock():
