@@ -29,6 +29,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("authz-media")
     with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock():
         atomic = transaction.atomic()
+        # As a TestCase's class-wide block (setUpTestData): services whose transaction is
+        # durable run inside it while the world is built, as they do inside a test's.
+        atomic._from_testcase = True
         atomic.__enter__()
         try:
             # Statistics as other organisations' managers see them before the case exists.
