@@ -130,13 +130,22 @@ def current_code(user) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def fresh_code(user) -> str:
+    """The authenticator's current code, with django-otp's replay guard and throttle
+    reset -- as if the next 30-second step had come (each code works only once)."""
+    TOTPDevice.objects.filter(user=user, confirmed=True).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return current_code(user)
+
+
 def login_client(client: Client, user, password: str = "pw-correct-horse-9") -> Client:
-    """Log ``user`` in through the real login and two-factor pages (about ten times
-    slower than ``fast_login``: keep it for tests of the login itself and of demo
-    personas' passwords)."""
+    """Log ``user`` in through the real login and two-factor pages, any number of times
+    (about ten times slower than ``fast_login``: keep it for tests of the login itself
+    and of demo personas' passwords)."""
     response = client.post("/konto/logga-in/", {"username": user.username, "password": password})
     assert response.status_code == 302, response.content[:500]
-    response = client.post("/konto/tvastegsverifiering/", {"token": current_code(user)})
+    response = client.post("/konto/tvastegsverifiering/", {"token": fresh_code(user)})
     assert response.status_code == 302, response.content[:500]
     return client
 
