@@ -1,4 +1,5 @@
-"""Shared fixtures: personas in several organisations, logged-in clients with 2FA."""
+"""Shared fixtures: parallel workers' own Redis databases, the database guards around
+flushes, logged-in clients with 2FA (the organisations and personas: tests/world.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import OrganisationFactory, UserFactory
 
-# --- Parallel runs (pytest-xdist: `-n auto` in pyproject's addopts) -------------------------
+# --- Parallel runs (pytest-xdist: `-n logical` in pyproject's addopts) ----------------------
 # Each worker (gw0, gw1, ...) has its own test database (pytest-django adds the suffix
 # _gw0, _gw1, ... on PostgreSQL; SQLite is in memory per process) and its own Redis
-# database: the index in REDIS_URL plus the worker's number. Two suites run side by side
-# (.ci/run) therefore need base indexes at least their worker count apart.
+# database: the index in REDIS_URL plus the worker's number. Two suites run at the same
+# time therefore need base indexes at least their worker count apart (.ci/run: 0 and 2).
 REDIS_DATABASES = 16  # a default redis-server's `databases`
 
 
