@@ -32,9 +32,13 @@ demo: $(STAMP)
 		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} WEB_THREADS=$${WEB_THREADS:-4} \
 		$(BIN)/gunicorn -c python:samverkan.gunicorn_conf samverkan.wsgi
 
-# Runs the whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
+# Runs the whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one; in
+# parallel, one pytest-xdist worker per core (PYTEST_WORKERS=2 for two, =0 for none: the
+# tests then run in pytest's own process). Each worker has its own test database and
+# Redis database (tests/conftest.py).
+PYTEST_WORKERS ?= logical
 test: $(STAMP) system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Debian packages the tests need: chromium for the browser tests, and the text-layout
 # libraries WeasyPrint renders PDFs with (libharfbuzz-subset0: without it WeasyPrint warns

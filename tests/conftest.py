@@ -1,6 +1,10 @@
-"""Shared fixtures: personas in several organisations, logged-in clients with 2FA."""
+"""Shared fixtures: parallel workers' own Redis databases, the database guards around
+flushes, logged-in clients with 2FA (the organisations and personas: tests/world.py)."""
 
 from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.test import Client, TransactionTestCase
@@ -8,6 +12,51 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import OrganisationFactory, UserFactory
+
+# --- Parallel runs (pytest-xdist: `-n logical` in pyproject's addopts) ----------------------
+# Each worker (gw0, gw1, ...) has its own test database (pytest-django adds the suffix
+# _gw0, _gw1, ... on PostgreSQL; SQLite is in memory per process) and its own Redis
+# database: the index in REDIS_URL plus the worker's number. Two suites run at the same
+# time therefore need base indexes at least their worker count apart (.ci/run: 0 and 2).
+REDIS_DATABASES = 16  # a default redis-server's `databases`
+
+
+def worker_number() -> int:
+    """0 for gw0 (and for a run without workers), 1 for gw1, ..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else 0
+
+
+def worker_redis_url(url: str, number: int) -> str:
+    """``url`` with its database index moved ``number`` up (redis:// and rediss://)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        return url  # (a unix socket keeps its ?db=; the keys are unique per test anyway)
+    base = int(parts.path.strip("/") or 0)
+    index = base + number
+    if index >= REDIS_DATABASES:
+        raise pytest.UsageError(f"REDIS_URL {url}: worker {number} would need Redis database {index}")
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+def _per_worker_redis() -> None:
+    # Runs on import of this conftest, after pytest-django configured the settings (which
+    # read REDIS_URL then) and before any test: both the environment (tests, subprocesses)
+    # and the settings get the worker's database.
+    url = os.environ.get("REDIS_URL") or (
+        "redis://127.0.0.1:6379/0" if os.environ.get("REQUIRE_REDIS") == "1" else "")
+    if not url or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    url = worker_redis_url(url, worker_number())
+    os.environ["REDIS_URL"] = url
+    from django.conf import settings
+
+    if settings.configured:
+        settings.REDIS_URL = url
+
+
+_per_worker_redis()
+
 
 # Database guards (triggers) that refuse changes to append-only or signed rows. The
 # table flush that ends every transactional test (pytest-django runs it through
@@ -82,13 +131,22 @@ def current_code(user) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def fresh_code(user) -> str:
+    """The authenticator's current code, with django-otp's replay guard and throttle
+    reset -- as if the next 30-second step had come (each code works only once)."""
+    TOTPDevice.objects.filter(user=user, confirmed=True).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return current_code(user)
+
+
 def login_client(client: Client, user, password: str = "pw-correct-horse-9") -> Client:
-    """Log ``user`` in through the real login and two-factor pages (about ten times
-    slower than ``fast_login``: keep it for tests of the login itself and of demo
-    personas' passwords)."""
+    """Log ``user`` in through the real login and two-factor pages, any number of times
+    (about ten times slower than ``fast_login``: keep it for tests of the login itself
+    and of demo personas' passwords)."""
     response = client.post("/konto/logga-in/", {"username": user.username, "password": password})
     assert response.status_code == 302, response.content[:500]
-    response = client.post("/konto/tvastegsverifiering/", {"token": current_code(user)})
+    response = client.post("/konto/tvastegsverifiering/", {"token": fresh_code(user)})
     assert response.status_code == 302, response.content[:500]
     return client
 

@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 
 from samverkan.lib import cache as resilient
 from samverkan.settings.base import caches_for
-from tests.accounts.conftest import is_logged_in, log_in
+from tests.accounts.conftest import is_logged_in, login_client
 from tests.factories import PASSWORD
 from tests.public.conftest import make_public_area
 
@@ -59,7 +59,7 @@ def test_with_redis_down_staff_and_public_pages_work(user_factory, caplog):
     user = user_factory(roles=["caseworker"])
     area = make_public_area()
     with production_cache(DEAD_URL), caplog.at_level(logging.DEBUG):
-        staff = log_in(Client(), user)  # the real login and two-factor pages
+        staff = login_client(Client(), user)  # the real login and two-factor pages
         key = staff.cookies[settings.SESSION_COOKIE_NAME].value
         assert staff.get("/arenden/").status_code == 200
         assert staff.get("/").status_code == 200
@@ -146,7 +146,7 @@ def test_an_outage_of_a_real_redis(user_factory, throwaway_redis, clock, caplog)
     user = user_factory(roles=["caseworker"])
     raw = throwaway_redis.client()
     with production_cache(throwaway_redis.url), caplog.at_level(logging.DEBUG):
-        staff = log_in(Client(), user)
+        staff = login_client(Client(), user)
         key = staff.cookies[settings.SESSION_COOKIE_NAME].value
         assert raw.exists(f"samverkan:1:django.contrib.sessions.cached_db{key}")
         assert health() == (200, {"status": "ok"})
@@ -166,7 +166,7 @@ def test_an_outage_of_a_real_redis(user_factory, throwaway_redis, clock, caplog)
         assert not raw.exists(f"samverkan:1:django.contrib.sessions.cached_db{key}")
         assert health() == (200, {"status": "ok"})
         # And logging in works with the cache again.
-        again = log_in(Client(), user)
+        again = login_client(Client(), user)
         assert again.get("/arenden/").status_code == 200
     messages = [r.getMessage() for r in caplog.records if r.name == "samverkan.cache"]
     assert len(messages) == 2 and "answers again" in messages[1], messages

@@ -21,7 +21,7 @@ from samverkan.audit.models import AuditEvent
 from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
 from tests.conftest import fast_login
-from tests.consent.world import build_world
+from tests.world import build_world
 
 # What a database driver error may quote: row values from the failing statement.
 LEAKY = "Key (identity_number)=(200001019876) Testsson"
@@ -64,7 +64,7 @@ def _assert_reveals_nothing(response, *secrets: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_write_that_loses_the_database_rolls_back_change_and_audit(monkeypatch, console_log):
     world = build_world(notes=False)
-    client = _client(world.users["lead"])
+    client = _client(world.users["jarva_coord"])
     notes_before = JournalNote.objects.count()
     created_before = AuditEvent.objects.filter(action="note.created").count()
     real_audit = journal_services._audit
@@ -103,7 +103,7 @@ def test_write_that_loses_the_database_rolls_back_change_and_audit(monkeypatch, 
 @pytest.mark.django_db
 def test_read_that_loses_the_connection_answers_500_and_recovers(monkeypatch, console_log):
     world = build_world(notes=False)
-    client = _client(world.users["lead"])
+    client = _client(world.users["jarva_coord"])
     from samverkan.journal import selectors as journal_selectors
 
     def connection_gone(**kwargs):

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 
 from samverkan.accounts.models import Role, User
 from samverkan.settings import base as base_settings
-from tests.accounts.conftest import events, fresh_code, is_logged_in, log_in
+from tests.accounts.conftest import events, fresh_code, is_logged_in, login_client
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_every_user_has_exactly_one_organisation(user_factory):
 
 def test_roles_are_data_changing_a_role_row_changes_access(user_factory, client):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     assert client.get("/konto/anvandare/").status_code == 403
     from samverkan.access.permissions import Permission
 
@@ -168,7 +168,7 @@ def test_safe_next_is_followed(client, user_factory):
 
 def test_logout_is_post_only_ends_session_and_is_audited(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     assert client.get("/konto/logga-ut/").status_code == 405
     assert is_logged_in(client)
     response = client.post("/konto/logga-ut/")
@@ -202,7 +202,7 @@ def test_disabled_message_needs_the_right_password(client, user_factory):
 
 def test_session_of_disabled_user_stops_on_next_request(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     assert client.get("/").status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)  # even without the service
     response = client.get("/")
@@ -246,7 +246,7 @@ def test_password_link_works_once(client_for, user_factory):
     user.refresh_from_db()
     assert user.check_password(new_password)
     # And the new password logs in.
-    log_in(Client(), user, password=new_password)
+    login_client(Client(), user, password=new_password)
 
 
 def test_common_password_is_refused_with_clear_error(client_for, user_factory):
@@ -385,7 +385,7 @@ def test_a_used_link_cannot_be_replayed_to_enrol_an_authenticator(client_for, us
 
 def test_a_link_dies_when_the_person_logs_in(client_for, user_factory):
     user, link = _new_user_link(client_for, user_factory)
-    log_in(Client(), user)
+    login_client(Client(), user)
     assert Client().get(link).status_code == 404
 
 

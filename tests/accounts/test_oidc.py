@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 
 from samverkan.access.guards import SESSION_IDP_MFA
 from samverkan.accounts.models import User
-from tests.accounts.conftest import events, fresh_code, is_logged_in, log_in
+from tests.accounts.conftest import events, fresh_code, is_logged_in, login_client
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -370,7 +370,7 @@ def test_password_login_does_not_inherit_idp_mfa(idp, police):
         assert client.get("/").status_code == 200
         client.post("/konto/logga-ut/")
         assert SESSION_IDP_MFA not in client.session
-        log_in(client, user)  # password + TOTP still work for a user who has both
+        login_client(client, user)  # password + TOTP still work for a user who has both
         assert SESSION_IDP_MFA not in client.session
 
 

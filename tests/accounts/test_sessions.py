@@ -14,7 +14,7 @@ from tests.accounts.conftest import (
     events,
     fresh_code,
     is_logged_in,
-    log_in,
+    login_client,
     make_reauth_stale,
     reauthenticate,
     shift_session,
@@ -36,7 +36,7 @@ def test_default_lifetimes():
 
 def test_idle_session_ends_after_30_minutes(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, seen_ago_s=31 * MIN)
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
@@ -51,7 +51,7 @@ def test_idle_session_ends_after_30_minutes(client, user_factory):
 
 def test_session_within_idle_limit_continues_and_is_touched(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, seen_ago_s=29 * MIN)
     assert client.get("/").status_code == 200
     # The visit counted as activity: another 29 minutes later it is still alive.
@@ -64,7 +64,7 @@ def test_session_within_idle_limit_continues_and_is_touched(client, user_factory
 @override_settings(SESSION_IDLE_TIMEOUT_MINUTES=5)
 def test_idle_timeout_is_configurable(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, seen_ago_s=6 * MIN)
     assert client.get("/").status_code == 302
     assert not is_logged_in(client)
@@ -75,7 +75,7 @@ def test_idle_timeout_is_configurable(client, user_factory):
 
 def test_session_ends_12_hours_after_login_even_when_active(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, login_ago_s=12 * 60 * MIN + MIN, seen_ago_s=10)
     response = client.get("/")
     assert response.status_code == 302
@@ -86,7 +86,7 @@ def test_session_ends_12_hours_after_login_even_when_active(client, user_factory
 
 def test_session_just_under_12_hours_continues(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, login_ago_s=12 * 60 * MIN - MIN, seen_ago_s=10)
     assert client.get("/").status_code == 200
 
@@ -94,7 +94,7 @@ def test_session_just_under_12_hours_continues(client, user_factory):
 @override_settings(SESSION_ABSOLUTE_TIMEOUT_MINUTES=60)
 def test_absolute_lifetime_is_configurable(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     shift_session(client, login_ago_s=61 * MIN, seen_ago_s=10)
     assert client.get("/").status_code == 302
 
@@ -102,7 +102,7 @@ def test_absolute_lifetime_is_configurable(client, user_factory):
 def test_session_without_login_time_is_refused(client, user_factory):
     """A session that was not made by the login pages (no timestamps) is not trusted."""
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     session = client.session
     del session["samverkan_login_at"]
     session.save()
@@ -226,7 +226,7 @@ def test_log_out_everywhere_ends_every_session(client_for, user_factory):
     assert is_logged_in(bystander)
     assert events("auth.logout_everywhere", actor_id=user.pk).count() == 1
     # Logging in again works.
-    again = log_in(Client(), user)
+    again = login_client(Client(), user)
     assert is_logged_in(again)
 
 
@@ -251,7 +251,7 @@ def test_cached_sessions_idle_timeout(client, user_factory):
 @CACHED_SESSIONS
 def test_cached_sessions_logout_ends_the_session(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert client.post("/konto/logga-ut/").status_code == 302
     replay = Client()

@@ -15,7 +15,7 @@ from tests.accounts.conftest import (
     events,
     fresh_code,
     is_logged_in,
-    log_in,
+    login_client,
     make_reauth_stale,
     reauthenticate,
 )
@@ -196,7 +196,7 @@ def test_totp_code_cannot_be_replayed(client, user_factory):
 
 def test_recovery_code_works_once(client, user_factory):
     user = user_factory(roles=["caseworker"])
-    log_in(client, user)
+    login_client(client, user)
     codes = _recovery_codes(client, user)
     client.post("/konto/logga-ut/")
 
@@ -217,7 +217,7 @@ def test_recovery_code_works_once(client, user_factory):
 
 def test_recovery_code_accepted_without_hyphen(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     codes = _recovery_codes(client, user)
     client.post("/konto/logga-ut/")
     _password_step(client, user)
@@ -227,7 +227,7 @@ def test_recovery_code_accepted_without_hyphen(client, user_factory):
 
 def test_regenerating_recovery_codes_needs_reauth_and_voids_old(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     first = _recovery_codes(client, user)
     make_reauth_stale(client)
     response = client.post(
@@ -249,7 +249,7 @@ def test_regenerating_recovery_codes_needs_reauth_and_voids_old(client, user_fac
 
 def test_another_users_recovery_code_is_useless(client, user_factory):
     owner = user_factory()
-    owner_client = log_in(Client(), owner)
+    owner_client = login_client(Client(), owner)
     codes = _recovery_codes(owner_client, owner)
     intruder = user_factory()
     _password_step(client, intruder)
@@ -305,7 +305,7 @@ def test_admin_reset_requires_reauth_ends_sessions_and_forces_enrolment(client_f
 
 def test_user_cannot_enrol_a_second_device_while_having_one(client, user_factory):
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     response = client.get(ENROL)
     assert response.status_code == 302
     assert TOTPDevice.objects.filter(user=user).count() == 1
@@ -318,7 +318,7 @@ def test_recovery_codes_are_stored_only_as_keyed_hashes(client, user_factory):
     from samverkan.accounts.services import recovery_code_digests
 
     user = user_factory()
-    log_in(client, user)
+    login_client(client, user)
     codes = _recovery_codes(client, user)
     stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
     assert len(stored) == 10 and all(re.fullmatch(r"[0-9a-f]{16}", t) for t in stored)

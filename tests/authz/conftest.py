@@ -24,11 +24,14 @@ TINY_PDF = (
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.files.storage import default_storage
 
-    from tests.authz.world import build_world
+    from tests.authz.entries import build_world
 
     media = tmp_path_factory.mktemp("authz-media")
     with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock():
         atomic = transaction.atomic()
+        # As a TestCase's class-wide block (setUpTestData): services whose transaction is
+        # durable run inside it while the world is built, as they do inside a test's.
+        atomic._from_testcase = True
         atomic.__enter__()
         try:
             # Statistics as other organisations' managers see them before the case exists.

@@ -2,7 +2,7 @@
 
 Every case-related view, action and export (tests/authz/routes.py; checked against the
 URLconf below) x personas from six organisations and organisation-wide roles
-(tests/authz/world.py) x consent states → the expected status in EXPECTED, and no
+(tests/world.py, tests/authz/entries.py) x consent states → the expected status in EXPECTED, and no
 marker of an entry the persona may not see anywhere in the response: HTML, CSV, JSON,
 PDF (every stream decoded), XLSX, error pages; plus the reminder e-mails, the
 statistics and the look-up.
@@ -25,8 +25,7 @@ from django.db import transaction
 from samverkan.reminders import services as reminder_services
 from tests.authz.baseline import STAT_PERSONAS, statistics_values
 from tests.authz.bodies import response_text
-from tests.authz.routes import PREFIXES, ROUTES, row_id, url_for
-from tests.authz.world import (
+from tests.authz.entries import (
     PERSONAS,
     SHARING,
     STATES,
@@ -36,6 +35,7 @@ from tests.authz.world import (
     apply_state,
     sees,
 )
+from tests.authz.routes import PREFIXES, ROUTES, row_id, url_for
 from tests.conftest import fast_login
 
 pytestmark = pytest.mark.django_db

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from samverkan.logreview import rules as review_rules
 from samverkan.logreview import services as review_services
-from tests.authz.world import World
 from tests.conftest import fast_login
 from tests.factories import OrganisationFactory, UserFactory
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

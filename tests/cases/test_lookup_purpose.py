@@ -9,14 +9,14 @@ import pytest
 
 from samverkan.audit import services as audit
 from samverkan.audit.models import AuditEvent
-from tests.consent.world import build_world
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
 
 def test_lookup_refuses_a_purpose_with_an_identity_number(logged_in):
     world = build_world(notes=False)
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     number = world.case.person.identity_number
     before = AuditEvent.objects.filter(action="person.lookup").count()
     response = client.post("/arenden/sok/", {"identity": number,
@@ -40,7 +40,7 @@ def test_register_extract_refuses_a_purpose_with_an_identity_number(logged_in, u
     from samverkan.accounts.models import User
 
     world = build_world(notes=False)
-    dpo = user_factory(organisation=world.orgs["lead"], roles=["dpo"])
+    dpo = user_factory(organisation=world.orgs["jarva"], roles=["dpo"])
     assert isinstance(dpo, User)
     client = logged_in(dpo)
     number = world.case.person.identity_number

@@ -13,7 +13,7 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEvent
 from samverkan.consent.models import Consent
 from samverkan.consent.selectors import consents_expiring
-from tests.consent.world import build_world, full_consent, give_consent
+from tests.world import build_world, full_consent, give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _form(world, upload, **overrides):
     data = {
         "giver": "guardian", "guardianship": world.guardianships[0].pk, "given_on": today.isoformat(),
         "valid_from": today.isoformat(), "valid_to": (today + timedelta(days=300)).isoformat(),
-        "organisations": [world.orgs["lead"].pk, world.orgs["police"].pk],
+        "organisations": [world.orgs["jarva"].pk, world.orgs["police"].pk],
         "other_organisations": [world.orgs["tax"].pk],
         "categories": ["social", "school"], "document": upload,
     }
@@ -51,17 +51,17 @@ def _files(media: Path) -> list[Path]:
 
 
 def test_record_consent_with_signed_form(world, media, logged_in):
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     form_page = client.get(world.url + "samtycken/nytt/")
     assert form_page.status_code == 200
     team_orgs = set(form_page.context["form"].fields["organisations"].queryset)
-    assert {world.orgs["lead"], world.orgs["police"], world.orgs["school"], world.orgs["probation"]} == team_orgs
+    assert {world.orgs["jarva"], world.orgs["police"], world.orgs["school"], world.orgs["probation"]} == team_orgs
     upload = SimpleUploadedFile("Samtycke Anna Svensson.pdf", PDF, content_type="application/pdf")
     response = client.post(world.url + "samtycken/nytt/", _form(world, upload))
     assert response.status_code == 302, response.content.decode()[:3000]
     consent = Consent.objects.get()
     assert consent.giver == "guardian" and consent.guardianship == world.guardianships[0]
-    assert set(consent.organisations.all()) == {world.orgs["lead"], world.orgs["police"], world.orgs["tax"]}
+    assert set(consent.organisations.all()) == {world.orgs["jarva"], world.orgs["police"], world.orgs["tax"]}
     assert consent.categories == ["school", "social"]
     assert len(consent.document_sha256) == 64
     # The stored name is random: the uploaded file name (here with a name in it) is gone.
@@ -76,7 +76,7 @@ def test_record_consent_with_signed_form(world, media, logged_in):
     ("form.exe", b"MZ\x90\x00" + b"\x00" * 50, "application/octet-stream"),
 ])
 def test_wrong_file_type_is_refused_and_nothing_saved(world, media, logged_in, name, content, ctype):
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     response = client.post(world.url + "samtycken/nytt/", _form(world, SimpleUploadedFile(name, content, ctype)))
     assert response.status_code == 200
     assert "Upload the signed form as a PDF, JPEG or PNG file." in response.content.decode()
@@ -87,7 +87,7 @@ def test_wrong_file_type_is_refused_and_nothing_saved(world, media, logged_in, n
 def test_oversized_file_is_refused_and_nothing_saved(world, media, settings, logged_in):
     settings.SAMVERKAN_MAX_UPLOAD_BYTES = 1024 * 1024
     big = PDF + b"0" * (1024 * 1024)
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     response = client.post(world.url + "samtycken/nytt/",
                            _form(world, SimpleUploadedFile("form.pdf", big, "application/pdf")))
     assert response.status_code == 200
@@ -97,7 +97,7 @@ def test_oversized_file_is_refused_and_nothing_saved(world, media, settings, log
 
 
 def test_form_errors_are_clear(world, media, logged_in):
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     response = client.post(world.url + "samtycken/nytt/", _form(
         world, SimpleUploadedFile("f.png", PNG, "image/png"), guardianship="", organisations=[],
         other_organisations=[], categories=[]))
@@ -109,7 +109,7 @@ def test_form_errors_are_clear(world, media, logged_in):
 
 
 def test_only_the_lead_team_records_consent(world, media, logged_in):
-    for who, status in (("police", 403), ("lead_observer", 403), ("tax", 404), ("other_district", 404)):
+    for who, status in (("police", 403), ("jarva_observer", 403), ("tax", 404), ("skarholmen", 404)):
         client = logged_in(world.users[who])
         assert client.get(world.url + "samtycken/nytt/").status_code == status, who
         response = client.post(world.url + "samtycken/nytt/",
@@ -121,9 +121,9 @@ def test_only_the_lead_team_records_consent(world, media, logged_in):
 def test_withdrawal_takes_effect_on_the_very_next_request(world, logged_in):
     consents = full_consent(world)
     police = logged_in(world.users["police"])
-    secret = world.notes["lead-social"].text
+    secret = world.notes["jarva_coord-social"].text
     assert secret in police.get(world.url + "anteckningar/").content.decode()
-    lead = logged_in(world.users["lead"])
+    lead = logged_in(world.users["jarva_coord"])
     response = lead.post(world.url + f"samtycken/{consents[1].pk}/aterkalla/", {"note": "Muntligt i telefon"})
     assert response.status_code == 302
     # The very next request by the police no longer shows the note, nor its name.
@@ -147,7 +147,7 @@ def test_police_cannot_withdraw(world, logged_in):
 
 
 def test_document_download_lead_only_audited(world, media, logged_in):
-    lead = logged_in(world.users["lead"])
+    lead = logged_in(world.users["jarva_coord"])
     lead.post(world.url + "samtycken/nytt/", _form(world, SimpleUploadedFile("x.png", PNG, "application/pdf")))
     consent = Consent.objects.get()
     url = world.url + f"samtycken/{consent.pk}/blankett/"
@@ -158,7 +158,7 @@ def test_document_download_lead_only_audited(world, media, logged_in):
     assert f"consent-{consent.pk}.png" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == PNG
     assert AuditEvent.objects.filter(action="consent.document_viewed").count() == 1
-    for who, status in (("police", 403), ("school", 403), ("tax", 404), ("other_district", 404)):
+    for who, status in (("police", 403), ("school", 403), ("tax", 404), ("skarholmen", 404)):
         assert logged_in(world.users[who]).get(url).status_code == status, who
     assert AuditEvent.objects.filter(action="consent.document_viewed").count() == 1
     # Stored under MEDIA_ROOT, never served by a public route.
@@ -169,15 +169,15 @@ def test_document_download_lead_only_audited(world, media, logged_in):
 
 
 def test_document_of_another_case_is_404(world, media, logged_in):
-    lead = logged_in(world.users["lead"])
+    lead = logged_in(world.users["jarva_coord"])
     lead.post(world.url + "samtycken/nytt/", _form(world, SimpleUploadedFile("x.pdf", PDF, "application/pdf")))
     consent = Consent.objects.get()
     from samverkan.cases import services as case_services
     from samverkan.lib.identity_numbers import make_fictitious, parse
-    from tests.consent.world import years_ago
+    from tests.world import years_ago
 
     other = case_services.case_intake(
-        actor=world.users["lead"], programme=world.case.programme,
+        actor=world.users["jarva_coord"], programme=world.case.programme,
         identity=parse(make_fictitious(years_ago(14), 777)), first_name="Annan", last_name="Person",
         intake_source="police", received_on=timezone.localdate(), is_fictitious=True)
     assert lead.get(f"/arenden/{other.public_id}/samtycken/{consent.pk}/blankett/").status_code == 404
@@ -185,7 +185,7 @@ def test_document_of_another_case_is_404(world, media, logged_in):
 
 def test_consent_list_for_other_team_members_hides_guardian_names(world, logged_in):
     full_consent(world)
-    lead_body = logged_in(world.users["lead"]).get(world.url + "samtycken/").content.decode()
+    lead_body = logged_in(world.users["jarva_coord"]).get(world.url + "samtycken/").content.decode()
     assert "Vårdnadshavare0" in lead_body
     police_page = logged_in(world.users["police"]).get(world.url + "samtycken/")
     assert police_page.status_code == 200
@@ -197,7 +197,7 @@ def test_consent_list_for_other_team_members_hides_guardian_names(world, logged_
 
 def test_missing_consents_are_listed(world, logged_in):
     give_consent(world, giver="guardian", guardianship=world.guardianships[0])
-    overview = logged_in(world.users["lead"]).get(world.url + "samtycken/").context["overview"]
+    overview = logged_in(world.users["jarva_coord"]).get(world.url + "samtycken/").context["overview"]
     assert not overview.effective.active
     assert "consent from every guardian with custody" in overview.effective.missing
     assert "the young person's own consent" in overview.effective.missing
@@ -208,7 +208,7 @@ def test_expired_and_not_yet_valid_statuses(world, logged_in):
     give_consent(world, giver="young_person", given_on=today - timedelta(days=100),
                  valid_from=today - timedelta(days=100), valid_to=today - timedelta(days=1))
     give_consent(world, giver="young_person", valid_from=today + timedelta(days=5))
-    overview = logged_in(world.users["lead"]).get(world.url + "samtycken/").context["overview"]
+    overview = logged_in(world.users["jarva_coord"]).get(world.url + "samtycken/").context["overview"]
     assert sorted(r.status for r in overview.rows) == ["expired", "not_yet_valid"]
 
 

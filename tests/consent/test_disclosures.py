@@ -14,8 +14,8 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEvent
 from samverkan.consent import services as consent_services
 from samverkan.consent.models import Disclosure, LegalBasis
-from tests.consent.world import basis, build_world, write_note
 from tests.factories import UserFactory
+from tests.world import basis, build_world, write_note
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def world():
 
 def _disclose(world, *, to="police", code="osl-10-18a", categories=("social",)):
     return consent_services.disclosure_record(
-        actor=world.users["lead"], case=world.case, access=world.access("lead"), basis=basis(code),
+        actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"), basis=basis(code),
         to_organisation=world.orgs[to], categories=list(categories), description="Uppgifter om riskbeteende",
         balancing_test=BALANCING,
     )
@@ -37,10 +37,10 @@ def _disclose(world, *, to="police", code="osl-10-18a", categories=("social",)):
 
 def test_disclosure_covers_only_notes_created_before_the_decision(logged_in):
     world = build_world(notes=False)
-    before = write_note(world, "lead", "social", "FÖRE-utlämnandet", backdate=timedelta(minutes=5))
-    other_category = write_note(world, "lead", "family", "ANNAN-kategori", backdate=timedelta(minutes=5))
+    before = write_note(world, "jarva_coord", "social", "FÖRE-utlämnandet", backdate=timedelta(minutes=5))
+    other_category = write_note(world, "jarva_coord", "family", "ANNAN-kategori", backdate=timedelta(minutes=5))
     _disclose(world)
-    after = write_note(world, "lead", "social", "EFTER-utlämnandet")
+    after = write_note(world, "jarva_coord", "social", "EFTER-utlämnandet")
     police = logged_in(world.users["police"])
     page = police.get(world.url + "anteckningar/")
     body = page.content.decode()
@@ -53,7 +53,7 @@ def test_disclosure_covers_only_notes_created_before_the_decision(logged_in):
 
 
 def test_record_disclosure_through_the_page(world, logged_in):
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     assert client.get(world.url + "utlamnanden/nytt/").status_code == 200
     response = client.post(world.url + "utlamnanden/nytt/", {
         "basis": basis("osl-10-18a").pk, "to_organisation": world.orgs["police"].pk, "categories": ["social"],
@@ -61,8 +61,8 @@ def test_record_disclosure_through_the_page(world, logged_in):
     })
     assert response.status_code == 302
     d = Disclosure.objects.get()
-    assert (d.from_organisation, d.to_organisation, d.decided_by) == (world.orgs["lead"], world.orgs["police"],
-                                                                      world.users["lead"])
+    assert (d.from_organisation, d.to_organisation, d.decided_by) == (world.orgs["jarva"], world.orgs["police"],
+                                                                      world.users["jarva_coord"])
     event = AuditEvent.objects.filter(action="disclosure.recorded").latest("seq")
     assert event.legal_basis == "OSL 10 kap. 18 a §"
 
@@ -79,7 +79,7 @@ def test_refuses_bases_that_do_not_apply(world, logged_in, setup, code, to, mess
     if setup == "future":
         LegalBasis.objects.create(code=code, reference="Test 2 §", title="Framtida",
                                   valid_from=timezone.localdate() + timedelta(days=10))
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     response = client.post(world.url + "utlamnanden/nytt/", {
         "basis": basis(code).pk, "to_organisation": world.orgs[to].pk, "categories": ["social"],
         "description": "Uppgifter om riskbeteende", "balancing_test": "" if setup == "balancing" else BALANCING,
@@ -104,12 +104,12 @@ def test_age_limit_of_18a_for_an_adult():
 
 def test_who_may_record(world, logged_in):
     # Caseworkers lack the permission; observers read only; outsiders 404.
-    for who, status in (("police", 403), ("lead_caseworker", 403), ("tax", 404), ("other_district", 404)):
+    for who, status in (("police", 403), ("jarva_cw", 403), ("tax", 404), ("skarholmen", 404)):
         assert logged_in(world.users[who]).get(world.url + "utlamnanden/nytt/").status_code == status, who
-    observer = UserFactory(organisation=world.orgs["lead"], roles=["coordinator"])
+    observer = UserFactory(organisation=world.orgs["jarva"], roles=["coordinator"])
     from samverkan.cases import services as case_services
 
-    case_services.team_add(actor=world.users["lead"], case=world.case, access=world.access("lead"), user=observer,
+    case_services.team_add(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"), user=observer,
                            team_role="observer")
     assert logged_in(observer).get(world.url + "utlamnanden/nytt/").status_code == 403
 
@@ -117,11 +117,11 @@ def test_who_may_record(world, logged_in):
 def test_case_register_is_scoped_to_the_organisations_involved(world, logged_in):
     _disclose(world, to="police")
     consent_services.disclosure_record(
-        actor=world.users["lead"], case=world.case, access=world.access("lead"), basis=basis("osl-10-28"),
+        actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"), basis=basis("osl-10-28"),
         to_organisation=world.orgs["school"], categories=["school"], description="Uppgift till skolan enligt lag",
         balancing_test="",
     )
-    lead = logged_in(world.users["lead"]).get(world.url + "utlamnanden/")
+    lead = logged_in(world.users["jarva_coord"]).get(world.url + "utlamnanden/")
     assert lead.status_code == 200 and len(lead.context["rows"]) == 2
     police = logged_in(world.users["police"]).get(world.url + "utlamnanden/")
     assert [d.to_organisation for d, _ in police.context["rows"]] == [world.orgs["police"]]
@@ -129,14 +129,14 @@ def test_case_register_is_scoped_to_the_organisations_involved(world, logged_in)
     probation = logged_in(world.users["probation"]).get(world.url + "utlamnanden/")
     assert probation.context["rows"] == []
     assert "Uppgifter om riskbeteende" not in probation.content.decode()
-    for who in ("tax", "other_district"):
+    for who in ("tax", "skarholmen"):
         response = logged_in(world.users[who]).get(world.url + "utlamnanden/")
         assert response.status_code == 404 and "riskbeteende" not in response.content.decode()
 
 
 def test_organisation_register_and_csv(world, logged_in):
     _disclose(world, to="police")
-    manager_lead = UserFactory(organisation=world.orgs["lead"], roles=["manager"])
+    manager_lead = UserFactory(organisation=world.orgs["jarva"], roles=["manager"])
     dpo_police = UserFactory(organisation=world.orgs["police"], roles=["dpo"])
     dpo_tax = UserFactory(organisation=world.orgs["tax"], roles=["dpo"])
     manager_client = logged_in(manager_lead)
@@ -154,7 +154,7 @@ def test_organisation_register_and_csv(world, logged_in):
     assert tax_page.status_code == 200 and tax_page.context["rows"] == []
     tax_csv = b"".join(tax_client.get("/arenden/utlamnanden/export.csv").streaming_content).decode()
     assert "riskbeteende" not in tax_csv
-    assert logged_in(world.users["lead"]).get("/arenden/utlamnanden/").status_code == 403  # coordinator
+    assert logged_in(world.users["jarva_coord"]).get("/arenden/utlamnanden/").status_code == 403  # coordinator
     assert AuditEvent.objects.filter(action="disclosure.register_viewed", subject_type="disclosure_register").count() >= 4
 
 
@@ -204,12 +204,12 @@ def test_retired_basis_cannot_be_cited(world, logged_in):
     b = basis("osl-10-18a")
     admin = UserFactory(roles=["system_admin"])
     logged_in(admin).post(f"/arenden/rattsliga-grunder/{b.pk}/status/", {"active": "0"})
-    form = logged_in(world.users["lead"]).get(world.url + "utlamnanden/nytt/").context["form"]
+    form = logged_in(world.users["jarva_coord"]).get(world.url + "utlamnanden/nytt/").context["form"]
     assert b not in form.fields["basis"].queryset
 
 
 def test_catalogue_admin_is_for_system_admins_only(world, logged_in):
-    for who in ("lead", "police", "tax"):
+    for who in ("jarva_coord", "police", "tax"):
         client = logged_in(world.users[who])
         assert client.get("/arenden/rattsliga-grunder/").status_code == 403
         assert client.post("/arenden/rattsliga-grunder/ny/", {"code": "x", "reference": "x", "title": "x"}
@@ -223,7 +223,7 @@ def test_register_csv_keeps_typed_text_inert(world, logged_in):
     texts = [f"{f} uppgifter om riskbeteende" for f in FORMULAS]  # the form asks for some words
     for text in texts:
         consent_services.disclosure_record(
-            actor=world.users["lead"], case=world.case, access=world.access("lead"), basis=basis("osl-10-18a"),
+            actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"), basis=basis("osl-10-18a"),
             to_organisation=world.orgs["police"], categories=["social"], description=text,
             balancing_test=f"{text}; {BALANCING}",
         )

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from samverkan.consent import services as consent_services
 from samverkan.consent.models import Consent
-from tests.consent.world import ALL_CATEGORIES, World, build_world, full_consent
+from tests.world import ALL_CATEGORIES, World, build_world, full_consent
 
 pytestmark = pytest.mark.django_db
 
-TEAM = ["lead", "police", "probation", "school"]
-OUTSIDERS = ["tax", "other_district"]
-NOTE_KEYS = ["lead-social", "lead-basic", "police-crime", "probation-work", "school-school"]
+TEAM = ["jarva_coord", "police", "probation", "school"]
+OUTSIDERS = ["tax", "skarholmen"]
+NOTE_KEYS = ["jarva_coord-social", "jarva_coord-basic", "police-crime", "probation-work", "school-school"]
 STATES = ["none", "valid", "expired", "withdrawn", "scope_excludes_viewer", "scope_excludes_category",
           "lapsed_at_18"]
 
@@ -35,7 +35,7 @@ def expected_visible(state: str, viewer: str) -> set[str]:
     own = {k for k in NOTE_KEYS if _org(k) == viewer}
     if state in ("none", "expired", "withdrawn", "lapsed_at_18"):
         return own
-    orgs = {"lead", "probation", "school"} if state == "scope_excludes_viewer" else set(TEAM)
+    orgs = {"jarva_coord", "probation", "school"} if state == "scope_excludes_viewer" else set(TEAM)
     categories = set(ALL_CATEGORIES) - ({"social"} if state == "scope_excludes_category" else set())
     if viewer not in orgs:
         return own
@@ -58,10 +58,10 @@ def make_state(state: str) -> World:
                      valid_to=today - timedelta(days=1))
     elif state == "withdrawn":
         consents = full_consent(world)
-        consent_services.consent_withdraw(actor=world.users["lead"], case=world.case, access=world.access("lead"),
+        consent_services.consent_withdraw(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
                                           consent=consents[0], note="")
     elif state == "scope_excludes_viewer":
-        full_consent(world, orgs=["lead", "probation", "school"])
+        full_consent(world, orgs=["jarva", "probation", "school"])
     elif state == "scope_excludes_category":
         full_consent(world, categories=[c for c in ALL_CATEGORIES if c != "social"])
     return world
@@ -105,7 +105,7 @@ def test_matrix(state, logged_in):
         assert {n.public_id for n in page.context["result"].notes} == {world.notes[k].public_id for k in may_see}
         # Every team member sees the consent state; only the lead team the guardians.
         assert client.get(world.url + "samtycken/").status_code == 200
-        assert client.get(world.url + "vardnadshavare/").status_code == (200 if viewer == "lead" else 403)
+        assert client.get(world.url + "vardnadshavare/").status_code == (200 if viewer == "jarva_coord" else 403)
         # A note the viewer may not see is a 404, the same as a missing one.
         for key in set(NOTE_KEYS) - may_see:
             assert client.get(world.url + f"anteckningar/{world.notes[key].public_id}/ratta/").status_code == 404
@@ -113,7 +113,7 @@ def test_matrix(state, logged_in):
 
 def test_lapsed_at_18_is_shown_on_the_case(logged_in):
     world = make_state("lapsed_at_18")
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     body = client.get(world.url + "samtycken/").content.decode()
     assert "Guardian consent lapsed at 18 — the person's own consent is needed." in body
     assert "Lapsed at 18" in body
@@ -125,17 +125,17 @@ def test_lapsed_at_18_is_shown_on_the_case(logged_in):
 
     assert effective_consent_for_case(case=world.case, today=timezone.localdate() - timedelta(days=1)).active
     # The person's own consent, given as an adult, restores sharing.
-    from tests.consent.world import give_consent
+    from tests.world import give_consent
 
     give_consent(world, giver="person")
     police = logged_in(world.users["police"])
-    assert world.notes["lead-social"].text in police.get(world.url + "anteckningar/").content.decode()
+    assert world.notes["jarva_coord-social"].text in police.get(world.url + "anteckningar/").content.decode()
 
 
 def test_expected_table_is_not_trivial():
     """The matrix must contain both allow and deny cells for cross-organisation notes."""
-    assert "lead-social" in expected_visible("valid", "police")
-    assert "lead-social" not in expected_visible("scope_excludes_category", "police")
+    assert "jarva_coord-social" in expected_visible("valid", "police")
+    assert "jarva_coord-social" not in expected_visible("scope_excludes_category", "police")
     assert "school-school" in expected_visible("scope_excludes_category", "police")
     assert expected_visible("scope_excludes_viewer", "police") == {"police-crime"}
     assert "police-crime" not in expected_visible("scope_excludes_viewer", "school")

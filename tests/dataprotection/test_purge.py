@@ -22,13 +22,13 @@ from samverkan.people.models import Guardianship, Person
 from samverkan.plans.models import ActionPlan, Commitment
 from samverkan.reminders.models import Reminder
 from tests.dataprotection.populate import LEAD_NOTE, POLICE_NOTE, fill
-from tests.dataprotection.world import (
+from tests.world import (
     PARTICIPANT_LAST,
     age_case,
-    build,
+    days_since_birthday,
     fresh_auth,
-    make_case,
-    years_ago,
+    records_case,
+    records_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return build()
+    return records_world()
 
 
 def _case_rows(case_id: int) -> dict[str, int]:
@@ -58,21 +58,21 @@ def _case_rows(case_id: int) -> dict[str, int]:
 
 
 def test_notes_cannot_be_deleted_outside_the_purge(world):
-    fill(world.case, lead=world.coordinator, police=world.police_worker)
+    fill(world.case, lead=world.lead, police=world.users["police"])
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
         JournalNote.objects.filter(case=world.case).delete()
     assert JournalNote.objects.filter(case=world.case).count() == 3
 
 
 def test_purge_deletes_everything_and_leaves_anonymous_stats(world, django_capture_on_commit_callbacks):
-    extra = fill(world.case, lead=world.coordinator, police=world.police_worker)
+    extra = fill(world.case, lead=world.lead, police=world.users["police"])
     case_id, person_id, public_id = world.case.pk, world.case.person_id, world.case.public_id
     assert all(_case_rows(case_id).values())
     assert default_storage.exists(extra["document"])
     # Not yet due: one day short of five years.
-    age_case(world.case, days=years_ago(5, extra_days=-1))
+    age_case(world.case, days=days_since_birthday(5, extra_days=-1))
     assert services.purge_run().purged == 0
-    age_case(world.case, days=years_ago(5))
+    age_case(world.case, days=days_since_birthday(5))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = services.purge_run()
     assert len(callbacks) == 1  # the file removal, after the deletion commits
@@ -95,15 +95,15 @@ def test_purge_deletes_everything_and_leaves_anonymous_stats(world, django_captu
     run = AuditEvent.objects.filter(action="retention.purge_run").last()
     for event in (purged, run):
         text = event.detail + event.purpose
-        for forbidden in (LEAD_NOTE, POLICE_NOTE, PARTICIPANT_LAST, world.identity, "Läxhjälp"):
+        for forbidden in (LEAD_NOTE, POLICE_NOTE, PARTICIPANT_LAST, world.identity.digits, "Läxhjälp"):
             assert forbidden not in text
 
 
 def test_legal_hold_and_dry_run_are_respected(world, capsys):
-    held = make_case(world.other_coordinator, identity=world.identity)  # same person, another district
+    held = records_case(world.users["skarholmen"], identity=world.identity.digits)  # same person, another district
     Case.objects.filter(pk=held.pk).update(legal_hold=True, legal_hold_reason="Domstol")
-    age_case(world.case, days=years_ago(5))
-    age_case(held, days=years_ago(5))
+    age_case(world.case, days=days_since_birthday(5))
+    age_case(held, days=days_since_birthday(5))
     call_command("retention", "purge", "--dry-run")
     out = capsys.readouterr().out
     assert str(world.case.public_id) in out and str(held.public_id) not in out
@@ -121,13 +121,13 @@ def test_legal_hold_and_dry_run_are_respected(world, capsys):
 def test_retention_is_configurable_per_programme(world):
     world.programme.retention_years = 2
     world.programme.save()
-    age_case(world.case, days=years_ago(2))
+    age_case(world.case, days=days_since_birthday(2))
     assert services.purge_run().purged == 1
 
 
 def test_touched_case_is_skipped(world):
     """A case that got an entry after the list was made is not purged."""
-    age_case(world.case, days=years_ago(5))
+    age_case(world.case, days=days_since_birthday(5))
     due = services.selectors.due_cases(today=services.timezone.localdate())
     assert [d.case_id for d in due] == [world.case.pk]
     from samverkan.cases.services import case_touch
@@ -138,16 +138,16 @@ def test_touched_case_is_skipped(world):
 
 
 def test_dpo_dry_run_page_and_job(world, login):
-    other = make_case(world.other_coordinator, identity=world.identity)
-    age_case(world.case, days=years_ago(5))
-    age_case(other, days=years_ago(5))
-    dpo = fresh_auth(login(world.dpo))
+    other = records_case(world.users["skarholmen"], identity=world.identity.digits)
+    age_case(world.case, days=days_since_birthday(5))
+    age_case(other, days=days_since_birthday(5))
+    dpo = fresh_auth(login(world.users["jarva_dpo"]))
     page = dpo.get("/dataskydd/gallring/")
     assert page.status_code == 200
     body = page.content.decode()
     assert str(world.case.public_id) in body
     assert str(other.public_id) not in body  # another district's case: not this DPO's
-    assert PARTICIPANT_LAST not in body and world.identity not in body
+    assert PARTICIPANT_LAST not in body and world.identity.digits not in body
     # Without confirming nothing happens.
     assert dpo.post("/dataskydd/gallring/kor/", {}).status_code == 302
     assert Case.objects.filter(pk=world.case.pk).exists()
@@ -156,7 +156,7 @@ def test_dpo_dry_run_page_and_job(world, login):
     assert not Case.objects.filter(pk=world.case.pk).exists()
     assert Case.objects.filter(pk=other.pk).exists()  # only the DPO's own organisation's cases
     # Other roles: 403.
-    for user in (world.coordinator, world.manager, world.police_worker):
+    for user in (world.lead, world.users["jarva_manager"], world.users["police"]):
         client = fresh_auth(login(user))
         assert client.get("/dataskydd/gallring/").status_code == 403
         assert client.post("/dataskydd/gallring/kor/", {"confirm": "on"}).status_code == 403
@@ -164,12 +164,12 @@ def test_dpo_dry_run_page_and_job(world, login):
 
 
 def test_purge_job_for_all_organisations(world):
-    age_case(world.case, days=years_ago(5))
-    job = job_start(actor=world.admin, kind="dataprotection.purge", params={"dry_run": True})
+    age_case(world.case, days=days_since_birthday(5))
+    job = job_start(actor=world.users["admin"], kind="dataprotection.purge", params={"dry_run": True})
     job.refresh_from_db()
     assert job.status == "succeeded" and job.result["due"] == 1 and job.result["purged"] == 0
     assert Case.objects.filter(pk=world.case.pk).exists()
-    job = job_start(actor=world.admin, kind="dataprotection.purge", params={})
+    job = job_start(actor=world.users["admin"], kind="dataprotection.purge", params={})
     job.refresh_from_db()
     assert job.status == "succeeded" and job.result["purged"] == 1
     assert not Case.objects.exists()

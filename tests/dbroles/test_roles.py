@@ -34,7 +34,7 @@ from samverkan.journal.models import JournalNote
 from samverkan.lib import startup
 from samverkan.meetings import services as meetings_services
 from samverkan.meetings.models import Decision, Minutes
-from tests.plans.world import build_world
+from tests.world import adult_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,7 @@ def connect_as(name: str) -> Any:
 
 def signed_world() -> dict[str, Any]:
     """Committed rows: a signed journal note, signed minutes with a decision, audit events."""
-    world = build_world()
+    world = adult_world()
     access = world.access(world.lead)
     note = journal_services.note_create(
         actor=world.lead, case=world.case, access=access, category="social",

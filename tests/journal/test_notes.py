@@ -17,7 +17,7 @@ from samverkan.audit.models import AuditEvent
 from samverkan.journal import guard
 from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
-from tests.consent.world import build_world, full_consent, write_note
+from tests.world import build_world, full_consent, write_note
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_write_draft_then_sign_through_the_pages(world, logged_in):
     note = JournalNote.objects.get()
     assert note.signed_at is None and note.recorded_by_organisation == world.orgs["police"]
     # A draft is only the author's: a colleague of the lead organisation does not see it.
-    assert "Utkast om händelsen" not in logged_in(world.users["lead"]).get(world.url + "anteckningar/").content.decode()
+    assert "Utkast om händelsen" not in logged_in(world.users["jarva_coord"]).get(world.url + "anteckningar/").content.decode()
     response = client.post(world.url + f"anteckningar/{note.public_id}/signera/")
     assert response.status_code == 302
     note.refresh_from_db()
@@ -46,7 +46,7 @@ def test_write_draft_then_sign_through_the_pages(world, logged_in):
 
 
 def test_sign_at_once_and_validation_errors(world, logged_in):
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     future = (timezone.localdate() + timedelta(days=2)).isoformat()
     response = client.post(world.url + "anteckningar/ny/", {"category": "social", "occurred_on": future,
                                                              "text": "x", "action": "sign"})
@@ -61,7 +61,7 @@ def test_sign_at_once_and_validation_errors(world, logged_in):
 
 
 def test_observer_and_outsider_cannot_write(world, logged_in):
-    observer = logged_in(world.users["lead_observer"])
+    observer = logged_in(world.users["jarva_observer"])
     assert observer.get(world.url + "anteckningar/ny/").status_code == 403
     assert observer.post(world.url + "anteckningar/ny/", {"category": "social", "text": "x",
                                                           "occurred_on": timezone.localdate().isoformat()}
@@ -71,8 +71,8 @@ def test_observer_and_outsider_cannot_write(world, logged_in):
 
 
 def test_stale_draft_edit_keeps_the_text(world, logged_in):
-    note = write_note(world, "lead", "social", "Första versionen", sign=False)
-    first = logged_in(world.users["lead"])
+    note = write_note(world, "jarva_coord", "social", "Första versionen", sign=False)
+    first = logged_in(world.users["jarva_coord"])
     second = Client()  # the same author in another window (same session)
     second.cookies = first.cookies
     form_a = first.get(world.url + f"anteckningar/{note.public_id}/andra/").context["form"]
@@ -101,21 +101,21 @@ def test_stale_draft_edit_keeps_the_text(world, logged_in):
 
 
 def test_only_the_author_edits_a_draft(world, logged_in):
-    note = write_note(world, "lead", "social", "Mitt utkast", sign=False)
-    colleague = logged_in(world.users["lead_caseworker"])
+    note = write_note(world, "jarva_coord", "social", "Mitt utkast", sign=False)
+    colleague = logged_in(world.users["jarva_cw"])
     assert colleague.get(world.url + f"anteckningar/{note.public_id}/andra/").status_code == 404
     with pytest.raises(PermissionDenied):
-        journal_services.note_update_draft(actor=world.users["lead_caseworker"], case=world.case,
-                                           access=world.access("lead_caseworker"), note=note, expected_version=1,
+        journal_services.note_update_draft(actor=world.users["jarva_cw"], case=world.case,
+                                           access=world.access("jarva_cw"), note=note, expected_version=1,
                                            text="x", category="social", occurred_on=timezone.localdate())
 
 
 def test_signed_note_cannot_be_edited_only_corrected(world, logged_in):
-    note = write_note(world, "lead", "social", "Fel uppgift om skolan")
-    client = logged_in(world.users["lead"])
+    note = write_note(world, "jarva_coord", "social", "Fel uppgift om skolan")
+    client = logged_in(world.users["jarva_coord"])
     assert client.get(world.url + f"anteckningar/{note.public_id}/andra/").status_code == 403
     with pytest.raises(ValidationError):
-        journal_services.note_update_draft(actor=world.users["lead"], case=world.case, access=world.access("lead"),
+        journal_services.note_update_draft(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
                                            note=note, expected_version=note.version, text="ändrad",
                                            category="social", occurred_on=timezone.localdate())
     response = client.post(world.url + f"anteckningar/{note.public_id}/ratta/", {
@@ -137,7 +137,7 @@ def test_signed_note_cannot_be_edited_only_corrected(world, logged_in):
 
 def test_another_organisation_cannot_correct(world, logged_in):
     full_consent(world)
-    note = write_note(world, "lead", "social", "Socialtjänstens anteckning")
+    note = write_note(world, "jarva_coord", "social", "Socialtjänstens anteckning")
     police = logged_in(world.users["police"])
     assert "Socialtjänstens anteckning" in police.get(world.url + "anteckningar/").content.decode()
     assert police.get(world.url + f"anteckningar/{note.public_id}/ratta/").status_code == 403
@@ -150,15 +150,15 @@ def test_correction_marker_does_not_reveal_hidden_corrections(world, logged_in):
     """Police see an old social note through a disclosure; the correction written after
     the disclosure is not covered, and the old note must not say it was corrected."""
     from samverkan.consent import services as consent_services
-    from tests.consent.world import basis
+    from tests.world import basis
 
-    old = write_note(world, "lead", "social", "Gammal socialanteckning", backdate=timedelta(hours=2))
+    old = write_note(world, "jarva_coord", "social", "Gammal socialanteckning", backdate=timedelta(hours=2))
     consent_services.disclosure_record(
-        actor=world.users["lead"], case=world.case, access=world.access("lead"), basis=basis("osl-10-18a"),
+        actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"), basis=basis("osl-10-18a"),
         to_organisation=world.orgs["police"], categories=["social"], description="Uppgifter om risk för brott",
         balancing_test="Konkreta omständigheter tyder på risk; insatserna skadas inte av utlämnandet.",
     )
-    journal_services.note_create(actor=world.users["lead"], case=world.case, access=world.access("lead"),
+    journal_services.note_create(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
                                  category="social", occurred_on=timezone.localdate(), text="Hemlig rättelse",
                                  sign=True, corrects=old)
     page = logged_in(world.users["police"]).get(world.url + "anteckningar/")
@@ -176,7 +176,7 @@ def test_correction_marker_does_not_reveal_hidden_corrections(world, logged_in):
     {"text": "ändrad"}, {"category": "crime"}, {"occurred_on": "2020-01-01"}, {"signed_at": None},
 ])
 def test_database_refuses_changing_a_signed_note(world, change):
-    note = write_note(world, "lead", "social", "Signerad text")
+    note = write_note(world, "jarva_coord", "social", "Signerad text")
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         JournalNote.objects.filter(pk=note.pk).update(**change)
     note.refresh_from_db()
@@ -184,29 +184,29 @@ def test_database_refuses_changing_a_signed_note(world, change):
 
 
 def test_database_refuses_changing_the_recording_organisation(world):
-    note = write_note(world, "lead", "social", "Signerad text")
+    note = write_note(world, "jarva_coord", "social", "Signerad text")
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         JournalNote.objects.filter(pk=note.pk).update(recorded_by_organisation=world.orgs["police"])
 
 
 def test_database_allows_editing_drafts_and_harmless_saves(world):
-    draft = write_note(world, "lead", "social", "Utkast", sign=False)
+    draft = write_note(world, "jarva_coord", "social", "Utkast", sign=False)
     JournalNote.objects.filter(pk=draft.pk).update(text="Utkast 2")
-    signed = write_note(world, "lead", "social", "Signerad")
+    signed = write_note(world, "jarva_coord", "social", "Signerad")
     signed.save()  # an unchanged save is not a change
 
 
 def test_database_refuses_deleting_notes_without_a_purge_permit(world):
     for sign in (True, False):
-        note = write_note(world, "lead", "social", "Ska finnas kvar", sign=sign)
+        note = write_note(world, "jarva_coord", "social", "Ska finnas kvar", sign=sign)
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             JournalNote.objects.filter(pk=note.pk).delete()
         assert JournalNote.objects.filter(pk=note.pk).exists()
 
 
 def test_retention_purge_permit_allows_deleting(world):
-    old = write_note(world, "lead", "social", "Gallras")
-    journal_services.note_create(actor=world.users["lead"], case=world.case, access=world.access("lead"),
+    old = write_note(world, "jarva_coord", "social", "Gallras")
+    journal_services.note_create(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
                                  category="social", occurred_on=timezone.localdate(), text="Rättelse", sign=True,
                                  corrects=old)
     with transaction.atomic(), guard.retention_purge_permit():
@@ -214,7 +214,7 @@ def test_retention_purge_permit_allows_deleting(world):
         JournalNote.objects.filter(case=world.case).delete()
     assert not JournalNote.objects.exists()
     # The permit is gone: the next delete is refused again.
-    note = write_note(world, "lead", "social", "Ny")
+    note = write_note(world, "jarva_coord", "social", "Ny")
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         JournalNote.objects.filter(pk=note.pk).delete()
 
@@ -235,9 +235,9 @@ def test_triggers_are_installed():
 
 def test_notes_page_is_audited_with_the_count_shown(world, logged_in):
     for n in range(3):
-        write_note(world, "lead", "social", f"Anteckning {n}")
+        write_note(world, "jarva_coord", "social", f"Anteckning {n}")
     write_note(world, "police", "crime", "Polisens egen")
-    client = logged_in(world.users["lead"])
+    client = logged_in(world.users["jarva_coord"])
     client.get(world.url + "anteckningar/")
     event = AuditEvent.objects.filter(action="note.viewed").latest("seq")
     assert '"shown":3' in event.detail
@@ -245,9 +245,9 @@ def test_notes_page_is_audited_with_the_count_shown(world, logged_in):
 
 
 def test_category_filter(world, logged_in):
-    write_note(world, "lead", "social", "Om socialtjänst")
-    write_note(world, "lead", "family", "Om familjen")
-    page = logged_in(world.users["lead"]).get(world.url + "anteckningar/?category=family")
+    write_note(world, "jarva_coord", "social", "Om socialtjänst")
+    write_note(world, "jarva_coord", "family", "Om familjen")
+    page = logged_in(world.users["jarva_coord"]).get(world.url + "anteckningar/?category=family")
     body = page.content.decode()
     assert "Om familjen" in body and "Om socialtjänst" not in body
     assert page.context["result"].total == 1
@@ -263,16 +263,16 @@ def _queries(client, url):
 def test_notes_page_query_count_does_not_grow_with_notes(world, logged_in):
     full_consent(world)
     for n in range(2):
-        write_note(world, "lead", "social", f"A{n}")
+        write_note(world, "jarva_coord", "social", f"A{n}")
         write_note(world, "school", "school", f"S{n}")
     client = logged_in(world.users["police"])
     url = world.url + "anteckningar/"
     _queries(client, url)  # warm-up (session, permissions)
     few = _queries(client, url)
     for n in range(20):
-        write_note(world, "lead", "social", f"B{n}")
+        write_note(world, "jarva_coord", "social", f"B{n}")
         write_note(world, "school", "school", f"T{n}")
-        journal_services.note_create(actor=world.users["lead"], case=world.case, access=world.access("lead"),
+        journal_services.note_create(actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
                                      category="social", occurred_on=timezone.localdate(), text=f"R{n}", sign=True,
                                      corrects=JournalNote.objects.filter(text=f"B{n}").get())
     many = _queries(client, url)

@@ -9,7 +9,7 @@ from samverkan.cases.models import Case, Programme, TeamMember
 from samverkan.meetings import selectors, services
 from samverkan.meetings.models import Attendee, Meeting, Minutes
 from samverkan.plans.models import Commitment
-from tests.plans.world import disclose, give_consent, withdraw
+from tests.world import disclose, give_consent, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -29,60 +29,60 @@ def _meeting(world, user=None, when=None, attendees=None, **kw):
         place=kw.pop("place", "Rinkeby stadsdelskontor"),
         attendees=attendees
         if attendees is not None
-        else _team(world, world.lead, world.police_user),
+        else _team(world, world.lead, world.users["police"]),
         **kw,
     )
 
 
 def test_meeting_is_an_entry_of_the_calling_organisation(world):
     meeting = _meeting(world, agenda="Skolan")
-    assert (meeting.recorded_by_organisation_id, meeting.category) == (world.jarva.pk, "meeting")
+    assert (meeting.recorded_by_organisation_id, meeting.category) == (world.orgs["jarva"].pk, "meeting")
     assert set(
         Attendee.objects.filter(meeting=meeting).values_list("organisation_id", flat=True)
-    ) == {world.jarva.pk, world.police.pk}
+    ) == {world.orgs["jarva"].pk, world.orgs["police"].pk}
     assert AuditEvent.objects.filter(action="meeting.created").count() == 1
     # Visible to the lead; the police need a consent covering "meeting" (or a disclosure).
     assert selectors.meetings_visible(case=world.case, access=world.access(world.lead)).count() == 1
     assert (
-        selectors.meetings_visible(case=world.case, access=world.access(world.police_user)).count()
+        selectors.meetings_visible(case=world.case, access=world.access(world.users["police"])).count()
         == 0
     )
     consent = give_consent(world, categories=["meeting"])
     assert (
-        selectors.meetings_visible(case=world.case, access=world.access(world.police_user)).count()
+        selectors.meetings_visible(case=world.case, access=world.access(world.users["police"])).count()
         == 1
     )
     withdraw(world, consent)
     assert (
-        selectors.meetings_visible(case=world.case, access=world.access(world.police_user)).count()
+        selectors.meetings_visible(case=world.case, access=world.access(world.users["police"])).count()
         == 0
     )
-    disclose(world, to=world.police, categories=["meeting"])
+    disclose(world, to=world.orgs["police"], categories=["meeting"])
     assert (
-        selectors.meetings_visible(case=world.case, access=world.access(world.police_user)).count()
+        selectors.meetings_visible(case=world.case, access=world.access(world.users["police"])).count()
         == 1
     )
     # The disclosure went to the police only.
     assert (
-        selectors.meetings_visible(case=world.case, access=world.access(world.school_user)).count()
+        selectors.meetings_visible(case=world.case, access=world.access(world.users["school"])).count()
         == 0
     )
 
 
 def test_attendees_must_be_on_the_team_and_roles(world):
     outsider_member = TeamMember(
-        case=world.case, user=world.skatteverket_user, organisation=world.skatteverket, active=False
+        case=world.case, user=world.users["tax"], organisation=world.orgs["tax"], active=False
     )
     with pytest.raises(ValidationError):
         _meeting(world, attendees=[outsider_member])
     with pytest.raises(PermissionDenied):
-        _meeting(world, user=world.observer)
+        _meeting(world, user=world.users["jarva_observer"])
     meeting = _meeting(world)
     with pytest.raises(PermissionDenied):  # the police did not call it
         services.meeting_update(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             meeting=meeting,
             expected_version=1,
             starts_at=meeting.starts_at,
@@ -147,14 +147,14 @@ def test_attendance_only_after_the_start(world):
         access=access,
         meeting=past,
         expected_version=1,
-        attended_user_ids=[world.police_user.pk],
+        attended_user_ids=[world.users["police"].pk],
         participant_attendance="attended",
     )
     past.refresh_from_db()
     assert (past.status, past.participant_attendance) == ("held", "attended")
     assert dict(Attendee.objects.filter(meeting=past).values_list("user_id", "attended")) == {
         world.lead.pk: False,
-        world.police_user.pk: True,
+        world.users["police"].pk: True,
     }
     with pytest.raises(services.StaleEdit):
         services.meeting_record_attendance(
@@ -175,7 +175,7 @@ def test_signed_minutes_are_immutable_and_corrected_by_new_minutes(world):
         actor=world.lead, case=world.case, access=access, meeting=meeting, text="Utkast"
     )
     assert (draft.recorded_by_organisation_id, draft.category, draft.signed_at) == (
-        world.jarva.pk,
+        world.orgs["jarva"].pk,
         "meeting",
         None,
     )
@@ -185,10 +185,10 @@ def test_signed_minutes_are_immutable_and_corrected_by_new_minutes(world):
         access=access,
         minutes=draft,
         text="Polisen kontaktar skolan",
-        responsible=world.police_user,
+        responsible=world.users["police"],
         due_on=timezone.localdate() + timedelta(days=7),
     )
-    assert decision.organisation_id == world.police.pk
+    assert decision.organisation_id == world.orgs["police"].pk
     with pytest.raises(services.StaleEdit):  # the decision changed the minutes
         services.minutes_sign(
             actor=world.lead, case=world.case, access=access, minutes=draft, expected_version=1
@@ -229,9 +229,9 @@ def test_signed_minutes_are_immutable_and_corrected_by_new_minutes(world):
     give_consent(world)
     with pytest.raises(PermissionDenied):  # only the recording organisation corrects
         services.minutes_create(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             meeting=meeting,
             text="x",
             corrects=signed,
@@ -242,7 +242,7 @@ def test_signed_minutes_are_immutable_and_corrected_by_new_minutes(world):
 def test_drafts_are_visible_to_their_author_only(world):
     give_consent(world)
     meeting = _meeting(world, when=timezone.now() - timedelta(hours=1))
-    other_lead = world.observer  # same organisation, not the author
+    other_lead = world.users["jarva_observer"]  # same organisation, not the author
     services.minutes_create(
         actor=world.lead,
         case=world.case,
@@ -253,7 +253,7 @@ def test_drafts_are_visible_to_their_author_only(world):
     assert selectors.minutes_visible(case=world.case, access=world.access(world.lead)).count() == 1
     assert selectors.minutes_visible(case=world.case, access=world.access(other_lead)).count() == 0
     assert (
-        selectors.minutes_visible(case=world.case, access=world.access(world.police_user)).count()
+        selectors.minutes_visible(case=world.case, access=world.access(world.users["police"])).count()
         == 0
     )
 
@@ -262,9 +262,9 @@ def test_minutes_of_another_organisation_need_consent_for_the_meeting_category(w
     consent = give_consent(world, categories=["meeting"])
     meeting = _meeting(world, when=timezone.now() - timedelta(hours=1))
     services.minutes_create(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
-        access=world.access(world.police_user),
+        access=world.access(world.users["police"]),
         meeting=meeting,
         text="Polisens protokoll",
         sign=True,
@@ -288,7 +288,7 @@ def test_decision_becomes_a_commitment_once(world):
         access=access,
         minutes=minutes,
         text="Boka läkartid",
-        responsible=world.school_user,
+        responsible=world.users["school"],
     )
     commitment = services.decision_to_commitment(
         actor=world.lead,
@@ -296,11 +296,11 @@ def test_decision_becomes_a_commitment_once(world):
         access=access,
         decision=decision,
         description=decision.text,
-        responsible=world.school_user,
+        responsible=world.users["school"],
         due_on=timezone.localdate() + timedelta(days=5),
     )
-    assert commitment.organisation_id == world.school.pk
-    assert commitment.recorded_by_organisation_id == world.jarva.pk
+    assert commitment.organisation_id == world.orgs["school"].pk
+    assert commitment.recorded_by_organisation_id == world.orgs["jarva"].pk
     assert commitment.decision_link.decision_id == decision.pk
     with pytest.raises(ValidationError):
         services.decision_to_commitment(
@@ -309,7 +309,7 @@ def test_decision_becomes_a_commitment_once(world):
             access=access,
             decision=decision,
             description="igen",
-            responsible=world.school_user,
+            responsible=world.users["school"],
             due_on=timezone.localdate(),
         )
     assert Commitment.objects.count() == 1
@@ -336,7 +336,7 @@ def test_next_follow_up_on_the_programme_cadence(world):
     assert not selectors.next_follow_up(case=case, access=access).overdue
     suggestion = selectors.meeting_suggestion(case=world.case, access=access)
     assert suggestion["place"] == "Rinkeby stadsdelskontor"
-    assert {m.user_id for m in suggestion["attendees"]} == {world.lead.pk, world.police_user.pk}
+    assert {m.user_id for m in suggestion["attendees"]} == {world.lead.pk, world.users["police"].pk}
     assert timezone.localdate(suggestion["starts_at"]) > timezone.localdate()  # never in the past
     booked = _meeting(
         world,
@@ -348,7 +348,7 @@ def test_next_follow_up_on_the_programme_cadence(world):
     assert follow.planned == booked and follow.due_on == timezone.localdate() + timedelta(days=4)
     # Meetings the viewer may not see do not count (the police, no consent).
     police_follow = selectors.next_follow_up(
-        case=world.case, access=world.access(world.police_user)
+        case=world.case, access=world.access(world.users["police"])
     )
     assert police_follow.planned is None and police_follow.last is None
 
@@ -359,13 +359,13 @@ def test_meetings_upcoming_for_actor_and_case(world):
     _meeting(world, when=timezone.now() - timedelta(days=1))
     rows = selectors.meetings_upcoming(actor=world.lead, within_days=14)
     assert [r.meeting.pk for r in rows] == [soon.pk]
-    assert selectors.meetings_upcoming(actor=world.police_user) == []  # not shared without consent
+    assert selectors.meetings_upcoming(actor=world.users["police"]) == []  # not shared without consent
     give_consent(world, categories=["meeting"])
     assert [
         r.meeting.pk
-        for r in selectors.meetings_upcoming(actor=world.police_user, attending_only=True)
+        for r in selectors.meetings_upcoming(actor=world.users["police"], attending_only=True)
     ] == [soon.pk]
-    assert selectors.meetings_upcoming(actor=world.school_user, attending_only=True) == []
+    assert selectors.meetings_upcoming(actor=world.users["school"], attending_only=True) == []
     assert (
         len(
             selectors.meetings_upcoming(
@@ -374,5 +374,5 @@ def test_meetings_upcoming_for_actor_and_case(world):
         )
         == 2
     )
-    assert selectors.meetings_upcoming(actor=world.skarholmen_user) == []
+    assert selectors.meetings_upcoming(actor=world.users["skarholmen"]) == []
     assert Meeting.objects.count() == 3

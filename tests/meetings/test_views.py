@@ -12,7 +12,7 @@ from samverkan.meetings import services
 from samverkan.meetings.models import Meeting, Minutes
 from samverkan.plans.models import Commitment
 from tests.factories import UserFactory
-from tests.plans.world import give_consent, withdraw
+from tests.world import give_consent, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _meeting(world, user=None, days=-1, agenda="Dagordning"):
         access=world.access(user),
         starts_at=timezone.now() + timedelta(days=days),
         place="Kontoret",
-        attendees=_team(world, world.lead, world.police_user),
+        attendees=_team(world, world.lead, world.users["police"]),
         agenda=agenda,
     )
 
@@ -58,14 +58,14 @@ def _form_data(form, **overrides):
 
 
 PERSONAS = [
-    ("lead", 200),
-    ("police_user", 200),
-    ("probation_user", 200),
-    ("school_user", 200),
-    ("observer", 200),
+    ("jarva_coord", 200),
+    ("police", 200),
+    ("probation", 200),
+    ("school", 200),
+    ("jarva_observer", 200),
     ("jarva_outsider", 404),
-    ("skatteverket_user", 404),
-    ("skarholmen_user", 404),
+    ("tax", 404),
+    ("skarholmen", 404),
 ]
 
 
@@ -73,7 +73,7 @@ PERSONAS = [
 def test_meeting_pages_by_persona(world, logged_in, persona, expected):
     give_consent(world)
     meeting = _meeting(world)
-    client = logged_in(getattr(world, persona))
+    client = logged_in(world.users[persona])
     assert client.get(_url(world)).status_code == expected
     assert client.get(_url(world, f"{meeting.public_id}/")).status_code == expected
     if expected == 404:
@@ -93,7 +93,7 @@ def test_meeting_pages_by_persona(world, logged_in, persona, expected):
 
 def test_meeting_of_another_org_is_404_without_consent(world, logged_in):
     meeting = _meeting(world, agenda=SECRET)
-    police = logged_in(world.police_user)
+    police = logged_in(world.users["police"])
     assert police.get(_url(world, f"{meeting.public_id}/")).status_code == 404
     assert SECRET not in police.get(_url(world)).content.decode()
     consent = give_consent(world, categories=["meeting"])
@@ -104,7 +104,7 @@ def test_meeting_of_another_org_is_404_without_consent(world, logged_in):
 
 def test_observer_reads_but_cannot_write(world, logged_in):
     meeting = _meeting(world)
-    observer = logged_in(world.observer)
+    observer = logged_in(world.users["jarva_observer"])
     assert observer.get(_url(world, f"{meeting.public_id}/")).status_code == 200
     assert (
         observer.post(
@@ -137,7 +137,7 @@ def test_book_the_suggested_follow_up(world, logged_in):
 
 
 def test_two_people_edit_the_same_meeting(world, logged_in):
-    colleague = UserFactory(organisation=world.jarva, roles=["coordinator"])
+    colleague = UserFactory(organisation=world.orgs["jarva"], roles=["coordinator"])
     case_services.team_add(
         actor=world.lead,
         case=world.case,
@@ -169,7 +169,7 @@ def test_minutes_decision_and_commitment_through_the_web(world, logged_in):
     minutes = Minutes.objects.get()
     assert minutes.signed_at is None
     page = client.get(base + f"protokoll/{minutes.public_id}/beslut/")
-    member = page.context["form"].fields["responsible"].queryset.get(user=world.police_user)
+    member = page.context["form"].fields["responsible"].queryset.get(user=world.users["police"])
     due = (timezone.localdate() + timedelta(days=9)).isoformat()
     assert (
         client.post(
@@ -198,14 +198,14 @@ def test_minutes_decision_and_commitment_through_the_web(world, logged_in):
     decision = minutes.decisions.get()
     form = client.get(base + f"beslut/{decision.public_id}/atagande/").context["form"]
     assert form.initial["description"] == "Polisen bjuder in till samtal"
-    assert form.initial["responsible"].user_id == world.police_user.pk
+    assert form.initial["responsible"].user_id == world.users["police"].pk
     response = client.post(
         base + f"beslut/{decision.public_id}/atagande/",
         _form_data(form, category="plan", status="planned"),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     commitment = Commitment.objects.get()
-    assert (commitment.organisation_id, commitment.due_on.isoformat()) == (world.police.pk, due)
+    assert (commitment.organisation_id, commitment.due_on.isoformat()) == (world.orgs["police"].pk, due)
     detail = client.get(base).content.decode()
     assert "Make it a commitment" not in detail
     # Again: refused, nothing duplicated.
@@ -222,7 +222,7 @@ def test_record_attendance_through_the_web(world, logged_in):
     client = logged_in(world.lead)
     url = _url(world, f"{meeting.public_id}/narvaro/")
     form = client.get(url).context["form"]
-    attendee = form.fields["attended"].queryset.get(user=world.police_user)
+    attendee = form.fields["attended"].queryset.get(user=world.users["police"])
     response = client.post(
         url,
         {"version": meeting.version, "attended": [attendee.pk], "participant_attendance": "absent"},
@@ -230,7 +230,7 @@ def test_record_attendance_through_the_web(world, logged_in):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.participant_attendance) == ("held", "absent")
-    police = logged_in(world.police_user)
+    police = logged_in(world.users["police"])
     assert police.get(url).status_code == 404  # not shared with the police
     give_consent(world)
     assert police.get(url).status_code == 403  # shared, but the lead's meeting
@@ -264,12 +264,12 @@ def test_meeting_pages_query_count_does_not_grow_with_rows(world, logged_in):
                 access=access,
                 minutes=minutes,
                 text=f"Beslut {i}",
-                responsible=world.police_user,
+                responsible=world.users["police"],
             )
             services.minutes_create(
-                actor=world.police_user,
+                actor=world.users["police"],
                 case=world.case,
-                access=world.access(world.police_user),
+                access=world.access(world.users["police"]),
                 meeting=first,
                 text=f"Polis {i}",
                 sign=True,

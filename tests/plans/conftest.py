@@ -1,8 +1,8 @@
 import pytest
 
-from tests.plans.world import build_world
+from tests.world import adult_world
 
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    return adult_world()

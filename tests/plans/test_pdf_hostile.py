@@ -14,13 +14,13 @@ from django.utils import timezone
 from samverkan.plans import services
 from samverkan.plans.selectors import plan_for_case
 from tests.documents import FORMULAS, HOSTILE_MARKUP, assert_printed_literally, spy_on_document_fetches
-from tests.plans.world import build_world
+from tests.world import adult_world
 
 pytestmark = pytest.mark.django_db
 
 
 def test_plan_pdf_prints_hostile_text_literally(logged_in, monkeypatch):
-    world = build_world(first_name=HOSTILE_MARKUP[2], last_name=HOSTILE_MARKUP[0])
+    world = adult_world(first_name=HOSTILE_MARKUP[2], last_name=HOSTILE_MARKUP[0])
     access = world.access(world.lead)
     goal = services.goal_create(
         actor=world.lead, case=world.case, access=access, life_area="school",

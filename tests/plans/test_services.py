@@ -35,11 +35,11 @@ def _commitment(world, user=None, responsible=None, **kw):
 
 def test_goal_is_recorded_by_the_actors_organisation_and_audited(world):
     before = Case.objects.get(pk=world.case.pk).last_entry_at
-    goal = _goal(world, world.police_user, life_area="leaving_network", title="Lämna nätverket")
-    assert goal.recorded_by_organisation_id == world.police.pk
+    goal = _goal(world, world.users["police"], life_area="leaving_network", title="Lämna nätverket")
+    assert goal.recorded_by_organisation_id == world.orgs["police"].pk
     assert goal.category == "plan"
     plan = ActionPlan.objects.get(case=world.case)
-    assert plan.recorded_by_organisation_id == world.jarva.pk  # the plan row is the lead's
+    assert plan.recorded_by_organisation_id == world.orgs["jarva"].pk  # the plan row is the lead's
     assert Case.objects.get(pk=world.case.pk).last_entry_at >= before
     event = AuditEvent.objects.filter(action="plan.goal_created").get()
     assert json.loads(event.detail)["goal"] == str(goal.public_id)
@@ -52,7 +52,7 @@ def test_goal_validation_and_roles(world):
     with pytest.raises(ValidationError):
         _goal(world, category="basic")  # identity is not a plan category
     with pytest.raises(PermissionDenied):
-        _goal(world, world.observer)  # observers read only
+        _goal(world, world.users["jarva_observer"])  # observers read only
     Case.objects.filter(pk=world.case.pk).update(status=CaseStatus.CLOSED)
     world.case.refresh_from_db()
     with pytest.raises(ValidationError):
@@ -63,9 +63,9 @@ def test_only_the_recording_organisation_changes_a_goal(world):
     goal = _goal(world)
     with pytest.raises(PermissionDenied):
         services.goal_update(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             goal=goal,
             expected_version=goal.version,
             life_area="school",
@@ -110,21 +110,21 @@ def test_stale_goal_update_writes_nothing(world):
 
 def test_commitment_belongs_to_the_responsible_persons_organisation(world):
     goal = _goal(world)
-    c = _commitment(world, responsible=world.police_user, goal=goal)
-    assert c.organisation_id == world.police.pk
-    assert c.recorded_by_organisation_id == world.jarva.pk
+    c = _commitment(world, responsible=world.users["police"], goal=goal)
+    assert c.organisation_id == world.orgs["police"].pk
+    assert c.recorded_by_organisation_id == world.orgs["jarva"].pk
     with pytest.raises(ValidationError):
-        _commitment(world, responsible=world.skatteverket_user)  # not on the team
+        _commitment(world, responsible=world.users["tax"])  # not on the team
     done = _commitment(world, status="done")
     assert done.completed_on == timezone.localdate()
 
 
 def test_follow_up_by_the_responsible_person_only(world):
-    c = _commitment(world, responsible=world.police_user)
+    c = _commitment(world, responsible=world.users["police"])
     updated = services.commitment_follow_up(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
-        access=world.access(world.police_user),
+        access=world.access(world.users["police"]),
         commitment=c,
         expected_version=c.version,
         status="done",
@@ -133,9 +133,9 @@ def test_follow_up_by_the_responsible_person_only(world):
     assert updated.status == "done" and updated.completed_on is not None
     with pytest.raises(PermissionDenied):
         services.commitment_follow_up(
-            actor=world.school_user,
+            actor=world.users["school"],
             case=world.case,
-            access=world.access(world.school_user),
+            access=world.access(world.users["school"]),
             commitment=updated,
             expected_version=updated.version,
             status="not_done",
@@ -143,13 +143,13 @@ def test_follow_up_by_the_responsible_person_only(world):
         )
     with pytest.raises(PermissionDenied):  # the full edit stays with the recording organisation
         services.commitment_update(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             commitment=updated,
             expected_version=updated.version,
             description="x",
-            responsible=world.police_user,
+            responsible=world.users["police"],
             due_on=updated.due_on,
             status="done",
             follow_up_note="",
@@ -158,9 +158,9 @@ def test_follow_up_by_the_responsible_person_only(world):
         )
     with pytest.raises(services.StaleEdit):
         services.commitment_follow_up(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             commitment=c,
             expected_version=1,
             status="not_done",
@@ -180,9 +180,9 @@ def test_establish_versions_and_new_draft(world):
     plan = ActionPlan.objects.get(case=world.case)
     with pytest.raises(PermissionDenied):  # the lead organisation establishes
         services.plan_establish(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             expected_revision=plan.revision,
         )
     with pytest.raises(services.StaleEdit):
@@ -245,9 +245,9 @@ def test_summary_is_lead_only_and_locked(world):
         )
     with pytest.raises(PermissionDenied):
         services.plan_summary_update(
-            actor=world.police_user,
+            actor=world.users["police"],
             case=world.case,
-            access=world.access(world.police_user),
+            access=world.access(world.users["police"]),
             expected_version=2,
             summary="x",
         )
@@ -255,9 +255,9 @@ def test_summary_is_lead_only_and_locked(world):
 
 
 def test_goals_other_org_recorded_and_category_rules(world):
-    from tests.plans.world import give_consent
+    from tests.world import give_consent
 
-    police_goal = _goal(world, world.police_user, title="Polisens mål")
+    police_goal = _goal(world, world.users["police"], title="Polisens mål")
     health_goal = _goal(world, world.lead, title="Hälsomål", category="health")
 
     def titles(user):
@@ -269,7 +269,7 @@ def test_goals_other_org_recorded_and_category_rules(world):
         return titles(world.lead)
 
     def police_titles():
-        return titles(world.police_user)
+        return titles(world.users["police"])
 
     assert lead_titles() == {"Hälsomål"}
     assert police_titles() == {"Polisens mål"}

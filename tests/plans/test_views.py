@@ -12,7 +12,7 @@ from samverkan.plans import services
 from samverkan.plans.models import Goal
 from samverkan.plans.selectors import plan_for_case
 from tests.factories import UserFactory
-from tests.plans.world import give_consent
+from tests.world import give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +24,20 @@ def _url(world, suffix=""):
 
 
 def _police_goal(world):
-    p = world.access(world.police_user)
+    p = world.access(world.users["police"])
     goal = services.goal_create(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
         access=p,
         life_area="leaving_network",
         title=f"{SECRET} mål",
     )
     services.commitment_create(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
         access=p,
         description=f"{SECRET} åtagande",
-        responsible=world.police_user,
+        responsible=world.users["police"],
         due_on=timezone.localdate() + timedelta(days=5),
         goal=goal,
     )
@@ -55,14 +55,14 @@ def _lead_goal(world, title="Klara gymnasiet"):
 
 
 PERSONAS = [
-    ("lead", 200),
-    ("police_user", 200),
-    ("probation_user", 200),
-    ("school_user", 200),
-    ("observer", 200),
+    ("jarva_coord", 200),
+    ("police", 200),
+    ("probation", 200),
+    ("school", 200),
+    ("jarva_observer", 200),
     ("jarva_outsider", 404),
-    ("skatteverket_user", 404),
-    ("skarholmen_user", 404),
+    ("tax", 404),
+    ("skarholmen", 404),
 ]
 
 
@@ -75,7 +75,7 @@ def test_plan_pages_by_persona(world, logged_in, persona, expected):
         access=world.access(world.lead),
         expected_revision=plan_for_case(case=world.case).revision,
     )
-    client = logged_in(getattr(world, persona))
+    client = logged_in(world.users[persona])
     assert client.get(_url(world)).status_code == expected
     assert client.get(_url(world, "versioner/1/")).status_code == expected
     assert client.get(_url(world, "plan.pdf")).status_code == expected
@@ -94,14 +94,14 @@ def test_plan_pages_by_persona(world, logged_in, persona, expected):
 
 def test_observer_and_other_org_cannot_write(world, logged_in):
     goal = _lead_goal(world)
-    observer = logged_in(world.observer)
+    observer = logged_in(world.users["jarva_observer"])
     assert (
         observer.post(
             _url(world, "mal/ny/"), {"life_area": "school", "title": "x", "category": "plan"}
         ).status_code
         == 403
     )
-    police = logged_in(world.police_user)
+    police = logged_in(world.users["police"])
     # Not shared with the police (no consent): the goal does not exist for them.
     assert police.get(_url(world, f"mal/{goal.public_id}/")).status_code == 404
     give_consent(world)
@@ -120,7 +120,7 @@ def test_plan_page_shows_other_org_entries_only_under_consent(world, logged_in):
     assert SECRET not in page.content.decode()
     consent = give_consent(world)
     assert SECRET in client.get(_url(world)).content.decode()
-    from tests.plans.world import withdraw
+    from tests.world import withdraw
 
     withdraw(world, consent)
     assert SECRET not in client.get(_url(world)).content.decode()  # the very next request
@@ -135,10 +135,10 @@ def test_add_goal_and_commitment_through_the_web(world, logged_in):
     )
     assert response.status_code == 302
     goal = Goal.objects.get()
-    assert (goal.category, goal.recorded_by_organisation_id) == ("work", world.jarva.pk)
+    assert (goal.category, goal.recorded_by_organisation_id) == ("work", world.orgs["jarva"].pk)
     form_page = client.get(_url(world, f"ataganden/ny/?mal={goal.public_id}"))
     assert form_page.context["form"].initial["goal"] == goal
-    member = form_page.context["form"].fields["responsible"].queryset.get(user=world.police_user)
+    member = form_page.context["form"].fields["responsible"].queryset.get(user=world.users["police"])
     response = client.post(
         _url(world, "ataganden/ny/"),
         {
@@ -153,12 +153,12 @@ def test_add_goal_and_commitment_through_the_web(world, logged_in):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     commitment = goal.commitments.get()
-    assert commitment.organisation_id == world.police.pk
+    assert commitment.organisation_id == world.orgs["police"].pk
     # A team member outside the case's team is not offered as responsible.
     assert (
         not form_page.context["form"]
         .fields["responsible"]
-        .queryset.filter(user=world.jarva_outsider)
+        .queryset.filter(user=world.users["jarva_outsider"])
         .exists()
     )
 
@@ -170,10 +170,10 @@ def test_responsible_person_records_follow_up_only(world, logged_in):
         case=world.case,
         access=world.access(world.lead),
         description="Ordna praktik",
-        responsible=world.police_user,
+        responsible=world.users["police"],
         due_on=timezone.localdate() + timedelta(days=3),
     )
-    police = logged_in(world.police_user)
+    police = logged_in(world.users["police"])
     page = police.get(_url(world, f"ataganden/{commitment.public_id}/"))
     assert page.status_code == 200
     assert set(page.context["form"].fields) == {"version", "status", "follow_up_note"}
@@ -190,7 +190,7 @@ def test_responsible_person_records_follow_up_only(world, logged_in):
     )
     # Someone neither recording nor responsible: 403.
     assert (
-        logged_in(world.school_user)
+        logged_in(world.users["school"])
         .get(_url(world, f"ataganden/{commitment.public_id}/"))
         .status_code
         == 403
@@ -198,7 +198,7 @@ def test_responsible_person_records_follow_up_only(world, logged_in):
 
 
 def test_two_people_edit_the_same_goal_the_second_is_told_and_loses_nothing(world, logged_in):
-    colleague = UserFactory(organisation=world.jarva, roles=["caseworker"])
+    colleague = UserFactory(organisation=world.orgs["jarva"], roles=["caseworker"])
     case_services.team_add(
         actor=world.lead,
         case=world.case,
@@ -243,7 +243,7 @@ def test_two_people_edit_the_same_goal_the_second_is_told_and_loses_nothing(worl
 
 
 def test_two_people_edit_the_same_commitment_and_plan_aim(world, logged_in):
-    colleague = UserFactory(organisation=world.jarva, roles=["caseworker"])
+    colleague = UserFactory(organisation=world.orgs["jarva"], roles=["caseworker"])
     case_services.team_add(
         actor=world.lead,
         case=world.case,
@@ -333,16 +333,16 @@ def test_plan_page_query_count_does_not_grow_with_rows(world, logged_in):
                 case=world.case,
                 access=world.access(world.lead),
                 description=f"Åtagande {i}",
-                responsible=world.police_user,
+                responsible=world.users["police"],
                 due_on=timezone.localdate() + timedelta(days=i + 1),
                 goal=goal,
             )
             services.commitment_create(
-                actor=world.police_user,
+                actor=world.users["police"],
                 case=world.case,
-                access=world.access(world.police_user),
+                access=world.access(world.users["police"]),
                 description=f"Polis {i}",
-                responsible=world.police_user,
+                responsible=world.users["police"],
                 due_on=timezone.localdate(),
             )
 

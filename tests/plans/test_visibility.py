@@ -15,7 +15,7 @@ from samverkan.consent.models import Consent
 from samverkan.plans import selectors, services
 from samverkan.plans.pdf import plan_pdf
 from tests.documents import pdf_text
-from tests.plans.world import build_world, disclose, expire, give_consent, withdraw
+from tests.world import adult_world, disclose, expire, give_consent, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +37,20 @@ def _setup(world):
         due_on=timezone.localdate() + timedelta(days=3),
         goal=lead_goal,
     )
-    p = world.access(world.police_user)
+    p = world.access(world.users["police"])
     police_goal = services.goal_create(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
         access=p,
         life_area="leaving_network",
         title=f"{SECRET} mal",
     )
     services.commitment_create(
-        actor=world.police_user,
+        actor=world.users["police"],
         case=world.case,
         access=p,
         description=f"{SECRET} atagande",
-        responsible=world.police_user,
+        responsible=world.users["police"],
         due_on=timezone.localdate() + timedelta(days=2),
         goal=police_goal,
     )
@@ -81,7 +81,7 @@ def test_valid_consent_covering_the_category_shares(world):
 
 def test_consent_scope_must_cover_both_organisations_and_the_category(world):
     _setup(world)
-    consent = give_consent(world, organisations=[world.jarva, world.school])  # police not covered
+    consent = give_consent(world, organisations=[world.orgs["jarva"], world.orgs["school"]])  # police not covered
     assert not _lead_sees_police(world)
     withdraw(world, consent)
     give_consent(world, categories=["meeting", "school"])  # "plan" not covered
@@ -104,7 +104,7 @@ def test_expired_consent_shares_nothing(world):
 
 
 def test_guardian_consent_lapses_at_18(db):
-    world = build_world(age=18)
+    world = adult_world(age_years=18)
     from samverkan.consent import services as consent_services
     from samverkan.lib.identity_numbers import make_fictitious, parse
     from samverkan.people.services import guardian_add
@@ -139,12 +139,12 @@ def test_guardian_consent_lapses_at_18(db):
 
 def test_disclosure_opens_only_what_was_last_changed_before_it(world):
     lead_goal, _police_goal = _setup(world)
-    police = world.access(world.police_user)
+    police = world.access(world.users["police"])
     assert "Synligtmal skola" not in {
         g.title for g in selectors.goals_visible(case=world.case, access=police)
     }
-    disclose(world, to=world.police, categories=["plan"])
-    police = world.access(world.police_user)
+    disclose(world, to=world.orgs["police"], categories=["plan"])
+    police = world.access(world.users["police"])
     assert "Synligtmal skola" in {
         g.title for g in selectors.goals_visible(case=world.case, access=police)
     }
@@ -161,11 +161,11 @@ def test_disclosure_opens_only_what_was_last_changed_before_it(world):
         status="ongoing",
         category="plan",
     )
-    police = world.access(world.police_user)
+    police = world.access(world.users["police"])
     titles = {g.title for g in selectors.goals_visible(case=world.case, access=police)}
     assert "Nytt efter utlämnandet" not in titles and "Synligtmal skola" not in titles
     # The disclosure went to the police only.
-    school = world.access(world.school_user)
+    school = world.access(world.users["school"])
     assert not list(selectors.goals_visible(case=world.case, access=school))
 
 
@@ -213,7 +213,7 @@ def test_commitments_due_for_an_actor_and_a_case(world):
     }
     # The police see their own; with consent the lead sees theirs too, soonest first.
     assert [
-        r.commitment.description for r in selectors.commitments_due(actor=world.police_user)
+        r.commitment.description for r in selectors.commitments_due(actor=world.users["police"])
     ] == [f"{SECRET} atagande"]
     give_consent(world)
     rows = selectors.commitments_due(
@@ -223,11 +223,11 @@ def test_commitments_due_for_an_actor_and_a_case(world):
         f"{SECRET} atagande",
         "Synligtatagande mentor",
     ]
-    mine = selectors.commitments_due(actor=world.police_user, responsible_only=True, within_days=14)
+    mine = selectors.commitments_due(actor=world.users["police"], responsible_only=True, within_days=14)
     assert [r.commitment.description for r in mine] == [f"{SECRET} atagande"]
     # Outsiders get nothing, and done commitments are not due.
-    assert selectors.commitments_due(actor=world.skatteverket_user) == []
-    assert selectors.commitments_due(actor=world.jarva_outsider) == []
+    assert selectors.commitments_due(actor=world.users["tax"]) == []
+    assert selectors.commitments_due(actor=world.users["jarva_outsider"]) == []
 
 
 def test_printable_plan_selector_and_pdf_exclude_hidden_entries(world):
@@ -245,7 +245,7 @@ def test_printable_plan_selector_and_pdf_exclude_hidden_entries(world):
     assert json.loads(event.detail) == {"goals": 1, "commitments": 1, "name_shown": True}
     # The police without consent: only their own entries, and no name.
     police_text = pdf_text(
-        plan_pdf(actor=world.police_user, case=world.case, access=world.access(world.police_user))
+        plan_pdf(actor=world.users["police"], case=world.case, access=world.access(world.users["police"]))
     )
     assert SECRET in police_text
     assert "Synligtmal" not in police_text and "Testperson" not in police_text

@@ -23,7 +23,7 @@ from samverkan.plans.models import Commitment
 from samverkan.plans.services import plan_get_or_create
 from samverkan.reminders import selectors, services
 from samverkan.reminders.models import Reminder
-from tests.dataprotection.world import PARTICIPANT_LAST, age_case, build, years_ago
+from tests.world import PARTICIPANT_LAST, age_case, days_since_birthday, records_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ SECRET_NOTE = "Hemlig text om deltagaren"
 
 @pytest.fixture
 def world():
-    return build()
+    return records_world()
 
 
 def _commitment(world, *, recorder, responsible, days):
@@ -45,8 +45,8 @@ def _commitment(world, *, recorder, responsible, days):
 
 def _meeting(world, *, attendee, days):
     meeting = Meeting.objects.create(case=world.case, starts_at=timezone.now() + timedelta(days=days),
-                                     place="Rinkeby", agenda=SECRET_NOTE, recorded_by_organisation=world.jarva,
-                                     created_by=world.coordinator)
+                                     place="Rinkeby", agenda=SECRET_NOTE, recorded_by_organisation=world.orgs["jarva"],
+                                     created_by=world.lead)
     Attendee.objects.create(meeting=meeting, user=attendee, organisation=attendee.organisation)
     return meeting
 
@@ -55,8 +55,8 @@ def _consent(world, *, days):
     today = timezone.localdate()
     consent = Consent.objects.create(case=world.case, giver="young_person", given_on=today - timedelta(days=300),
                                      valid_from=today - timedelta(days=300), valid_to=today + timedelta(days=days),
-                                     categories=["basic", "plan"], recorded_by=world.coordinator)
-    consent.organisations.set([world.jarva, world.police])
+                                     categories=["basic", "plan"], recorded_by=world.lead)
+    consent.organisations.set([world.orgs["jarva"], world.orgs["police"]])
     return consent
 
 
@@ -65,50 +65,50 @@ def _kinds(user):
 
 
 def test_refresh_generates_each_kind_for_the_right_people(world):
-    _commitment(world, recorder=world.coordinator, responsible=world.caseworker, days=3)
-    _commitment(world, recorder=world.police_worker, responsible=world.police_worker, days=2)
-    _meeting(world, attendee=world.caseworker, days=2)
+    _commitment(world, recorder=world.lead, responsible=world.users["jarva_cw"], days=3)
+    _commitment(world, recorder=world.users["police"], responsible=world.users["police"], days=2)
+    _meeting(world, attendee=world.users["jarva_cw"], days=2)
     _consent(world, days=10)
     result = services.reminders_refresh()
     assert result["created"] == Reminder.objects.count() > 0
-    assert _kinds(world.caseworker) == ["commitment_due", "consent_expiring", "meeting"]
-    assert _kinds(world.coordinator) == ["consent_expiring"]
-    assert _kinds(world.manager) == ["consent_expiring"]
-    assert _kinds(world.observer) == []  # observers only read
-    assert _kinds(world.police_worker) == ["commitment_due"]  # own org's commitment; consents: lead team only
-    assert _kinds(world.other_coordinator) == []
-    assert _kinds(world.dpo) == []
+    assert _kinds(world.users["jarva_cw"]) == ["commitment_due", "consent_expiring", "meeting"]
+    assert _kinds(world.lead) == ["consent_expiring"]
+    assert _kinds(world.users["jarva_manager"]) == ["consent_expiring"]
+    assert _kinds(world.users["jarva_observer"]) == []  # observers only read
+    assert _kinds(world.users["police"]) == ["commitment_due"]  # own org's commitment; consents: lead team only
+    assert _kinds(world.users["skarholmen"]) == []
+    assert _kinds(world.users["jarva_dpo"]) == []
     # Idempotent; a finished commitment's reminder is removed on the next refresh.
     assert services.reminders_refresh()["created"] == 0
-    Commitment.objects.filter(responsible=world.caseworker).update(status="done")
+    Commitment.objects.filter(responsible=world.users["jarva_cw"]).update(status="done")
     services.reminders_refresh()
-    assert _kinds(world.caseworker) == ["consent_expiring", "meeting"]
+    assert _kinds(world.users["jarva_cw"]) == ["consent_expiring", "meeting"]
     event = AuditEvent.objects.filter(action="reminder.refreshed").last()
     assert SECRET_NOTE not in event.detail
 
 
 def test_commitment_the_user_cannot_see_gives_no_reminder(world):
     # Recorded by Järva, police responsible, no consent: the police cannot see it.
-    _commitment(world, recorder=world.coordinator, responsible=world.police_worker, days=1)
+    _commitment(world, recorder=world.lead, responsible=world.users["police"], days=1)
     services.reminders_refresh()
-    assert _kinds(world.police_worker) == []
+    assert _kinds(world.users["police"]) == []
 
 
 def test_retention_and_follow_up_reminders(world, login):
-    access = world.access(world.coordinator)
-    case_services.case_close(actor=world.coordinator, case=world.case, access=access, outcome="moved")
+    access = world.access(world.lead)
+    case_services.case_close(actor=world.lead, case=world.case, access=access, outcome="moved")
     from samverkan.cases.models import FollowUp
 
     FollowUp.objects.filter(case=world.case, months_after=6).update(due_on=timezone.localdate() + timedelta(days=5))
     services.reminders_refresh()
-    assert _kinds(world.coordinator) == ["follow_up_due"]
-    assert _kinds(world.police_worker) == []
+    assert _kinds(world.lead) == ["follow_up_due"]
+    assert _kinds(world.users["police"]) == []
     # 30 days before the retention date: the lead organisation's DPO, not another district's.
-    age_case(world.case, days=years_ago(5, extra_days=-30))
+    age_case(world.case, days=days_since_birthday(5, extra_days=-30))
     services.reminders_refresh()
-    assert _kinds(world.dpo) == ["retention_date"]
-    assert _kinds(world.other_dpo) == []
-    page = login(world.dpo).get("/bevakningar/")
+    assert _kinds(world.users["jarva_dpo"]) == ["retention_date"]
+    assert _kinds(world.users["skarholmen_dpo"]) == []
+    page = login(world.users["jarva_dpo"]).get("/bevakningar/")
     assert page.status_code == 200
     body = page.content.decode()
     assert str(world.case.public_id)[:8] in body
@@ -117,29 +117,29 @@ def test_retention_and_follow_up_reminders(world, login):
 
 def test_my_reminders_page_only_own_and_visible(world, login):
     _consent(world, days=10)
-    _meeting(world, attendee=world.caseworker, days=2)
+    _meeting(world, attendee=world.users["jarva_cw"], days=2)
     services.reminders_refresh()
-    page = login(world.caseworker).get("/bevakningar/")
+    page = login(world.users["jarva_cw"]).get("/bevakningar/")
     assert page.status_code == 200
     body = page.content.decode()
     assert PARTICIPANT_LAST in body  # the lead team sees the name (via person_view)
-    assert len(selectors.reminders_visible(actor=world.caseworker)) == 2
+    assert len(selectors.reminders_visible(actor=world.users["jarva_cw"])) == 2
     # Someone else's reminder: 404 when marking it done.
-    own = Reminder.objects.filter(user=world.caseworker).first()
-    assert login(world.coordinator).post(f"/bevakningar/{own.pk}/klar/").status_code == 404
+    own = Reminder.objects.filter(user=world.users["jarva_cw"]).first()
+    assert login(world.lead).post(f"/bevakningar/{own.pk}/klar/").status_code == 404
     assert not Reminder.objects.get(pk=own.pk).done
     # Removed from the team: the reminders disappear at once, and cannot be touched.
-    member = TeamMember.objects.get(case=world.case, user=world.caseworker, active=True)
-    case_services.team_remove(actor=world.coordinator, case=world.case, access=world.access(world.coordinator),
+    member = TeamMember.objects.get(case=world.case, user=world.users["jarva_cw"], active=True)
+    case_services.team_remove(actor=world.lead, case=world.case, access=world.access(world.lead),
                               member=member)
-    assert selectors.reminders_visible(actor=world.caseworker) == []
-    page = login(world.caseworker).get("/bevakningar/")
+    assert selectors.reminders_visible(actor=world.users["jarva_cw"]) == []
+    page = login(world.users["jarva_cw"]).get("/bevakningar/")
     assert PARTICIPANT_LAST not in page.content.decode()
-    assert login(world.caseworker).post(f"/bevakningar/{own.pk}/klar/").status_code == 404
+    assert login(world.users["jarva_cw"]).post(f"/bevakningar/{own.pk}/klar/").status_code == 404
     # A user without CASE_VIEW or RETENTION_MANAGE: 403.
     from tests.factories import UserFactory
 
-    auditor = UserFactory(organisation=world.jarva, roles=["log_reviewer"])
+    auditor = UserFactory(organisation=world.orgs["jarva"], roles=["log_reviewer"])
     assert login(auditor).get("/bevakningar/").status_code == 403
 
 
@@ -151,39 +151,39 @@ def test_meeting_reminder_hidden_after_consent_withdrawal(world, login):
     from samverkan.lib.identity_numbers import make_fictitious, parse
     from samverkan.people.services import guardian_add
 
-    guardianship = guardian_add(actor=world.coordinator, child=world.case.person,
+    guardianship = guardian_add(actor=world.lead, child=world.case.person,
                                 identity=parse(make_fictitious(date(1980, 3, 3), 12)), first_name="Vera",
                                 last_name="Vårdnadshavare", is_fictitious=True)
     own = _consent(world, days=200)
     guardian = _consent(world, days=200)
     Consent.objects.filter(pk=guardian.pk).update(giver="guardian", guardianship=guardianship)
     Consent.objects.filter(pk__in=[own.pk, guardian.pk]).update(categories=["basic", "plan", "meeting"])
-    meeting = _meeting(world, attendee=world.police_worker, days=3)
+    meeting = _meeting(world, attendee=world.users["police"], days=3)
     services.reminders_refresh()
-    assert case_access_for(actor=world.police_worker, case=world.case).can_see(
-        recording_org_id=world.jarva.pk, category="meeting", created_at=meeting.created_at)
-    assert [r.reminder.kind for r in selectors.reminders_visible(actor=world.police_worker)] == ["meeting"]
+    assert case_access_for(actor=world.users["police"], case=world.case).can_see(
+        recording_org_id=world.orgs["jarva"].pk, category="meeting", created_at=meeting.created_at)
+    assert [r.reminder.kind for r in selectors.reminders_visible(actor=world.users["police"])] == ["meeting"]
     Consent.objects.filter(pk=own.pk).update(withdrawn_at=timezone.now())
     # The very next read hides it, before any refresh.
-    assert selectors.reminders_visible(actor=world.police_worker) == []
-    assert Reminder.objects.filter(user=world.police_worker, kind="meeting").exists()
+    assert selectors.reminders_visible(actor=world.users["police"]) == []
+    assert Reminder.objects.filter(user=world.users["police"], kind="meeting").exists()
     services.reminders_refresh()
-    assert not Reminder.objects.filter(user=world.police_worker, kind="meeting").exists()
+    assert not Reminder.objects.filter(user=world.users["police"], kind="meeting").exists()
 
 
 def test_manual_reminder_on_case(world, login):
     url = f"/arenden/{world.case.public_id}/bevakningar/"
-    police = login(world.police_worker)
+    police = login(world.users["police"])
     assert police.get(url).status_code == 200
     due = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert police.post(url, {"due_on": due, "note": "Ring skolan"}).status_code == 302
-    reminder = Reminder.objects.get(user=world.police_worker)
-    assert reminder.kind == "custom" and reminder.recorded_by_organisation == world.police
-    assert login(world.other_coordinator).get(url).status_code == 404
-    assert login(world.other_coordinator).post(url, {"due_on": due, "note": "x"}).status_code == 404
+    reminder = Reminder.objects.get(user=world.users["police"])
+    assert reminder.kind == "custom" and reminder.recorded_by_organisation == world.orgs["police"]
+    assert login(world.users["skarholmen"]).get(url).status_code == 404
+    assert login(world.users["skarholmen"]).post(url, {"due_on": due, "note": "x"}).status_code == 404
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
     assert police.post(url, {"due_on": past, "note": "För sent"}).status_code == 200
-    assert Reminder.objects.filter(user=world.police_worker).count() == 1
+    assert Reminder.objects.filter(user=world.users["police"]).count() == 1
     # Mark done through the page.
     assert police.post(f"/bevakningar/{reminder.pk}/klar/", {"done": "1"}).status_code == 302
     assert Reminder.objects.get(pk=reminder.pk).done
@@ -191,21 +191,21 @@ def test_manual_reminder_on_case(world, login):
 
 def test_digest_has_counts_and_link_only(world, login, settings):
     settings.SAMVERKAN_BASE_URL = "https://samverkan.example"
-    _commitment(world, recorder=world.coordinator, responsible=world.caseworker, days=3)
-    _commitment(world, recorder=world.coordinator, responsible=world.caseworker, days=4)
+    _commitment(world, recorder=world.lead, responsible=world.users["jarva_cw"], days=3)
+    _commitment(world, recorder=world.lead, responsible=world.users["jarva_cw"], days=4)
     _consent(world, days=5)
-    Reminder.objects.create(user=world.caseworker, case=world.case, kind="custom", note=SECRET_NOTE,
-                            due_on=timezone.localdate(), recorded_by_organisation=world.jarva)
+    Reminder.objects.create(user=world.users["jarva_cw"], case=world.case, kind="custom", note=SECRET_NOTE,
+                            due_on=timezone.localdate(), recorded_by_organisation=world.orgs["jarva"])
     services.reminders_refresh()
     # A reminder on a case the user has left must not be counted.
-    other = Reminder.objects.create(user=world.other_coordinator, case=world.case, kind="custom", note="x",
-                                    due_on=timezone.localdate(), recorded_by_organisation=world.skarholmen)
+    other = Reminder.objects.create(user=world.users["skarholmen"], case=world.case, kind="custom", note="x",
+                                    due_on=timezone.localdate(), recorded_by_organisation=world.orgs["skarholmen"])
     mail.outbox.clear()
     result = services.digest_send()
     assert result["sent"] == 3  # caseworker, coordinator, manager (consents); not other_coordinator
     by_to = {m.to[0]: m for m in mail.outbox}
-    assert world.other_coordinator.email not in by_to
-    message = by_to[world.caseworker.email]
+    assert world.users["skarholmen"].email not in by_to
+    message = by_to[world.users["jarva_cw"].email]
     text = message.subject + message.body
     assert "2" in text and "https://samverkan.example/bevakningar/" in message.body
     person = world.case.person
@@ -222,12 +222,12 @@ def test_digest_has_counts_and_link_only(world, login, settings):
 
 def test_jobs_and_commands(world, capsys):
     _consent(world, days=3)
-    job = job_start(actor=world.admin, kind="reminders.refresh")
+    job = job_start(actor=world.users["admin"], kind="reminders.refresh")
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert Reminder.objects.filter(kind="consent_expiring").count() == 3
     mail.outbox.clear()
-    job = job_start(actor=world.admin, kind="reminders.digest")
+    job = job_start(actor=world.users["admin"], kind="reminders.digest")
     job.refresh_from_db()
     assert job.status == "succeeded" and len(mail.outbox) == 3
     call_command("reminders", "refresh")
@@ -237,12 +237,12 @@ def test_jobs_and_commands(world, capsys):
 
 
 def test_home_page_task(world, login):
-    Reminder.objects.create(user=world.coordinator, case=world.case, kind="custom", note="x",
-                            due_on=timezone.localdate(), recorded_by_organisation=world.jarva)
-    Reminder.objects.create(user=world.coordinator, case=world.case, kind="custom", note="y",
-                            due_on=timezone.localdate() + timedelta(days=3), recorded_by_organisation=world.jarva)
+    Reminder.objects.create(user=world.lead, case=world.case, kind="custom", note="x",
+                            due_on=timezone.localdate(), recorded_by_organisation=world.orgs["jarva"])
+    Reminder.objects.create(user=world.lead, case=world.case, kind="custom", note="y",
+                            due_on=timezone.localdate() + timedelta(days=3), recorded_by_organisation=world.orgs["jarva"])
     from samverkan.home.selectors import home_for
 
-    tasks = [t for t in home_for(user=world.coordinator).tasks if "/bevakningar/" in t.url]
+    tasks = [t for t in home_for(user=world.lead).tasks if "/bevakningar/" in t.url]
     assert len(tasks) == 1 and tasks[0].count == 1
-    assert not any("/bevakningar/" in t.url for t in home_for(user=world.police_worker).tasks)
+    assert not any("/bevakningar/" in t.url for t in home_for(user=world.users["police"]).tasks)

@@ -121,6 +121,9 @@ def test_missing_audit_keys(tmp_path):
         (f"a key:{AUDIT_KEY}", "malformed"),
         (f"k1:{AUDIT_KEY},k1:{AUDIT_KEY}", "appears twice"),
     ],
+    # Fixed ids: the key is random per process, and pytest-xdist's workers must collect
+    # the same test names (nor should a key be printed in a test id).
+    ids=["too-short", "not-base64", "no-name", "name-with-a-space", "twice"],
 )
 def test_bad_audit_keys(tmp_path, value, reason):
     line = assert_one_line_naming(run_check(tmp_path, AUDIT_KEYS=value), "AUDIT_KEYS")

@@ -1,7 +1,8 @@
-"""One case in SIG unga Järva with an entry of every kind from every team organisation,
-each carrying a unique marker, and personas from six organisations (plus managers and
+"""The authorisation matrix's case (tests/world.py's organisations and personas): one
+case in SIG unga Järva with an entry of every kind from every team organisation, each
+carrying a unique marker, seen by personas from six organisations (plus managers and
 data-protection officers). Built once per test module (tests/authz/conftest.py) and
-shared by the authorisation matrix.
+shared by the matrix.
 
 Markers are ``MK<NAME>ZZ`` with NAME of letters and digits without Z or "MK", so no
 marker is a substring of another; the matrix searches every response for them,
@@ -10,58 +11,51 @@ case-insensitively.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_access_for
-from samverkan.cases import reference as programmes
 from samverkan.cases import services as case_services
-from samverkan.cases.models import Case, FollowUp, Programme
-from samverkan.consent import reference as legal_bases
+from samverkan.cases.models import Case, FollowUp
 from samverkan.consent.models import Consent, Disclosure, LegalBasis
 from samverkan.directory.models import Organisation
-from samverkan.directory.services import reference_data_load
 from samverkan.journal import services as journal_services
 from samverkan.journal.models import JournalNote
-from samverkan.lib.identity_numbers import IdentityNumber, make_fictitious, parse
+from samverkan.lib.identity_numbers import make_fictitious, parse
 from samverkan.meetings import services as meeting_services
 from samverkan.meetings.models import Minutes
 from samverkan.people.services import guardian_add
 from samverkan.plans import services as plan_services
 from samverkan.plans.models import ActionPlan, Goal
 from samverkan.reminders.models import Reminder
-from tests.factories import UserFactory
+from tests import world as the_world
+from tests.world import TEAM_ORGS, World, make_personas, open_case, organisations, years_ago
 
-ORG_CODES = {
-    "jarva": "sdf-jarva",  # lead: Järva district administration's social services
-    "police": "lpo-rinkeby",
-    "probation": "frivarden-stockholm",
-    "school": "sthlm-utbildningsforvaltningen",
-    "tax": "skatteverket",  # unrelated agency, never on the team
-    "skarholmen": "sdf-skarholmen",  # another district's social services
+# The matrix's personas (the columns) and their team roles on its case (None: not on the team).
+TEAM_ROLES: dict[str, str | None] = {
+    "jarva_coord": "lead_coordinator",
+    "jarva_cw": "caseworker",
+    "police": "caseworker",
+    "probation": "caseworker",
+    "school": "caseworker",
+    # Outsiders hold the strongest case role, so their 404 comes from the case, not the role.
+    "tax": None,
+    "skarholmen": None,
+    # Organisation-wide roles (statistics, registers, retention, register extracts).
+    "jarva_manager": None,
+    "police_manager": None,
+    "skarholmen_manager": None,
+    "jarva_dpo": None,
+    "skarholmen_dpo": None,
 }
-TEAM_ORGS = ("jarva", "police", "probation", "school")
-
 # persona -> (organisation, roles, team role or None when not on the team)
 PERSONAS: dict[str, tuple[str, list[str], str | None]] = {
-    "jarva_coord": ("jarva", ["coordinator"], "lead_coordinator"),
-    "jarva_cw": ("jarva", ["caseworker"], "caseworker"),
-    "police": ("police", ["caseworker"], "caseworker"),
-    "probation": ("probation", ["caseworker"], "caseworker"),
-    "school": ("school", ["caseworker"], "caseworker"),
-    # Outsiders hold the strongest case role, so their 404 comes from the case, not the role.
-    "tax": ("tax", ["coordinator"], None),
-    "skarholmen": ("skarholmen", ["coordinator"], None),
-    # Organisation-wide roles (statistics, registers, retention, register extracts).
-    "jarva_manager": ("jarva", ["manager"], None),
-    "police_manager": ("police", ["manager"], None),
-    "skarholmen_manager": ("skarholmen", ["manager"], None),
-    "jarva_dpo": ("jarva", ["dpo"], None),
-    "skarholmen_dpo": ("skarholmen", ["dpo"], None),
+    name: (the_world.PERSONAS[name][0], list(the_world.PERSONAS[name][1]), team_role)
+    for name, team_role in TEAM_ROLES.items()
 }
 
 # Everything but "health": the consent's category scope is part of every state.
@@ -91,69 +85,28 @@ class Entry:
     to_org: str | None = None  # disclosures
 
 
-@dataclass
-class World:
-    case: Case
-    orgs: dict[str, Organisation]
-    users: dict[str, Any]
-    identity: IdentityNumber
-    entries: dict[str, Entry] = field(default_factory=dict)
-    objects: dict[str, Any] = field(default_factory=dict)
-    disclosures: list[tuple[str, str, frozenset[str], datetime]] = field(default_factory=list)
-    consent_document: str = ""
-
-    def org_of(self, persona: str) -> str:
-        return PERSONAS[persona][0]
-
-    def access(self, persona: str) -> CaseAccess:
-        return case_access_for(actor=self.users[persona], case=self.case)
-
-    @property
-    def url(self) -> str:
-        return f"/arenden/{self.case.public_id}/"
-
-
-def years_ago(today: date, years: int, days: int = 0) -> date:
-    try:
-        born = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        born = today.replace(year=today.year - years, day=28)
-    return born - timedelta(days=days)
-
-
 def _backdate(model: Any, pk: int, field_name: str, when: datetime) -> None:
     model.objects.filter(pk=pk).update(**{field_name: when})
 
 
 def build_world(*, before_case: Any = None) -> World:
     """``before_case(users)`` runs once the personas exist and before the case does."""
-    reference_data_load()
-    programmes.load()
-    legal_bases.load()
-    orgs = {k: Organisation.objects.get(short_code=v) for k, v in ORG_CODES.items()}
-    users = {}
-    for name, (org, roles, _team_role) in PERSONAS.items():
-        users[name] = UserFactory(organisation=orgs[org], roles=roles, first_name="Staff",
-                                  last_name=name.replace("_", "").capitalize())
+    orgs = organisations()
+    users = make_personas(orgs, list(PERSONAS), extra={
+        name: {"first_name": "Staff", "last_name": name.replace("_", "").capitalize()} for name in PERSONAS})
     baseline = before_case(users) if before_case else None
     today = timezone.localdate()
     now = timezone.now()
-    birth = years_ago(today, 18, AGE_DAYS_OVER_18)
+    birth = years_ago(18, days=AGE_DAYS_OVER_18, today=today)
     identity = parse(make_fictitious(birth, 417), today=today)
-    programme = Programme.objects.get(code="sig-unga-jarva")
     coord = users["jarva_coord"]
-    case = case_services.case_intake(
-        actor=coord, programme=programme, identity=identity, first_name=marker("PERSONFIRST"),
+    case = open_case(
+        coord, identity=identity, programme="sig-unga-jarva", first_name=marker("PERSONFIRST"),
         last_name=marker("PERSONLAST"), intake_source="police", received_on=today - timedelta(days=80),
-        intake_summary=marker("INTAKESUMMARY"), is_fictitious=True, referred_by=orgs["police"],
+        intake_summary=marker("INTAKESUMMARY"), referred_by=orgs["police"], reason=marker("DECISIONREASON"),
+        team={users[name]: team_role for name, (_org, _roles, team_role) in PERSONAS.items()
+              if team_role and team_role != "lead_coordinator"},
     )
-    access = case_access_for(actor=coord, case=case)
-    case = case_services.case_decide(actor=coord, case=case, access=access, accepted=True,
-                                     reason=marker("DECISIONREASON"))
-    for name, (_org, _roles, team_role) in PERSONAS.items():
-        if team_role and team_role != "lead_coordinator":
-            case_services.team_add(actor=coord, case=case, access=access, user=users[name],
-                                   team_role=team_role)
     world = World(case=case, orgs=orgs, users=users, identity=identity)
     world.objects["police_member"] = case.team.get(user=users["police"], active=True)
     world.objects["baseline"] = baseline
@@ -176,7 +129,7 @@ def build_world(*, before_case: Any = None) -> World:
     add(Entry("decision_reason", "case_text", "jarva", "social", case.opened_at, marker("DECISIONREASON")))
     guardianships = []
     for n, name in enumerate(("GUARDIANONE", "GUARDIANTWO")):
-        g_identity = parse(make_fictitious(years_ago(today, 45 + n), 500 + n), today=today)
+        g_identity = parse(make_fictitious(years_ago(45 + n, today=today), 500 + n), today=today)
         guardianships.append(guardian_add(
             actor=coord, child=case.person, identity=g_identity, first_name=marker(name),
             last_name="Vardnadshavare", is_fictitious=True, subject_organisation_id=orgs["jarva"].pk,
