@@ -20,28 +20,6 @@ import samverkan
 SRC = Path(samverkan.__file__).resolve().parent
 MARK = "# deferred:"
 
-# TEMPORARY: apps whose deferred imports are still being moved by other work in
-# progress (issue 13). The lead empties this set after merging; do not add to it.
-TEMPORARY_ALLOWLIST = frozenset(
-    {
-        "access",
-        "accounts",
-        "audit",
-        "cases",
-        "consent",
-        "dbroles",
-        "directory",
-        "jobs",
-        "journal",
-        "lib",
-        "logreview",
-        "meetings",
-        "people",
-        "plans",
-        "reminders",
-    }
-)
-
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
@@ -109,14 +87,9 @@ def test_the_check_finds_function_level_imports() -> None:
 
 def test_every_function_level_import_says_why_it_is_deferred() -> None:
     offenders = [
-        finding for path in _modules() if _app(path) not in TEMPORARY_ALLOWLIST for finding in _undocumented(path)
+        finding for path in _modules() for finding in _undocumented(path)
     ]
     assert not offenders, (
         "Move these imports to the top of their module (or, for a heavy optional dependency "
         "or app-registry timing, say why on the line with '# deferred: <reason>'):\n" + "\n".join(offenders)
     )
-
-
-def test_the_temporary_allowlist_names_only_apps() -> None:
-    apps = {_app(p) for p in _modules()}
-    assert apps >= TEMPORARY_ALLOWLIST

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from django.http import HttpRequest
+
 
 class Actor(Protocol):
     """A logged-in staff user: exactly one organisation, roles that grant permissions."""
@@ -30,3 +32,11 @@ class Actor(Protocol):
 
     @property
     def roles(self) -> Any: ...
+
+
+class ActorRequest(HttpRequest):
+    """The request of a guarded page in an app below accounts (directory): the
+    fail-closed middleware has let only a logged-in staff user through. Apps above
+    accounts use ``accounts.http.AuthenticatedHttpRequest`` (``user: User``)."""
+
+    user: Actor  # type: ignore[assignment]

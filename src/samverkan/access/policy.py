@@ -104,7 +104,7 @@ def scope_access_review_events(
     return queryset.filter(Q(actor_organisation_id=org) | Q(subject_organisation_id=org))
 
 
-def can_review_accesses(*, actor: Any) -> bool:
+def can_review_accesses(*, actor: Actor) -> bool:
     """Log review (logguppföljning) of the actor's own organisation: ACCESS_REVIEW and an
     organisation-wide audit view (a reviewer must be able to read the events)."""
     return (
@@ -122,7 +122,7 @@ def can_review_accesses(*, actor: Any) -> bool:
 # numbers are suppressed by followup.suppression before anything is shown or exported.
 
 
-def scope_statistics_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_statistics_cases(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Cases the actor's statistics may count: those led by the actor's organisation,
     for users with STATISTICS_VIEW; none otherwise."""
     if not has_permission(actor, Permission.STATISTICS_VIEW) or actor.organisation_id is None:
@@ -130,7 +130,7 @@ def scope_statistics_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[A
     return queryset.filter(lead_organisation_id=actor.organisation_id)
 
 
-def scope_statistics_purged(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_statistics_purged(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Anonymous rows left by the retention purge (dataprotection.PurgedCaseStat) that the
     actor's statistics may count: those of the actor's organisation as lead."""
     if not has_permission(actor, Permission.STATISTICS_VIEW) or actor.organisation_id is None:
@@ -179,19 +179,19 @@ def is_municipal_staff(user: Any) -> bool:
     return bool(user.organisation.kind in MUNICIPAL_KINDS)
 
 
-def can_manage_action_groups(*, actor: Any) -> bool:
+def can_manage_action_groups(*, actor: Actor) -> bool:
     """Create and change action groups, premises and the outreach to agencies: the
     municipal side with area:action_group:manage."""
     return has_permission(actor, Permission.AREA_MANAGE) and is_municipal_staff(actor)
 
 
-def can_manage_rosters(*, actor: Any) -> bool:
+def can_manage_rosters(*, actor: Actor) -> bool:
     """Solve, publish and re-plan a group's roster and change its rules: the municipal
     side with area:roster:manage (a roster spans every agency of the group)."""
     return has_permission(actor, Permission.ROSTER_MANAGE) and is_municipal_staff(actor)
 
 
-def scope_outreach(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_outreach(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Outreach rows (agency x group) the actor may read: all for the municipal side,
     the own agency's rows for agency staff, none otherwise."""
     if not has_permission(actor, Permission.AREA_VIEW):
@@ -202,7 +202,7 @@ def scope_outreach(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(agency_id=agency) if agency else queryset.none()
 
 
-def scope_experts(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_experts(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Experts the actor may see: all for the municipal side with a roster permission,
     the own agency's experts for agency staff with a roster or expert permission, and
     always the actor's own expert record."""
@@ -219,7 +219,7 @@ def scope_experts(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(own)
 
 
-def can_manage_experts_of(*, actor: Any, agency_id: int) -> bool:
+def can_manage_experts_of(*, actor: Actor, agency_id: int) -> bool:
     """Create or change experts of ``agency_id``: the municipal side with
     area:roster:manage for every agency; agency staff with area:roster:manage or
     organisation:expert:manage for their own agency only."""
@@ -231,7 +231,7 @@ def can_manage_experts_of(*, actor: Any, agency_id: int) -> bool:
     return area_agency_id(actor) == agency_id
 
 
-def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
+def can_see_expert_names_of(*, actor: Actor, agency_id: int) -> bool:
     """Whether roster pages may show the names of ``agency_id``'s experts to the actor
     (otherwise they show counts only)."""
     perms = permissions_of(actor)
@@ -240,12 +240,12 @@ def can_see_expert_names_of(*, actor: Any, agency_id: int) -> bool:
     return is_municipal_staff(actor) or area_agency_id(actor) == agency_id
 
 
-def can_view_rosters(*, actor: Any) -> bool:
+def can_view_rosters(*, actor: Actor) -> bool:
     """Read rosters (plans and published versions): area:roster:view or :manage."""
     return has_permission(actor, Permission.ROSTER_VIEW) or has_permission(actor, Permission.ROSTER_MANAGE)
 
 
-def can_request_swap(*, actor: Any, expert_user_id: int | None, expert_agency_id: int) -> bool:
+def can_request_swap(*, actor: Actor, expert_user_id: int | None, expert_agency_id: int) -> bool:
     """Ask for a shift swap of an expert: the expert themself (their own account), or
     whoever may manage that agency's experts (can_manage_experts_of)."""
     if expert_user_id is not None and expert_user_id == actor.pk:
@@ -253,7 +253,7 @@ def can_request_swap(*, actor: Any, expert_user_id: int | None, expert_agency_id
     return can_manage_experts_of(actor=actor, agency_id=expert_agency_id)
 
 
-def scope_action_groups(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_action_groups(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Action groups the actor may see or choose (e.g. in the roster checker's form):
     every group for holders of area:action_group:view, none otherwise."""
     if not has_permission(actor, Permission.AREA_VIEW):
@@ -264,7 +264,7 @@ def scope_action_groups(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]
 # --- Retention (dataprotection) ------------------------------------------------------
 
 
-def scope_retention_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_retention_cases(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Cases whose retention a retention manager reviews: those led by the actor's own
     organisation, for holders of RETENTION_MANAGE; none otherwise."""
     if not has_permission(actor, Permission.RETENTION_MANAGE) or actor.organisation_id is None:
@@ -282,7 +282,7 @@ def scope_retention_cases(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[An
 # routed or forwarded to; everyone else gets 404, as for a tip that does not exist.
 
 
-def scope_tips(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_tips(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Tips the actor may read: those with a recipient row for the actor's organisation."""
     if not has_permission(actor, Permission.TIPS_VIEW) or actor.organisation_id is None:
         return queryset.none()
@@ -291,10 +291,10 @@ def scope_tips(*, actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(recipients__organisation_id=actor.organisation_id)
 
 
-def can_handle_tips(*, actor: Any) -> bool:
+def can_handle_tips(*, actor: Actor) -> bool:
     """Triage, reply and forward (on a tip already fetched through scope_tips)."""
     return has_permission(actor, Permission.TIPS_HANDLE)
 
 
-def can_manage_tip_routing(*, actor: Any) -> bool:
+def can_manage_tip_routing(*, actor: Actor) -> bool:
     return has_permission(actor, Permission.TIPS_ROUTING_MANAGE)

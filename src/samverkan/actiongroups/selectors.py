@@ -6,7 +6,7 @@ agency's rows only, and anything else answers 404."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -22,8 +22,11 @@ from samverkan.actiongroups.models import (
 )
 from samverkan.directory.models import Organisation
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
-def groups_visible_to(*, actor: Any) -> QuerySet[ActionGroup]:
+
+def groups_visible_to(*, actor: User) -> QuerySet[ActionGroup]:
     """Every group for holders of area:action_group:view, none otherwise; areas
     prefetched and position totals annotated (a constant number of queries)."""
     return policy.scope_action_groups(
@@ -34,12 +37,12 @@ def groups_visible_to(*, actor: Any) -> QuerySet[ActionGroup]:
     )
 
 
-def get_group(*, actor: Any, pk: int) -> ActionGroup:
+def get_group(*, actor: User, pk: int) -> ActionGroup:
     """One group the actor may see (404 otherwise)."""
     return policy.get_or_404(groups_visible_to(actor=actor), pk=pk)
 
 
-def get_group_by_code(*, actor: Any, code: str) -> ActionGroup:
+def get_group_by_code(*, actor: User, code: str) -> ActionGroup:
     return policy.get_or_404(groups_visible_to(actor=actor), code=code)
 
 
@@ -55,13 +58,13 @@ def agencies() -> QuerySet[Organisation]:
     )
 
 
-def outreach_visible_to(*, actor: Any) -> QuerySet[Outreach]:
+def outreach_visible_to(*, actor: User) -> QuerySet[Outreach]:
     return policy.scope_outreach(
         actor=actor, queryset=Outreach.objects.select_related("agency", "group")
     )
 
 
-def outreach_for_group(*, actor: Any, group: ActionGroup) -> list[Outreach]:
+def outreach_for_group(*, actor: User, group: ActionGroup) -> list[Outreach]:
     """The group's outreach rows the actor may see, with the number of log entries
     and documents annotated."""
     return list(
@@ -75,7 +78,7 @@ def outreach_for_group(*, actor: Any, group: ActionGroup) -> list[Outreach]:
     )
 
 
-def get_outreach(*, actor: Any, pk: int) -> Outreach:
+def get_outreach(*, actor: User, pk: int) -> Outreach:
     """One outreach row with its contact log and documents (without their contents);
     404 outside the actor's scope."""
     qs = outreach_visible_to(actor=actor).prefetch_related(
@@ -87,7 +90,7 @@ def get_outreach(*, actor: Any, pk: int) -> Outreach:
     return policy.get_or_404(qs, pk=pk)
 
 
-def get_document(*, actor: Any, outreach_pk: int, pk: int) -> OutreachDocument:
+def get_document(*, actor: User, outreach_pk: int, pk: int) -> OutreachDocument:
     """A document of an outreach row the actor may see; 404 otherwise."""
     outreach = policy.get_or_404(outreach_visible_to(actor=actor), pk=outreach_pk)
     return policy.get_or_404(OutreachDocument.objects.filter(outreach=outreach), pk=pk)
@@ -106,7 +109,7 @@ class Board:
         ]
 
 
-def outreach_board(*, actor: Any) -> Board:
+def outreach_board(*, actor: User) -> Board:
     """Agencies x groups with the outreach status of each cell the actor may see; the
     municipal side sees every agency, agency staff their own agency's row only.
     Three queries whatever the number of groups and agencies."""
@@ -122,7 +125,7 @@ def outreach_board(*, actor: Any) -> Board:
     return board
 
 
-def outreach_needing_contact(*, actor: Any) -> int:
+def outreach_needing_contact(*, actor: User) -> int:
     """How many visible outreach rows of open groups still wait for a first contact."""
     return (
         outreach_visible_to(actor=actor)

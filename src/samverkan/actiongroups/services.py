@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +37,9 @@ from samverkan.directory.models import Area, Organisation
 from samverkan.directory.services import StaleEdit
 from samverkan.lib.concurrency import save_versioned
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 __all__ = ["StaleEdit", "UploadRefused"]
 
 
@@ -44,7 +47,7 @@ class UploadRefused(Exception):
     """The uploaded file is too large or not an accepted type; ``str()`` says which."""
 
 
-def _require_manage(actor: Any) -> None:
+def _require_manage(actor: User) -> None:
     if not policy.can_manage_action_groups(actor=actor):
         raise PermissionDenied
 
@@ -61,7 +64,7 @@ def motion_agencies() -> list[Organisation]:
 @transaction.atomic
 def group_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     code: str,
     areas: Iterable[Area],
@@ -127,7 +130,7 @@ _GROUP_FIELDS = (
 @transaction.atomic
 def group_update(
     *,
-    actor: Any,
+    actor: User,
     group: ActionGroup,
     expected_version: int | None,
     areas: Iterable[Area] | None = None,
@@ -152,7 +155,7 @@ def group_update(
 
 @transaction.atomic
 def group_set_status(
-    *, actor: Any, group: ActionGroup, status: str, expected_version: int | None
+    *, actor: User, group: ActionGroup, status: str, expected_version: int | None
 ) -> ActionGroup:
     """Move the group along proposed → forming → operating ⇄ paused → closed."""
     _require_manage(actor)
@@ -175,7 +178,7 @@ def group_set_status(
 
 @transaction.atomic
 def positions_set(
-    *, actor: Any, group: ActionGroup, positions: Mapping[int, int], expected_version: int | None
+    *, actor: User, group: ActionGroup, positions: Mapping[int, int], expected_version: int | None
 ) -> ActionGroup:
     """Set the required positions per agency (agency id → count; 0 allowed)."""
     _require_manage(actor)
@@ -208,7 +211,7 @@ _PREMISES_FIELDS = ("address", "description", "kind", "valid_from", "valid_to", 
 
 @transaction.atomic
 def premises_save(
-    *, actor: Any, group: ActionGroup, premises: Premises, expected_version: int | None = None
+    *, actor: User, group: ActionGroup, premises: Premises, expected_version: int | None = None
 ) -> Premises:
     """Add (``premises.pk`` None) or change premises of ``group``."""
     _require_manage(actor)
@@ -240,7 +243,7 @@ def premises_save(
 @transaction.atomic
 def outreach_update(
     *,
-    actor: Any,
+    actor: User,
     outreach: Outreach,
     status: str,
     expected_version: int | None,
@@ -275,7 +278,7 @@ def outreach_update(
 
 @transaction.atomic
 def contact_log(
-    *, actor: Any, outreach: Outreach, contacted_on: dt.date, who: str, channel: str, summary: str
+    *, actor: User, outreach: Outreach, contacted_on: dt.date, who: str, channel: str, summary: str
 ) -> ContactLogEntry:
     """Add an entry to the contact log; a first contact moves "not contacted" on."""
     _require_manage(actor)
@@ -337,7 +340,7 @@ def check_upload(*, name: str, size: int, head: bytes) -> str:
 
 @transaction.atomic
 def document_upload(
-    *, actor: Any, outreach: Outreach, kind: str, uploaded: Any
+    *, actor: User, outreach: Outreach, kind: str, uploaded: Any
 ) -> OutreachDocument:
     """Store an uploaded PDF or image for the outreach (size and type checked first)."""
     _require_manage(actor)
@@ -378,7 +381,7 @@ def document_upload(
 
 
 @transaction.atomic
-def document_opened(*, actor: Any, document: OutreachDocument) -> None:
+def document_opened(*, actor: User, document: OutreachDocument) -> None:
     """Record that ``actor`` downloaded the document (the selector already checked access)."""
     audit.record(
         action=Action.OUTREACH_DOCUMENT_DOWNLOADED,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups import selectors, services
 from samverkan.actiongroups.forms import (
     ContactForm,
@@ -35,14 +36,14 @@ _STATUS_STALE = gettext_lazy(
 )
 
 
-def _check_manager(request: HttpRequest) -> None:
+def _check_manager(request: AuthenticatedHttpRequest) -> None:
     if not policy.can_manage_action_groups(actor=request.user):
         raise PermissionDenied
 
 
 @require_permission(Permission.AREA_VIEW)
 @require_GET
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "actiongroups/group_list.html",
@@ -55,7 +56,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_manager(request)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +93,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.AREA_VIEW)
 @require_GET
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group(actor=request.user, pk=pk)
     positions = selectors.group_positions(group=group)
     return render(
@@ -119,7 +120,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     form = GroupForm(
@@ -158,7 +159,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
-def group_status(request: HttpRequest, pk: int) -> HttpResponse:
+def group_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     form = StatusForm(request.POST)
@@ -181,7 +182,7 @@ def group_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
-def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def positions_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     current = {p.agency_id: p.positions for p in selectors.group_positions(group=group)}
@@ -224,7 +225,7 @@ def positions_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_http_methods(["GET", "POST"])
-def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None) -> HttpResponse:
+def premises_edit(request: AuthenticatedHttpRequest, pk: int, premises_pk: int | None = None) -> HttpResponse:
     _check_manager(request)
     group = selectors.get_group(actor=request.user, pk=pk)
     instance = (
@@ -266,14 +267,14 @@ def premises_edit(request: HttpRequest, pk: int, premises_pk: int | None = None)
 
 @require_permission(Permission.AREA_VIEW)
 @require_GET
-def outreach_board(request: HttpRequest) -> HttpResponse:
+def outreach_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "actiongroups/board.html", {"board": selectors.outreach_board(actor=request.user)}
     )
 
 
 def _outreach_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     status_form: OutreachForm | None = None,
@@ -310,13 +311,13 @@ def _outreach_page(
 
 @require_permission(Permission.AREA_VIEW)
 @require_GET
-def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _outreach_page(request, pk)
 
 
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
-def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = OutreachForm(request.POST, prefix="s")
@@ -345,7 +346,7 @@ def outreach_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
-def outreach_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = ContactForm(request.POST, prefix="c")
@@ -366,7 +367,7 @@ def outreach_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_MANAGE)
 @require_POST
-def outreach_document(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_manager(request)
     outreach = selectors.get_outreach(actor=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES, prefix="d")
@@ -388,7 +389,7 @@ def outreach_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.AREA_VIEW)
 @require_GET
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     document = selectors.get_document(actor=request.user, outreach_pk=pk, pk=doc_pk)
     services.document_opened(actor=request.user, document=document)
     response = HttpResponse(bytes(document.content), content_type=document.content_type)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -23,8 +23,11 @@ from samverkan.cases.models import Case, EmergencyAccess, TeamMember
 from samverkan.consent.models import Disclosure
 from samverkan.consent.selectors import effective_consent_for_case, effective_consents_for_cases
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
-def cases_visible_to(*, actor: Any) -> QuerySet[Case]:
+
+def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     """Cases where the actor is an active team member or holds an unexpired emergency
     access. Cost follows the actor's own memberships (indexed), not the case count."""
     if not policy.has_permission(actor, Permission.CASE_VIEW):
@@ -37,7 +40,7 @@ def cases_visible_to(*, actor: Any) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=team.union(emergency))
 
 
-def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> CaseAccess:
+def case_access_for(*, actor: User, case: Any, today: date | None = None) -> CaseAccess:
     """Compute the viewer's CaseAccess; raises 404 when the actor may not see the case."""
     if not policy.has_permission(actor, Permission.CASE_VIEW):
         raise Http404
@@ -74,7 +77,7 @@ def case_access_for(*, actor: Any, case: Any, today: date | None = None) -> Case
     )
 
 
-def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None) -> dict[int, CaseAccess]:
+def case_access_batch(*, actor: User, cases: list[Any], today: date | None = None) -> dict[int, CaseAccess]:
     """CaseAccess for each of ``cases`` (already scoped by cases_visible_to) with a fixed
     number of queries, for list pages."""
     if not cases:
@@ -108,7 +111,7 @@ def case_access_batch(*, actor: Any, cases: list[Any], today: date | None = None
     return result
 
 
-def case_for_actor(*, actor: Any, public_id: UUID, purpose: str = "") -> tuple[Case, CaseAccess]:
+def case_for_actor(*, actor: User, public_id: UUID, purpose: str = "") -> tuple[Case, CaseAccess]:
     """One case and the actor's access to it; 404 outside the team. Every call is audited
     (protected identities and emergency access are flagged for log review)."""
     case = policy.get_or_404(
@@ -150,7 +153,7 @@ class VisibleCases:
         return cls(cases={case.pk: case}, accesses={case.pk: access})
 
 
-def visible_cases(*, actor: Any, case_ids: set[int] | None = None) -> VisibleCases:
+def visible_cases(*, actor: User, case_ids: set[int] | None = None) -> VisibleCases:
     """Every case the actor may open (cases_visible_to; only ``case_ids`` when given),
     with the actor's CaseAccess in each."""
     qs = cases_visible_to(actor=actor)
@@ -163,7 +166,7 @@ def visible_cases(*, actor: Any, case_ids: set[int] | None = None) -> VisibleCas
 
 
 def entries_visible(
-    actor: Any,
+    actor: User | None,
     queryset: QuerySet[Any],
     *,
     within: VisibleCases | None = None,
@@ -175,7 +178,10 @@ def entries_visible(
     actor may open (``within``, computed when not given): each case's rows filtered by
     the actor's CaseAccess in that case. Editable entries compare a disclosure with their
     last change (``updated_at``)."""
-    within = within if within is not None else visible_cases(actor=actor)
+    if within is None:
+        if actor is None:
+            raise ValueError("entries_visible needs an actor or the visible cases")
+        within = visible_cases(actor=actor)
     if not within.accesses:
         return queryset.none()
     q = Q()

@@ -4,7 +4,7 @@ identity number. Both read through caseaccess (cases_visible_to, case_access_bat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.urls import reverse
@@ -20,6 +20,9 @@ from samverkan.cases.models import Case, CaseStatus
 from samverkan.cases.selectors import PersonView, person_view
 from samverkan.lib.identity_numbers import parse as parse_identity
 from samverkan.people.models import Person
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class ListPage:
         return self.number + 1
 
 
-def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 25) -> tuple[ListPage, list[CaseRow]]:
+def my_cases(*, actor: User, status: str = "", page: int = 1, per_page: int = 25) -> tuple[ListPage, list[CaseRow]]:
     """The actor's cases (team member or emergency access), newest first, one page.
 
     Audited as one list event with the count (not the ids) of cases shown."""
@@ -110,7 +113,7 @@ def my_cases(*, actor: Any, status: str = "", page: int = 1, per_page: int = 25)
     return pager, rows
 
 
-def person_lookup(*, actor: Any, identity_text: str, purpose: str) -> dict[str, Any]:
+def person_lookup(*, actor: User, identity_text: str, purpose: str) -> dict[str, Any]:
     """Exact look-up by identity number, with a stated purpose, audited.
 
     Returns the actor's visible cases for that person, and — for users who may break

@@ -3,6 +3,9 @@ district with a police-listed area. An administrator adds others (e.g. SSPF 12-2
 
 from __future__ import annotations
 
+from samverkan.cases.models import Programme
+from samverkan.directory.models import District
+
 # What load() counts, for the summary line of `samverkan load_reference_data`.
 LOADED = "programmes"
 
@@ -12,9 +15,6 @@ PARTICIPATING_KINDS = ["district_administration", "police_area", "police_region"
 
 def load() -> int:
     """Create missing programmes for every district that has a listed area."""
-    from samverkan.cases.models import Programme
-    from samverkan.directory.models import District
-
     created = 0
     for district in District.objects.filter(areas__isnull=False).distinct().order_by("code"):
         adult, new_adult = Programme.objects.get_or_create(

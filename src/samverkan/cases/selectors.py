@@ -17,11 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.access import policy
+from samverkan.access.permissions import Permission
+from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseGate
-from samverkan.cases.models import Case, CaseStatus, Programme, TeamMember
+from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, Programme, TeamMember
+from samverkan.directory.models import Organisation
 from samverkan.lib.identity_numbers import parse as parse_identity
+from samverkan.people.selectors import guardianships_for_case
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def team_summary(*, case: Case) -> list[TeamEntry]:
     ]
 
 
-def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
+def programmes_for_intake(*, actor: User) -> QuerySet[Programme]:
     """Programmes in which the actor's organisation may register intakes."""
     if actor.organisation_id is None:
         return Programme.objects.none()
@@ -105,8 +109,6 @@ def programmes_for_intake(*, actor: Any) -> QuerySet[Programme]:
 def team_candidates(*, case: Case) -> QuerySet[Any]:
     """Active staff of organisations that take part in the case's programme, not yet on
     the team (staff directory data, not the participant's)."""
-    from samverkan.accounts.models import User
-
     kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
     on_team = TeamMember.objects.filter(case=case, active=True).values("user_id")
     return (
@@ -118,8 +120,6 @@ def team_candidates(*, case: Case) -> QuerySet[Any]:
 
 
 def referring_organisations() -> QuerySet[Any]:
-    from samverkan.directory.models import Organisation
-
     return Organisation.objects.filter(active=True).order_by("name")
 
 
@@ -132,7 +132,7 @@ def successor_offer(*, case: Case, today: date | None = None) -> Programme | Non
     return successor if case.person.age_on(today) >= successor.min_age else None
 
 
-def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:
+def case_for_emergency(*, actor: User, public_id: UUID) -> Case:
     """A case led by the actor's own organisation (the only ones emergency access may
     open); 404 for any other."""
     return policy.get_or_404(  # type: ignore[no-any-return,unused-ignore]
@@ -147,8 +147,6 @@ def case_for_emergency(*, actor: Any, public_id: UUID) -> Case:
 def closure_visible(*, case: Case, access: CaseGate) -> Any:
     """The case's closure record if the viewer's organisation may see it, else None.
     (That the case is closed is visible to the whole team through its status.)"""
-    from samverkan.cases.models import Closure
-
     return (
         Closure.objects.filter(case_id=case.pk)
         .filter(access.items_q())
@@ -160,8 +158,6 @@ def closure_visible(*, case: Case, access: CaseGate) -> Any:
 def follow_ups_visible(*, case: Case, access: CaseGate) -> QuerySet[Any]:
     """Follow-ups the viewer's organisation may see (a disclosure covers a follow-up only
     while it was last changed at or before the disclosure: ``updated_at``)."""
-    from samverkan.cases.models import FollowUp
-
     return (
         FollowUp.objects.filter(case_id=case.pk)
         .filter(access.items_q(created_field="updated_at"))
@@ -177,17 +173,15 @@ def follow_up_for_actor(*, case: Case, access: CaseGate, pk: int) -> Any:
 # --- Programme administration ---------------------------------------------------------
 
 
-def programmes_for_admin(*, actor: Any) -> QuerySet[Programme]:
+def programmes_for_admin(*, actor: User) -> QuerySet[Programme]:
     """Every programme, for users with PROGRAMME_MANAGE (configuration, no personal
     data); nothing for anyone else."""
-    from samverkan.access.permissions import Permission
-
     if not policy.has_permission(actor, Permission.PROGRAMME_MANAGE):
         return Programme.objects.none()
     return Programme.objects.select_related("successor").prefetch_related("districts").order_by("name")
 
 
-def programme_for_admin(*, actor: Any, pk: int) -> Programme:
+def programme_for_admin(*, actor: User, pk: int) -> Programme:
     programme: Programme = policy.get_or_404(programmes_for_admin(actor=actor), pk=pk)
     return programme
 
@@ -195,11 +189,9 @@ def programme_for_admin(*, actor: Any, pk: int) -> Programme:
 # --- The participant's guardians (read by the lead organisation's team) ----------------
 
 
-def guardians_for_lead_team(*, actor: Any, case: Case, access: CaseGate) -> list[Any]:
+def guardians_for_lead_team(*, actor: User, case: Case, access: CaseGate) -> list[Any]:
     """The participant's guardians, for the lead organisation's team only (403 for
     other team members). Audited as PERSON_VIEWED with the guardianship ids."""
-    from samverkan.people.selectors import guardianships_for_case
-
     if not access.is_lead_team:
         raise PermissionDenied
     rows = list(guardianships_for_case(case=case))

@@ -7,7 +7,7 @@ class ConsentConfig(AppConfig):
     label = "consent"
 
     def ready(self) -> None:
-        from samverkan.cases import navigation
+        from samverkan.cases import navigation  # deferred: AppConfig.ready: the app registry is ready only here
 
         navigation.register(order=40, label=_("Consent"), url_name="consent:list")
         # Guardians give consent for a minor; the page is the lead team's (casepages).

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from samverkan.consent.models import LegalBasis
+
 # What load() counts, for the summary line of `samverkan load_reference_data`.
 LOADED = "legal bases"
 
@@ -107,8 +109,6 @@ LEGAL_BASES: list[dict[str, Any]] = [
 
 def load() -> int:
     """Create missing catalogue entries (existing ones keep an administrator's edits)."""
-    from samverkan.consent.models import LegalBasis
-
     created = 0
     for entry in LEGAL_BASES:
         data = dict(entry)

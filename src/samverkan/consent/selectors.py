@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.access import policy
+from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseGate
-from samverkan.cases.models import InformationCategory
+from samverkan.cases.models import InformationCategory, TeamMember
 from samverkan.consent.models import (
     DOCUMENT_EXTENSIONS,
     Consent,
@@ -39,8 +40,13 @@ from samverkan.consent.rules import (
     effective_consent,
     eighteenth_birthday,
 )
+from samverkan.consent.services import ALLOWED_DOCUMENT_TYPES
 from samverkan.directory.models import Organisation
 from samverkan.lib.dates import age_on
+from samverkan.people.models import Guardianship
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]:
@@ -74,8 +80,6 @@ def consent_facts_for_cases(case_ids: list[int]) -> dict[int, list[ConsentFact]]
 def effective_consents_for_cases(*, cases: list[Any], today: date) -> dict[int, EffectiveConsent]:
     """effective_consent for each case (with ``programme`` and ``person`` loaded) in at
     most two queries. Guardianships are read only for people young enough to need them."""
-    from samverkan.people.models import Guardianship
-
     if not cases:
         return {}
     facts = consent_facts_for_cases([c.pk for c in cases])
@@ -239,8 +243,6 @@ def consent_for_case(*, case: Any, consent_id: int) -> Consent:
 
 
 def document_content_type(head: bytes) -> str | None:
-    from samverkan.consent.services import ALLOWED_DOCUMENT_TYPES
-
     for content_type, magics in ALLOWED_DOCUMENT_TYPES.items():
         if any(head.startswith(m) for m in magics):
             return content_type
@@ -255,7 +257,7 @@ class ConsentDocument:
 
 
 def consent_document(
-    *, actor: Any, case: Any, access: CaseGate, consent_id: int
+    *, actor: User, case: Any, access: CaseGate, consent_id: int
 ) -> ConsentDocument:
     """The signed form of one consent, for the lead organisation's team only (403 for
     other team members). Audited as CONSENT_DOCUMENT_VIEWED. The content type comes
@@ -305,8 +307,6 @@ def consent_organisation_choices(
 ) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
     """(organisations of the case's active team, other active organisations of the
     kinds that take part in the programme) for the consent form."""
-    from samverkan.cases.models import TeamMember
-
     team_orgs = TeamMember.objects.filter(case_id=case.pk, active=True).values("organisation_id")
     team = Organisation.objects.filter(pk__in=team_orgs).order_by("name")
     kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
@@ -327,7 +327,7 @@ def disclosures_for_case(*, case: Any) -> QuerySet[Disclosure]:
     )
 
 
-def disclosures_visible(*, actor: Any, case: Any, access: CaseGate) -> list[Disclosure]:
+def disclosures_visible(*, actor: User, case: Any, access: CaseGate) -> list[Disclosure]:
     """The case's disclosure register as this viewer may see it: all of it for the lead
     organisation's team, otherwise the disclosures from or to the viewer's organisation.
     Audited as DISCLOSURE_REGISTER_VIEWED with the number shown."""
@@ -349,7 +349,7 @@ def disclosures_visible(*, actor: Any, case: Any, access: CaseGate) -> list[Disc
     return rows
 
 
-def disclosure_recipients(*, actor: Any) -> QuerySet[Organisation]:
+def disclosure_recipients(*, actor: User) -> QuerySet[Organisation]:
     """Organisations a disclosure may go to: any active one but the actor's own (the
     chosen basis then decides, in consent.services.disclosure_record)."""
     return (
@@ -363,9 +363,7 @@ class Direction(StrEnum):
     TO = "to"
 
 
-def _register_qs(*, actor: Any, direction: str) -> QuerySet[Disclosure]:
-    from samverkan.access.permissions import Permission
-
+def _register_qs(*, actor: User, direction: str) -> QuerySet[Disclosure]:
     if (
         not policy.has_permission(actor, Permission.DISCLOSURE_REGISTER_VIEW)
         or actor.organisation_id is None
@@ -386,7 +384,7 @@ def _register_qs(*, actor: Any, direction: str) -> QuerySet[Disclosure]:
 
 
 def disclosure_register(
-    *, actor: Any, direction: str = "", page: int = 1, per_page: int = 50
+    *, actor: User, direction: str = "", page: int = 1, per_page: int = 50
 ) -> tuple[Page[Any], list[Disclosure]]:
     """The organisation-wide disclosure register: every disclosure from or to the
     actor's organisation (users with DISCLOSURE_REGISTER_VIEW; others see none).
@@ -404,7 +402,7 @@ def disclosure_register(
     return page_obj, rows
 
 
-def disclosure_register_export(*, actor: Any, direction: str = "") -> list[Disclosure]:
+def disclosure_register_export(*, actor: User, direction: str = "") -> list[Disclosure]:
     """All rows of the register for a CSV export; audited with the count and format."""
     rows = list(_register_qs(actor=actor, direction=direction))
     audit.record(

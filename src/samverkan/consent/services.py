@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +30,9 @@ from samverkan.consent.models import (
 )
 from samverkan.directory.models import Organisation
 from samverkan.people.models import Guardianship
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 ALLOWED_DOCUMENT_TYPES = {
     "application/pdf": (b"%PDF-",),
@@ -75,7 +78,7 @@ _audit = audit.record_case_event  # subject: the case and its lead organisation
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseGate,
     giver: str,
@@ -146,7 +149,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Any, case: Case, access: CaseGate, consent: Consent, note: str = ""
+    *, actor: User, case: Case, access: CaseGate, consent: Consent, note: str = ""
 ) -> None:
     """Withdraw with immediate effect: the next request no longer shares under it."""
     access.require(CaseAction.MANAGE_CONSENT)
@@ -196,7 +199,7 @@ def _basis_allows(basis: LegalBasis, case: Case, to_org: Organisation) -> str | 
 @transaction.atomic
 def disclosure_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseGate,
     basis: LegalBasis,
@@ -265,13 +268,13 @@ LEGAL_BASIS_FIELDS = (
 )
 
 
-def _require_catalogue_manager(actor: Any) -> None:
+def _require_catalogue_manager(actor: User) -> None:
     if not policy.has_permission(actor, Permission.LEGAL_BASIS_MANAGE):
         raise PermissionDenied
 
 
 @transaction.atomic
-def legal_basis_save(*, actor: Any, basis: LegalBasis | None, data: dict[str, Any]) -> LegalBasis:
+def legal_basis_save(*, actor: User, basis: LegalBasis | None, data: dict[str, Any]) -> LegalBasis:
     """Create (basis=None) or change a statutory basis in the catalogue. The code of an
     existing entry does not change. Audited with the entry's id, never its texts."""
     _require_catalogue_manager(actor)
@@ -301,7 +304,7 @@ def legal_basis_save(*, actor: Any, basis: LegalBasis | None, data: dict[str, An
 
 
 @transaction.atomic
-def legal_basis_set_active(*, actor: Any, basis: LegalBasis, active: bool) -> LegalBasis:
+def legal_basis_set_active(*, actor: User, basis: LegalBasis, active: bool) -> LegalBasis:
     """Retire a basis (no new disclosures may cite it; past ones keep it) or bring it
     back."""
     _require_catalogue_manager(actor)

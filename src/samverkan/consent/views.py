@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.consent import selectors, services
 from samverkan.consent.forms import (
     LegalBasisForm,
@@ -81,7 +82,7 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
 
 @require_permission(Permission.DISCLOSURE_REGISTER_VIEW)
 @require_GET
-def disclosure_register(request: HttpRequest) -> HttpResponse:
+def disclosure_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None)
     direction = form.cleaned_data["direction"] if form.is_valid() else ""
     page_obj, rows = selectors.disclosure_register(
@@ -101,7 +102,7 @@ def disclosure_register(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.DISCLOSURE_REGISTER_VIEW)
 @require_GET
-def disclosure_register_export(request: HttpRequest) -> StreamingHttpResponse:
+def disclosure_register_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     form = RegisterFilterForm(request.GET or None)
     direction = form.cleaned_data["direction"] if form.is_valid() else ""
     rows = selectors.disclosure_register_export(actor=request.user, direction=direction)
@@ -116,7 +117,7 @@ def disclosure_register_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_permission(Permission.LEGAL_BASIS_MANAGE)
 @require_GET
-def legal_basis_list(request: HttpRequest) -> HttpResponse:
+def legal_basis_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "consent/legal_basis_list.html", {"bases": selectors.legal_bases_catalogue()}
     )
@@ -124,7 +125,7 @@ def legal_basis_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.LEGAL_BASIS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def legal_basis_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def legal_basis_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     basis = selectors.legal_basis_get(pk=pk) if pk is not None else None
     form = LegalBasisForm(request.POST or None, instance=basis)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +141,7 @@ def legal_basis_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 @require_permission(Permission.LEGAL_BASIS_MANAGE)
 @require_POST
-def legal_basis_active(request: HttpRequest, pk: int) -> HttpResponse:
+def legal_basis_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     basis = selectors.legal_basis_get(pk=pk)
     active = request.POST.get("active") == "1"
     services.legal_basis_set_active(actor=request.user, basis=basis, active=active)

@@ -100,7 +100,7 @@ def due_cases(
     return result
 
 
-def retention_list(*, actor: Any, today: date | None = None) -> list[DueCase]:
+def retention_list(*, actor: User, today: date | None = None) -> list[DueCase]:
     """The dry-run list for a retention manager: due cases led by the actor's own
     organisation. Requires RETENTION_MANAGE; audited with the count."""
     if not policy.has_permission(actor, Permission.RETENTION_MANAGE):
@@ -256,7 +256,7 @@ class SubjectAccessExport:
 
 
 def subject_access_export(
-    *, actor: Any, identity_text: str, purpose: str, export_format: str
+    *, actor: User, identity_text: str, purpose: str, export_format: str
 ) -> SubjectAccessExport:
     """Everything held about the person with this exact identity number, across ALL
     organisations and cases (see the module docstring for why this one read may cross

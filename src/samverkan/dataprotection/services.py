@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -32,6 +32,9 @@ from samverkan.dataprotection.collect import case_graph, file_names
 from samverkan.dataprotection.models import PurgedCaseStat
 from samverkan.journal.guard import retention_purge_permit
 from samverkan.people.models import Guardianship, Person
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 @dataclass
@@ -132,7 +135,7 @@ def _purge_person(person_id: int, counts: dict[str, int]) -> None:
             counts[_count_key(label)] = counts.get(_count_key(label), 0) + n
 
 
-def purge_case(*, case_id: int, today: date, actor: Any = None) -> dict[str, int] | None:
+def purge_case(*, case_id: int, today: date, actor: User | None = None) -> dict[str, int] | None:
     """Delete one case and everything it owns, if it is still due (re-checked under a
     row lock) and not on legal hold. Returns the row counts, or None when skipped."""
     with transaction.atomic():
@@ -201,7 +204,7 @@ def purge_run(
     today: date | None = None,
     dry_run: bool = False,
     organisation_id: int | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     progress: Any = None,
 ) -> PurgeResult:
     """Purge every due case (of ``organisation_id``'s cases, or all). ``dry_run`` only

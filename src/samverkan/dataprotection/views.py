@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.accounts.reauth import require_recent_auth
 from samverkan.dataprotection import selectors
 from samverkan.dataprotection.forms import PurgeForm, SubjectAccessForm
@@ -24,7 +25,7 @@ from samverkan.lib.identity_numbers import IdentityNumberError
 
 @require_permission(Permission.RETENTION_MANAGE)
 @require_GET
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.retention_list(actor=request.user)
     return render(
         request,
@@ -41,7 +42,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 @require_permission(Permission.RETENTION_MANAGE)
 @require_recent_auth
 @require_POST
-def retention_run(request: HttpRequest) -> HttpResponse:
+def retention_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PurgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Confirm that you have checked the list."))
@@ -60,7 +61,7 @@ def retention_run(request: HttpRequest) -> HttpResponse:
 @require_permission(Permission.SUBJECT_ACCESS_EXPORT)
 @require_recent_auth
 @require_http_methods(["GET", "POST"])
-def subject_access(request: HttpRequest) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST only for the look-up, so the identity number never enters a URL."""
     form = SubjectAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@ edits use optimistic locking so that two administrators never overwrite each oth
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -18,6 +18,9 @@ from samverkan.directory import reference_data as ref
 from samverkan.directory.models import Area, AreaClassification, Classification, District, Organisation
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
+if TYPE_CHECKING:
+    from samverkan.access.actor import Actor
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -28,13 +31,13 @@ _ACTIONS: dict[type[models.Model], tuple[Action, Action, str]] = {
 }
 
 
-def _require_manage(actor: Any) -> None:
+def _require_manage(actor: Actor) -> None:
     if not policy.has_permission(actor, Permission.DIRECTORY_MANAGE):
         raise PermissionDenied
 
 
 @transaction.atomic
-def directory_save(*, actor: Any, instance: M, expected_version: int | None = None) -> M:
+def directory_save(*, actor: Actor, instance: M, expected_version: int | None = None) -> M:
     """Create (``instance.pk`` is None) or update an Organisation, District or Area.
 
     Updates succeed only if the stored version still equals ``expected_version``;
@@ -70,7 +73,7 @@ def directory_save(*, actor: Any, instance: M, expected_version: int | None = No
 @transaction.atomic
 def area_classify(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     list_year: int,
     classification: str,
@@ -96,7 +99,7 @@ def area_classify(
 
 
 @transaction.atomic
-def reference_data_load(*, actor: Any = None) -> dict[str, int]:
+def reference_data_load(*, actor: Actor | None = None) -> dict[str, int]:
     """Create or update the shipped reference organisations, districts, areas and
     classifications (idempotent: run it after every upgrade). Returns counts."""
     orgs: dict[str, Organisation] = {}

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access import policy
+from samverkan.access.actor import ActorRequest
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.directory import selectors, services
@@ -21,7 +22,7 @@ from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 def _edit(
-    request: HttpRequest,
+    request: ActorRequest,
     *,
     model: Any,
     form_class: Any,
@@ -63,7 +64,7 @@ def _edit(
 
 @require_permission(Permission.DIRECTORY_VIEW)
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: ActorRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in OrganisationKind.values:
         kind = ""
@@ -81,7 +82,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organisation_edit(request: ActorRequest, pk: int | None = None) -> HttpResponse:
     return _edit(
         request,
         model=Organisation,
@@ -95,7 +96,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @require_permission(Permission.DIRECTORY_VIEW)
 @require_GET
-def district_list(request: HttpRequest) -> HttpResponse:
+def district_list(request: ActorRequest) -> HttpResponse:
     return render(
         request,
         "directory/district_list.html",
@@ -108,7 +109,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def district_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def district_edit(request: ActorRequest, pk: int | None = None) -> HttpResponse:
     return _edit(
         request,
         model=District,
@@ -122,7 +123,7 @@ def district_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_VIEW)
 @require_GET
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: ActorRequest) -> HttpResponse:
     areas = list(selectors.area_list())
     rows = [(area, selectors.current_classification(area)) for area in areas]
     return render(
@@ -137,7 +138,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_VIEW)
 @require_GET
-def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def area_detail(request: ActorRequest, pk: int) -> HttpResponse:
     area = get_object_or_404(selectors.area_list(), pk=pk)
     return render(
         request,
@@ -152,7 +153,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def area_edit(request: ActorRequest, pk: int | None = None) -> HttpResponse:
     return _edit(
         request,
         model=Area,
@@ -166,7 +167,7 @@ def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_permission(Permission.DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def area_classify(request: HttpRequest, pk: int) -> HttpResponse:
+def area_classify(request: ActorRequest, pk: int) -> HttpResponse:
     area = get_object_or_404(Area, pk=pk)
     form = ClassificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ import statistics as pystats
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.cache import cache
@@ -41,6 +41,9 @@ from samverkan.followup.family import CaseCounts, CaseTables, CommitmentCounts, 
 from samverkan.followup.linked import LinkedFamily, Ref, protect
 from samverkan.followup.suppression import THRESHOLD, SuppressedTable
 from samverkan.plans.models import Commitment, CommitmentStatus
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 DAYS_PER_MONTH = 30.44
 NO_OUTCOME = "no_outcome"
@@ -105,7 +108,7 @@ def _purged_model() -> Any:
         return None
 
 
-def _purged(actor: Any) -> QuerySet[Any] | None:
+def _purged(actor: User) -> QuerySet[Any] | None:
     model = _purged_model()
     if model is None:
         return None
@@ -122,7 +125,7 @@ def _labels(keys: list[RowKey]) -> list[str]:
     return labels
 
 
-def _listed_keys(actor: Any) -> frozenset[RowKey]:
+def _listed_keys(actor: User) -> frozenset[RowKey]:
     """The rows listed whatever the data: the programmes the organisation may lead in
     its own district."""
     district = District.objects.filter(administration_id=actor.organisation_id).first()
@@ -154,7 +157,7 @@ def _year_choices(cases: QuerySet[Case], purged: QuerySet[Any] | None) -> list[i
     return sorted(years, reverse=True)
 
 
-def _case_counts(actor: Any, cases: QuerySet[Case], purged: QuerySet[Any] | None) -> CaseCounts:
+def _case_counts(actor: User, cases: QuerySet[Case], purged: QuerySet[Any] | None) -> CaseCounts:
     """The organisation's cases counted at the grain every table is summed from: open
     cases by (row, status, year received), closed cases by (row, year received, year
     closed, outcome); live cases and the anonymous rows of purged ones alike (a purged
@@ -245,7 +248,7 @@ def protected_commitment_tables(counts: CommitmentCounts) -> tuple[CommitmentTab
     return tables, _protected("commitments", counts.canonical(), tables.family)
 
 
-def statistics_for(*, actor: Any, year: int | None = None, export_format: str = "") -> Statistics:
+def statistics_for(*, actor: User, year: int | None = None, export_format: str = "") -> Statistics:
     """Suppressed statistics of the cases the actor's organisation leads, for one year
     (or all years). Audited as a view (or, with ``export_format``, as an export),
     counts only. What is hidden is decided for all years and every year together, so

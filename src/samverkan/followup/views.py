@@ -3,19 +3,20 @@ Counts only, of the cases the manager's organisation leads, small numbers suppre
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.followup import exports, selectors
 from samverkan.followup.family import YEAR_MAX, YEAR_MIN
 from samverkan.lib.params import whole_number
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: AuthenticatedHttpRequest) -> int | None:
     """The year filter; anything else means all years. The statistics of every year
     this accepts are protected together (followup.family)."""
     return whole_number(request.GET.get("ar"), minimum=YEAR_MIN, maximum=YEAR_MAX)
@@ -23,7 +24,7 @@ def _year(request: HttpRequest) -> int | None:
 
 @require_permission(Permission.STATISTICS_VIEW)
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     stats = selectors.statistics_for(actor=request.user, year=year)
     return render(request, "followup/overview.html", {"stats": stats, "year": year})
@@ -35,7 +36,7 @@ def _filename(year: int | None, extension: str) -> str:
 
 @require_permission(Permission.STATISTICS_VIEW)
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     stats = selectors.statistics_for(actor=request.user, year=year, export_format="csv")
     response = HttpResponse(exports.to_csv(stats), content_type="text/csv; charset=utf-8")
@@ -45,7 +46,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.STATISTICS_VIEW)
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     stats = selectors.statistics_for(actor=request.user, year=year, export_format="xlsx")
     response = HttpResponse(

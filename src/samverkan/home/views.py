@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from samverkan.access.guards import public, verified_user
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.home.selectors import home_for
 from samverkan.jobs import backends as jobs_backends
 from samverkan.lib.cache import ResilientRedisCache
@@ -20,8 +21,8 @@ from samverkan.lib.cache import ResilientRedisCache
 
 @verified_user
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/home.html", {"home": home_for(user=request.user)})  # type: ignore[arg-type]
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "home/home.html", {"home": home_for(user=request.user)})
 
 
 @public

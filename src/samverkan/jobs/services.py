@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +14,12 @@ from samverkan.jobs import backends, registry
 from samverkan.jobs.models import Job, JobStatus
 from samverkan.jobs.runner import INTERRUPTED
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
-def job_start(*, actor: Any, kind: str, params: dict[str, Any] | None = None) -> Job:
+def job_start(*, actor: User | None, kind: str, params: dict[str, Any] | None = None) -> Job:
     """Create the job row and hand it to the configured backend after commit.
 
     ``params`` must be JSON and hold identifiers only. The caller has already checked
@@ -40,7 +43,7 @@ def job_start(*, actor: Any, kind: str, params: dict[str, Any] | None = None) ->
 
 
 @transaction.atomic
-def job_cancel(*, actor: Any, job: Job) -> None:
+def job_cancel(*, actor: User, job: Job) -> None:
     """Ask the job to stop: a queued job is cancelled at once (it will never start), a
     running one stops at its next cancellation check. The caller has already checked
     that ``actor`` may see the job (jobs.selectors.get_job_for_user)."""

@@ -7,6 +7,6 @@ class JournalConfig(AppConfig):
     label = "journal"
 
     def ready(self) -> None:
-        from samverkan.cases import navigation
+        from samverkan.cases import navigation  # deferred: AppConfig.ready: the app registry is ready only here
 
         navigation.register(order=20, label=_("Journal notes"), url_name="journal:notes")

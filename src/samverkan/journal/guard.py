@@ -102,7 +102,9 @@ def retention_purge_permit() -> Iterator[None]:
     Must run inside ``transaction.atomic()``: the permit row is removed again before the
     transaction commits, so no other transaction ever sees it.
     """
-    from samverkan.journal.models import PurgePermit
+    from samverkan.journal.models import (
+        PurgePermit,  # deferred: the guard module is imported by migrations; the model is read when the guard runs
+    )
 
     if not default_connection.in_atomic_block:
         raise RuntimeError("retention_purge_permit() must be used inside transaction.atomic()")

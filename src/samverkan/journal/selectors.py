@@ -9,7 +9,7 @@ the viewer may not see.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -21,6 +21,9 @@ from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import InformationCategory
 from samverkan.journal.models import JournalNote
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 NOTES_PER_PAGE = 25
 
@@ -74,7 +77,7 @@ class NotesPage:
 
 
 def notes_page(
-    *, actor: Any, case: Any, access: CaseAccess, category: str = "", page: int = 1
+    *, actor: User, case: Any, access: CaseAccess, category: str = "", page: int = 1
 ) -> NotesPage:
     """One page of the notes the viewer may see, newest first, optionally of one
     category. A fixed number of queries whatever the number of notes. Audited as

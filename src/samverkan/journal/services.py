@@ -4,7 +4,7 @@ A correction is a new note referencing the old one. Only the retention purge del
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,10 +21,13 @@ from samverkan.journal.models import JournalNote
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.lib.concurrency import update_versioned
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 MAX_TEXT = 20_000
 
 
-def _audit(action: Action, actor: Any, case: Case, note: JournalNote) -> None:
+def _audit(action: Action, actor: User, case: Case, note: JournalNote) -> None:
     # The note's database id, not its UUID: audit detail refuses strings shaped like an
     # identity number, and a UUID's digit runs occasionally are.
     detail: dict[str, Any] = {"note": note.pk, "category": note.category}
@@ -52,7 +55,7 @@ def _validate(*, category: str, occurred_on: date, text: str) -> None:
 @transaction.atomic
 def note_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     category: str,
@@ -89,7 +92,7 @@ def note_create(
 @transaction.atomic
 def note_update_draft(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     note: JournalNote,
@@ -126,7 +129,7 @@ def note_update_draft(
 
 @transaction.atomic
 def note_sign(
-    *, actor: Any, case: Case, access: CaseAccess, note: JournalNote
+    *, actor: User, case: Case, access: CaseAccess, note: JournalNote
 ) -> JournalNote:
     access.require(CaseAction.WRITE_NOTE)
     require_case_open(case)

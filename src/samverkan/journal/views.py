@@ -8,13 +8,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
@@ -27,12 +28,12 @@ from samverkan.lib.concurrency import show_conflict
 from samverkan.lib.params import page_number
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
     return case_for_actor(actor=request.user, public_id=public_id)
 
 
 def _context(
-    request: HttpRequest, case: Case, access: CaseAccess, **extra: Any
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
     return {
         "case": case,
@@ -53,7 +54,7 @@ def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def notes(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     result = selectors.notes_page(
         actor=request.user,
@@ -77,7 +78,7 @@ def notes(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_http_methods(["GET", "POST"])
-def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def note_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     access.require(CaseAction.WRITE_NOTE)
     form = NoteForm(request.POST or None)
@@ -115,7 +116,7 @@ def note_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _draft_for_author(
-    request: HttpRequest, case: Case, access: CaseAccess, note_id: UUID
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, note_id: UUID
 ) -> JournalNote:
     note = selectors.note_for_actor(case=case, access=access, public_id=note_id)
     if note.author_id != request.user.pk or note.signed_at is not None:
@@ -125,7 +126,7 @@ def _draft_for_author(
 
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     """Edit one's own draft. The form carries the version it was loaded at; if the draft
     changed since (another tab), nothing is overwritten: the page says so, keeps the
     text just typed in the form and shows the saved text beside it."""
@@ -196,7 +197,7 @@ def note_edit(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
 
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_POST
-def note_sign(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+def note_sign(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     note = _draft_for_author(request, case, access, note_id)
     try:
@@ -210,7 +211,7 @@ def note_sign(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpRespo
 
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_http_methods(["GET", "POST"])
-def note_correct(request: HttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
+def note_correct(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     """Correct a signed note of one's own organisation: a new note that references the
     old one. The old note stays as it was and is shown as corrected."""
     case, access = _case(request, public_id)

@@ -134,7 +134,10 @@ def _static_roots() -> list[str]:
 @functools.cache
 def _fetcher_class() -> type:
     _quiet_weasyprint_logs()
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import (  # deferred: WeasyPrint and its Pango libraries load only when a document is made
+        URLFetcher,
+        URLFetcherResponse,
+    )
 
     class StaticOnlyFetcher(URLFetcher):
         """WeasyPrint's fetcher, narrowed to the app's static files read from disk."""
@@ -163,7 +166,7 @@ def render_pdf(*, template_name: str, title: str, context: dict[str, Any]) -> by
     language. Text in the result is extractable (the fonts carry a ToUnicode map) and
     the PDF is tagged for screen readers."""
     _quiet_weasyprint_logs()
-    from weasyprint import HTML
+    from weasyprint import HTML  # deferred: WeasyPrint and its Pango libraries load only when a document is made
 
     engine = engines["django"]
     if not getattr(engine, "engine", None) or not engine.engine.autoescape:  # type: ignore[attr-defined]

@@ -28,14 +28,14 @@ from samverkan.logreview.models import (
 PAGE_SIZE = 50
 
 
-def reviews_visible_to(*, actor: Any) -> QuerySet[AccessReview]:
+def reviews_visible_to(*, actor: User) -> QuerySet[AccessReview]:
     """The actor's organisation's reviews (log reviewers only), newest month first."""
     if not policy.can_review_accesses(actor=actor):
         return AccessReview.objects.none()
     return AccessReview.objects.filter(organisation_id=actor.organisation_id).order_by("-month")
 
 
-def review_for_actor(*, actor: Any, month: date) -> AccessReview:
+def review_for_actor(*, actor: User, month: date) -> AccessReview:
     """One month's review of the actor's organisation; 404 when absent or not theirs."""
     return policy.get_or_404(reviews_visible_to(actor=actor), month=month)
 
@@ -99,7 +99,7 @@ class ItemRow:
 
 
 def review_items(
-    *, actor: Any, review: AccessReview, reason: str = "", state: str = "", page: int = 1
+    *, actor: User, review: AccessReview, reason: str = "", state: str = "", page: int = 1
 ) -> tuple[Page[Any], list[ItemRow]]:
     """One page of the review's items, filtered by reason ("sampled", a flag kind) and
     state ("open", "reviewed", "follow_up"). Audited as one view event with the count.
@@ -148,12 +148,12 @@ def review_items(
     return page_obj, rows
 
 
-def item_for_actor(*, actor: Any, review: AccessReview, pk: int) -> AccessReviewItem:
+def item_for_actor(*, actor: User, review: AccessReview, pk: int) -> AccessReviewItem:
     qs = AccessReviewItem.objects.filter(review=review).select_related("review", "event")
     return policy.get_or_404(qs, pk=pk)
 
 
-def open_items_count(*, actor: Any) -> tuple[AccessReview | None, int]:
+def open_items_count(*, actor: User) -> tuple[AccessReview | None, int]:
     """The newest review of the actor's organisation and how many of its items are not
     reviewed yet (for the home page)."""
     review = reviews_visible_to(actor=actor).first()

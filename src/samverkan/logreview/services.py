@@ -90,7 +90,7 @@ def detect_flags(
 
 @transaction.atomic
 def review_sample(
-    *, organisation_id: int, month: date, actor: Any = None, rules: r.ReviewRules | None = None
+    *, organisation_id: int, month: date, actor: User | None = None, rules: r.ReviewRules | None = None
 ) -> AccessReview:
     """Create (or complete) the organisation's review of ``month``: a random sample of
     its accesses, drawn once, plus every flagged access. Running it again never redraws
@@ -173,7 +173,7 @@ def reviewing_organisations() -> list[int]:
     )
 
 
-def review_sample_all(*, month: date, actor: Any = None) -> dict[str, int]:
+def review_sample_all(*, month: date, actor: User | None = None) -> dict[str, int]:
     """Draw ``month``'s review for every organisation with a log reviewer."""
     reviews = items = 0
     for organisation_id in reviewing_organisations():
@@ -185,7 +185,7 @@ def review_sample_all(*, month: date, actor: Any = None) -> dict[str, int]:
 
 @transaction.atomic
 def item_mark_reviewed(
-    *, actor: Any, item: AccessReviewItem, outcome: str, comment: str
+    *, actor: User, item: AccessReviewItem, outcome: str, comment: str
 ) -> AccessReviewItem:
     """Mark one access reviewed with an outcome and a comment (a log reviewer of the
     review's organisation; never one's own accesses). Marking again replaces the

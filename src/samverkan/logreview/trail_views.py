@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 _VIEW = (Permission.AUDIT_VIEW_OWN_ORG, Permission.AUDIT_VIEW_ALL)
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+def _filtered(request: AuthenticatedHttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
     filters = AuditFilter()
     category = ""
@@ -40,7 +41,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             date_to=d["date_to"],
         )
         category = d["category"]
-    qs = audit_events_visible_to(user=request.user, filters=filters)  # type: ignore[arg-type]
+    qs = audit_events_visible_to(user=request.user, filters=filters)
     if category:
         qs = qs.filter(action__in=[a.value for a in CATEGORIES[category]])
     return form, qs
@@ -48,7 +49,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 
 @require_permission(*_VIEW)
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     before = whole_number(request.GET.get("before"))
     if before is not None:
@@ -97,7 +98,7 @@ def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
 
 @require_permission(Permission.AUDIT_EXPORT)
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponseBase:
+def event_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _form, qs = _filtered(request)
     audit.record(action=Action.AUDIT_EXPORTED, actor=request.user, subject_type="audit_log")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
@@ -108,7 +109,7 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
 
 @require_permission(Permission.AUDIT_VERIFY)
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         job = jobs.job_start(actor=request.user, kind="audit.verify")
         return redirect("jobs:detail", public_id=job.public_id)

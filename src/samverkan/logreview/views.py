@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.jobs import services as jobs
 from samverkan.lib.params import page_number
 from samverkan.logreview import rules, selectors, services
@@ -25,7 +26,7 @@ from samverkan.logreview.forms import MarkReviewedForm, SampleForm
 from samverkan.logreview.models import Reason
 
 
-def _check_reviewer(request: HttpRequest) -> None:
+def _check_reviewer(request: AuthenticatedHttpRequest) -> None:
     if not policy.can_review_accesses(actor=request.user):
         raise PermissionDenied
 
@@ -39,7 +40,7 @@ def _month(year: int, month: int) -> date:
 
 @require_permission(Permission.ACCESS_REVIEW)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_reviewer(request)
     reviews = list(selectors.reviews_visible_to(actor=request.user)[:24])
     progress = selectors.progress_for_reviews(reviews=reviews)
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.ACCESS_REVIEW)
 @require_POST
-def start_sample(request: HttpRequest) -> HttpResponse:
+def start_sample(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_reviewer(request)
     form = SampleForm(request.POST)
     if not form.is_valid():
@@ -71,7 +72,7 @@ def start_sample(request: HttpRequest) -> HttpResponse:
         kind="logreview.sample",
         params={
             "month": month.strftime("%Y-%m"),
-            "organisation": request.user.organisation_id,  # type: ignore[union-attr]
+            "organisation": request.user.organisation_id,
         },
     )
     return redirect("jobs:detail", public_id=job.public_id)
@@ -79,7 +80,7 @@ def start_sample(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.ACCESS_REVIEW)
 @require_GET
-def review(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, year: int, month: int) -> HttpResponse:
     _check_reviewer(request)
     the_review = selectors.review_for_actor(actor=request.user, month=_month(year, month))
     reason = request.GET.get("reason", "")
@@ -115,7 +116,7 @@ def review(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 @require_permission(Permission.ACCESS_REVIEW)
 @require_POST
-def mark(request: HttpRequest, year: int, month: int, pk: int) -> HttpResponse:
+def mark(request: AuthenticatedHttpRequest, year: int, month: int, pk: int) -> HttpResponse:
     _check_reviewer(request)
     the_review = selectors.review_for_actor(actor=request.user, month=_month(year, month))
     item = selectors.item_for_actor(actor=request.user, review=the_review, pk=pk)

@@ -7,6 +7,6 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self) -> None:
-        from samverkan.cases import navigation
+        from samverkan.cases import navigation  # deferred: AppConfig.ready: the app registry is ready only here
 
         navigation.register(order=40, label=_("Meetings"), url_name="meetings:list")

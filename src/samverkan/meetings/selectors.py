@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -24,6 +24,7 @@ from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.cases.models import TeamMember
+from samverkan.cases.selectors import team_for_case
 from samverkan.meetings.models import (
     Attendee,
     Decision,
@@ -32,6 +33,9 @@ from samverkan.meetings.models import (
     MeetingStatus,
     Minutes,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 DEFAULT_MEETING_TIME = time(10, 0)
 
@@ -139,8 +143,6 @@ def meeting_suggestion(
 ) -> dict[str, Any]:
     """Initial values for the next follow-up meeting: on the due date (not in the past),
     at the last meeting's time and place, with its attendees still on the team."""
-    from samverkan.cases.selectors import team_for_case
-
     now = now or timezone.now()
     follow = next_follow_up(case=case, access=access, now=now)
     day = max(follow.due_on, timezone.localdate(now) + timedelta(days=1))
@@ -161,7 +163,7 @@ def meeting_suggestion(
     }
 
 
-def meeting_list(*, actor: Any, case: Any, access: CaseAccess) -> list[Meeting]:
+def meeting_list(*, actor: User, case: Any, access: CaseAccess) -> list[Meeting]:
     """Visible meetings with attendees, for the case's meeting page. Audited (count)."""
     meetings = list(
         meetings_visible(case=case, access=access).prefetch_related(
@@ -187,7 +189,7 @@ class MeetingDetail:
 
 
 def meeting_detail(
-    *, actor: Any, case: Any, access: CaseAccess, public_id: UUID
+    *, actor: User, case: Any, access: CaseAccess, public_id: UUID
 ) -> MeetingDetail:
     """One meeting with its attendees, the visible minutes and their decisions (with the
     commitment each became). Audited (ids and counts)."""
@@ -220,8 +222,6 @@ def meeting_detail(
 
 def attendee_choices(*, case: Any) -> QuerySet[TeamMember]:
     """Active team members who can be invited (staff directory data)."""
-    from samverkan.cases.selectors import team_for_case
-
     return team_for_case(case=case)
 
 
@@ -237,7 +237,7 @@ class UpcomingMeeting:
 
 def meetings_upcoming(
     *,
-    actor: Any = None,
+    actor: User | None = None,
     case: Any = None,
     access: CaseAccess | None = None,
     within_days: int = 14,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -41,7 +41,10 @@ from samverkan.meetings.models import (
     Minutes,
     ParticipantAttendance,
 )
-from samverkan.plans.services import require_writable
+from samverkan.plans.services import commitment_create, require_writable
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 __all__ = ["StaleEdit"]
 
@@ -49,7 +52,7 @@ __all__ = ["StaleEdit"]
 _audit = audit.record_case_event  # subject: the case and its lead organisation
 
 
-def _require_manage(actor: Any, case: Case, access: CaseAccess) -> None:
+def _require_manage(actor: User, case: Case, access: CaseAccess) -> None:
     access.require(CaseAction.MANAGE_MEETING)
     require_writable(case)
 
@@ -100,7 +103,7 @@ def _set_attendees(meeting: Meeting, attendees: Iterable[TeamMember]) -> None:
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     starts_at: datetime,
@@ -138,7 +141,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     meeting: Meeting,
@@ -181,7 +184,7 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_cancel(
-    *, actor: Any, case: Case, access: CaseAccess, meeting: Meeting, expected_version: int
+    *, actor: User, case: Case, access: CaseAccess, meeting: Meeting, expected_version: int
 ) -> Meeting:
     _require_manage(actor, case, access)
     _require_own_meeting(case, access, meeting)
@@ -201,7 +204,7 @@ def meeting_cancel(
 @transaction.atomic
 def meeting_record_attendance(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     meeting: Meeting,
@@ -256,7 +259,7 @@ def meeting_record_attendance(
 @transaction.atomic
 def minutes_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     meeting: Meeting,
@@ -299,7 +302,7 @@ def minutes_create(
     return minutes
 
 
-def _require_own_draft(actor: Any, case: Case, minutes: Minutes) -> None:
+def _require_own_draft(actor: User, case: Case, minutes: Minutes) -> None:
     if minutes.case_id != case.pk or minutes.author_id != actor.pk:
         raise PermissionDenied
     if minutes.signed_at is not None:
@@ -309,7 +312,7 @@ def _require_own_draft(actor: Any, case: Case, minutes: Minutes) -> None:
 @transaction.atomic
 def minutes_update_draft(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     minutes: Minutes,
@@ -341,7 +344,7 @@ def minutes_update_draft(
 
 @transaction.atomic
 def minutes_sign(
-    *, actor: Any, case: Case, access: CaseAccess, minutes: Minutes, expected_version: int
+    *, actor: User, case: Case, access: CaseAccess, minutes: Minutes, expected_version: int
 ) -> Minutes:
     """Sign the actor's own draft (as last seen: StaleEdit if it changed). Final."""
     _require_manage(actor, case, access)
@@ -362,7 +365,7 @@ def minutes_sign(
 @transaction.atomic
 def decision_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     minutes: Minutes,
@@ -408,7 +411,7 @@ def decision_add(
 @transaction.atomic
 def decision_to_commitment(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     decision: Decision,
@@ -422,8 +425,6 @@ def decision_to_commitment(
 ) -> Any:
     """Turn a meeting decision into a commitment in the plan (recorded by the actor's
     organisation; plans.services checks CASE_PLAN_EDIT). Once per decision."""
-    from samverkan.plans.services import commitment_create
-
     _require_manage(actor, case, access)
     if decision.case_id != case.pk:
         raise PermissionDenied

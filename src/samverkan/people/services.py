@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -11,11 +11,14 @@ from samverkan.audit.actions import Action
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.models import Guardianship, Person
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
 def person_get_or_create(
     *,
-    actor: Any,
+    actor: User,
     identity: IdentityNumber,
     first_name: str,
     last_name: str,
@@ -66,7 +69,7 @@ def person_get_or_create(
 @transaction.atomic
 def guardian_add(
     *,
-    actor: Any,
+    actor: User,
     child: Person,
     identity: IdentityNumber,
     first_name: str,

@@ -7,6 +7,6 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
-        from samverkan.cases import navigation
+        from samverkan.cases import navigation  # deferred: AppConfig.ready: the app registry is ready only here
 
         navigation.register(order=30, label=_("Action plan"), url_name="plans:plan")

@@ -11,7 +11,7 @@ member's own interface language.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -19,8 +19,12 @@ from django.utils.translation import gettext as _
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
+from samverkan.cases.selectors import person_view
 from samverkan.lib.documents import render_pdf
 from samverkan.plans.selectors import PrintableCommitment, PrintablePlan, plan_for_print
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 PARTICIPANT_LANGUAGE = "sv-ll"
 
@@ -82,14 +86,12 @@ def render_plan_pdf(*, plan: PrintablePlan, name: str | None) -> bytes:
 
 def plan_pdf(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     access: CaseAccess,
     language: str = PARTICIPANT_LANGUAGE,
 ) -> bytes:
     """The printable plan for the participant, for this viewer. Audited (counts only)."""
-    from samverkan.cases.selectors import person_view
-
     plan = plan_for_print(case=case, access=access)
     person = person_view(case=case, access=access)
     with translation.override(language):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -35,6 +35,9 @@ from samverkan.plans.models import (
     LifeArea,
     PlanVersion,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 def visible_q(access: CaseAccess, prefix: str = "") -> Q:
@@ -133,7 +136,7 @@ def _group(
     return areas, other
 
 
-def plan_page(*, actor: Any, case: Any, access: CaseAccess) -> PlanPage:
+def plan_page(*, actor: User, case: Any, access: CaseAccess) -> PlanPage:
     """The live plan as this viewer may see it, grouped by life area. Audited with the
     counts shown (never the contents)."""
     plan = plan_for_case(case=case)
@@ -276,7 +279,7 @@ def snapshot_view(*, version: PlanVersion, access: CaseAccess) -> VersionView:
 
 
 def plan_version_for_actor(
-    *, actor: Any, case: Any, access: CaseAccess, number: int
+    *, actor: User, case: Any, access: CaseAccess, number: int
 ) -> VersionView:
     """One established version, filtered for the viewer; 404 if there is none. Audited."""
     version: PlanVersion = policy.get_or_404(
@@ -397,7 +400,7 @@ class DueCommitment:
 
 def commitments_due(
     *,
-    actor: Any = None,
+    actor: User | None = None,
     case: Any = None,
     access: CaseAccess | None = None,
     within_days: int = 14,

@@ -13,7 +13,7 @@ note), since they carry it out.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +40,9 @@ from samverkan.plans.models import (
     PlanVersion,
 )
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 _CATEGORIES = {value for value, _label in PLAN_ENTRY_CATEGORIES}
 
 
@@ -52,7 +55,7 @@ def require_writable(case: Case) -> None:
         raise ValidationError(_("The case is closed: its plan and meetings can no longer change."))
 
 
-def _require_edit(actor: Any, case: Case, access: CaseAccess) -> None:
+def _require_edit(actor: User, case: Case, access: CaseAccess) -> None:
     access.require(CaseAction.EDIT_PLAN)
     require_writable(case)
 
@@ -92,7 +95,7 @@ def _clean_goal(life_area: str, title: str, category: str, status: str) -> dict[
 @transaction.atomic
 def goal_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     life_area: str,
@@ -130,7 +133,7 @@ def goal_create(
 @transaction.atomic
 def goal_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     goal: Goal,
@@ -200,7 +203,7 @@ def _completed_on(status: str, previous: date | None = None) -> date | None:
 @transaction.atomic
 def commitment_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     description: str,
@@ -259,7 +262,7 @@ def commitment_create(
 @transaction.atomic
 def commitment_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     commitment: Commitment,
@@ -320,7 +323,7 @@ def commitment_update(
 @transaction.atomic
 def commitment_follow_up(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseAccess,
     commitment: Commitment,
@@ -361,7 +364,7 @@ def commitment_follow_up(
 
 @transaction.atomic
 def plan_summary_update(
-    *, actor: Any, case: Case, access: CaseAccess, expected_version: int, summary: str
+    *, actor: User, case: Case, access: CaseAccess, expected_version: int, summary: str
 ) -> ActionPlan:
     """The plan's overall aim (lead organisation's team; category "plan")."""
     _require_edit(actor, case, access)
@@ -443,7 +446,7 @@ def plan_snapshot(*, plan: ActionPlan) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_establish(
-    *, actor: Any, case: Case, access: CaseAccess, expected_revision: int
+    *, actor: User, case: Case, access: CaseAccess, expected_revision: int
 ) -> PlanVersion:
     """Establish (fastställa) the plan as the next version: a frozen snapshot with number,
     time and who. Lead organisation's team only. StaleEdit when the plan changed after

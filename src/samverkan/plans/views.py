@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
@@ -28,11 +29,12 @@ from samverkan.cases.models import Case
 from samverkan.plans import selectors, services
 from samverkan.plans.forms import CommitmentForm, EstablishForm, FollowUpForm, GoalForm, SummaryForm
 from samverkan.plans.models import CommitmentStatus
+from samverkan.plans.pdf import plan_pdf
 
 VersionedFormType = CommitmentForm | FollowUpForm
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
     return case_for_actor(actor=request.user, public_id=public_id)
 
 
@@ -49,7 +51,7 @@ def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     page = selectors.plan_page(actor=request.user, case=case, access=access)
     can_edit = access.may(CaseAction.EDIT_PLAN)
@@ -72,7 +74,7 @@ def plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def goal_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def goal_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     form = GoalForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +99,7 @@ def goal_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     goal = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
     access.require(CaseAction.EDIT_PLAN, goal)  # a goal of one's own organisation
@@ -144,7 +146,7 @@ def goal_edit(request: HttpRequest, public_id: UUID, goal_id: UUID) -> HttpRespo
 
 
 def _commitment_form(
-    request: HttpRequest, case: Case, access: CaseAccess, **kwargs: Any
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, **kwargs: Any
 ) -> CommitmentForm:
     return CommitmentForm(
         request.POST or None,
@@ -156,7 +158,7 @@ def _commitment_form(
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def commitment_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def commitment_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     initial: dict[str, Any] = {}
     goal_param = request.GET.get("mal", "")
@@ -195,7 +197,7 @@ def commitment_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) -> HttpResponse:
+def commitment_edit(request: AuthenticatedHttpRequest, public_id: UUID, commitment_id: UUID) -> HttpResponse:
     """The recording organisation edits everything; the responsible person from another
     organisation records the follow-up (status and note) only."""
     case, access = _case(request, public_id)
@@ -270,7 +272,7 @@ def commitment_edit(request: HttpRequest, public_id: UUID, commitment_id: UUID) 
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def summary_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     access.require(CaseAction.ESTABLISH_PLAN)
     plan_row = selectors.plan_for_case(case=case)
@@ -312,7 +314,7 @@ def summary_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_POST
-def establish(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def establish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     form = EstablishForm(request.POST)
     if not form.is_valid():
@@ -341,7 +343,7 @@ def establish(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def version_detail(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, public_id: UUID, number: int) -> HttpResponse:
     case, access = _case(request, public_id)
     view = selectors.plan_version_for_actor(
         actor=request.user, case=case, access=access, number=number
@@ -351,9 +353,7 @@ def version_detail(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    from samverkan.plans.pdf import plan_pdf
-
+def pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     content = plan_pdf(actor=request.user, case=case, access=access)
     response = HttpResponse(content, content_type="application/pdf")

@@ -3,7 +3,7 @@ public page cache."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -13,10 +13,13 @@ from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: ser
 from samverkan.public import cache as public_cache
 from samverkan.public.models import CitizenPromise
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
 def promise_save(
-    *, actor: Any, promise: CitizenPromise, expected_version: int | None = None
+    *, actor: User, promise: CitizenPromise, expected_version: int | None = None
 ) -> CitizenPromise:
     """Create or update a citizen promise (optimistic locking on ``version``). The
     caller checked Permission.CITIZEN_PROMISE_MANAGE."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.concurrency import show_conflict, stored_version
@@ -89,13 +90,13 @@ class PromiseForm(StyledFormMixin, forms.ModelForm):
 
 @require_permission(Permission.CITIZEN_PROMISE_MANAGE)
 @require_GET
-def promise_list(request: HttpRequest) -> HttpResponse:
+def promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "public/promise_list.html", {"promises": selectors.promises_for_staff()})
 
 
 @require_permission(Permission.CITIZEN_PROMISE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def promise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def promise_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.get_promise(pk=pk) if pk else CitizenPromise()
     form = PromiseForm(
         request.POST or None, instance=instance, initial={"version": instance.version}

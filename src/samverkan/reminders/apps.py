@@ -8,6 +8,6 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self) -> None:
-        from samverkan.cases import navigation
+        from samverkan.cases import navigation  # deferred: AppConfig.ready: the app registry is ready only here
 
         navigation.register(order=85, label=_("Reminders"), url_name="reminders:case")

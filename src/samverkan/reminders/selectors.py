@@ -17,18 +17,27 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import F, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.access import policy
 from samverkan.access.permissions import Permission
+from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import READ_ONLY_TEAM_ROLES
 from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
-from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, TeamMember
+from samverkan.cases.models import Case, CaseStatus, FollowUp, FollowUpStatus, Programme, TeamMember
+from samverkan.cases.selectors import person_view
+from samverkan.consent.selectors import consents_expiring
+from samverkan.meetings.models import Attendee, Meeting, MeetingStatus
+from samverkan.meetings.selectors import meetings_upcoming
+from samverkan.plans.models import OPEN_COMMITMENT_STATUSES, Commitment
+from samverkan.plans.selectors import commitments_due
 from samverkan.reminders.models import Reminder, ReminderKind
 
 COMMITMENT_SOURCE = "plans.commitment"
@@ -69,7 +78,7 @@ def _url(reminder: Reminder, case: Case) -> str:
     return reverse("reminders:case", kwargs={"public_id": pid})
 
 
-def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, Any]]:
+def _visible(*, actor: User, reminders: list[Reminder]) -> list[tuple[Reminder, Any]]:
     """(reminder, CaseAccess or None) for the reminders ``actor`` may still see; a fixed
     number of queries whatever the number of cases."""
     if not reminders:
@@ -86,9 +95,6 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
         ids = [int(r.source_id) for r in wanted if r.source_id.isdigit()]
         rows = entries_visible(actor, model.objects.filter(pk__in=ids), within=within)
         return {str(pk) for pk in rows.values_list("pk", flat=True)}
-
-    from samverkan.meetings.models import Meeting
-    from samverkan.plans.models import Commitment
 
     commitments = sources_still_visible(Commitment, COMMITMENT_SOURCE)
     meetings = sources_still_visible(Meeting, MEETING_SOURCE)
@@ -113,7 +119,7 @@ def _visible(*, actor: Any, reminders: list[Reminder]) -> list[tuple[Reminder, A
 
 def _open_reminders(
     *,
-    actor: Any,
+    actor: User,
     until: date | None = None,
     case: Case | None = None,
     include_done: bool = False,
@@ -132,12 +138,10 @@ def _open_reminders(
 
 
 def reminders_visible(
-    *, actor: Any, until: date | None = None, case: Case | None = None, include_done: bool = False
+    *, actor: User, until: date | None = None, case: Case | None = None, include_done: bool = False
 ) -> list[ReminderRow]:
     """The actor's own reminders they may still see (not audited: callers that show
     them audit, see ``my_reminders``). Names only through cases.selectors.person_view."""
-    from samverkan.cases.selectors import person_view
-
     rows = []
     for reminder, access in _visible(
         actor=actor,
@@ -156,7 +160,7 @@ def reminders_visible(
 
 
 def my_reminders(
-    *, actor: Any, include_done: bool = False, case: Case | None = None
+    *, actor: User, include_done: bool = False, case: Case | None = None
 ) -> list[ReminderRow]:
     """The "my reminders" page: audited as one list event with the count shown."""
     rows = reminders_visible(actor=actor, include_done=include_done, case=case)
@@ -170,19 +174,17 @@ def my_reminders(
     return rows
 
 
-def reminder_for_actor(*, actor: Any, pk: int) -> Reminder:
+def reminder_for_actor(*, actor: User, pk: int) -> Reminder:
     """One of the actor's own reminders that they may still see; 404 otherwise."""
     reminder = policy.get_or_404(
         Reminder.objects.filter(user_id=actor.pk).select_related("case"), pk=pk
     )
     if not _visible(actor=actor, reminders=[reminder]):
-        from django.http import Http404
-
         raise Http404
     return reminder
 
 
-def due_counts(*, actor: Any, within_days: int = 0, today: date | None = None) -> Counter[str]:
+def due_counts(*, actor: User, within_days: int = 0, today: date | None = None) -> Counter[str]:
     """Open reminders the actor may see, due up to ``today + within_days`` (overdue
     included), counted by kind. Counts only — for the home page and the e-mail digest."""
     today = today or timezone.localdate()
@@ -230,10 +232,6 @@ def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
     """Open commitments due within ``within_days`` (overdue included), for their
     responsible person — only those the person's organisation may see
     (plans.selectors.commitments_due with the person as actor)."""
-    from samverkan.accounts.models import User
-    from samverkan.plans.models import OPEN_COMMITMENT_STATUSES, Commitment
-    from samverkan.plans.selectors import commitments_due
-
     user_ids = set(
         Commitment.objects.filter(
             status__in=OPEN_COMMITMENT_STATUSES,
@@ -265,10 +263,6 @@ def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
 def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
     """Planned meetings in the next ``within_days`` days, for each invited attendee who
     may see the meeting (meetings.selectors.meetings_upcoming with the attendee as actor)."""
-    from samverkan.accounts.models import User
-    from samverkan.meetings.models import Attendee, MeetingStatus
-    from samverkan.meetings.selectors import meetings_upcoming
-
     now = timezone.now()
     user_ids = set(
         Attendee.objects.filter(
@@ -298,8 +292,6 @@ def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
 
 def consent_sources(*, today: date, within_days: int = 30) -> list[Wanted]:
     """Consents in force that end within ``within_days``, for the case's lead team."""
-    from samverkan.consent.selectors import consents_expiring
-
     consents = [
         c
         for c in consents_expiring(within_days=within_days, today=today)
@@ -323,8 +315,6 @@ def consent_sources(*, today: date, within_days: int = 30) -> list[Wanted]:
 
 def retention_due_on(case: Case) -> date:
     """The date the case's data is to be deleted: last entry + the programme's years."""
-    from dateutil.relativedelta import relativedelta
-
     return timezone.localdate(case.last_entry_at) + relativedelta(
         years=case.programme.retention_years
     )
@@ -332,8 +322,6 @@ def retention_due_on(case: Case) -> date:
 
 def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
     """Active users with RETENTION_MANAGE, by organisation."""
-    from samverkan.accounts.models import User
-
     result: dict[int, list[int]] = {}
     for user in User.objects.filter(
         organisation_id__in=organisation_ids, is_active=True
@@ -346,10 +334,6 @@ def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
 def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
     """Cases (not on legal hold) whose retention date falls within ``within_days`` (or
     has passed), for the lead organisation's retention managers."""
-    from dateutil.relativedelta import relativedelta
-
-    from samverkan.cases.models import Programme
-
     until = today + timedelta(days=within_days)
     q = Q()
     for programme_id, years in Programme.objects.values_list("pk", "retention_years"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.caseaccess import CaseAction
@@ -30,7 +30,7 @@ from samverkan.reminders.models import GENERATED_KINDS, Reminder, ReminderKind
 
 
 @transaction.atomic
-def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[str, int]:
+def reminders_refresh(*, today: date | None = None, actor: User | None = None) -> dict[str, int]:
     """Bring generated reminders in step with their sources: create the missing ones,
     move changed due dates, and delete open ones whose source no longer applies (a done
     reminder is kept so that it does not come back). Audited with counts only."""
@@ -83,7 +83,7 @@ def reminders_refresh(*, today: date | None = None, actor: Any = None) -> dict[s
 
 @transaction.atomic
 def reminder_create(
-    *, actor: Any, case: Case, access: CaseAccess, due_on: date, note: str
+    *, actor: User, case: Case, access: CaseAccess, due_on: date, note: str
 ) -> Reminder:
     """An own reminder on a case the actor is on the team of (not with emergency access)."""
     access.require(CaseAction.REMIND)
@@ -113,7 +113,7 @@ def reminder_create(
 
 
 @transaction.atomic
-def reminder_set_done(*, actor: Any, reminder: Reminder, done: bool = True) -> Reminder:
+def reminder_set_done(*, actor: User, reminder: Reminder, done: bool = True) -> Reminder:
     """Mark one of the actor's own reminders done (or open again)."""
     if reminder.user_id != actor.pk:
         raise PermissionDenied
@@ -180,8 +180,6 @@ def digest_text(counts: Counter[str]) -> tuple[str, str]:
 def digest_send(*, today: date | None = None) -> dict[str, int]:
     """Send each active user with an e-mail address one digest of their open reminders
     due within DIGEST_WITHIN_DAYS (only those they may still see). Audited: counts only."""
-    from samverkan.accounts.models import User
-
     today = today or timezone.localdate()
     user_ids = set(Reminder.objects.filter(done=False).values_list("user_id", flat=True))
     sent = 0

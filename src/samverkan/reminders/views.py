@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases.selectors import person_view
@@ -24,7 +25,7 @@ from samverkan.reminders.forms import ReminderForm
 
 @require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_done = request.GET.get("klara") == "1"
     rows = selectors.my_reminders(actor=request.user, include_done=include_done)
     return render(request, "reminders/mine.html", {"rows": rows, "include_done": include_done})
@@ -32,7 +33,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)
 @require_POST
-def done(request: HttpRequest, pk: int) -> HttpResponse:
+def done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.reminder_for_actor(actor=request.user, pk=pk)
     services.reminder_set_done(
         actor=request.user, reminder=reminder, done=request.POST.get("done", "1") == "1"
@@ -45,7 +46,7 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
-def case(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def case(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case_obj, access = case_for_actor(actor=request.user, public_id=public_id)
     form = ReminderForm(request.POST or None) if access.may(CaseAction.REMIND) else None
     if request.method == "POST" and form is not None and form.is_valid():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +11,9 @@ from samverkan.actiongroups.models import ActionGroup
 from samverkan.actiongroups.selectors import groups_visible_to
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.rostering.models import Expert, ExpertLeave, LeaveKind, PatternKind, RosterRules
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -207,7 +210,7 @@ class UploadForm(StyledFormMixin, forms.Form):
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=8, initial=4)
     file = forms.FileField(label=_("Roster file (CSV)"))
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the groups the actor may see (access.policy.scope_action_groups).
         self.fields["group"].queryset = groups_visible_to(actor=actor)  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ from samverkan.rostering.models import (
 # --- experts ----------------------------------------------------------------------------
 
 
-def experts_visible_to(*, actor: Any) -> QuerySet[Expert]:
+def experts_visible_to(*, actor: User) -> QuerySet[Expert]:
     """Experts the actor may see (policy.scope_experts), with agency, account and groups
     loaded in a constant number of queries."""
     qs = Expert.objects.select_related("agency", "user").prefetch_related(
@@ -52,7 +52,7 @@ def experts_visible_to(*, actor: Any) -> QuerySet[Expert]:
     return policy.scope_experts(actor=actor, queryset=qs)
 
 
-def get_expert(*, actor: Any, pk: int) -> Expert:
+def get_expert(*, actor: User, pk: int) -> Expert:
     """One expert the actor may see, with leave; 404 otherwise."""
     qs = experts_visible_to(actor=actor).prefetch_related(
         Prefetch("leave", queryset=ExpertLeave.objects.order_by("-starts_at"))
@@ -60,14 +60,14 @@ def get_expert(*, actor: Any, pk: int) -> Expert:
     return policy.get_or_404(qs, pk=pk)
 
 
-def own_expert(*, actor: Any) -> Expert | None:
+def own_expert(*, actor: User) -> Expert | None:
     """The actor's own expert record, if they are one."""
     if not getattr(actor, "is_authenticated", False):
         return None
     return Expert.objects.filter(user_id=actor.pk).select_related("agency").first()
 
 
-def manageable_agencies(*, actor: Any) -> QuerySet[Organisation]:
+def manageable_agencies(*, actor: User) -> QuerySet[Organisation]:
     """Agencies whose experts the actor may create and change."""
     qs = Organisation.objects.filter(kind="agency", active=True).order_by("name")
     if policy.can_manage_rosters(actor=actor):
@@ -78,7 +78,7 @@ def manageable_agencies(*, actor: Any) -> QuerySet[Organisation]:
     return qs.none()
 
 
-def linkable_users(*, actor: Any, expert: Expert) -> QuerySet[Any]:
+def linkable_users(*, actor: User, expert: Expert) -> QuerySet[Any]:
     """User accounts the actor may link to an expert: active accounts the actor
     administers (accounts.selectors.users_visible_to); without user administration,
     only the account already linked (the link is kept as it is)."""
@@ -89,7 +89,7 @@ def linkable_users(*, actor: Any, expert: Expert) -> QuerySet[Any]:
     return User.objects.filter(pk=expert.user_id) if expert.user_id else User.objects.none()
 
 
-def get_leave(*, actor: Any, expert: Expert, pk: int) -> ExpertLeave:
+def get_leave(*, actor: User, expert: Expert, pk: int) -> ExpertLeave:
     return policy.get_or_404(
         ExpertLeave.objects.filter(expert=expert).select_related("expert"),
         pk=pk,
@@ -104,7 +104,7 @@ def pattern_version(*, group: ActionGroup) -> int | None:
     return ShiftPattern.objects.filter(group=group).values_list("version", flat=True).first()
 
 
-def plans_for_group(*, actor: Any, group: ActionGroup) -> list[RosterPlan]:
+def plans_for_group(*, actor: User, group: ActionGroup) -> list[RosterPlan]:
     if not policy.can_view_rosters(actor=actor):
         return []
     return list(
@@ -114,14 +114,14 @@ def plans_for_group(*, actor: Any, group: ActionGroup) -> list[RosterPlan]:
     )
 
 
-def get_plan(*, actor: Any, pk: int) -> RosterPlan:
+def get_plan(*, actor: User, pk: int) -> RosterPlan:
     """A plan the actor may see (every holder of area:roster:view); 404 otherwise."""
     if not policy.can_view_rosters(actor=actor):
         raise Http404
     return policy.get_or_404(RosterPlan.objects.select_related("group"), pk=pk)
 
 
-def get_version(*, actor: Any, pk: int) -> RosterVersion:
+def get_version(*, actor: User, pk: int) -> RosterVersion:
     """A roster version the actor may see. Drafts are for roster managers only."""
     if not policy.can_view_rosters(actor=actor):
         raise Http404
@@ -174,7 +174,7 @@ class Grid:
         ]
 
 
-def roster_grid(*, actor: Any, version: RosterVersion, first_day: dt.date, days: int = 7) -> Grid:
+def roster_grid(*, actor: User, version: RosterVersion, first_day: dt.date, days: int = 7) -> Grid:
     """Agencies x days for ``days`` days from ``first_day``: per cell the shifts with
     the experts' names where the actor may see them, otherwise the count. Three queries
     whatever the roster's size."""
@@ -216,7 +216,7 @@ def roster_grid(*, actor: Any, version: RosterVersion, first_day: dt.date, days:
     )
 
 
-def version_assignments(*, actor: Any, version: RosterVersion) -> list[RosterAssignment]:
+def version_assignments(*, actor: User, version: RosterVersion) -> list[RosterAssignment]:
     """Every assignment of a version for export, names only where visible (others get
     an empty expert name in the caller's rendering)."""
     return list(
@@ -267,7 +267,7 @@ class OnDuty:
     required: int
 
 
-def on_duty_now(*, actor: Any, group: ActionGroup, now: dt.datetime | None = None) -> list[OnDuty]:
+def on_duty_now(*, actor: User, group: ActionGroup, now: dt.datetime | None = None) -> list[OnDuty]:
     """Who is on duty in the group right now, per agency, from the version in force;
     names only for those the actor may see."""
     now = now or timezone.now()
@@ -302,7 +302,7 @@ def on_duty_now(*, actor: Any, group: ActionGroup, now: dt.datetime | None = Non
 # --- swaps -------------------------------------------------------------------------------------
 
 
-def swaps_visible_to(*, actor: Any) -> QuerySet[SwapRequest]:
+def swaps_visible_to(*, actor: User) -> QuerySet[SwapRequest]:
     """Swap requests concerning experts the actor may see."""
     experts = policy.scope_experts(actor=actor, queryset=Expert.objects.all())
     return (
@@ -312,11 +312,11 @@ def swaps_visible_to(*, actor: Any) -> QuerySet[SwapRequest]:
     )
 
 
-def pending_swaps(*, actor: Any) -> QuerySet[SwapRequest]:
+def pending_swaps(*, actor: User) -> QuerySet[SwapRequest]:
     return swaps_visible_to(actor=actor).filter(status=SwapStatus.REQUESTED)
 
 
-def get_swap(*, actor: Any, pk: int) -> SwapRequest:
+def get_swap(*, actor: User, pk: int) -> SwapRequest:
     return policy.get_or_404(swaps_visible_to(actor=actor), pk=pk)
 
 

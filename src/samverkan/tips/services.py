@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,6 +30,9 @@ from samverkan.tips.models import (
     TipRecipient,
     TipStatus,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 logger = logging.getLogger("samverkan.tips")
 
@@ -89,7 +92,7 @@ def tip_add_information(*, tip: Tip, text: str) -> TipMessage:
     )
 
 
-def _audit(actor: Any, action: Action, tip: Tip, **extra: Any) -> None:
+def _audit(actor: User, action: Action, tip: Tip, **extra: Any) -> None:
     audit.record(
         action=action,
         actor=actor,
@@ -103,13 +106,13 @@ def _audit(actor: Any, action: Action, tip: Tip, **extra: Any) -> None:
 
 
 @transaction.atomic
-def tip_record_view(*, actor: Any, tip: Tip) -> None:
+def tip_record_view(*, actor: User, tip: Tip) -> None:
     """Audit that ``actor`` read the tip (fetched through selectors.get_tip_for_user)."""
     _audit(actor, Action.TIP_VIEWED, tip, subject_organisation_id=actor.organisation_id)
 
 
 @transaction.atomic
-def tip_inbox_record_view(*, actor: Any, count: int) -> None:
+def tip_inbox_record_view(*, actor: User, count: int) -> None:
     audit.record(
         action=Action.TIP_INBOX_VIEWED,
         actor=actor,
@@ -120,7 +123,7 @@ def tip_inbox_record_view(*, actor: Any, count: int) -> None:
 
 
 @transaction.atomic
-def tip_set_status(*, actor: Any, tip: Tip, status: str) -> None:
+def tip_set_status(*, actor: User, tip: Tip, status: str) -> None:
     """Triage: new → assessed → closed (or back to new). The caller fetched the tip
     through the policy and checked policy.can_handle_tips."""
     if status not in TipStatus.values:
@@ -140,7 +143,7 @@ def tip_set_status(*, actor: Any, tip: Tip, status: str) -> None:
 
 @transaction.atomic
 def tip_forward(
-    *, actor: Any, tip: Tip, organisation: Organisation, legal_basis: str
+    *, actor: User, tip: Tip, organisation: Organisation, legal_basis: str
 ) -> TipForwarding:
     """Disclose the tip to another organisation under a recorded legal basis; that
     organisation's tip handlers can then read it."""
@@ -173,7 +176,7 @@ def tip_forward(
 
 
 @transaction.atomic
-def tip_reply(*, actor: Any, tip: Tip, text: str) -> TipMessage:
+def tip_reply(*, actor: User, tip: Tip, text: str) -> TipMessage:
     """A reply the sender reads with the receipt code (the author's name is never shown)."""
     message = TipMessage.objects.create(
         tip=tip,
@@ -189,7 +192,7 @@ def tip_reply(*, actor: Any, tip: Tip, text: str) -> TipMessage:
 
 
 @transaction.atomic
-def tips_record_export(*, actor: Any, count: int) -> None:
+def tips_record_export(*, actor: User, count: int) -> None:
     audit.record(
         action=Action.TIPS_EXPORTED,
         actor=actor,
@@ -201,7 +204,7 @@ def tips_record_export(*, actor: Any, count: int) -> None:
 
 @transaction.atomic
 def routing_rule_add(
-    *, actor: Any, area: Area | None, topic: str, organisation: Organisation
+    *, actor: User, area: Area | None, topic: str, organisation: Organisation
 ) -> RoutingRule:
     rule, _created = RoutingRule.objects.get_or_create(
         area=area, topic=topic, organisation=organisation
@@ -218,7 +221,7 @@ def routing_rule_add(
 
 
 @transaction.atomic
-def routing_rule_delete(*, actor: Any, rule: RoutingRule) -> None:
+def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
     audit.record(
         action=Action.TIP_ROUTING_CHANGED,
         actor=actor,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.spreadsheets import csv_row
 from samverkan.tips import abuse, selectors, services
@@ -172,7 +173,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 # --- Staff: the inbox -------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
+def _filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
     return {
         "status": request.GET.get("status", ""),
         "topic": request.GET.get("topic", ""),
@@ -182,9 +183,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 @require_permission(Permission.TIPS_VIEW)
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request)
-    tips = list(selectors.inbox_for_user(actor=request.user, **filters)[:500])  # type: ignore[arg-type]
+    tips = list(selectors.inbox_for_user(actor=request.user, **filters)[:500])
     services.tip_inbox_record_view(actor=request.user, count=len(tips))
     return render(
         request,
@@ -200,8 +201,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.TIPS_VIEW)
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    tips = list(selectors.inbox_for_user(actor=request.user, **_filters(request))[:5000])  # type: ignore[arg-type]
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    tips = list(selectors.inbox_for_user(actor=request.user, **_filters(request))[:5000])
     services.tips_record_export(actor=request.user, count=len(tips))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tips.csv"'
@@ -229,8 +230,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.TIPS_VIEW)
 @require_GET
-def detail(request: HttpRequest, tip_id: Any) -> HttpResponse:
-    tip = selectors.get_tip_for_user(actor=request.user, tip_id=tip_id)  # type: ignore[arg-type]
+def detail(request: AuthenticatedHttpRequest, tip_id: Any) -> HttpResponse:
+    tip = selectors.get_tip_for_user(actor=request.user, tip_id=tip_id)
     services.tip_record_view(actor=request.user, tip=tip)
     can_handle = policy.can_handle_tips(actor=request.user)
     return render(
@@ -246,9 +247,9 @@ def detail(request: HttpRequest, tip_id: Any) -> HttpResponse:
     )
 
 
-def _handled_tip(request: HttpRequest, tip_id: Any) -> Any:
+def _handled_tip(request: AuthenticatedHttpRequest, tip_id: Any) -> Any:
     # 404 outside the compartment first, then 403 for a role that may only read.
-    tip = selectors.get_tip_for_user(actor=request.user, tip_id=tip_id)  # type: ignore[arg-type]
+    tip = selectors.get_tip_for_user(actor=request.user, tip_id=tip_id)
     if not policy.can_handle_tips(actor=request.user):
         raise PermissionDenied
     return tip
@@ -256,7 +257,7 @@ def _handled_tip(request: HttpRequest, tip_id: Any) -> Any:
 
 @require_permission(Permission.TIPS_HANDLE)
 @require_POST
-def set_status(request: HttpRequest, tip_id: Any) -> HttpResponse:
+def set_status(request: AuthenticatedHttpRequest, tip_id: Any) -> HttpResponse:
     tip = _handled_tip(request, tip_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -269,7 +270,7 @@ def set_status(request: HttpRequest, tip_id: Any) -> HttpResponse:
 
 @require_permission(Permission.TIPS_HANDLE)
 @require_POST
-def forward(request: HttpRequest, tip_id: Any) -> HttpResponse:
+def forward(request: AuthenticatedHttpRequest, tip_id: Any) -> HttpResponse:
     tip = _handled_tip(request, tip_id)
     form = ForwardForm(request.POST)
     if form.is_valid():
@@ -297,7 +298,7 @@ def forward(request: HttpRequest, tip_id: Any) -> HttpResponse:
 
 @require_permission(Permission.TIPS_HANDLE)
 @require_POST
-def reply(request: HttpRequest, tip_id: Any) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, tip_id: Any) -> HttpResponse:
     tip = _handled_tip(request, tip_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -323,7 +324,7 @@ def reply(request: HttpRequest, tip_id: Any) -> HttpResponse:
 
 @require_permission(Permission.TIPS_ROUTING_MANAGE)
 @require_http_methods(["GET", "POST"])
-def routing(request: HttpRequest) -> HttpResponse:
+def routing(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoutingRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.routing_rule_add(
@@ -339,7 +340,7 @@ def routing(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.TIPS_ROUTING_MANAGE)
 @require_POST
-def routing_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def routing_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.routing_rule_delete(actor=request.user, rule=selectors.get_routing_rule(rule_id=pk))
     messages.success(request, _("Routing rule removed."))
     return redirect("tips:routing")

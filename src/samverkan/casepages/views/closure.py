@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
@@ -27,7 +28,7 @@ from samverkan.lib.concurrency import show_conflict, stored_version
 
 
 def _page(
-    request: HttpRequest, case, access, *, close_form=None, hold_form=None, status=200
+    request: AuthenticatedHttpRequest, case, access, *, close_form=None, hold_form=None, status=200
 ) -> HttpResponse:
     may_decide = access.may(CaseAction.DECIDE)
     return render(
@@ -57,14 +58,14 @@ def _page(
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def closure(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def closure(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     return _page(request, case, access)
 
 
 @require_permission(Permission.CASE_DECIDE)
 @require_POST
-def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.DECIDE)
     form = ClosureForm(request.POST)
@@ -93,7 +94,7 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_NOTE_WRITE, Permission.CASE_DECIDE)
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     row = selectors.follow_up_for_actor(case=case, access=access, pk=pk)
     access.require(CaseAction.RECORD_FOLLOW_UP)
@@ -147,7 +148,7 @@ def follow_up(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
 
 @require_permission(Permission.CASE_DECIDE)
 @require_POST
-def legal_hold(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def legal_hold(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.DECIDE)
     form = LegalHoldForm(request.POST)

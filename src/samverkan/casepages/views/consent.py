@@ -12,13 +12,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
@@ -29,12 +30,12 @@ from samverkan.consent.forms import ConsentForm, DisclosureForm, WithdrawForm
 from samverkan.people.selectors import guardianships_for_case
 
 
-def _case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
     return case_for_actor(actor=request.user, public_id=public_id)
 
 
 def _base(
-    request: HttpRequest, case: Case, access: CaseAccess, **extra: Any
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
     return {
         "case": case,
@@ -49,7 +50,7 @@ def _base(
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def consent_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def consent_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     can_manage = access.may(CaseAction.MANAGE_CONSENT)
     return render(
@@ -66,7 +67,7 @@ def consent_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _consent_form(request: HttpRequest, case: Case) -> ConsentForm:
+def _consent_form(request: AuthenticatedHttpRequest, case: Case) -> ConsentForm:
     team, others = selectors.consent_organisation_choices(case=case)
     return ConsentForm(
         request.POST or None,
@@ -79,7 +80,7 @@ def _consent_form(request: HttpRequest, case: Case) -> ConsentForm:
 
 @require_permission(Permission.CASE_CONSENT_MANAGE)
 @require_http_methods(["GET", "POST"])
-def consent_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def consent_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     access.require(CaseAction.MANAGE_CONSENT)
     form = _consent_form(request, case)
@@ -109,7 +110,7 @@ def consent_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_CONSENT_MANAGE)
 @require_POST
-def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, public_id: UUID, consent_id: int) -> HttpResponse:
     """Withdrawal takes effect at once: the next request no longer shares under it."""
     case, access = _case(request, public_id)
     access.require(CaseAction.MANAGE_CONSENT)
@@ -129,7 +130,7 @@ def consent_withdraw(request: HttpRequest, public_id: UUID, consent_id: int) -> 
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def consent_document(request: HttpRequest, public_id: UUID, consent_id: int) -> FileResponse:
+def consent_document(request: AuthenticatedHttpRequest, public_id: UUID, consent_id: int) -> FileResponse:
     """The signed form, for the lead organisation's team; always as a download."""
     case, access = _case(request, public_id)
     document = selectors.consent_document(
@@ -148,7 +149,7 @@ def consent_document(request: HttpRequest, public_id: UUID, consent_id: int) -> 
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def disclosure_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def disclosure_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     rows = selectors.disclosures_visible(actor=request.user, case=case, access=access)
     return render(
@@ -166,7 +167,7 @@ def disclosure_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_DISCLOSE)
 @require_http_methods(["GET", "POST"])
-def disclosure_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def disclosure_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = _case(request, public_id)
     access.require(CaseAction.DISCLOSE)
     form = DisclosureForm(

@@ -7,13 +7,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
@@ -22,7 +23,7 @@ from samverkan.people.forms import GuardianForm
 
 @require_permission(Permission.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
-def guardians(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def guardians(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     rows = selectors.guardians_for_lead_team(
         actor=request.user, case=case, access=access

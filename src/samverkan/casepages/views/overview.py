@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.casepages import selectors as page_selectors
@@ -31,7 +32,7 @@ from samverkan.lib.params import page_number
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page_obj, rows = page_selectors.my_cases(actor=request.user, status=status,
                                              page=page_number(request.GET.get("page")))
@@ -44,7 +45,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.PERSON_LOOKUP)
 @require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exact look-up by identity number. POST only, so the number never enters a URL."""
     form = LookupForm(request.POST or None)
     result = None
@@ -62,7 +63,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     consent = access.consent or effective_consent_for_case(case=case, today=timezone.localdate())
     return render(request, "cases/detail.html", {
@@ -78,7 +79,7 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_DECIDE)
 @require_POST
-def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -97,7 +98,7 @@ def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_TEAM_MANAGE)
 @require_POST
-def transfer(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     try:
         services.case_transfer_programme(actor=request.user, case=case, access=access)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
@@ -22,7 +23,7 @@ from samverkan.cases.forms.team import TeamAddForm
 
 @require_permission(Permission.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     can_manage = access.may(CaseAction.MANAGE_TEAM)
     form = TeamAddForm(request.POST or None, users=selectors.team_candidates(case=case)) if can_manage else None
@@ -46,7 +47,7 @@ def team(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_TEAM_MANAGE)
 @require_POST
-def team_remove(request: HttpRequest, public_id: UUID, member_id: int) -> HttpResponse:
+def team_remove(request: AuthenticatedHttpRequest, public_id: UUID, member_id: int) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     member = policy.get_or_404(selectors.team_for_case(case=case), pk=member_id)
     try:

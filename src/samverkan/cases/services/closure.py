@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,9 @@ from samverkan.cases.models import (
 from samverkan.cases.services.common import _audit_case, case_touch
 from samverkan.lib.concurrency import ANY_VERSION, update_versioned
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
@@ -36,7 +39,7 @@ def add_months(day: date, months: int) -> date:
 @transaction.atomic
 def case_close(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseGate,
     outcome: str,
@@ -91,7 +94,7 @@ FOLLOW_UP_ANSWER_FIELDS = (
 @transaction.atomic
 def follow_up_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseGate,
     follow_up: Any,

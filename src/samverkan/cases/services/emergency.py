@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,11 +16,14 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, EmergencyAccess
 from samverkan.cases.services.common import _audit_case
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 EMERGENCY_ACCESS_HOURS = 4
 
 
 @transaction.atomic
-def emergency_access_grant(*, actor: Any, case: Case, reason: str) -> EmergencyAccess:
+def emergency_access_grant(*, actor: User, case: Case, reason: str) -> EmergencyAccess:
     """Break the glass: read access to a case led by the actor's own organisation,
     for EMERGENCY_ACCESS_HOURS, with a written reason. Flagged for log review."""
     if not policy.has_permission(actor, Permission.CASE_BREAK_GLASS):

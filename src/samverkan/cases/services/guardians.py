@@ -3,7 +3,7 @@ team, with a role that may manage consent)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,11 +15,14 @@ from samverkan.cases.services.common import case_touch
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.services import guardian_add
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
 def case_guardian_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     access: CaseGate,
     identity: IdentityNumber,

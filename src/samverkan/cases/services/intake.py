@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +20,9 @@ from samverkan.cases.services.common import _audit_case
 from samverkan.directory.models import District, Organisation
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.services import person_get_or_create
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 def eligibility_problems(*, programme: Programme, identity: IdentityNumber, district: District, on: date) -> list[str]:
@@ -40,7 +43,7 @@ def eligibility_problems(*, programme: Programme, identity: IdentityNumber, dist
 @transaction.atomic
 def case_intake(
     *,
-    actor: Any,
+    actor: User,
     programme: Programme,
     identity: IdentityNumber,
     first_name: str,
@@ -111,7 +114,7 @@ def case_intake(
 
 
 @transaction.atomic
-def case_decide(*, actor: Any, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
+def case_decide(*, actor: User, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
     """Accept or decline an intake (lead organisation only)."""
     access.require(CaseAction.DECIDE)
     if case.status != CaseStatus.INTAKE:

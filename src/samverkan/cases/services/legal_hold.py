@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,9 +14,12 @@ from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
-def case_legal_hold(*, actor: Any, case: Case, access: CaseGate, hold: bool, reason: str) -> Case:
+def case_legal_hold(*, actor: User, case: Case, access: CaseGate, hold: bool, reason: str) -> Case:
     """Set or clear a legal hold (stops the retention purge), by the lead team with
     CASE_DECIDE, with a reason. Audited (the reason is stored on the case, not in the log)."""
     access.require(CaseAction.DECIDE)

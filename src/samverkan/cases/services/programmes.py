@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,10 +15,13 @@ from samverkan.audit.actions import Action
 from samverkan.cases.models import Programme
 from samverkan.lib.concurrency import StaleEdit, update_versioned
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
 def programme_save(
-    *, actor: Any, instance: Programme, districts: Any, expected_version: int | None = None
+    *, actor: User, instance: Programme, districts: Any, expected_version: int | None = None
 ) -> Programme:
     """Create (``instance.pk`` is None) or update a programme (PROGRAMME_MANAGE).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def team_add(*, actor: Any, case: Case, access: CaseGate, user: User, team_role: str) -> TeamMember:
+def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role: str) -> TeamMember:
     """Add a member from a participating organisation (lead coordinator only)."""
     access.require(CaseAction.MANAGE_TEAM)
     require_case_open(case)
@@ -41,7 +41,7 @@ def team_add(*, actor: Any, case: Case, access: CaseGate, user: User, team_role:
 
 
 @transaction.atomic
-def team_remove(*, actor: Any, case: Case, access: CaseGate, member: TeamMember) -> None:
+def team_remove(*, actor: User, case: Case, access: CaseGate, member: TeamMember) -> None:
     access.require(CaseAction.MANAGE_TEAM)
     if member.case_id != case.pk or not member.active:
         raise ValidationError(_("Not an active member of this team."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,9 +15,12 @@ from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case, require_case_open
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 
 @transaction.atomic
-def case_transfer_programme(*, actor: Any, case: Case, access: CaseGate) -> Case:
+def case_transfer_programme(*, actor: User, case: Case, access: CaseGate) -> Case:
     """Move the case to the programme's successor (SIG unga → SIG unga vuxna when the
     participant has reached its minimum age), keeping team, plan and notes."""
     access.require(CaseAction.MANAGE_TEAM)

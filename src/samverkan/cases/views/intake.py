@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.intake import IntakeForm
 
 
 @require_permission(Permission.CASE_INTAKE)
 @require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = selectors.programmes_for_intake(actor=request.user)
     if not programmes.exists():
         return render(request, "cases/intake_unavailable.html", status=403)

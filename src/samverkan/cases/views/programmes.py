@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases import selectors, services
@@ -24,7 +25,7 @@ from samverkan.lib.concurrency import show_conflict, stored_version
 
 @require_permission(Permission.PROGRAMME_MANAGE)
 @require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for_admin(actor=request.user))
     audit.record(
         action=Action.PROGRAMMES_VIEWED,
@@ -37,7 +38,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.PROGRAMME_MANAGE)
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.programme_for_admin(actor=request.user, pk=pk) if pk else Programme()
     form = ProgrammeForm(
         request.POST or None,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.urls import reverse
 
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
@@ -16,7 +16,7 @@ from samverkan.cases.models import Case
 from samverkan.meetings.models import Meeting
 
 
-def open_case(request: HttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
+def open_case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
     return case_for_actor(actor=request.user, public_id=public_id)
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
@@ -33,7 +34,7 @@ from samverkan.meetings.views.common import detail_url, open_case, page_context
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def meeting_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     meetings = selectors.meeting_list(actor=request.user, case=case, access=access)
     now = timezone.now()
@@ -59,7 +60,7 @@ def meeting_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     team = selectors.attendee_choices(case=case)
     initial: dict[str, Any] = {}
@@ -93,7 +94,7 @@ def meeting_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
-def meeting_detail(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     detail = selectors.meeting_detail(
         actor=request.user, case=case, access=access, public_id=meeting_id
@@ -123,7 +124,7 @@ def meeting_detail(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> H
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     access.require(CaseAction.MANAGE_MEETING, meeting)  # the organisation's own meeting
@@ -178,7 +179,7 @@ def meeting_edit(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> Htt
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_POST
-def meeting_cancel(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     form = CancelForm(request.POST)
@@ -206,7 +207,7 @@ def meeting_cancel(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> H
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     access.require(CaseAction.MANAGE_MEETING, meeting)  # the organisation's own meeting

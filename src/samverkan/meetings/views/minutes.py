@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.cases import selectors as case_selectors
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
@@ -30,7 +31,7 @@ from samverkan.plans.forms import CommitmentForm
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
-def minutes_new(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
+def minutes_new(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     corrects = None
@@ -71,7 +72,7 @@ def minutes_new(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> Http
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def minutes_edit(
-    request: HttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
+    request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
@@ -116,7 +117,7 @@ def minutes_edit(
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_POST
 def minutes_sign(
-    request: HttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
+    request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
@@ -149,7 +150,7 @@ def minutes_sign(
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def decision_new(
-    request: HttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
+    request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
     case, access = open_case(request, public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
@@ -186,7 +187,7 @@ def decision_new(
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def decision_commit(
-    request: HttpRequest, public_id: UUID, meeting_id: UUID, decision_id: UUID
+    request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, decision_id: UUID
 ) -> HttpResponse:
     """The plan's commitment form, filled in from the decision; saving adds it."""
     case, access = open_case(request, public_id)

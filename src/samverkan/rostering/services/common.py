@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
 from samverkan.access import policy
 from samverkan.directory.services import StaleEdit
 from samverkan.rostering.engine import model as em
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 __all__ = ["RosterRefused", "StaleEdit"]
 
@@ -24,12 +27,12 @@ class RosterRefused(Exception):
         self.violations = violations or []
 
 
-def _require_rosters(actor: Any) -> None:
+def _require_rosters(actor: User) -> None:
     if not policy.can_manage_rosters(actor=actor):
         raise PermissionDenied
 
 
-def _require_experts_of(actor: Any, agency_id: int) -> None:
+def _require_experts_of(actor: User, agency_id: int) -> None:
     if not policy.can_manage_experts_of(actor=actor, agency_id=agency_id):
         raise PermissionDenied
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +23,9 @@ from samverkan.rostering.models import (
 from samverkan.rostering.services.common import (
     _require_experts_of,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 _EXPERT_FIELDS = (
     "first_name",
@@ -42,7 +45,7 @@ _EXPERT_FIELDS = (
 @transaction.atomic
 def expert_save(
     *,
-    actor: Any,
+    actor: User,
     expert: Expert,
     home_groups: Iterable[ActionGroup],
     extra_groups: Iterable[ActionGroup] = (),
@@ -96,7 +99,7 @@ def expert_save(
 
 @transaction.atomic(durable=True)
 def leave_record(
-    *, actor: Any, expert: Expert, kind: str, starts_at: dt.datetime, ends_at: dt.datetime
+    *, actor: User, expert: Expert, kind: str, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> ExpertLeave:
     """Record vacation, sick leave or training. Sick leave is what re-planning repairs."""
     _require_experts_of(actor, expert.agency_id)
@@ -117,7 +120,7 @@ def leave_record(
 
 
 @transaction.atomic(durable=True)
-def leave_remove(*, actor: Any, leave: ExpertLeave) -> None:
+def leave_remove(*, actor: User, leave: ExpertLeave) -> None:
     _require_experts_of(actor, leave.expert.agency_id)
     audit.record(
         action=Action.EXPERT_LEAVE_REMOVED,

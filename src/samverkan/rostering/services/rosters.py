@@ -7,9 +7,9 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -35,6 +35,9 @@ from samverkan.rostering.services.common import (
     _violation_dicts,
 )
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 SOLVE_JOB = "roster.solve"
 DEFAULT_TIME_LIMIT_S = 20
 
@@ -42,7 +45,7 @@ DEFAULT_TIME_LIMIT_S = 20
 # Not durable: the demo loader calls it inside its own transaction (demo.services.demo_load).
 @transaction.atomic
 def plan_get_or_create(
-    *, actor: Any, group: ActionGroup, period_start: dt.date, weeks: int = 4
+    *, actor: User, group: ActionGroup, period_start: dt.date, weeks: int = 4
 ) -> RosterPlan:
     """The plan of ``group`` starting ``period_start`` (created if missing)."""
     _require_rosters(actor)
@@ -63,7 +66,7 @@ def plan_get_or_create(
 
 
 def solve_start(
-    *, actor: Any, plan: RosterPlan, time_limit_s: int = DEFAULT_TIME_LIMIT_S, mode: str = "solve"
+    *, actor: User, plan: RosterPlan, time_limit_s: int = DEFAULT_TIME_LIMIT_S, mode: str = "solve"
 ) -> Any:
     """Start the background job that solves (or, ``mode="replan"``, repairs) ``plan``."""
     _require_rosters(actor)
@@ -220,11 +223,13 @@ def _explain(problem: em.Problem) -> list[str]:
 
 # Not durable: the demo loader calls it inside its own transaction (demo.services.demo_load).
 @transaction.atomic
-def version_publish(*, actor: Any, version: RosterVersion, system: bool = False) -> RosterVersion:
+def version_publish(*, actor: User | None, version: RosterVersion, system: bool = False) -> RosterVersion:
     """Publish a draft that has a roster and no rule violations. Published versions are
     frozen; the newest published version of a plan is the one in force. ``system``:
     an operator's command (no user; audited as a system action)."""
     if not system:
+        if actor is None:
+            raise PermissionDenied
         _require_rosters(actor)
     locked = RosterVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT:
@@ -255,7 +260,7 @@ def version_publish(*, actor: Any, version: RosterVersion, system: bool = False)
 
 
 def export_recorded(
-    *, actor: Any, version: RosterVersion | None, fmt: str, expert_id: int | None = None
+    *, actor: User, version: RosterVersion | None, fmt: str, expert_id: int | None = None
 ) -> None:
     """Audit an export (CSV, XLSX, PDF, iCalendar) of a roster or an expert's calendar."""
     audit.record(

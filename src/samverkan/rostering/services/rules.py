@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,9 @@ from samverkan.rostering.models import (
 from samverkan.rostering.services.common import (
     _require_rosters,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 def parse_custom_pattern(text: str) -> list[dict[str, Any]]:
@@ -51,7 +54,7 @@ def parse_custom_pattern(text: str) -> list[dict[str, Any]]:
 @transaction.atomic(durable=True)
 def pattern_set(
     *,
-    actor: Any,
+    actor: User,
     group: ActionGroup,
     kind: str,
     custom: list[dict[str, Any]] | None = None,
@@ -88,7 +91,7 @@ def rules_get(*, group: ActionGroup) -> RosterRules:
 
 
 @transaction.atomic(durable=True)
-def rules_save(*, actor: Any, rules: RosterRules, expected_version: int | None) -> RosterRules:
+def rules_save(*, actor: User, rules: RosterRules, expected_version: int | None) -> RosterRules:
     _require_rosters(actor)
     rules.full_clean()
     save_versioned(

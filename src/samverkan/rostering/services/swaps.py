@@ -5,7 +5,7 @@ agency; an approved swap publishes a new roster version (checked by the validato
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +33,9 @@ from samverkan.rostering.services.common import (
     StaleEdit,
     _require_experts_of,
 )
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 
 def _swapped(roster: em.Roster, swap: SwapRequest) -> em.Roster:
@@ -66,7 +69,7 @@ def swap_check(*, swap: SwapRequest) -> list[dict[str, str]]:
 @transaction.atomic(durable=True)
 def swap_request(
     *,
-    actor: Any,
+    actor: User,
     version: RosterVersion,
     shift_id: str,
     from_expert: Expert,
@@ -123,7 +126,7 @@ def swap_request(
 
 @transaction.atomic(durable=True)
 def swap_decide(
-    *, actor: Any, swap: SwapRequest, approve: bool, expected_version: int | None
+    *, actor: User, swap: SwapRequest, approve: bool, expected_version: int | None
 ) -> SwapRequest:
     """Approve or reject a requested swap (the agency's staff or the municipal side).
 

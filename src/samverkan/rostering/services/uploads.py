@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +20,11 @@ from samverkan.rostering.services.common import (
     _violation_dicts,
 )
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
-def upload_validate(*, actor: Any, plan: RosterPlan, content: bytes) -> dict[str, Any]:
+
+def upload_validate(*, actor: User | None, plan: RosterPlan, content: bytes) -> dict[str, Any]:
     """Check a roster CSV from another system against every hard rule for ``plan``'s
     group and period (engine validator). Returns counts and violations; nothing stored."""
     problem = pb.build_problem(plan)

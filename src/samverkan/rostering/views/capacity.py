@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups.selectors import agencies as motion_agencies
 from samverkan.directory.reference_data import AREAS
 from samverkan.directory.selectors import areas_by_name, areas_with_codes
@@ -82,7 +83,7 @@ class CapacityForm(StyledFormMixin, forms.Form):
         }
 
 
-def _form(request: HttpRequest) -> CapacityForm:
+def _form(request: AuthenticatedHttpRequest) -> CapacityForm:
     agencies = list(motion_agencies())
     if request.GET:
         return CapacityForm(request.GET, agencies=agencies)
@@ -122,7 +123,7 @@ def _number(value: float, digits: int = 1) -> str:
 
 @require_permission(Permission.CAPACITY_VIEW)
 @require_GET
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request)
     result = _plan(form) if form.is_valid() else None
 
@@ -141,7 +142,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 @require_permission(Permission.CAPACITY_VIEW)
 @require_POST
-def capacity_prove(request: HttpRequest) -> HttpResponse:
+def capacity_prove(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start the solver's proof of the minimum per agency and area (background job)."""
     form = CapacityForm(request.POST, agencies=list(motion_agencies()))
     form.fields["areas"].required = False  # the proof is per agency and area
@@ -252,7 +253,7 @@ def memo_text(
 
 @require_permission(Permission.CAPACITY_VIEW)
 @require_GET
-def capacity_memo(request: HttpRequest) -> HttpResponse:
+def capacity_memo(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return redirect("rostering:capacity")

@@ -4,9 +4,10 @@ is asked for and downloads.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.rostering import selectors
 from samverkan.rostering.models import Expert
 
@@ -20,7 +21,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 
-def _calendar_expert(request: HttpRequest, pk: int | None) -> Expert:
+def _calendar_expert(request: AuthenticatedHttpRequest, pk: int | None) -> Expert:
     if pk is None:
         expert = selectors.own_expert(actor=request.user)
         if expert is None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission, verified_user
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
@@ -33,7 +34,7 @@ from samverkan.rostering.views.common import EXPERT_PERMS, _calendar_expert, _do
 
 @require_permission(*EXPERT_PERMS)
 @require_GET
-def expert_list(request: HttpRequest) -> HttpResponse:
+def expert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     experts = list(selectors.experts_visible_to(actor=request.user).filter(active=True))
     return render(
         request,
@@ -45,7 +46,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _expert_form(request: HttpRequest, expert: Expert) -> ExpertForm:
+def _expert_form(request: AuthenticatedHttpRequest, expert: Expert) -> ExpertForm:
     return ExpertForm(
         request.POST or None,
         instance=expert,
@@ -57,7 +58,7 @@ def _expert_form(request: HttpRequest, expert: Expert) -> ExpertForm:
 
 @require_permission(Permission.ROSTER_MANAGE, Permission.EXPERT_MANAGE_OWN)
 @require_http_methods(["GET", "POST"])
-def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def expert_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk) if pk else Expert()
     if pk and not policy.can_manage_experts_of(actor=request.user, agency_id=expert.agency_id):
         raise PermissionDenied
@@ -95,7 +96,7 @@ def expert_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_permission(*EXPERT_PERMS)
 @require_GET
-def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk)
     return render(
         request,
@@ -114,7 +115,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_MANAGE, Permission.EXPERT_MANAGE_OWN)
 @require_POST
-def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk)
     form = LeaveForm(request.POST, prefix="l")
     if form.is_valid():
@@ -151,7 +152,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_MANAGE, Permission.EXPERT_MANAGE_OWN)
 @require_POST
-def leave_remove(request: HttpRequest, pk: int, leave_pk: int) -> HttpResponse:
+def leave_remove(request: AuthenticatedHttpRequest, pk: int, leave_pk: int) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk)
     expert_services.leave_remove(
         actor=request.user,
@@ -162,7 +163,7 @@ def leave_remove(request: HttpRequest, pk: int, leave_pk: int) -> HttpResponse:
 
 @verified_user
 @require_GET
-def expert_calendar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def expert_calendar(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """An expert's shifts in the rosters in force; the expert themself, their agency
     and the municipal side may look (selectors decide; 404 otherwise)."""
     expert = _calendar_expert(request, pk)
@@ -184,7 +185,7 @@ def expert_calendar(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @verified_user
 @require_GET
-def expert_ical(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def expert_ical(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     expert = _calendar_expert(request, pk)
     shifts = selectors.expert_calendar(
         expert=expert, start=timezone.localdate() - dt.timedelta(days=28), days=120

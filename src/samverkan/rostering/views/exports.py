@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.rostering import exports, selectors
 from samverkan.rostering.models import RosterVersion
 from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.views.common import _download
 
 
-def _export_rows(request: HttpRequest, version: RosterVersion) -> list[list[str]]:
+def _export_rows(request: AuthenticatedHttpRequest, version: RosterVersion) -> list[list[str]]:
     rows = selectors.version_assignments(actor=request.user, version=version)
     visible = {
         a: policy.can_see_expert_names_of(actor=request.user, agency_id=a)
@@ -34,7 +35,7 @@ def _export_name(version: RosterVersion, ext: str) -> str:
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
-def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     body = exports.to_csv(_export_rows(request, version))
     roster_services.export_recorded(actor=request.user, version=version, fmt="csv")
@@ -43,7 +44,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
-def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     title = _("Roster %(group)s from %(start)s, version %(n)d") % {
         "group": version.plan.group.name,
@@ -61,7 +62,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
-def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every week of the version's period, one page a week, for printing."""
     version = selectors.get_version(actor=request.user, pk=pk)
     plan = version.plan

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups import selectors as groups
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
@@ -39,7 +40,7 @@ def _week_start(version: RosterVersion, request: HttpRequest) -> tuple[int, dt.d
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_http_methods(["GET", "POST"])
-def group_roster(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_roster(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = groups.get_group(actor=request.user, pk=group_pk)
     can_manage = policy.can_manage_rosters(actor=request.user)
     form = SolveForm(request.POST or None)
@@ -81,7 +82,7 @@ def group_roster(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     week, first_day = _week_start(version, request)
     grid = selectors.roster_grid(actor=request.user, version=version, first_day=first_day)
@@ -111,7 +112,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_MANAGE)
 @require_POST
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     try:
         roster_services.version_publish(actor=request.user, version=version)
@@ -124,7 +125,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_MANAGE)
 @require_POST
-def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan(actor=request.user, pk=pk)
     try:
         job = roster_services.solve_start(
@@ -138,7 +139,7 @@ def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_MANAGE)
 @require_http_methods(["GET", "POST"])
-def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_settings(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = groups.get_group(actor=request.user, pk=group_pk)
     if not policy.can_manage_rosters(actor=request.user):
         raise PermissionDenied
@@ -211,7 +212,7 @@ def group_settings(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_GET
-def on_duty(request: HttpRequest, group_pk: int) -> HttpResponse:
+def on_duty(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = groups.get_group(actor=request.user, pk=group_pk)
     return render(
         request,

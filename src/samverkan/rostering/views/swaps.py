@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.access import policy
 from samverkan.access.guards import verified_user
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.rostering import selectors
 from samverkan.rostering.forms import (
     SwapForm,
@@ -29,7 +30,7 @@ _SWAP_STALE = gettext_lazy(
 
 @verified_user
 @require_http_methods(["GET", "POST"])
-def swap_create(request: HttpRequest, pk: int, shift_id: str) -> HttpResponse:
+def swap_create(request: AuthenticatedHttpRequest, pk: int, shift_id: str) -> HttpResponse:
     """Ask to hand over (or exchange) one of an expert's shifts in the roster in force."""
     expert = _calendar_expert(request, pk)
     shift = next(
@@ -85,7 +86,7 @@ def swap_create(request: HttpRequest, pk: int, shift_id: str) -> HttpResponse:
 
 @verified_user
 @require_GET
-def swap_list(request: HttpRequest) -> HttpResponse:
+def swap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     swaps = list(selectors.swaps_visible_to(actor=request.user)[:200])
     return render(
         request,
@@ -106,7 +107,7 @@ def swap_list(request: HttpRequest) -> HttpResponse:
 
 @verified_user
 @require_POST
-def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def swap_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     swap = selectors.get_swap(actor=request.user, pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:

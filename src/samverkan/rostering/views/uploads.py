@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
+from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.rostering.forms import (
     UploadForm,
@@ -21,7 +22,7 @@ from samverkan.rostering.services import uploads as upload_services
 
 @require_permission(Permission.ROSTER_VIEW, Permission.ROSTER_MANAGE)
 @require_http_methods(["GET", "POST"])
-def validate_upload(request: HttpRequest) -> HttpResponse:
+def validate_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Check a roster CSV from another system against every hard rule."""
     form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     result = None
