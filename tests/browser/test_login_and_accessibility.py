@@ -107,14 +107,28 @@ def _crawl(page, base_url: str, limit: int) -> list[str]:
     return visited
 
 
+# Every persona's pages, in three shares of the personas so that pytest-xdist runs them on
+# different workers (one test over all fourteen took longer than the rest of the suite).
+# Each share loads the demo itself: a live-server test starts from an empty database.
+_SHARES = 3
+_PERSONA_SHARES = [PERSONAS[i::_SHARES] for i in range(_SHARES)]
+
+
+def test_the_shares_cover_every_persona_once():
+    names = [p.username for share in _PERSONA_SHARES for p in share]
+    assert sorted(names) == sorted(p.username for p in PERSONAS)
+
+
 @pytest.mark.slow
-def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory):
+@pytest.mark.parametrize("share", range(_SHARES), ids=lambda i: f"share{i + 1}of{_SHARES}")
+def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory, share):
     from samverkan.accounts.models import User
     from samverkan.demo.services import demo_load
 
     demo_load()
+    personas = _PERSONA_SHARES[share]
     total = 0
-    for persona in PERSONAS:
+    for persona in personas:
         user = User.objects.get(username=persona.username)
         page = page_factory()
         login(page, live_server.url, user, DEMO_PASSWORD)
@@ -130,7 +144,7 @@ def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory)
             assert page.locator("progress").count() == 1
             assert_accessible(page)
         page.context.close()
-    assert total >= len(PERSONAS) * 3
+    assert total >= len(personas) * 3
 
 
 def test_english_is_switchable_and_accessible(live_server, page_factory):

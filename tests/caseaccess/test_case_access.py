@@ -2,7 +2,7 @@
 action, the read-only rule (observers, emergency access), the lead-team and
 lead-coordinator rules, entry ownership, and the sharing rule across cases
 (entries_visible). The object is pure: most tests build it directly; the last ones go
-through the database (case_access_for, entries_visible) with the consent world."""
+through the database (case_access_for, entries_visible) with the test world (tests/world.py)."""
 
 from __future__ import annotations
 
@@ -225,7 +225,7 @@ def test_templates_ask_the_object():
 
 @pytest.fixture
 def world(db):
-    from tests.consent.world import build_world
+    from tests.world import build_world
 
     return build_world()
 
@@ -234,9 +234,9 @@ def test_case_access_for_answers_404_outside_the_team(world):
     with pytest.raises(Http404):
         case_access_for(actor=world.users["tax"], case=world.case)
     assert world.case not in cases_visible_to(actor=world.users["tax"])
-    observer = world.access("lead_observer")
+    observer = world.access("jarva_observer")
     assert observer.team_role == TeamRole.OBSERVER and not observer.may(CaseAction.WRITE_NOTE)
-    assert world.access("lead").is_lead_coordinator
+    assert world.access("jarva_coord").is_lead_coordinator
 
 
 def _notes(world, who: str, within: VisibleCases | None = None) -> set[str]:
@@ -246,11 +246,11 @@ def _notes(world, who: str, within: VisibleCases | None = None) -> set[str]:
 
 
 def test_entries_visible_applies_each_cases_sharing_rule(world):
-    from tests.consent.world import full_consent
+    from tests.world import full_consent
 
     police = _notes(world, "police")
     assert "SECRET-police-crime-TEXT" in police
-    assert "SECRET-lead-social-TEXT" not in police and "SECRET-school-school-TEXT" not in police
+    assert "SECRET-jarva_coord-social-TEXT" not in police and "SECRET-school-school-TEXT" not in police
     # The same for one case the caller has opened, and for an outsider: nothing.
     one = VisibleCases.one(world.case, world.access("police"))
     assert _notes(world, "police", within=one) == police
@@ -258,21 +258,21 @@ def test_entries_visible_applies_each_cases_sharing_rule(world):
     assert visible_cases(actor=world.users["tax"]).accesses == {}
     full_consent(world)
     shared = _notes(world, "police")
-    assert {"SECRET-lead-social-TEXT", "SECRET-school-school-TEXT"} <= shared
+    assert {"SECRET-jarva_coord-social-TEXT", "SECRET-school-school-TEXT"} <= shared
 
 
 def test_entries_visible_honours_a_disclosure_only_up_to_its_decision(world):
     from samverkan.consent import services as consent_services
-    from tests.consent.world import basis, write_note
+    from tests.world import basis, write_note
 
-    before = write_note(world, "lead", "social", "BEFORE-DISCLOSURE", backdate=timedelta(minutes=5))
+    before = write_note(world, "jarva_coord", "social", "BEFORE-DISCLOSURE", backdate=timedelta(minutes=5))
     consent_services.disclosure_record(
-        actor=world.users["lead"], case=world.case, access=world.access("lead"),
+        actor=world.users["jarva_coord"], case=world.case, access=world.access("jarva_coord"),
         basis=basis("osl-10-18a"), to_organisation=world.orgs["police"], categories=["social"],
         description="Uppgifter om riskbeteende",
         balancing_test="Konkreta omständigheter tyder på risk för brott; planerade insatser skadas inte.",
     )
-    after = write_note(world, "lead", "social", "AFTER-DISCLOSURE")
+    after = write_note(world, "jarva_coord", "social", "AFTER-DISCLOSURE")
     police = _notes(world, "police")
     assert before.text in police and after.text not in police
     assert before.text not in _notes(world, "school")
