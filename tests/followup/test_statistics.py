@@ -374,11 +374,12 @@ def test_protection_is_decided_once_per_data_snapshot(leak_world, make_cases, mo
     from django.core.cache import cache
 
     from samverkan.followup import selectors
+    from samverkan.followup.selectors import protection
 
     cache.clear()
     decided, stored = [], {}
-    real, real_set = selectors.protect, cache.set
-    monkeypatch.setattr(selectors, "protect", lambda family: decided.append(family) or real(family))
+    real, real_set = protection.protect, cache.set
+    monkeypatch.setattr(protection, "protect", lambda family: decided.append(family) or real(family))
     monkeypatch.setattr(cache, "set", lambda key, value, timeout: stored.update({key: value}) or real_set(key, value, timeout))
     manager = leak_world["manager"]
     for year in (None, 2025, 2026, None):
