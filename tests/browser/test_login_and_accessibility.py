@@ -107,10 +107,10 @@ def _crawl(page, base_url: str, limit: int) -> list[str]:
     return visited
 
 
-# Every persona's pages, in three shares of the personas so that pytest-xdist runs them on
+# Every persona's pages, in four shares of the personas so that pytest-xdist runs them on
 # different workers (one test over all fourteen took longer than the rest of the suite).
 # Each share loads the demo itself: a live-server test starts from an empty database.
-_SHARES = 3
+_SHARES = 4
 _PERSONA_SHARES = [PERSONAS[i::_SHARES] for i in range(_SHARES)]
 
 
