@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,19 +25,9 @@ from samverkan.consent.forms import (
     RegisterFilterForm,
 )
 from samverkan.consent.models import Disclosure
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import page_number
 from samverkan.lib.spreadsheets import csv_row
-
-
-def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    mapping = mapping or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = mapping.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 
 class _Echo:
@@ -132,7 +121,7 @@ def legal_basis_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -
         try:
             services.legal_basis_save(actor=request.user, basis=basis, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The legal basis is saved."))
             return redirect("consent:legal_basis_list")

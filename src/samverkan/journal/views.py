@@ -25,6 +25,7 @@ from samverkan.journal import selectors, services
 from samverkan.journal.forms import NoteFilterForm, NoteForm
 from samverkan.journal.models import JournalNote
 from samverkan.lib.concurrency import show_conflict
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import page_number
 
 
@@ -43,13 +44,6 @@ def _context(
         **extra,
     }
 
-
-def _apply_errors(form: NoteForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -96,7 +90,7 @@ def note_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
                 sign=sign,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("The note is signed.") if sign else _("The draft is saved.")
@@ -163,7 +157,7 @@ def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
                     ),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 signed = request.POST.get("action") == "sign"
                 messages.success(
@@ -243,7 +237,7 @@ def note_correct(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UU
                 corrects=original,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

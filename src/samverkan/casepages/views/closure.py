@@ -25,6 +25,7 @@ from samverkan.cases import selectors, services
 from samverkan.cases.forms.closure import ClosureForm, FollowUpForm, LegalHoldForm
 from samverkan.cases.models import CaseStatus, FollowUpStatus
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.form_errors import apply_validation_error
 
 
 def _page(
@@ -124,11 +125,7 @@ def follow_up(request: AuthenticatedHttpRequest, public_id: UUID, pk: int) -> Ht
         except services.StaleEdit:
             status = show_conflict(form, stored_version(row))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The follow-up is recorded."))
             return redirect("cases:closure", public_id=case.public_id)

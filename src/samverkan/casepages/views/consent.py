@@ -27,6 +27,7 @@ from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.consent import selectors, services
 from samverkan.consent.forms import ConsentForm, DisclosureForm, WithdrawForm
+from samverkan.lib.form_errors import apply_validation_error
 from samverkan.people.selectors import guardianships_for_case
 
 
@@ -101,7 +102,7 @@ def consent_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
                 document=d["document"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("consent:list", public_id=case.public_id)
@@ -189,18 +190,9 @@ def disclosure_record(request: AuthenticatedHttpRequest, public_id: UUID) -> Htt
                 balancing_test=d["balancing_test"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The disclosure is recorded in the register."))
             return redirect("consent:disclosures", public_id=case.public_id)
     return render(request, "consent/disclosure_form.html", _base(request, case, access, form=form))
 
-
-def _add_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    mapping = mapping or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = mapping.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

@@ -21,6 +21,7 @@ from samverkan.cases.forms.programmes import ProgrammeForm
 from samverkan.cases.models import Programme
 from samverkan.directory.selectors import district_list
 from samverkan.lib.concurrency import show_conflict, stored_version
+from samverkan.lib.form_errors import apply_validation_error
 
 
 @require_permission(Permission.PROGRAMME_MANAGE)
@@ -59,11 +60,7 @@ def programme_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> 
         except services.StaleEdit:
             status = show_conflict(form, stored_version(instance))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("cases:programme_list")
