@@ -29,10 +29,6 @@ from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import page_number
 
 
-def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
-    return case_for_actor(actor=request.user, public_id=public_id)
-
-
 def _context(
     request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def _context(
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def notes(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     result = selectors.notes_page(
         actor=request.user,
         case=case,
@@ -73,7 +69,7 @@ def notes(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_http_methods(["GET", "POST"])
 def note_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.WRITE_NOTE)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +120,7 @@ def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
     """Edit one's own draft. The form carries the version it was loaded at; if the draft
     changed since (another tab), nothing is overwritten: the page says so, keeps the
     text just typed in the form and shows the saved text beside it."""
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.WRITE_NOTE)
     note = _draft_for_author(request, case, access, note_id)
     conflict: JournalNote | None = None
@@ -192,7 +188,7 @@ def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
 @require_permission(Permission.CASE_NOTE_WRITE)
 @require_POST
 def note_sign(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     note = _draft_for_author(request, case, access, note_id)
     try:
         services.note_sign(actor=request.user, case=case, access=access, note=note)
@@ -208,7 +204,7 @@ def note_sign(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
 def note_correct(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     """Correct a signed note of one's own organisation: a new note that references the
     old one. The old note stays as it was and is shown as corrected."""
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.WRITE_NOTE)
     original = selectors.note_for_actor(case=case, access=access, public_id=note_id)
     if original.signed_at is None:

@@ -34,9 +34,6 @@ from samverkan.plans.pdf import plan_pdf
 VersionedFormType = CommitmentForm | FollowUpForm
 
 
-def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
-    return case_for_actor(actor=request.user, public_id=public_id)
-
 
 def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
     return {
@@ -52,7 +49,7 @@ def _context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     page = selectors.plan_page(actor=request.user, case=case, access=access)
     can_edit = access.may(CaseAction.EDIT_PLAN)
     return render(
@@ -75,7 +72,7 @@ def plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def goal_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     form = GoalForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -100,7 +97,7 @@ def goal_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     goal = selectors.goal_for_actor(case=case, access=access, public_id=goal_id)
     access.require(CaseAction.EDIT_PLAN, goal)  # a goal of one's own organisation
     initial = {
@@ -159,7 +156,7 @@ def _commitment_form(
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def commitment_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     initial: dict[str, Any] = {}
     goal_param = request.GET.get("mal", "")
     if goal_param:
@@ -200,7 +197,7 @@ def commitment_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 def commitment_edit(request: AuthenticatedHttpRequest, public_id: UUID, commitment_id: UUID) -> HttpResponse:
     """The recording organisation edits everything; the responsible person from another
     organisation records the follow-up (status and note) only."""
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     commitment = selectors.commitment_for_actor(case=case, access=access, public_id=commitment_id)
     access.require(CaseAction.FOLLOW_UP, commitment)
     full = access.may(CaseAction.EDIT_PLAN, commitment)  # the recording organisation
@@ -273,7 +270,7 @@ def commitment_edit(request: AuthenticatedHttpRequest, public_id: UUID, commitme
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def summary_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.ESTABLISH_PLAN)
     plan_row = selectors.plan_for_case(case=case)
     form = SummaryForm(
@@ -315,7 +312,7 @@ def summary_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 @require_permission(Permission.CASE_PLAN_EDIT)
 @require_POST
 def establish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     form = EstablishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the plan and try again."))
@@ -344,7 +341,7 @@ def establish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def version_detail(request: AuthenticatedHttpRequest, public_id: UUID, number: int) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     view = selectors.plan_version_for_actor(
         actor=request.user, case=case, access=access, number=number
     )
@@ -354,7 +351,7 @@ def version_detail(request: AuthenticatedHttpRequest, public_id: UUID, number: i
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     content = plan_pdf(actor=request.user, case=case, access=access)
     response = HttpResponse(content, content_type="application/pdf")
     # No name or number in the file name: it ends up in download folders and logs.

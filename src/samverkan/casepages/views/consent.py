@@ -31,10 +31,6 @@ from samverkan.lib.form_errors import apply_validation_error
 from samverkan.people.selectors import guardianships_for_case
 
 
-def _case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
-    return case_for_actor(actor=request.user, public_id=public_id)
-
-
 def _base(
     request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, **extra: Any
 ) -> dict[str, Any]:
@@ -52,7 +48,7 @@ def _base(
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def consent_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     can_manage = access.may(CaseAction.MANAGE_CONSENT)
     return render(
         request,
@@ -82,7 +78,7 @@ def _consent_form(request: AuthenticatedHttpRequest, case: Case) -> ConsentForm:
 @require_permission(Permission.CASE_CONSENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def consent_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.MANAGE_CONSENT)
     form = _consent_form(request, case)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +109,7 @@ def consent_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 @require_POST
 def consent_withdraw(request: AuthenticatedHttpRequest, public_id: UUID, consent_id: int) -> HttpResponse:
     """Withdrawal takes effect at once: the next request no longer shares under it."""
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.MANAGE_CONSENT)
     consent = selectors.consent_for_case(case=case, consent_id=consent_id)
     form = WithdrawForm(request.POST)
@@ -133,7 +129,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, public_id: UUID, consent
 @require_GET
 def consent_document(request: AuthenticatedHttpRequest, public_id: UUID, consent_id: int) -> FileResponse:
     """The signed form, for the lead organisation's team; always as a download."""
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     document = selectors.consent_document(
         actor=request.user, case=case, access=access, consent_id=consent_id
     )
@@ -151,7 +147,7 @@ def consent_document(request: AuthenticatedHttpRequest, public_id: UUID, consent
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def disclosure_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     rows = selectors.disclosures_visible(actor=request.user, case=case, access=access)
     return render(
         request,
@@ -169,7 +165,7 @@ def disclosure_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
 @require_permission(Permission.CASE_DISCLOSE)
 @require_http_methods(["GET", "POST"])
 def disclosure_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = _case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.DISCLOSE)
     form = DisclosureForm(
         request.POST or None,

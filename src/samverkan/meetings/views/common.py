@@ -4,20 +4,13 @@ and the meeting's address."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.urls import reverse
 
-from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess.decision import CaseAccess
-from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.meetings.models import Meeting
-
-
-def open_case(request: AuthenticatedHttpRequest, public_id: UUID) -> tuple[Case, CaseAccess]:
-    return case_for_actor(actor=request.user, public_id=public_id)
 
 
 def page_context(case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:

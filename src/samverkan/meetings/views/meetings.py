@@ -22,6 +22,7 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
     AttendanceForm,
@@ -29,13 +30,13 @@ from samverkan.meetings.forms import (
     MeetingForm,
 )
 from samverkan.meetings.models import MeetingStatus
-from samverkan.meetings.views.common import detail_url, open_case, page_context
+from samverkan.meetings.views.common import detail_url, page_context
 
 
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def meeting_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meetings = selectors.meeting_list(actor=request.user, case=case, access=access)
     now = timezone.now()
     return render(
@@ -61,7 +62,7 @@ def meeting_list(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     team = selectors.attendee_choices(case=case)
     initial: dict[str, Any] = {}
     if request.method == "GET":
@@ -95,7 +96,7 @@ def meeting_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
 @require_permission(Permission.CASE_VIEW)
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     detail = selectors.meeting_detail(
         actor=request.user, case=case, access=access, public_id=meeting_id
     )
@@ -125,7 +126,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID, meeting_i
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     access.require(CaseAction.MANAGE_MEETING, meeting)  # the organisation's own meeting
     team = selectors.attendee_choices(case=case)
@@ -180,7 +181,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id:
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_POST
 def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -208,7 +209,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID, meeting_i
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def attendance(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     access.require(CaseAction.MANAGE_MEETING, meeting)  # the organisation's own meeting
     attendees = meeting.attendees.select_related("user", "organisation")

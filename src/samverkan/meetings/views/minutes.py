@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
@@ -24,7 +25,7 @@ from samverkan.meetings.forms import (
     MinutesForm,
     SignForm,
 )
-from samverkan.meetings.views.common import detail_url, open_case, page_context
+from samverkan.meetings.views.common import detail_url, page_context
 from samverkan.plans import selectors as plan_selectors
 from samverkan.plans.forms import CommitmentForm
 
@@ -32,7 +33,7 @@ from samverkan.plans.forms import CommitmentForm
 @require_permission(Permission.CASE_MEETING_MANAGE)
 @require_http_methods(["GET", "POST"])
 def minutes_new(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     corrects = None
     corrects_param = request.GET.get("rattar", "")
@@ -74,7 +75,7 @@ def minutes_new(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: 
 def minutes_edit(
     request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     minutes = selectors.minutes_for_actor(
         case=case, access=access, meeting=meeting, public_id=minutes_id
@@ -119,7 +120,7 @@ def minutes_edit(
 def minutes_sign(
     request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     minutes = selectors.minutes_for_actor(
         case=case, access=access, meeting=meeting, public_id=minutes_id
@@ -152,7 +153,7 @@ def minutes_sign(
 def decision_new(
     request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, minutes_id: UUID
 ) -> HttpResponse:
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     minutes = selectors.minutes_for_actor(
         case=case, access=access, meeting=meeting, public_id=minutes_id
@@ -190,7 +191,7 @@ def decision_commit(
     request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: UUID, decision_id: UUID
 ) -> HttpResponse:
     """The plan's commitment form, filled in from the decision; saving adds it."""
-    case, access = open_case(request, public_id)
+    case, access = case_for_actor(actor=request.user, public_id=public_id)
     meeting = selectors.meeting_for_actor(case=case, access=access, public_id=meeting_id)
     decision = selectors.decision_for_actor(
         case=case, access=access, meeting=meeting, public_id=decision_id
