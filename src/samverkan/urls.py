@@ -26,6 +26,7 @@ urlpatterns = [
     path("arenden/", include((case_pages.people_urlpatterns, "people"))),
     path("arenden/<uuid:public_id>/plan/", include("samverkan.plans.urls")),
     path("arenden/<uuid:public_id>/moten/", include("samverkan.meetings.urls")),
+    path("trefas/", include("samverkan.trefas.urls")),
     path("", include("samverkan.reminders.urls")),
     path("dataskydd/", include("samverkan.dataprotection.urls")),
     path("loggranskning/", include("samverkan.logreview.urls")),

@@ -50,6 +50,16 @@ class Permission(StrEnum):
     SUBJECT_ACCESS_EXPORT = "organisation:person:subject_access_export"
     RETENTION_MANAGE = "organisation:retention:manage"
     ACCESS_REVIEW = "organisation:access_review:review"
+    # Trefas (targeted violence prevention). Which forum a grant reaches, and what one may
+    # do in it (forum coordinator, member, jurist), is decided by trefas.decision.
+    TREFAS_VIEW = "trefas:forum:view"
+    TREFAS_LIST_MANAGE = "trefas:listing:manage"  # nominate, rate, link to groups
+    TREFAS_SHARE_PROPOSE = "trefas:share:propose"
+    TREFAS_SHARE_REVIEW = "trefas:share:review"  # also needs the jurist role in the forum
+    TREFAS_MEETING_MANAGE = "trefas:meeting:manage"  # also needs the forum coordinator role
+    TREFAS_INCIDENT_MANAGE = "trefas:incident:manage"
+    TREFAS_RELEASE_MANAGE = "trefas:release:manage"  # Kriminalvården's member organisations
+    TREFAS_FORUM_MANAGE = "system:trefas_forum:manage"
     # Public pages and the anonymous tip channel
     TIPS_VIEW = "organisation:tip:view"  # tips routed or forwarded to the own organisation
     TIPS_HANDLE = "organisation:tip:handle"  # triage, reply, forward under a legal basis

@@ -23,6 +23,7 @@ class RoleCode(StrEnum):
     ORGANISATION_ADMIN = "org_admin"
     SYSTEM_ADMIN = "system_admin"
     SYSTEM_AUDITOR = "system_auditor"
+    JURIST = "jurist"
 
 
 ROLE_NAMES = {
@@ -34,6 +35,7 @@ ROLE_NAMES = {
     RoleCode.ORGANISATION_ADMIN: _("Organisation administrator"),
     RoleCode.SYSTEM_ADMIN: _("System administrator"),
     RoleCode.SYSTEM_AUDITOR: _("System auditor"),
+    RoleCode.JURIST: _("Jurist"),
 }
 
 # Roles only a system administrator may grant.
@@ -56,6 +58,7 @@ DEFAULT_PERMISSIONS: dict[RoleCode, list[P]] = {
         P.AUDIT_VERIFY,
     ],
     RoleCode.SYSTEM_AUDITOR: [P.DIRECTORY_VIEW, P.AUDIT_VIEW_ALL, P.AUDIT_EXPORT, P.AUDIT_VERIFY],
+    RoleCode.JURIST: [P.DIRECTORY_VIEW],
 }
 
 # Area track (action groups, outreach, experts, rosters, capacity planner). Existing
@@ -104,4 +107,19 @@ TIP_PERMISSIONS: dict[RoleCode, list[P]] = {
     RoleCode.SYSTEM_ADMIN: [P.TIPS_ROUTING_MANAGE, P.CITIZEN_PROMISE_MANAGE],
 }
 for _code, _granted in TIP_PERMISSIONS.items():
+    DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
+
+
+# Trefas. Existing installations get the same grants (and the jurist role) from the data
+# migration trefas/0002_grant_trefas_permissions. A grant reaches only the forums the
+# user is a named member of, and the forum role decides the rest (trefas.decision).
+_TREFAS_WORK = [P.TREFAS_VIEW, P.TREFAS_LIST_MANAGE, P.TREFAS_SHARE_PROPOSE, P.TREFAS_INCIDENT_MANAGE,
+                P.TREFAS_RELEASE_MANAGE]
+TREFAS_PERMISSIONS: dict[RoleCode, list[P]] = {
+    RoleCode.CASEWORKER: _TREFAS_WORK,
+    RoleCode.COORDINATOR: [*_TREFAS_WORK, P.TREFAS_MEETING_MANAGE],
+    RoleCode.JURIST: [P.TREFAS_VIEW, P.TREFAS_SHARE_REVIEW, P.DISCLOSURE_REGISTER_VIEW],
+    RoleCode.SYSTEM_ADMIN: [P.TREFAS_FORUM_MANAGE],
+}
+for _code, _granted in TREFAS_PERMISSIONS.items():
     DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.cases.models import Case
 from samverkan.directory.models import Organisation
-from samverkan.people.models import Guardianship
+from samverkan.people.models import Guardianship, Person
 
 
 class BasisKind(models.TextChoices):
@@ -43,6 +43,9 @@ class LegalBasis(models.Model):
     )
     valid_from = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    # Trefas: a share under this basis waits for the owning organisation's jurist unless
+    # this is off (configurable; e.g. OSL 10 kap. 20 §: an immediate police intervention).
+    requires_review = models.BooleanField(_("a jurist reviews every share"), default=True)
 
     class Meta:
         ordering = ["reference"]
@@ -102,14 +105,37 @@ class Consent(models.Model):
         return f"Consent {self.pk}"
 
 
-class Disclosure(models.Model):
-    """Information handed from one organisation to another under a statutory basis.
+class DisclosureTrack(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual track (SIG)")
+    TREFAS = "trefas", _("Trefas")
 
-    It opens to ``to_organisation`` the case's entries recorded by ``from_organisation`` in
-    ``categories`` and created up to ``decided_at`` — nothing later.
+
+class DisclosureOutcome(models.TextChoices):
+    DISCLOSED = "disclosed", _("Disclosed")
+    REFUSED = "refused", _("Refused")
+
+
+class Disclosure(models.Model):
+    """Information handed from one organisation to another under a statutory basis: the
+    disclosure register.
+
+    On the individual track it opens to ``to_organisation`` the case's entries recorded by
+    ``from_organisation`` in ``categories`` and created up to ``decided_at`` — nothing
+    later. On the Trefas track (no case) it records a jurist's decision on a share, approved
+    or refused, about ``person`` (the owning organisation's record); the share itself
+    (``source_type``/``source_id``) is what the receivers then see. A check constraint
+    keeps Trefas rows and refusals out of the case sharing rule.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosures")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures")
+    track = models.CharField(max_length=12, choices=DisclosureTrack.choices, default=DisclosureTrack.INDIVIDUAL)
+    outcome = models.CharField(max_length=10, choices=DisclosureOutcome.choices, default=DisclosureOutcome.DISCLOSED)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=500, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
     basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="disclosures")
     from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -123,7 +149,19 @@ class Disclosure(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
-        indexes = [models.Index(fields=["case", "to_organisation"], name="disclosure_case_to")]
+        indexes = [
+            models.Index(fields=["case", "to_organisation"], name="disclosure_case_to"),
+            models.Index(fields=["person"], name="disclosure_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(track="individual", case__isnull=False, outcome="disclosed")
+                    | models.Q(track="trefas", case__isnull=True)
+                ),
+                name="disclosure_track_shape",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Disclosure {self.pk}"

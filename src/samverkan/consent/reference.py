@@ -67,6 +67,7 @@ LEGAL_BASES: list[dict[str, Any]] = [
         "reference": "OSL 10 kap. 20 §",
         "max_subject_age": 18,
         "recipient_codes": ["polismyndigheten"],
+        "requires_review": False,  # an immediate intervention cannot wait for a jurist
         "title": "Person under 18 i allvarlig fara eller som begår brott",
         "description": "Uppgiften behövs för ett omedelbart ingripande av Polisen.",
     },
@@ -91,6 +92,7 @@ LEGAL_BASES: list[dict[str, Any]] = [
         "code": "osl-10-28",
         "reference": "OSL 10 kap. 28 §",
         "requires_balancing_test": False,
+        "requires_review": False,  # a duty to inform set by law
         "title": "Uppgiftsskyldighet i lag eller förordning",
         "description": "En uppgiftsskyldighet i lag eller förordning bryter sekretessen.",
     },

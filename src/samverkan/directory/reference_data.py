@@ -30,6 +30,7 @@ ORGANISATIONS: list[tuple[str, str, str, str | None]] = [
     ("region-stockholm", "Region Stockholm", "region", None),
     ("sbff", "Storstockholms brandförsvar", "other_public", None),
     ("frivarden-stockholm", "Kriminalvården, frivården Stockholm", "agency", "kriminalvarden"),
+    ("kv-anstalt-taby", "Kriminalvården, anstalten Täby", "agency", "kriminalvarden"),
     ("polisregion-stockholm", "Polisregion Stockholm", "police_region", "polismyndigheten"),
     ("lpo-rinkeby", "Lokalpolisområde Rinkeby", "police_area", "polisregion-stockholm"),
     ("lpo-skarholmen", "Lokalpolisområde Skärholmen", "police_area", "polisregion-stockholm"),

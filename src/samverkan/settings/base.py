@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "samverkan.journal",
     "samverkan.plans",
     "samverkan.meetings",
+    "samverkan.trefas",
     "samverkan.reminders",
     "samverkan.dataprotection",
     "samverkan.logreview",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrefasConfig(AppConfig):
+    name = "samverkan.trefas"
+    label = "trefas"
+    verbose_name = "Trefas"
+
+    def ready(self) -> None:
+        from samverkan.trefas import navigation  # deferred: AppConfig.ready: the app registry is ready only here
+
+        # The forum's tabs, in order (each topic's page).
+        navigation.register(order=10, label=_("The list"), url_name="trefas:forum")

@@ -1,0 +1,22 @@
+"""Trefas pages, under /trefas/. A forum is named by its id; a person on the list by the
+listing's id (never an identity number or a name)."""
+
+from django.urls import path
+
+from samverkan.trefas.views import forums
+
+app_name = "trefas"
+
+urlpatterns = [
+    # Forums and the list (views/forums.py, views/listing.py)
+    path("", forums.forum_list, name="forums"),
+    path("<int:forum_id>/", forums.forum_detail, name="forum"),
+    # The list and ratings (views/listing.py)
+    # Groups and conflicts (views/groups.py)
+    # Shares and the jurist's queue (views/shares.py)
+    # Meetings, agenda, minutes, actions (views/meetings.py)
+    # Incidents and checklists (views/incidents.py)
+    # Releases and leaves (views/releases.py)
+    # Exits (views/exits.py)
+    # Notices (views/notices.py)
+]
