@@ -11,5 +11,6 @@ class ConsentConfig(AppConfig):
 
         navigation.register(order=40, label=_("Consent"), url_name="consent:list")
         # Guardians give consent for a minor; the page is the lead team's (casepages).
-        navigation.register(order=45, label=_("Guardians"), url_name="people:guardians")
+        navigation.register(order=45, label=_("Guardians"), url_name="people:guardians",
+                            shown=lambda access: access.is_lead_team)
         navigation.register(order=50, label=_("Disclosures"), url_name="consent:disclosures")

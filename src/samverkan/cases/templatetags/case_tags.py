@@ -11,6 +11,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def case_nav(case: Any) -> list[dict[str, str]]:
+def case_nav(case: Any, access: Any = None) -> list[dict[str, str]]:
+    """The case's sub-pages the viewer may open (all of them without ``access``)."""
     return [{"label": str(item.label), "url": reverse(item.url_name, args=[case.public_id])}
-            for item in navigation.items()]
+            for item in navigation.items(access)]
