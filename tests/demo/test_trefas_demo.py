@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samverkan.accounts.models import Role, User
 from samverkan.accounts.reference import ensure_default_roles
 from samverkan.audit.models import AuditEvent
 from samverkan.consent import reference as legal_bases
@@ -81,17 +84,11 @@ def test_forty_fictitious_people_aged_15_to_25_across_the_ratings(demo):
         history = list(x.rating_changes.order_by("-set_at", "-pk"))
         assert history and history[0].rating == x.rating
         assert x.rating_set_at <= x.rating_reviewed_at <= timezone.now()
-    assert RatingChange.objects.exclude(previous_rating="").exclude(rating=models_f("previous_rating")).exists()
+    assert RatingChange.objects.exclude(previous_rating="").exclude(rating=F("previous_rating")).exists()
     assert {x.area.code for x in listings} == {"rinkeby-tensta", "husby"}
     assert all(x.nomination_reason for x in listings)
     # Someone is overdue for review (not reviewed for one cycle).
     assert listings.filter(rating_reviewed_at__lt=timezone.now() - timedelta(days=21)).exists()
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 def test_members_roles_and_groups_in_an_active_conflict(demo):
@@ -143,7 +140,7 @@ def test_meetings_every_21_days_with_minutes_and_actions(demo):
     forum = demo["forum"]
     held = list(ForumMeeting.objects.filter(forum=forum, status=MeetingStatus.HELD).order_by("scheduled_for"))
     assert len(held) >= 5
-    assert all((b.scheduled_for - a.scheduled_for).days == 21 for a, b in zip(held, held[1:], strict=False))
+    assert all((b.scheduled_for - a.scheduled_for).days == 21 for a, b in itertools.pairwise(held))
     assert all(m.minutes and m.signed_by and m.signed_at for m in held)
     assert all(m.attendance.exists() and m.discussions.exists() for m in held)
     planned = ForumMeeting.objects.filter(forum=forum, status=MeetingStatus.PLANNED)
@@ -185,17 +182,12 @@ def test_a_release_in_three_weeks_and_an_exit(demo):
 
 
 def test_the_personas_open_the_forum_an_outsider_gets_404(demo):
-    from samverkan.accounts.models import User
-
     forum = demo["forum"]
     for username in ("trefas.samordnare", "trefas.jurist.polis", "trefas.anstalt"):
         user = User.objects.get(username=username)
         assert user.is_demo and user.totpdevice_set.filter(confirmed=True).exists()
         assert fast_login(user).get(f"/trefas/{forum.pk}/").status_code == 200, username
     outsider = User.objects.create(username="not.in.forum", organisation=forum.organisations.first().organisation)
-    from samverkan.accounts.models import Role
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     outsider.roles.set(Role.objects.filter(code="coordinator"))
     TOTPDevice.objects.create(user=outsider, name="t", confirmed=True)
     assert fast_login(outsider).get(f"/trefas/{forum.pk}/").status_code == 404

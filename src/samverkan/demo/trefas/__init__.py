@@ -1,7 +1,7 @@
 """Demo data for Trefas: the fictitious forum "Trefas Järva" (district social services,
 the Rinkeby police area, frivården, the Täby prison and the city's coordinator against
 lethal violence), its staff personas with jurists for the city and the police, about 40
-invented people aged 15–25 on the list with their rating histories, two police-owned
+invented people aged 15-25 on the list with their rating histories, two police-owned
 groups in an active conflict, shares in every state with their rows in the disclosure
 register, meetings every 21 days with signed minutes and actions, a shooting two days
 ago with its checklist half done, a release in three weeks and an exit referral.

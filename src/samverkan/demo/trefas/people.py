@@ -1,4 +1,4 @@
-"""The list: 40 invented people aged 15–25 in Rinkeby/Tensta and Husby, rated red (6),
+"""The list: 40 invented people aged 15-25 in Rinkeby/Tensta and Husby, rated red (6),
 yellow (14) and green (20), with rating histories over the last months; the police's two
 groups with members and the active conflict between them."""
 
@@ -61,7 +61,7 @@ RATING_REASONS = {
 
 
 def birth_for(loader: Loader, age: int) -> date:
-    """A birth date that makes the person ``age`` today (15–25 whenever the demo loads)."""
+    """A birth date that makes the person ``age`` today (15-25 whenever the demo loads)."""
     today = loader.today
     days_after_birthday = loader.rng.randint(20, 330)
     last_birthday = today - timedelta(days=days_after_birthday)
