@@ -17,7 +17,7 @@ from samverkan.directory.models import Organisation
 # Extra demo staff the individual track needs in Skärholmen (the personas list has only
 # a caseworker there): a coordinator who takes decisions and manages teams, and a
 # manager for the statistics. Same password and authenticator set-up as the personas.
-EXTRA_STAFF = [
+EXTRA_STAFF: list[tuple[str, str, tuple[str, ...], str]] = [
     ("skarholmen.samordnare", "sdf-skarholmen", ("coordinator",), "SIG coordinator, Skärholmen"),
     ("skarholmen.chef", "sdf-skarholmen", ("manager",), "Unit manager, Skärholmen"),
 ]

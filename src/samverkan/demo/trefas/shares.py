@@ -15,7 +15,7 @@ from samverkan.trefas.models import Group, Listing, Rating, Share, ShareState, S
 
 SOURCE_TYPE = "trefas.share"
 
-TEXTS = {
+TEXTS: dict[tuple[str, str], list[str]] = {
     ("police", ShareTopic.SINCE_LAST): [
         "Kontrollerad i samband med skottlossningen; inga vapen påträffades. Fortsatt umgänge med gruppen.",
         "Anmäld för olaga hot mot en person i den andra gruppen förra veckan.",
