@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint architecture typecheck check-deploy messages benchmark-audit clean system-deps
+.PHONY: demo test venv lint architecture typecheck check-deploy messages benchmark-audit benchmark-trefas clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -79,6 +79,11 @@ messages: $(STAMP)
 
 benchmark-audit: $(STAMP)
 	$(BIN)/python benchmarks/audit.py --json
+
+# Trefas at full size on PostgreSQL (DATABASE_URL; SCALE=0.1 for a tenth): a few minutes.
+SCALE ?= 1
+benchmark-trefas: $(STAMP)
+	$(BIN)/python benchmarks/trefas.py --json --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var

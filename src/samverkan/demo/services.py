@@ -17,6 +17,7 @@ from samverkan.consent import reference as legal_bases
 from samverkan.demo.area_track import load_area_track
 from samverkan.demo.individual_track import load_individual_track
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
+from samverkan.demo.trefas import load_trefas
 from samverkan.directory.models import Organisation
 from samverkan.directory.services import reference_data_load
 from samverkan.public.demo import public_demo_load
@@ -62,4 +63,5 @@ def demo_load() -> list[dict[str, Any]]:
     load_area_track()
     public_demo_load()
     rows.extend(load_individual_track())
+    rows.extend(load_trefas())
     return rows

@@ -17,7 +17,7 @@ from samverkan.directory.models import Organisation
 # Extra demo staff the individual track needs in Skärholmen (the personas list has only
 # a caseworker there): a coordinator who takes decisions and manages teams, and a
 # manager for the statistics. Same password and authenticator set-up as the personas.
-EXTRA_STAFF = [
+EXTRA_STAFF: list[tuple[str, str, tuple[str, ...], str]] = [
     ("skarholmen.samordnare", "sdf-skarholmen", ("coordinator",), "SIG coordinator, Skärholmen"),
     ("skarholmen.chef", "sdf-skarholmen", ("manager",), "Unit manager, Skärholmen"),
 ]
@@ -25,10 +25,20 @@ EXTRA_STAFF = [
 
 def ensure_staff() -> list[dict[str, Any]]:
     """The extra Skärholmen demo staff (idempotent; never touches a non-demo account)."""
+    return ensure_demo_staff(EXTRA_STAFF, seed=SEED)
+
+
+def ensure_demo_staff(
+    staff: list[tuple[str, str, tuple[str, ...], str]], *, seed: int
+) -> list[dict[str, Any]]:
+    """Create or refresh demo staff (username, organisation short code, role codes,
+    description): the demo password, a confirmed authenticator and recovery codes, as
+    the personas get. Names from Faker sv_SE with ``seed``. Never touches an account
+    that is not ``is_demo``. Returns rows for the persona table ``load_demo`` prints."""
     fake = Faker("sv_SE")
-    fake.seed_instance(SEED)
+    fake.seed_instance(seed)
     rows = []
-    for username, org_code, roles, description in EXTRA_STAFF:
+    for username, org_code, roles, description in staff:
         first, last = fake.first_name(), fake.last_name()
         user = User.objects.filter(username=username).first()
         if user is not None and not user.is_demo:
