@@ -82,7 +82,7 @@ def test_visibility_matrix(world, networks):
 
 
 def test_the_page(world, networks):
-    a, _b, _conflict = networks
+    _a, _b, _conflict = networks
     url = reverse("trefas:groups", args=[world.forum.pk])
     police = fast_login(world.users["police"]).get(url)
     assert police.status_code == 200
@@ -98,7 +98,7 @@ def test_the_page(world, networks):
 
 
 def test_only_the_owning_police_manage(world, networks):
-    a, b, conflict = networks
+    a, _b, conflict = networks
     for who in ("soc", "police_jurist", "school"):
         with pytest.raises(PermissionDenied):
             services.group_create(actor=world.users[who], access=access(world, who), forum=world.forum, name="X")
@@ -119,7 +119,7 @@ def test_only_the_owning_police_manage(world, networks):
 
 
 def test_police_change_through_the_pages(world, networks):
-    a, b, conflict = networks
+    _a, b, _conflict = networks
     client = fast_login(world.users["police"])
     base = [world.forum.pk]
     assert client.post(reverse("trefas:group_new", args=base), {"name": "GRUPP-C", "description": ""}).status_code == 302

@@ -6,7 +6,7 @@ that does not grow with shares the viewer cannot see."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -186,11 +186,11 @@ def test_no_review_basis_is_visible_at_once_and_registered(world):
 
 def test_only_members_with_the_permission_propose_and_only_jurists_decide(world):
     listing = list_person(world)
-    with pytest.raises(Exception):  # noqa: B017,PT011 - PermissionDenied
+    with pytest.raises(PermissionDenied):
         propose(world, listing, by="police_jurist")
     share = propose(world, listing)
     for name in ("police", "soc_jurist", "city_coord"):
-        with pytest.raises(Exception):  # noqa: B017,PT011 - PermissionDenied
+        with pytest.raises(PermissionDenied):
             decide(world, share, by=name)
     response = fast_login(world.users["soc_jurist"]).post(
         reverse("trefas:share_decide", args=[world.forum.pk, share.pk]), {"decision": "approve", "version": 1})
