@@ -202,6 +202,8 @@ def test_only_members_with_the_permission_propose_and_only_jurists_decide(world)
 def test_refusal_needs_a_reason(world):
     share = propose(world, list_person(world))
     client = fast_login(world.users["police_jurist"])
+    queue = client.get(reverse("trefas:shares", args=[world.forum.pk])).content.decode()
+    assert f'name="version" value="{share.version}"' in queue and "MARKER-share" in queue
     url = reverse("trefas:share_decide", args=[world.forum.pk, share.pk])
     response = client.post(url, {"decision": "refuse", "reason": "", "version": share.version})
     assert response.status_code == 400
