@@ -4,7 +4,7 @@ because caseaccess evaluates consent afresh on every request (nothing is cached)
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -26,10 +26,12 @@ from samverkan.consent.models import (
     Consent,
     ConsentGiver,
     Disclosure,
+    DisclosureOutcome,
+    DisclosureTrack,
     LegalBasis,
 )
 from samverkan.directory.models import Organisation
-from samverkan.people.models import Guardianship
+from samverkan.people.models import Guardianship, Person
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -163,37 +165,58 @@ def consent_withdraw(
         _audit(Action.CONSENT_WITHDRAWN, actor, case, {"consent": consent.pk})
 
 
-def _basis_allows(basis: LegalBasis, case: Case, to_org: Organisation) -> str | None:
-    age = case.person.age_on(timezone.localdate())
-    if basis.max_subject_age is not None and age >= basis.max_subject_age:
-        return _("%(ref)s applies only to persons under %(age)d.") % {
-            "ref": basis.reference,
-            "age": basis.max_subject_age,
-        }
-    if basis.min_subject_age is not None and age < basis.min_subject_age:
-        return _("%(ref)s applies only to persons aged %(age)d or more.") % {
-            "ref": basis.reference,
-            "age": basis.min_subject_age,
-        }
-    if basis.recipient_kinds and to_org.kind not in basis.recipient_kinds:
+def basis_allows(
+    basis: LegalBasis, *, person: Person | None, to_organisation: Organisation, today: date | None = None
+) -> str | None:
+    """Why ``basis`` does not allow a disclosure about ``person`` to ``to_organisation``
+    (in words, for the form), or None when it does: the subject's age limits (the one age
+    rule, ``Person.age_on``), the receiving organisations (by kind, and by short code
+    including child organisations) and the date the basis comes into force. Both tracks
+    ask it: a case's disclosures and Trefas shares. ``person=None`` (a share about a group,
+    no one person) cannot satisfy an age limit: a basis for persons of some age only is
+    refused for it (fail closed)."""
+    today = today or timezone.localdate()
+    if person is None:
+        if basis.max_subject_age is not None or basis.min_subject_age is not None:
+            return _("%(ref)s applies only to a person of a certain age, not to a group.") % {
+                "ref": basis.reference,
+            }
+    else:
+        age = person.age_on(today)
+        if basis.max_subject_age is not None and age >= basis.max_subject_age:
+            return _("%(ref)s applies only to persons under %(age)d.") % {
+                "ref": basis.reference,
+                "age": basis.max_subject_age,
+            }
+        if basis.min_subject_age is not None and age < basis.min_subject_age:
+            return _("%(ref)s applies only to persons aged %(age)d or more.") % {
+                "ref": basis.reference,
+                "age": basis.min_subject_age,
+            }
+    if basis.recipient_kinds and to_organisation.kind not in basis.recipient_kinds:
         return _("%(ref)s does not allow disclosure to %(org)s.") % {
             "ref": basis.reference,
-            "org": to_org.name,
+            "org": to_organisation.name,
         }
     if basis.recipient_codes:
-        codes = {to_org.short_code}
-        parent = to_org.parent
+        codes = {to_organisation.short_code}
+        parent = to_organisation.parent
         while parent is not None:
             codes.add(parent.short_code)
             parent = parent.parent
         if not codes & set(basis.recipient_codes):
             return _("%(ref)s does not allow disclosure to %(org)s.") % {
                 "ref": basis.reference,
-                "org": to_org.name,
+                "org": to_organisation.name,
             }
-    if basis.valid_from and timezone.localdate() < basis.valid_from:
+    if basis.valid_from and today < basis.valid_from:
         return _("%(ref)s is not in force yet.") % {"ref": basis.reference}
     return None
+
+
+def statute_usable(basis: LegalBasis) -> bool:
+    """A basis a new disclosure may cite: an active statutory basis of the catalogue."""
+    return basis.active and basis.kind == "statute"
 
 
 @transaction.atomic
@@ -212,9 +235,9 @@ def disclosure_record(
     receiving organisation, what, the balancing test in words, who decided and when."""
     access.require(CaseAction.DISCLOSE)
     errors: dict[str, Any] = {}
-    if not basis.active or basis.kind != "statute":
+    if not statute_usable(basis):
         errors["basis"] = _("Choose an active statutory basis.")
-    elif problem := _basis_allows(basis, case, to_organisation):
+    elif problem := basis_allows(basis, person=case.person, to_organisation=to_organisation):
         errors["basis"] = problem
     if to_organisation.pk == actor.organisation_id:
         errors["to_organisation"] = _("Choose another organisation than your own.")
@@ -250,6 +273,56 @@ def disclosure_record(
         legal_basis=basis.reference,
     )
     return disclosure
+
+
+def disclosures_register_decision(
+    *,
+    track: str,
+    outcome: str,
+    person: Person | None,
+    basis: LegalBasis,
+    from_organisation_id: int,
+    to_organisation_ids: list[int],
+    description: str,
+    balancing_test: str,
+    refusal_reason: str,
+    decided_by: User,
+    decided_at: datetime,
+    source_type: str,
+    source_id: str,
+) -> list[Disclosure]:
+    """Write a decision taken outside a case (the Trefas track: a jurist's approval or
+    refusal of a share, or a share under a basis that needs no review) to the disclosure
+    register: one row per receiving organisation, without a case, so the case sharing
+    rule never reads it (the ``disclosure_track_shape`` constraint). A refusal is
+    registered too, with its reason; the register shows it to the deciding organisation
+    only (selectors.disclosures). The caller checks the decision, holds the transaction
+    and writes the audit entry."""
+    if track == DisclosureTrack.INDIVIDUAL:
+        raise ValueError("case disclosures go through disclosure_record")
+    if outcome not in DisclosureOutcome.values:
+        raise ValueError(outcome)
+    rows = [
+        Disclosure(
+            case=None,
+            track=track,
+            outcome=outcome,
+            refusal_reason=refusal_reason if outcome == DisclosureOutcome.REFUSED else "",
+            person=person,
+            source_type=source_type,
+            source_id=source_id,
+            basis=basis,
+            from_organisation_id=from_organisation_id,
+            to_organisation_id=org_id,
+            categories=[],
+            description=description,
+            balancing_test=balancing_test,
+            decided_by=decided_by,
+            decided_at=decided_at,
+        )
+        for org_id in sorted(set(to_organisation_ids))
+    ]
+    return Disclosure.objects.bulk_create(rows)
 
 
 # --- the legal-basis catalogue (configurable data) ----------------------------------------

@@ -41,6 +41,8 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
     yield writer.writerow(
         [
             _("Decided at"),
+            _("Track"),
+            _("Outcome"),
             _("Case"),
             _("Statutory basis"),
             _("From"),
@@ -48,6 +50,7 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
             _("Categories"),
             _("What is disclosed"),
             _("Balancing test"),
+            _("Reason for refusal"),
             _("Decided by"),
         ]
     )
@@ -56,13 +59,17 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
             csv_row(
                 [
                     timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"),
-                    str(d.case.public_id),
+                    d.get_track_display(),
+                    d.get_outcome_display(),
+                    # A Trefas row has no case: never a case reference to follow.
+                    str(d.case.public_id) if d.case is not None else "",
                     d.basis.reference,
                     d.from_organisation.name,
                     d.to_organisation.name,
                     ", ".join(selectors.category_labels(d.categories)),
                     d.description,
                     d.balancing_test,
+                    d.refusal_reason,
                     d.decided_by.get_full_name(),
                 ]
             )

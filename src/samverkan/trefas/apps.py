@@ -12,3 +12,5 @@ class TrefasConfig(AppConfig):
 
         # The forum's tabs, in order (each topic's page).
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
+        navigation.register(order=30, label=_("Shares"), url_name="trefas:shares")
+        navigation.register(order=60, label=_("Groups"), url_name="trefas:groups")

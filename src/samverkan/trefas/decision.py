@@ -77,7 +77,9 @@ _RULES: dict[TrefasAction, _Rule] = {
     TrefasAction.RUN_MEETINGS: _Rule(Permission.TREFAS_MEETING_MANAGE, forum_roles=_COORDINATORS),
     TrefasAction.DECIDE_ACTIONS: _Rule(Permission.TREFAS_MEETING_MANAGE, forum_roles=_COORDINATORS),
     TrefasAction.UPDATE_ACTION: _Rule(Permission.TREFAS_VIEW, entry="own"),
-    TrefasAction.MANAGE_GROUPS: _Rule(Permission.TREFAS_LIST_MANAGE, member_kinds=frozenset({MemberKind.POLICE})),
+    TrefasAction.MANAGE_GROUPS: _Rule(
+        Permission.TREFAS_LIST_MANAGE, member_kinds=frozenset({MemberKind.POLICE}), entry="own"
+    ),
     TrefasAction.REGISTER_INCIDENT: _Rule(Permission.TREFAS_INCIDENT_MANAGE),
     TrefasAction.REGISTER_RELEASE: _Rule(Permission.TREFAS_RELEASE_MANAGE, member_kinds=KRIMINALVARDEN_KINDS),
     TrefasAction.START_EXIT: _Rule(Permission.TREFAS_LIST_MANAGE),
@@ -137,6 +139,10 @@ class TrefasAccess:
         if not self.may(action, entry):
             raise PermissionDenied
 
+    def owns(self, entry: Any) -> bool:
+        """The entry is the viewer's own organisation's record (a share, a group, ...)."""
+        return _entry_org(entry) == self.viewer_org_id
+
     # --- What one sees --------------------------------------------------------------
 
     def sees_share(self, share: Any, recipient_ids: frozenset[int] | set[int]) -> bool:
@@ -150,9 +156,11 @@ class TrefasAccess:
             **{f"{prefix}state__in": list(VISIBLE_STATES), f"{prefix}recipients": self.viewer_org_id}
         )
 
-    def groups_q(self) -> Q:
-        return Q(owner_organisation_id=self.viewer_org_id) | Q(
-            shares__state__in=list(VISIBLE_STATES), shares__recipients=self.viewer_org_id
+    def groups_q(self, prefix: str = "") -> Q:
+        """Groups this member may see: its own organisation's, and those an approved (or
+        no-review) share about the group went to its organisation."""
+        return Q(**{f"{prefix}owner_organisation_id": self.viewer_org_id}) | Q(
+            **{f"{prefix}shares__state__in": list(VISIBLE_STATES), f"{prefix}shares__recipients": self.viewer_org_id}
         )
 
     def sees_source_reference(self, listing: Any) -> bool:

@@ -14,7 +14,7 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseGate
-from samverkan.consent.models import Disclosure
+from samverkan.consent.models import Disclosure, DisclosureOutcome
 from samverkan.directory.models import Organisation
 
 if TYPE_CHECKING:
@@ -70,12 +70,15 @@ def _register_qs(*, actor: User, direction: str) -> QuerySet[Disclosure]:
     ):
         return Disclosure.objects.none()
     org = actor.organisation_id
+    # A refusal (Trefas: the jurist said no) disclosed nothing: it is in the register of
+    # the organisation that decided it only, never in the would-be receiver's.
+    received = Q(to_organisation_id=org, outcome=DisclosureOutcome.DISCLOSED)
     if direction == Direction.FROM:
         q = Q(from_organisation_id=org)
     elif direction == Direction.TO:
-        q = Q(to_organisation_id=org)
+        q = received
     else:
-        q = Q(from_organisation_id=org) | Q(to_organisation_id=org)
+        q = Q(from_organisation_id=org) | received
     return (
         Disclosure.objects.filter(q)
         .select_related("basis", "from_organisation", "to_organisation", "decided_by", "case")
@@ -87,7 +90,8 @@ def disclosure_register(
     *, actor: User, direction: str = "", page: int = 1, per_page: int = 50
 ) -> tuple[Page[Any], list[Disclosure]]:
     """The organisation-wide disclosure register: every disclosure from or to the
-    actor's organisation (users with DISCLOSURE_REGISTER_VIEW; others see none).
+    actor's organisation, on both tracks (users with DISCLOSURE_REGISTER_VIEW; others see
+    none). Refusals only in the deciding (from) organisation's register.
     Audited with the number of rows shown."""
     paginator = Paginator(_register_qs(actor=actor, direction=direction), per_page)
     page_obj = paginator.get_page(page)
