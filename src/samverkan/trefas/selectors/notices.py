@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from samverkan.trefas.models import Notice
@@ -28,7 +29,7 @@ class NoticeRow:
     unread: bool
 
 
-def _mine(actor: User):  # type: ignore[no-untyped-def]
+def _mine(actor: User) -> QuerySet[Notice]:
     return Notice.objects.filter(user_id=actor.pk, forum_id__in=forums_for(actor).values("pk"))
 
 
@@ -61,7 +62,9 @@ def notices_for(*, actor: User) -> list[NoticeRow]:
         .select_related("forum")
         .only("id", "kind", "forum_id", "forum__name", "listing_id", "incident_id", "release_id", "share_id",
               "created_at", "read_at")
-        .order_by("-read_at__isnull", "-created_at", "-pk")[:NOTICES_SHOWN]
+        .annotate(read=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1),
+                            output_field=IntegerField()))
+        .order_by("read", "-created_at", "-pk")[:NOTICES_SHOWN]
     )
     return [
         NoticeRow(notice_id=n.pk, kind=n.get_kind_display(), forum=n.forum.name, url=_url(n),
