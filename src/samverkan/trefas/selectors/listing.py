@@ -118,7 +118,7 @@ def _row(access: TrefasAccess, listing: Listing, *, today: date, overdue_since: 
         name_shown=shown,
         protected=person.protected_identity,
         age=person.age_on(today),
-        area=listing.area.name if listing.area_id else "",
+        area=listing.area.name if listing.area is not None else "",
         rating=listing.rating,
         rating_label=str(Rating(listing.rating).label),
         rating_reason=listing.rating_reason,

@@ -192,7 +192,7 @@ def person_picture(
         name=name_for(access, listing),
         name_shown=shown,
         age=person.age_on(today),
-        area=listing.area.name if listing.area_id and listing.area else "",
+        area=listing.area.name if listing.area is not None else "",
         rating=listing.rating,
         rating_label=str(Rating(listing.rating).label),
         review_reason=review_reason_text(listing.review_request_reason) if listing.review_requested_at else "",

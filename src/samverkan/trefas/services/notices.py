@@ -9,7 +9,7 @@ page, which asks the forum decision itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -80,7 +80,7 @@ def notify_red_rating(*, forum: Forum, listing: Listing) -> dict[str, int]:
     return {"notices": len(recipients), "emails": len(addresses)}
 
 
-def notify_review_due(*, forum: Forum, listings: list[Listing]) -> int:
+def notify_review_due(*, forum: Forum, listings: Sequence[Listing]) -> int:
     """A REVIEW_DUE notice per listing for each of the forum's coordinators (in the app
     only). Returns the number of notices."""
     coordinators = [user_id for user_id, _email in _recipients(forum, roles=[ForumRole.COORDINATOR])]

@@ -41,7 +41,7 @@ def forum(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
     forum, access = forum_for_actor(request.user, forum_id)
     filter_form = ListFilterForm({"rating": request.GET.get("rating", ""), "flag": request.GET.get("flag", "")})
     filters = filter_form.filters()
-    rows = forum_list(forum=forum, access=access, **filters)
+    rows = forum_list(forum=forum, access=access, rating=filters["rating"], flag=filters["flag"])
     red = sum(1 for row in rows if row.is_red)
     services.list_record_view(actor=request.user, forum=forum, shown=len(rows), red=red,
                               protected=sum(1 for row in rows if row.protected), filters=filters)
