@@ -462,3 +462,18 @@ def test_request_review_is_idempotent_and_tells_coordinators(world):
     assert Notice.objects.filter(kind=NoticeKind.REVIEW_DUE, user=world.users["city_coord"]).count() == 1
     with pytest.raises(ValueError):
         request_review(listing=listing, reason="no such reason")
+
+
+def test_nominating_someone_red_notifies_the_members(world, django_capture_on_commit_callbacks):
+    world.users["soc"].email = "soc@example.org"
+    world.users["soc"].save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fast_login(world.users["police"]).post(
+            reverse("trefas:nominate", args=[world.forum.pk]), _nominate_data(rating=Rating.RED))
+    assert response.status_code == 302
+    listing = Listing.objects.get(forum=world.forum)
+    assert Notice.objects.filter(kind=NoticeKind.RED_RATING, listing=listing).count() == len(MEMBERS)
+    assert len(mail.outbox) == len(MEMBERS) and ["soc@example.org"] in [m.to for m in mail.outbox]
+    for message in mail.outbox:
+        assert "Nominerad" not in message.subject + message.body
+        assert "Fiktivsson" not in message.subject + message.body
