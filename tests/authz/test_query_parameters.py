@@ -67,6 +67,7 @@ LIST_VIEWS: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("rostering:version_detail", "city_coord", {"pk": "version"}, ["vecka"]),
     ("rostering:export_pdf", "city_coord", {"pk": "version"}, ["vecka"]),
     ("public:set_language", None, {"lang": "sv"}, ["next"]),
+    ("trefas:forum", "jarva_coord", {"forum_id": "trefas_forum"}, ["rating", "flag"]),
 ]
 
 NASTY = [
@@ -116,13 +117,21 @@ def extra(world: World, django_db_blocker) -> dict[str, Any]:
             actor=people["city_coord"], group=group, period_start=today, weeks=2
         )
         version = RosterVersion.objects.create(plan=plan, number=1)
+        # A Trefas forum the case world's coordinator takes part in (the list's filters).
+        from samverkan.trefas.models import Forum, ForumMember, ForumOrganisation, MemberKind
+
+        forum = Forum.objects.create(name="Trefas (query parameters)", code="qp-trefas")
+        ForumOrganisation.objects.create(forum=forum, organisation=jarva, kind=MemberKind.SOCIAL_SERVICES,
+                                         joined_on=today)
+        ForumMember.objects.create(forum=forum, user=world.users["jarva_coord"], role="coordinator")
         clients = {name: fast_login(user) for name, user in {**world.users, **people}.items()}
-    return {"clients": clients, "version": version.pk, "year": month.year, "month": month.month}
+    return {"clients": clients, "version": version.pk, "year": month.year, "month": month.month,
+            "trefas_forum": forum.pk}
 
 
 def _url(world: World, extra: dict[str, Any], name: str, kwargs: dict[str, Any]) -> str:
     values = {"case": world.case.public_id, "version": extra["version"], "year": extra["year"],
-              "month": extra["month"]}
+              "month": extra["month"], "trefas_forum": extra["trefas_forum"]}
     resolved = {}
     for key, ref in kwargs.items():
         if ref in values:

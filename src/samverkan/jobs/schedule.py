@@ -57,6 +57,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("reminders-refresh", "reminders.refresh", hour=5, period="daily"),
     Periodic("reminders-digest", "reminders.digest", hour=7, period="daily"),
     Periodic("tips-retention", "tips.purge", hour=2, period="daily"),
+    # Trefas: anyone on a list not discussed for two meeting cycles comes up for review.
+    Periodic("trefas-review-due", "trefas.review_due", hour=5, period="daily"),
     Periodic("audit-verify", "audit.verify", hour=3, period="weekly"),
     # A signed checkpoint of the audit chain head outside the database (docs/adr/0009).
     Periodic("audit-checkpoint", "audit.checkpoint", hour=0, period="hourly"),

@@ -3,15 +3,19 @@ listing's id (never an identity number or a name)."""
 
 from django.urls import path
 
-from samverkan.trefas.views import forums, groups, shares
+from samverkan.trefas.views import forums, groups, listing, notices, shares
 
 app_name = "trefas"
 
 urlpatterns = [
     # Forums and the list (views/forums.py, views/listing.py)
     path("", forums.forum_list, name="forums"),
-    path("<int:forum_id>/", forums.forum_detail, name="forum"),
+    path("<int:forum_id>/", listing.forum, name="forum"),
     # The list and ratings (views/listing.py)
+    path("<int:forum_id>/nominera/", listing.nominate, name="nominate"),
+    path("<int:forum_id>/person/<int:listing_id>/", listing.person, name="person"),
+    path("<int:forum_id>/person/<int:listing_id>/bedom/", listing.rate, name="rate"),
+    path("<int:forum_id>/person/<int:listing_id>/ta-bort/", listing.remove, name="remove"),
     # Groups and conflicts (views/groups.py)
     path("<int:forum_id>/grupper/", groups.groups, name="groups"),
     path("<int:forum_id>/grupper/ny/", groups.group_new, name="group_new"),
@@ -31,4 +35,6 @@ urlpatterns = [
     # Releases and leaves (views/releases.py)
     # Exits (views/exits.py)
     # Notices (views/notices.py)
+    path("notiser/", notices.notices, name="notices"),
+    path("notiser/markera-lasta/", notices.notices_read, name="notices_read"),
 ]

@@ -1,0 +1,16 @@
+"""Background jobs of the Trefas track (registered by name; the scheduler starts them:
+jobs/schedule.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samverkan.jobs.context import JobContext
+from samverkan.jobs.registry import handler
+from samverkan.trefas.services import listing
+
+
+@handler("trefas.review_due")
+def review_due_job(ctx: JobContext) -> dict[str, Any]:
+    """Flag everyone not discussed for two meeting cycles for review (idempotent)."""
+    return listing.review_due()
