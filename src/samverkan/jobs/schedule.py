@@ -56,6 +56,8 @@ def _previous_month(now: datetime) -> dict[str, Any]:
 SCHEDULE: list[Periodic] = [
     Periodic("reminders-refresh", "reminders.refresh", hour=5, period="daily"),
     Periodic("reminders-digest", "reminders.digest", hour=7, period="daily"),
+    # Trefas: notices and e-mails N weeks before a release or leave (Forum.release_reminder_weeks).
+    Periodic("trefas-release-reminders", "trefas.release_reminders", hour=6, period="daily"),
     Periodic("tips-retention", "tips.purge", hour=2, period="daily"),
     Periodic("audit-verify", "audit.verify", hour=3, period="weekly"),
     # A signed checkpoint of the audit chain head outside the database (docs/adr/0009).

@@ -12,3 +12,5 @@ class TrefasConfig(AppConfig):
 
         # The forum's tabs, in order (each topic's page).
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
+        navigation.register(order=40, label=_("Incidents"), url_name="trefas:incidents")
+        navigation.register(order=50, label=_("Releases"), url_name="trefas:releases")
