@@ -70,7 +70,7 @@ def incidents_for_forum(*, actor: User, access: TrefasAccess) -> list[IncidentRo
         action=Action.TREFAS_INCIDENT_VIEWED, actor=actor, subject_type="trefas_forum", subject_id=access.forum_id,
         detail={"list": True, "shown": len(incidents)},
     )
-    return [IncidentRow(i, i.open_actions, i.overdue_actions) for i in incidents]  # type: ignore[attr-defined]
+    return [IncidentRow(i, i.open_actions, i.overdue_actions) for i in incidents]
 
 
 def incident_for(*, access: TrefasAccess, incident_id: int) -> Incident:

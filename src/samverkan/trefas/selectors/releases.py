@@ -53,7 +53,7 @@ def releases_for_forum(*, actor: User, access: TrefasAccess) -> list[ReleaseRow]
     )
     rows = [
         ReleaseRow(release=r, name=_name(access, r), red=r.listing.rating == Rating.RED,
-                   open_actions=r.open_actions,  # type: ignore[attr-defined]
+                   open_actions=r.open_actions,
                    upcoming=r.cancelled_at is None and r.date >= today)
         for r in releases
     ]
