@@ -178,6 +178,7 @@ class Action(StrEnum):
     TREFAS_INCIDENT_REGISTERED = "trefas.incident_registered"
     TREFAS_INCIDENT_VIEWED = "trefas.incident_viewed"
     TREFAS_INCIDENT_LINKED = "trefas.incident_linked"
+    TREFAS_CHECKLIST_CHANGED = "trefas.checklist_changed"
     TREFAS_RELEASE_REGISTERED = "trefas.release_registered"
     TREFAS_RELEASE_UPDATED = "trefas.release_updated"
     TREFAS_RELEASES_VIEWED = "trefas.releases_viewed"

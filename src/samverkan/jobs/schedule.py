@@ -56,6 +56,8 @@ def _previous_month(now: datetime) -> dict[str, Any]:
 SCHEDULE: list[Periodic] = [
     Periodic("reminders-refresh", "reminders.refresh", hour=5, period="daily"),
     Periodic("reminders-digest", "reminders.digest", hour=7, period="daily"),
+    # Trefas: notices and e-mails N weeks before a release or leave (Forum.release_reminder_weeks).
+    Periodic("trefas-release-reminders", "trefas.release_reminders", hour=6, period="daily"),
     Periodic("tips-retention", "tips.purge", hour=2, period="daily"),
     # Trefas: anyone on a list not discussed for two meeting cycles comes up for review.
     Periodic("trefas-review-due", "trefas.review_due", hour=5, period="daily"),

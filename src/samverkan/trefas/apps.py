@@ -14,3 +14,5 @@ class TrefasConfig(AppConfig):
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
         navigation.register(order=30, label=_("Shares"), url_name="trefas:shares")
         navigation.register(order=60, label=_("Groups"), url_name="trefas:groups")
+        navigation.register(order=40, label=_("Incidents"), url_name="trefas:incidents")
+        navigation.register(order=50, label=_("Releases"), url_name="trefas:releases")

@@ -50,6 +50,8 @@ class TrefasAction(StrEnum):
     REGISTER_INCIDENT = "register_incident"
     REGISTER_RELEASE = "register_release"  # Kriminalvården's member organisations
     START_EXIT = "start_exit"
+    CANCEL_RELEASE = "cancel_release"  # entry: a release of the viewer's organisation (Kriminalvården)
+    PLAN_RELEASE = "plan_release"  # release-plan actions: the forum's coordinators or Kriminalvården
 
 
 KRIMINALVARDEN_KINDS = frozenset({MemberKind.PROBATION, MemberKind.PRISON})
@@ -83,6 +85,13 @@ _RULES: dict[TrefasAction, _Rule] = {
     TrefasAction.REGISTER_INCIDENT: _Rule(Permission.TREFAS_INCIDENT_MANAGE),
     TrefasAction.REGISTER_RELEASE: _Rule(Permission.TREFAS_RELEASE_MANAGE, member_kinds=KRIMINALVARDEN_KINDS),
     TrefasAction.START_EXIT: _Rule(Permission.TREFAS_LIST_MANAGE),
+    TrefasAction.CANCEL_RELEASE: _Rule(
+        Permission.TREFAS_RELEASE_MANAGE, member_kinds=KRIMINALVARDEN_KINDS, entry="own"
+    ),
+}
+# Actions allowed when any one of these is (no single rule states "coordinator or KV").
+_ANY_OF: dict[TrefasAction, tuple[TrefasAction, ...]] = {
+    TrefasAction.PLAN_RELEASE: (TrefasAction.DECIDE_ACTIONS, TrefasAction.REGISTER_RELEASE),
 }
 
 
@@ -120,7 +129,12 @@ class TrefasAccess:
         return self.forum_role == ForumRole.JURIST
 
     def may(self, action: TrefasAction | str, entry: Any = None) -> bool:
-        rule = _RULES[TrefasAction(action)]
+        action = TrefasAction(action)
+        if action in _ANY_OF:
+            return any(self.may(one, entry) for one in _ANY_OF[action])
+        if action not in _RULES:
+            return False  # not a forum action (fail closed)
+        rule = _RULES[action]
         if rule.permission is not None and rule.permission not in self.permissions:
             return False
         if self.forum_role not in rule.forum_roles:
@@ -173,3 +187,9 @@ class TrefasAccess:
     def sees_linked_person(self, link: Any) -> bool:
         """An incident link to someone not on the list is named only to its organisation."""
         return link.listing_id is not None or link.recorded_by_organisation_id == self.viewer_org_id
+
+    def sees_exit_case(self, exit_link: Any) -> bool:
+        """An exit's SIG case is the individual track's record: its link is offered only to
+        the organisation that started it (the case itself answers to the case decision)."""
+        return exit_link.case_id is not None and exit_link.created_by_organisation_id == self.viewer_org_id
+

@@ -28,6 +28,7 @@ from samverkan.consent.selectors import effective_consent_for_case
 from samverkan.journal.selectors import recent_notes
 from samverkan.lib.identity_numbers import IdentityNumberError
 from samverkan.lib.params import page_number
+from samverkan.trefas.selectors.exits import trefas_links_for_case
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -74,6 +75,8 @@ def detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
         "successor": selectors.successor_offer(case=case) if access.is_lead_coordinator else None,
         "team_role_label": TeamRole(access.team_role).label if access.team_role in TeamRole.values else "",
         "can_manage_team": access.may(CaseAction.MANAGE_TEAM),
+        # Only to a viewer who takes part in the forum (Trefas asks its forum decision).
+        "trefas_links": trefas_links_for_case(actor=request.user, case=case),
     })
 
 

@@ -81,7 +81,8 @@ class ChecklistTemplate(models.Model):
     deadline_hours = models.PositiveSmallIntegerField(_("within (hours)"))
     order = models.PositiveSmallIntegerField(default=0)
     code = models.SlugField(max_length=60, unique=True)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -10,7 +10,7 @@ page, which asks the forum decision itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,18 +26,36 @@ if TYPE_CHECKING:
 
 
 def _recipients(forum: Forum, *, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
+    return _recipients_of(forum.pk, roles=roles)
+
+
+def _recipients_of(forum_id: int, *, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
     """(user id, e-mail) of the forum's active members (``roles``: only those)."""
     qs = ForumMember.objects.filter(
-        forum_id=forum.pk,
+        forum_id=forum_id,
         active=True,
         user__is_active=True,
-        user__organisation_id__in=ForumOrganisation.objects.filter(forum_id=forum.pk, active=True).values(
+        user__organisation_id__in=ForumOrganisation.objects.filter(forum_id=forum_id, active=True).values(
             "organisation_id"
         ),
     )
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return list(qs.order_by("user_id").values_list("user_id", "user__email"))
+
+
+def forum_member_ids(*, forum_id: int, roles: Iterable[str] | None = None) -> list[int]:
+    """The users who take part in the forum now (the forum decision's membership rule:
+    an active named member, an active user, their organisation an active member)."""
+    return [user_id for user_id, _email in _recipients_of(forum_id, roles=roles)]
+
+
+def notify_forum(*, forum_id: int, kind: str, user_ids: Iterable[int] | None = None, **refs: Any) -> list[int]:
+    """One notice of ``kind`` per user (default: every member of the forum); ``refs`` name
+    the record (listing, incident, release, share). Returns the users notified."""
+    users = forum_member_ids(forum_id=forum_id) if user_ids is None else list(user_ids)
+    Notice.objects.bulk_create([Notice(user_id=uid, forum_id=forum_id, kind=kind, **refs) for uid in users])
+    return users
 
 
 def red_rating_mail(forum: Forum) -> tuple[str, str]:

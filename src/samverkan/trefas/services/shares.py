@@ -34,13 +34,13 @@ from samverkan.trefas.models import (
     ForumRole,
     Group,
     Listing,
-    Notice,
     NoticeKind,
     Rating,
     Share,
     ShareState,
     ShareTopic,
 )
+from samverkan.trefas.services.notices import notify_forum
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -89,15 +89,6 @@ def _register(*, share: Share, outcome: str, decided_by: User, recipient_ids: li
         source_type=SOURCE_TYPE,
         source_id=str(share.pk),
     )
-
-
-def _notify(*, users: list[int], forum_id: int, kind: str, share: Share) -> int:
-    """In-app notices: they name the forum and link to the share; its text is shown only on
-    its page, through the forum decision."""
-    Notice.objects.bulk_create(
-        [Notice(user_id=u, forum_id=forum_id, kind=kind, share=share, listing=share.listing) for u in users]
-    )
-    return len(users)
 
 
 def forum_recipient_ids(*, forum_id: int, exclude_org_id: int) -> set[int]:
@@ -186,7 +177,8 @@ def share_propose(
                 user__organisation_id=access.viewer_org_id, user__is_active=True,
             ).values_list("user_id", flat=True)
         )
-        notified = _notify(users=jurists, forum_id=forum.pk, kind=NoticeKind.SHARE_TO_REVIEW, share=share)
+        notified = len(notify_forum(user_ids=jurists, forum_id=forum.pk, kind=NoticeKind.SHARE_TO_REVIEW, share=share,
+                                listing=share.listing))
     audit.record(
         action=Action.TREFAS_SHARE_PROPOSED,
         actor=actor,
@@ -241,7 +233,8 @@ def share_decide(
         decided_by=actor,
         recipient_ids=recipient_ids,
     )
-    _notify(users=[share.proposed_by_id], forum_id=share.forum_id, kind=NoticeKind.SHARE_DECIDED, share=share)
+    notify_forum(user_ids=[share.proposed_by_id], forum_id=share.forum_id, kind=NoticeKind.SHARE_DECIDED, share=share,
+                 listing=share.listing)
     audit.record(
         action=Action.TREFAS_SHARE_APPROVED if approve else Action.TREFAS_SHARE_REFUSED,
         actor=actor,
