@@ -12,3 +12,5 @@ class TrefasConfig(AppConfig):
 
         # The forum's tabs, in order (each topic's page).
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
+        navigation.register(order=20, label=_("Meetings"), url_name="trefas:meetings")
+        navigation.register(order=25, label=_("Actions"), url_name="trefas:actions")
