@@ -27,7 +27,7 @@ def meeting(world: TrefasWorld, *, at: datetime | None = None, days: float = 0,
     """A meeting ``days`` from now (negative: in the past)."""
     when = at or timezone.now() + timedelta(days=days)
     return ForumMeeting.objects.create(forum=world.forum, scheduled_for=when, place=place, status=status,
-                                       created_by=world.users["city_coord"])
+                                       created_by=next(iter(world.users.values())))
 
 
 def share(world: TrefasWorld, listing: Listing, *, by: str, state: str, to: tuple[str, ...], text: str,
@@ -47,7 +47,7 @@ def action(world: TrefasWorld, *, org: str, title: str = "Kontakta familjen", da
            listing: Listing | None = None, meeting: ForumMeeting | None = None) -> ActionItem:
     return ActionItem.objects.create(forum=world.forum, organisation=world.orgs[org], title=title,
                                      due_at=timezone.now() + timedelta(days=days), listing=listing, meeting=meeting,
-                                     created_by=world.users["city_coord"])
+                                     created_by=next(iter(world.users.values())))
 
 
 def last_event(action_name: str) -> tuple[AuditEvent, dict[str, Any]]:

@@ -212,8 +212,7 @@ def test_the_agenda_costs_the_same_number_of_queries_at_any_size(world):
     _grow(world, 15, seed="b")
     large, large_pdf = count(url), count(pdf)
     assert "Sb14a" in client.get(url).content.decode()
-    print('QUERIES', small, large, small_pdf, large_pdf)
-    assert small == large
+    assert small == large <= 25
     assert small_pdf == large_pdf
 
 
