@@ -47,7 +47,7 @@ class ActionsOverview:
 
 
 def _rows(access: TrefasAccess, items: list[ActionItem], now: datetime) -> list[ActionRow]:
-    return [ActionRow(item, listing_label(access, item.listing) if item.listing_id else "",
+    return [ActionRow(item, listing_label(access, item.listing) if item.listing is not None else "",
                       item.status == ActionStatus.OPEN and item.due_at < now) for item in items]
 
 

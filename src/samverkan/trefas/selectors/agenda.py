@@ -224,17 +224,17 @@ def build_agenda(*, forum: Forum, access: TrefasAccess, meeting: ForumMeeting) -
     for row in rows:
         reasons = [reason for reason, on in (
             (Reason.RED, row.rating == Rating.RED),
-            (Reason.CHANGED, row.a_changed),  # type: ignore[attr-defined]
-            (Reason.RELEASE, row.a_release),  # type: ignore[attr-defined]
-            (Reason.OVERDUE, row.a_overdue),  # type: ignore[attr-defined]
+            (Reason.CHANGED, row.a_changed),
+            (Reason.RELEASE, row.a_release),
+            (Reason.OVERDUE, row.a_overdue),
             (Reason.NOT_REVIEWED, row.rating_reviewed_at < w.reviewed_before or row.review_requested_at is not None),
         ) if on]
         people.append(AgendaPerson(
             listing_id=row.pk, name=listing_label(access, row), rating=row.rating,
             rating_label=str(row.get_rating_display()), reasons=reasons,
-            changes=row.agenda_changes,  # type: ignore[attr-defined]
-            releases=row.agenda_releases,  # type: ignore[attr-defined]
-            overdue_actions=row.agenda_actions,  # type: ignore[attr-defined]
+            changes=row.agenda_changes,
+            releases=row.agenda_releases,
+            overdue_actions=row.agenda_actions,
         ))
     ids = [p.listing_id for p in people]
     shares = (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,7 @@ def _check_recordable(meeting: ForumMeeting) -> None:
         raise ValidationError(_("The meeting has not taken place yet. Record it on the day of the meeting or later."))
 
 
-def _unsigned(meeting: ForumMeeting):  # type: ignore[no-untyped-def]
+def _unsigned(meeting: ForumMeeting) -> QuerySet[ForumMeeting]:
     """The meeting's row while it is still unsigned and not cancelled: an update that
     meets a signed or cancelled meeting matches nothing (StaleEdit)."""
     return ForumMeeting.objects.filter(pk=meeting.pk, signed_at__isnull=True).exclude(
@@ -178,7 +178,7 @@ def discussions_record(*, actor: User, access: TrefasAccess, meeting: ForumMeeti
         latest = (MeetingDiscussion.objects.filter(listing_id=OuterRef("pk")).exclude(meeting_id=meeting.pk)
                   .values("listing_id").annotate(last=Max("meeting__scheduled_for")).values("last"))
         for listing in Listing.objects.filter(pk__in=dropped).annotate(last=Subquery(latest)).only("pk"):
-            last = listing.last  # type: ignore[attr-defined]
+            last = listing.last
             Listing.objects.filter(pk=listing.pk).update(
                 last_discussed_on=timezone.localdate(last) if last is not None else None)
     _audit(Action.TREFAS_MEETING_UPDATED, actor=actor, meeting=meeting, change="discussed",
