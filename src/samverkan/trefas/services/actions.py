@@ -50,7 +50,7 @@ __all__ = ["TITLE_HELP", "StaleEdit", "action_create", "action_generate", "actio
 SUBJECT = "trefas_action"
 TITLE_MAX = 300
 TITLE_HELP = gettext_lazy(
-    "Say what is done, e.g. \u201cContact the family\u201d or \u201cCheck the weapons licence\u201d. "
+    "Say what is done, for example: contact the family, or check the weapons licence. "
     "Write no intelligence about the person: every member of the forum reads this."
 )
 
