@@ -113,7 +113,6 @@ def meeting_detail(request: AuthenticatedHttpRequest, forum_id: int, meeting_id:
     record = selectors.meeting_record(meeting=meeting)
     return render(request, "trefas/meeting.html", _context(
         forum, access, meeting=meeting, agenda=agenda, record=record, recordable=_recordable(meeting),
-        sign_form=VersionForm(initial={"version": meeting.version}),
     ))
 
 
