@@ -62,7 +62,7 @@ _per_worker_redis()
 # table flush that ends every transactional test (pytest-django runs it through
 # TransactionTestCase._fixture_teardown) would trip them; lift them for exactly that
 # flush and put them back right after, so every test runs with the guards installed.
-_GUARDS = ("samverkan.audit.guard", "samverkan.journal.guard", "samverkan.meetings.guard")
+_GUARDS = ("samverkan.audit.guard", "samverkan.journal.guard", "samverkan.meetings.guard", "samverkan.trefas.guard")
 
 
 def _guards():

@@ -124,6 +124,8 @@ def test_runtime_role_cannot_lift_or_bypass_any_guard(runtime_role):
             ("journal_journalnote", "journal_note_guard", "samverkan_journal_guard"),
             ("meetings_minutes", "minutes_guard", "samverkan_minutes_guard"),
             ("meetings_decision", "decision_guard", "samverkan_decision_guard"),
+            ("trefas_forummeeting", "trefas_minutes_guard", "samverkan_trefas_minutes_guard"),
+            ("trefas_meetingattendance", "trefas_attendance_guard", "samverkan_trefas_attendance_guard"),
         ):
             assert refused(conn, f"ALTER TABLE {table} DISABLE TRIGGER {trigger}") == privilege
             assert refused(conn, f"ALTER TABLE {table} DISABLE TRIGGER USER") == privilege

@@ -32,6 +32,7 @@ from samverkan.audit import guard as audit_guard
 from samverkan.audit.models import AuditChainHead
 from samverkan.journal import guard as journal_guard
 from samverkan.meetings import guard as meetings_guard
+from samverkan.trefas import guard as trefas_guard
 
 # Tables the runtime role may not change as it may change ordinary ones. The chain head
 # needs UPDATE (also for SELECT ... FOR UPDATE); it is sealed (audit/seal.py).
@@ -42,8 +43,10 @@ RESTRICTED: dict[str, tuple[str, ...]] = {
 }
 ORDINARY = ("SELECT", "INSERT", "UPDATE", "DELETE")
 # Tables whose rows a database trigger protects, and the trigger functions.
-GUARDED_TABLES = (*audit_guard.TABLES, *journal_guard.TABLES, *meetings_guard.TABLES)
-GUARD_FUNCTIONS = (*audit_guard.FUNCTIONS, *journal_guard.FUNCTIONS, *meetings_guard.FUNCTIONS)
+GUARDED_TABLES = (*audit_guard.TABLES, *journal_guard.TABLES, *meetings_guard.TABLES, *trefas_guard.TABLES)
+GUARD_FUNCTIONS = (
+    *audit_guard.FUNCTIONS, *journal_guard.FUNCTIONS, *meetings_guard.FUNCTIONS, *trefas_guard.FUNCTIONS,
+)
 # Privileges the runtime role must not hold on the audit events table / guarded tables.
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 FORBIDDEN_ON_GUARDED = ("TRUNCATE", "TRIGGER")

@@ -12,7 +12,5 @@ class TrefasConfig(AppConfig):
 
         # The forum's tabs, in order (each topic's page).
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
-        navigation.register(order=30, label=_("Shares"), url_name="trefas:shares")
-        navigation.register(order=60, label=_("Groups"), url_name="trefas:groups")
-        navigation.register(order=40, label=_("Incidents"), url_name="trefas:incidents")
-        navigation.register(order=50, label=_("Releases"), url_name="trefas:releases")
+        navigation.register(order=20, label=_("Meetings"), url_name="trefas:meetings")
+        navigation.register(order=25, label=_("Actions"), url_name="trefas:actions")

@@ -3,7 +3,18 @@ listing's id (never an identity number or a name)."""
 
 from django.urls import path
 
-from samverkan.trefas.views import exits, forums, groups, incidents, listing, notices, releases, shares
+from samverkan.trefas.views import (
+    actions,
+    exits,
+    forums,
+    groups,
+    incidents,
+    listing,
+    meetings,
+    notices,
+    releases,
+    shares,
+)
 
 app_name = "trefas"
 
@@ -30,7 +41,20 @@ urlpatterns = [
     path("<int:forum_id>/grupper/<int:group_id>/dela/", shares.group_share_new, name="group_share_new"),
     path("<int:forum_id>/delningar/<int:share_id>/beslut/", shares.share_decide, name="share_decide"),
     path("<int:forum_id>/delningar/<int:share_id>/aterkalla/", shares.share_withdraw, name="share_withdraw"),
-    # Meetings, agenda, minutes, actions (views/meetings.py)
+    # Meetings, agenda, minutes, actions (views/meetings.py, views/actions.py)
+    path("<int:forum_id>/moten/", meetings.meeting_list, name="meetings"),
+    path("<int:forum_id>/moten/nytt/", meetings.meeting_new, name="meeting_new"),
+    path("<int:forum_id>/moten/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("<int:forum_id>/moten/<int:meeting_id>/dagordning.pdf", meetings.meeting_pdf, name="meeting_pdf"),
+    path("<int:forum_id>/moten/<int:meeting_id>/stall-in/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("<int:forum_id>/moten/<int:meeting_id>/narvaro/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("<int:forum_id>/moten/<int:meeting_id>/genomgangna/", meetings.meeting_discussed,
+         name="meeting_discussed"),
+    path("<int:forum_id>/moten/<int:meeting_id>/protokoll/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("<int:forum_id>/moten/<int:meeting_id>/justera/", meetings.meeting_sign, name="meeting_sign"),
+    path("<int:forum_id>/moten/<int:meeting_id>/atgard/", meetings.meeting_action_new, name="meeting_action_new"),
+    path("<int:forum_id>/atgarder/", actions.action_list, name="actions"),
+    path("<int:forum_id>/atgarder/<int:action_id>/status/", actions.action_status, name="action_status"),
     # Incidents and checklists (views/incidents.py)
     path("<int:forum_id>/handelser/", incidents.incident_list, name="incidents"),
     path("<int:forum_id>/handelser/ny/", incidents.incident_new, name="incident_new"),

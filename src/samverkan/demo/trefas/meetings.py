@@ -57,8 +57,7 @@ def hold_meetings(loader: Loader) -> list[ForumMeeting]:
         when = aware(day, 13)
         meeting = ForumMeeting.objects.create(
             forum=loader.forum, scheduled_for=when, place=PLACE, status=MeetingStatus.HELD,
-            minutes=MINUTES.format(changed=loader.rng.randint(2, 6)), signed_by=coordinator,
-            signed_at=min(when + timedelta(days=1), loader.now), created_by=coordinator,
+            minutes=MINUTES.format(changed=loader.rng.randint(2, 6)), created_by=coordinator,
         )
         ForumMeeting.objects.filter(pk=meeting.pk).update(created_at=when - timedelta(days=21))
         MeetingAttendance.objects.bulk_create([
@@ -66,6 +65,9 @@ def hold_meetings(loader: Loader) -> list[ForumMeeting]:
                               present=not (key == "prison" and k == 2))
             for key in ATTENDEES
         ])
+        # Signed last: signed minutes and their attendance are immutable (trefas.guard).
+        ForumMeeting.objects.filter(pk=meeting.pk).update(
+            signed_by=coordinator, signed_at=min(when + timedelta(days=1), loader.now))
         recent = k >= len(HELD_DAYS_AGO) - 2
         discussed = [
             x for x in loader.listings

@@ -27,8 +27,6 @@ from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.services import person_get_or_create
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
 from samverkan.trefas.models import (
-    ActionItem,
-    ActionStatus,
     ChecklistTemplate,
     Forum,
     ForumOrganisation,
@@ -38,6 +36,7 @@ from samverkan.trefas.models import (
     NoticeKind,
     Rating,
 )
+from samverkan.trefas.services.actions import action_generate
 from samverkan.trefas.services.listing import request_review
 from samverkan.trefas.services.notices import notify_forum
 
@@ -45,33 +44,10 @@ if TYPE_CHECKING:
     from samverkan.accounts.models import User
 
 __all__ = [
-    "StaleEdit", "checklist_action_done", "checklist_template_save", "incident_link", "incident_register",
+    "StaleEdit", "checklist_template_save", "incident_link", "incident_register",
 ]
 
 REVIEW_REASON_INCIDENT = "incident"
-
-
-def _generate_action(
-    *,
-    actor: User,
-    forum_id: int,
-    organisation_id: int,
-    title: str,
-    due_at: datetime,
-    incident: Incident | None = None,
-    release_id: int | None = None,
-    listing_id: int | None = None,
-    template: ChecklistTemplate | None = None,
-) -> ActionItem:
-    """One action for one organisation. The meetings' action service
-    (``trefas.services.actions.action_generate``) takes these same fields; the
-    coordinator points the callers here at it when both are merged. The caller has
-    checked the forum decision and writes the audit entry."""
-    return ActionItem.objects.create(
-        forum_id=forum_id, organisation_id=organisation_id, title=title, due_at=due_at,
-        incident=incident, release_id=release_id, listing_id=listing_id, template=template,
-        created_by=actor,
-    )
 
 
 @transaction.atomic(durable=True)
@@ -116,15 +92,15 @@ def incident_register(
         .order_by("order", "pk")
     )
     members = list(
-        ForumOrganisation.objects.filter(forum=forum, active=True).order_by("pk").values_list("kind", "organisation_id")
+        ForumOrganisation.objects.filter(forum=forum, active=True).order_by("pk").select_related("organisation")
     )
     actions = 0
     for template in templates:
-        for member_kind, organisation_id in members:
-            if member_kind != template.member_kind:
+        for member in members:
+            if member.kind != template.member_kind:
                 continue
-            _generate_action(
-                actor=actor, forum_id=forum.pk, organisation_id=organisation_id, title=template.title,
+            action_generate(
+                forum=forum, organisation=member.organisation, title=template.title,
                 due_at=now + timedelta(hours=template.deadline_hours), incident=incident, template=template,
             )
             actions += 1
@@ -198,29 +174,6 @@ def incident_link(
         detail=detail,
     )
     return link
-
-
-@transaction.atomic(durable=True)
-def checklist_action_done(
-    *, actor: User, access: TrefasAccess, action: ActionItem, expected_version: int | None
-) -> None:
-    """Mark one of the viewer's own organisation's open actions done (UPDATE_ACTION with
-    the action as entry). Optimistic lock: StaleEdit, nothing written, when the action
-    changed (done, cancelled, edited) since the page was loaded."""
-    access.require(TrefasAction.UPDATE_ACTION, action)
-    if action.forum_id != access.forum_id:
-        raise PermissionDenied
-    update_versioned(
-        ActionItem.objects.filter(status=ActionStatus.OPEN), pk=action.pk, version=expected_version,
-        status=ActionStatus.DONE, done_at=timezone.now(), done_by=actor,
-    )
-    audit.record(
-        action=Action.TREFAS_ACTION_UPDATED, actor=actor, subject_type="trefas_action", subject_id=action.pk,
-        subject_organisation_id=action.organisation_id,
-        detail={"forum": action.forum_id, "status": ActionStatus.DONE,
-                **({"incident": action.incident_id} if action.incident_id else {}),
-                **({"release": action.release_id} if action.release_id else {})},
-    )
 
 
 @transaction.atomic(durable=True)

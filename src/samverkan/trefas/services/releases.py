@@ -36,7 +36,7 @@ from samverkan.trefas.models import (
     Rating,
     Release,
 )
-from samverkan.trefas.services.incidents import _generate_action
+from samverkan.trefas.services.actions import action_generate
 from samverkan.trefas.services.notices import forum_member_ids, notify_forum
 
 if TYPE_CHECKING:
@@ -110,14 +110,9 @@ def release_action_add(*, actor: User, access: TrefasAccess, release: Release, o
         raise ValidationError({"due_on": _("The date has passed.")})
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be done.")})
-    action = _generate_action(
-        actor=actor, forum_id=access.forum_id, organisation_id=organisation.pk, title=title.strip(),
-        due_at=_end_of_day(due_on), release_id=release.pk, listing_id=release.listing_id,
-    )
-    audit.record(
-        action=Action.TREFAS_ACTION_CREATED, actor=actor, subject_type="trefas_action", subject_id=action.pk,
-        subject_organisation_id=organisation.pk,
-        detail={"forum": access.forum_id, "release": release.pk, "listing": release.listing_id},
+    action = action_generate(
+        forum=release.forum, organisation=organisation, title=title, due_at=_end_of_day(due_on),
+        release=release, listing=release.listing, created_by=actor,
     )
     return action
 

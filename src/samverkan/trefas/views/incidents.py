@@ -19,9 +19,10 @@ from samverkan.lib.concurrency import CONFLICT_STATUS, STALE_KEPT, StaleEdit, sh
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
 from samverkan.trefas.forms.incidents import ActionDoneForm, ChecklistTemplateForm, IncidentForm, LinkForm
-from samverkan.trefas.models import ChecklistTemplate, Forum, Incident
+from samverkan.trefas.models import ActionStatus, ChecklistTemplate, Forum, Incident
 from samverkan.trefas.selectors import incidents as selectors
 from samverkan.trefas.selectors.forums import forum_for_actor
+from samverkan.trefas.services import actions as action_services
 from samverkan.trefas.services import incidents as services
 
 
@@ -80,8 +81,9 @@ def incident_action_done(request: AuthenticatedHttpRequest, forum_id: int, incid
     form = ActionDoneForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        services.checklist_action_done(actor=request.user, access=access, action=action, expected_version=version)
-    except StaleEdit:
+        action_services.action_set_status(actor=request.user, access=access, action=action,
+                                          status=ActionStatus.DONE, expected_version=version)
+    except (StaleEdit, ValidationError):  # (changed meanwhile, or already done)
         return _incident_page(request, forum, access, incident, error=str(STALE_KEPT), status=CONFLICT_STATUS)
     messages.success(request, _("The action is marked done."))
     return redirect("trefas:incident", forum_id=forum.pk, incident_id=incident.pk)

@@ -19,11 +19,11 @@ from samverkan.lib.concurrency import CONFLICT_STATUS, STALE_KEPT, StaleEdit
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
 from samverkan.trefas.forms.releases import PlanActionForm, ReleaseForm, VersionForm
-from samverkan.trefas.models import Forum, Release
+from samverkan.trefas.models import ActionStatus, Forum, Release
 from samverkan.trefas.selectors import releases as selectors
 from samverkan.trefas.selectors.forums import forum_for_actor
 from samverkan.trefas.selectors.incidents import listing_choices, listing_for
-from samverkan.trefas.services import incidents as action_services
+from samverkan.trefas.services import actions as action_services
 from samverkan.trefas.services import releases as services
 
 
@@ -116,9 +116,9 @@ def release_action_done(request: AuthenticatedHttpRequest, forum_id: int, releas
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        action_services.checklist_action_done(actor=request.user, access=access, action=action,
-                                              expected_version=version)
-    except StaleEdit:
+        action_services.action_set_status(actor=request.user, access=access, action=action,
+                                          status=ActionStatus.DONE, expected_version=version)
+    except (StaleEdit, ValidationError):  # (changed meanwhile, or already done)
         return _release_page(request, forum, access, release, error=str(STALE_KEPT), status=CONFLICT_STATUS)
     messages.success(request, _("The action is marked done."))
     return redirect("trefas:release", forum_id=forum.pk, release_id=release.pk)
