@@ -3,7 +3,7 @@ listing's id (never an identity number or a name)."""
 
 from django.urls import path
 
-from samverkan.trefas.views import forums
+from samverkan.trefas.views import admin, forums, retention
 
 app_name = "trefas"
 
@@ -19,4 +19,20 @@ urlpatterns = [
     # Releases and leaves (views/releases.py)
     # Exits (views/exits.py)
     # Notices (views/notices.py)
+    # Forum administration, system administrators (views/admin.py): the set-up only
+    path("admin/", admin.forum_list, name="admin_forums"),
+    path("admin/ny/", admin.forum_edit, name="admin_forum_new"),
+    path("admin/<int:forum_id>/", admin.forum_detail, name="admin_forum"),
+    path("admin/<int:forum_id>/installningar/", admin.forum_edit, name="admin_forum_edit"),
+    path("admin/<int:forum_id>/organisationer/ny/", admin.organisation_edit, name="admin_organisation_new"),
+    path("admin/<int:forum_id>/organisationer/<int:membership_id>/", admin.organisation_edit,
+         name="admin_organisation"),
+    path("admin/<int:forum_id>/medlemmar/ny/", admin.member_edit, name="admin_member_new"),
+    path("admin/<int:forum_id>/medlemmar/<int:member_id>/", admin.member_edit, name="admin_member"),
+    path("admin/<int:forum_id>/medlemmar/<int:member_id>/avsluta/", admin.member_deactivate,
+         name="admin_member_deactivate"),
+    # Retention of Trefas records, the data-protection officer (views/retention.py)
+    path("gallring/", retention.overview, name="retention"),
+    path("gallring/regler/", retention.rule_edit, name="retention_rules"),
+    path("gallring/kor/", retention.run, name="retention_run"),
 ]
