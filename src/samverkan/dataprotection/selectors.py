@@ -212,9 +212,8 @@ def _trefas_row(key: str, obj: Any) -> dict[str, Any]:
         row[str(_("legal basis"))] = f"{obj.basis.reference} – {obj.basis.title}"
     if key == "incidentlink":
         incident = obj.incident
-        row[str(_("incident"))] = (
-            f"{incident.get_kind_display()}, {timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M}, {incident.place}"
-        )
+        when = timezone.localtime(incident.occurred_at)
+        row[str(_("incident"))] = f"{incident.get_kind_display()}, {when:%Y-%m-%d %H:%M}, {incident.place}"
     return row
 
 

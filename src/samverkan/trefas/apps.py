@@ -12,3 +12,5 @@ class TrefasConfig(AppConfig):
 
         # The forum's tabs, in order (each topic's page).
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
+        # The forum's follow-up statistics (the followup app, counts only).
+        navigation.register(order=90, label=_("Statistics"), url_name="followup:trefas")

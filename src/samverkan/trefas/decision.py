@@ -165,3 +165,13 @@ class TrefasAccess:
     def sees_linked_person(self, link: Any) -> bool:
         """An incident link to someone not on the list is named only to its organisation."""
         return link.listing_id is not None or link.recorded_by_organisation_id == self.viewer_org_id
+
+
+def may_view_statistics(*, access: TrefasAccess | None, permissions: frozenset[str],
+                        organisation_takes_part: bool) -> bool:
+    """A forum's follow-up statistics (counts only, small numbers suppressed: followup):
+    every member of the forum, and a manager (``organisation:statistics:view``) of an
+    organisation that takes part in it. Nobody else, not even a system administrator."""
+    if access is not None and access.may(TrefasAction.VIEW):
+        return True
+    return organisation_takes_part and Permission.STATISTICS_VIEW in permissions
