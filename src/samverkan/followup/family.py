@@ -354,8 +354,8 @@ class GridTables:
         self.counts = counts
         self.threshold = threshold
         rows, cols = len(counts.rows), len(counts.cols)
-        for (r, c), n in counts.counts.items():
-            if n and (r not in counts.rows or c not in counts.cols):
+        for (row_key, col_key), n in counts.counts.items():
+            if n and (row_key not in counts.rows or col_key not in counts.cols):
                 raise ValueError("counts outside the table's rows or columns")
         b = _Builder()
         inner = [[b.cell(counts.counts.get((r, c), 0)) for c in counts.cols] for r in counts.rows]

@@ -95,13 +95,13 @@ def _list_size(forum_id: int, months: list[date]) -> GridCounts:
             gone = removed.get(listing_id)
             if gone is not None and gone < end:
                 continue
-            rating = None
+            current: str | None = None
             for set_at, value in changes:
                 if set_at >= end:
                     break
-                rating = value
-            if rating is not None:
-                counts[(_month_key(first), rating)] += 1
+                current = value
+            if current is not None:
+                counts[(_month_key(first), current)] += 1
     return GridCounts(rows=tuple(_month_key(m) for m in months), cols=tuple(str(r) for r in RATINGS),
                       counts=dict(counts), row_totals=True, col_totals=False)
 
@@ -139,6 +139,8 @@ def _hours_to_actions(forum_id: int) -> tuple[GridCounts, dict[int, list[float]]
     for org, done_at, occurred in (ActionItem.objects.filter(forum_id=forum_id, incident__isnull=False,
                                                              status=ActionStatus.DONE, done_at__isnull=False)
                                    .values_list("organisation_id", "done_at", "incident__occurred_at")):
+        if done_at is None or occurred is None:
+            continue
         hours[org].append(max(0.0, (done_at - occurred).total_seconds() / 3600))
     names = dict(Organisation.objects.filter(pk__in=list(hours)).values_list("pk", "name"))
     orgs = sorted(hours, key=lambda pk: (names.get(pk, ""), pk))

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts.models import User
 from samverkan.directory.models import Area, District, Organisation
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.trefas.models import Forum, ForumRole, MemberKind
@@ -24,7 +25,7 @@ class ReminderWeeksField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
         if not parts:
             raise ValidationError(_("Give at least one number of weeks, e.g. 4, 1."), code="empty")
@@ -81,7 +82,7 @@ class ForumOrganisationForm(StyledFormMixin, forms.Form):
 
 
 class MemberForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None,
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(),
                                   help_text=_("Staff of the forum's member organisations."))
     role = forms.ChoiceField(label=_("Role in the forum"), choices=ForumRole.choices,
                              help_text=_("A jurist must hold the jurist role; a coordinator or member a role "

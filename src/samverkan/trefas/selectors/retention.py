@@ -87,16 +87,20 @@ class DueRecords:
         return {kind: len(ids) for kind, ids in self.due.items()}
 
 
-def _rows(kind: str, organisation_id: int | None) -> list[tuple[int, int | None, date | None]]:
+Row = tuple[int, int | None, date | None]
+
+
+def _rows(kind: str, organisation_id: int | None) -> list[Row]:
     """(id, owner, date counted from) of every record of ``kind`` that has ended."""
     own: Q = Q()
     if kind == RecordType.LISTING:
         own = Q(nominated_by_organisation_id=organisation_id) if organisation_id else Q()
-        return [(pk, org, _day(d)) for pk, org, d in Listing.objects.filter(own, removed_at__isnull=False)
-                .values_list("pk", "nominated_by_organisation_id", "removed_at")]
+        listings: list[Row] = [(pk, org, _day(d)) for pk, org, d in Listing.objects.filter(
+            own, removed_at__isnull=False).values_list("pk", "nominated_by_organisation_id", "removed_at")]
+        return listings
     if kind == RecordType.SHARE:
         own = Q(from_organisation_id=organisation_id) if organisation_id else Q()
-        rows = []
+        rows: list[Row] = []
         for pk, org, decided, withdrawn, state in Share.objects.filter(own).exclude(
                 state=ShareState.PROPOSED).values_list(
                 "pk", "from_organisation_id", "decided_at", "withdrawn_at", "state"):
@@ -117,7 +121,9 @@ def _rows(kind: str, organisation_id: int | None) -> list[tuple[int, int | None,
                 .values_list("pk", "organisation_id", "due_at", "done_at")]
     if kind == RecordType.RELEASE:
         own = Q(registered_by_organisation_id=organisation_id) if organisation_id else Q()
-        return list(Release.objects.filter(own).values_list("pk", "registered_by_organisation_id", "date"))
+        releases: list[Row] = list(
+            Release.objects.filter(own).values_list("pk", "registered_by_organisation_id", "date"))
+        return releases
     if kind == RecordType.GROUP:
         own = Q(owner_organisation_id=organisation_id) if organisation_id else Q()
         groups = Group.objects.filter(own).annotate(
@@ -127,12 +133,12 @@ def _rows(kind: str, organisation_id: int | None) -> list[tuple[int, int | None,
             for g in (a, b):
                 if last_conflict.get(g) is None or changed > last_conflict[g]:
                     last_conflict[g] = changed
-        rows = []
+        group_rows: list[Row] = []
         for pk, org, created, member, until in groups.values_list(
                 "pk", "owner_organisation_id", "created_at", "last_member", "last_until"):
             dates = [d for d in (_day(created), member, until, _day(last_conflict.get(pk))) if d]
-            rows.append((pk, org, max(dates)))
-        return rows
+            group_rows.append((pk, org, max(dates)))
+        return group_rows
     raise ValueError(kind)
 
 

@@ -25,9 +25,9 @@ from samverkan.trefas.services import retention as services
 
 def _page(request: AuthenticatedHttpRequest, rule_form: RetentionRuleForm, status: int = 200) -> HttpResponse:
     overview = selectors.retention_overview(actor=request.user)
-    labels = dict(RecordType.choices)
+    labels: dict[str, str] = {key: str(label) for key, label in RecordType.choices}
     labels["action"] = _("Actions")
-    counts = [(str(labels[kind]), n) for kind, n in overview.counts().items()]
+    counts = [(labels[kind], n) for kind, n in overview.counts().items()]
     return render(request, "trefas/retention.html", {
         "rules": selectors.rules_for(actor=request.user),
         "counts": counts,
