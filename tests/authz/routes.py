@@ -109,6 +109,10 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("followup:overview", "GET", None),
     ("followup:export_csv", "GET", None),
     ("followup:export_xlsx", "GET", None),
+    # A Trefas forum's statistics (this world has no forum: everyone is outside it).
+    ("followup:trefas", "GET", None),
+    ("followup:trefas_csv", "GET", None),
+    ("followup:trefas_xlsx", "GET", None),
     ("logreview:index", "GET", None),
     ("logreview:sample", "POST", None),
     ("logreview:review", "GET", None),
@@ -175,6 +179,8 @@ def url_for(world: Any, name: str, target: str | None, consents: list[Any], *,
         from samverkan.consent.models import LegalBasis
 
         kwargs["pk"] = LegalBasis.objects.order_by("pk").values_list("pk", flat=True).first()
+    elif name.startswith("followup:trefas"):
+        kwargs["forum_id"] = MISSING_ID
     elif name in ("logreview:review", "logreview:mark"):
         today = timezone.localdate()
         kwargs.update(year=today.year, month=today.month)

@@ -141,6 +141,9 @@ POST dataprotection:subject_access [pdf]          403 403 403 403 403 403 403 40
 GET followup:overview                             403 403 403 403 403 403 403 200 200 200 403 403
 GET followup:export_csv                           403 403 403 403 403 403 403 200 200 200 403 403
 GET followup:export_xlsx                          403 403 403 403 403 403 403 200 200 200 403 403
+GET followup:trefas                               404 404 404 404 404 404 404 404 404 404 403 403
+GET followup:trefas_csv                           404 404 404 404 404 404 404 404 404 404 403 403
+GET followup:trefas_xlsx                          404 404 404 404 404 404 404 404 404 404 403 403
 GET logreview:index                               403 403 403 403 403 403 403 403 403 403 200 200
 POST logreview:sample                             403 403 403 403 403 403 403 403 403 403 302 302
 GET logreview:review                              403 403 403 403 403 403 403 403 403 403 404 404

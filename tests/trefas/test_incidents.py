@@ -16,7 +16,7 @@ from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
 from samverkan.lib.identity_numbers import make_fictitious, parse
 from samverkan.people.models import Person
-from samverkan.trefas import reference
+from samverkan.trefas import reference, retention
 from samverkan.trefas.models import (
     ActionItem,
     ActionStatus,
@@ -80,7 +80,7 @@ def _sibling_identity(age=13, serial=77):
 
 
 def test_the_shipped_checklist_is_created_once_and_keeps_admin_edits():
-    assert reference.load() == len(reference.DEFAULT_CHECKLIST)
+    assert reference.load() == len(reference.DEFAULT_CHECKLIST) + len(retention.DEFAULTS)  # and retention rules
     template = ChecklistTemplate.objects.get(code="police-weapons-search")
     assert template.deadline_hours == 4
     ChecklistTemplate.objects.filter(pk=template.pk).update(title="Vapensök (lokal rutin)", deadline_hours=3)

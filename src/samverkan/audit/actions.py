@@ -188,3 +188,4 @@ class Action(StrEnum):
     TREFAS_STATISTICS_VIEWED = "trefas.statistics_viewed"
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
+    TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"

@@ -61,6 +61,13 @@ def render_export_pdf(export: SubjectAccessExport) -> bytes:
                     }
                     for case in export.cases
                 ],
+                trefas=[
+                    {
+                        "heading": _("Trefas: %(organisation)s") % {"organisation": block["organisation"]},
+                        "sections": [(heading, [_fields(row) for row in rows]) for heading, rows in block["sections"]],
+                    }
+                    for block in export.trefas
+                ],
             )
         return render_pdf(
             template_name="dataprotection/pdf/registerutdrag.html", title=title, context=context

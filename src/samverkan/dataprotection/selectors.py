@@ -33,7 +33,7 @@ from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.cases.models import Case, Programme
-from samverkan.dataprotection.collect import case_graph
+from samverkan.dataprotection.collect import TREFAS_SECTIONS, case_graph, trefas_records
 from samverkan.directory.models import Organisation
 from samverkan.lib.identity_numbers import parse
 from samverkan.people.models import Guardianship, Person
@@ -190,6 +190,53 @@ SECTION_TITLES = {
 }
 
 
+# The Trefas sections of the extract (dataprotection.collect.trefas_records).
+TREFAS_TITLES = {
+    "listing": gettext_lazy("On a Trefas list"),
+    "ratingchange": gettext_lazy("Rating history"),
+    "share": gettext_lazy("Shares about the person: to whom, on what basis, the jurist's decision"),
+    "disclosure": gettext_lazy("Disclosure register (Trefas): approved and refused shares"),
+    "incidentlink": gettext_lazy("Linked to incidents"),
+    "release": gettext_lazy("Releases and leaves"),
+    "exitlink": gettext_lazy("Ways out (exit)"),
+}
+
+
+def _trefas_row(key: str, obj: Any) -> dict[str, Any]:
+    """A Trefas row as the extract shows it: every stored field, plus what its ids stand
+    for (the forum, the legal basis, the incident)."""
+    row = _serialise(obj)
+    if key == "listing":
+        row[str(_("forum"))] = obj.forum.name
+    if key in ("share", "disclosure"):
+        row[str(_("legal basis"))] = f"{obj.basis.reference} – {obj.basis.title}"
+    if key == "incidentlink":
+        incident = obj.incident
+        when = timezone.localtime(incident.occurred_at)
+        row[str(_("incident"))] = f"{incident.get_kind_display()}, {when:%Y-%m-%d %H:%M}, {incident.place}"
+    return row
+
+
+def _trefas_sections(export: SubjectAccessExport, persons: list[Person]) -> int:
+    """Add Trefas data, one block per owning organisation; returns the number of rows."""
+    by_org = trefas_records([p.pk for p in persons])
+    names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
+    rows_total = 0
+    for org_id in sorted(by_org, key=lambda pk: (names.get(pk, ""), pk)):
+        sections = []
+        machine: dict[str, list[dict[str, Any]]] = {}
+        for key in TREFAS_SECTIONS:
+            rows = by_org[org_id].get(key, [])
+            if not rows:
+                continue
+            sections.append((str(TREFAS_TITLES[key]), [_trefas_row(key, r) for r in rows]))
+            machine[f"trefas.{key}"] = [_machine_row(r) for r in rows]
+            rows_total += len(rows)
+        export.trefas.append({"organisation": names.get(org_id, ""), "sections": sections})
+        export.machine_sections[f"trefas:{org_id}"] = machine
+    return rows_total
+
+
 def section_title(model: type[models.Model]) -> str:
     return str(SECTION_TITLES.get(model._meta.label_lower, model._meta.verbose_name_plural)).capitalize()
 
@@ -231,6 +278,8 @@ class SubjectAccessExport:
     counts: dict[str, int]
     records: list[dict[str, Any]] = field(default_factory=list)  # every organisation's record
     machine_sections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    # Trefas, per owning organisation: {"organisation", "sections": [(heading, [rows])]}
+    trefas: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -248,6 +297,10 @@ class SubjectAccessExport:
                     "sections": {heading: rows for heading, rows in c["sections"]},
                 }
                 for c in self.cases
+            ],
+            "trefas": [
+                {"organisation": t["organisation"], "sections": {heading: rows for heading, rows in t["sections"]}}
+                for t in self.trefas
             ],
             # The same data under keys that do not depend on the language: model labels
             # and field names, for programs that read the extract.
@@ -332,10 +385,12 @@ def subject_access_export(
         )
     # Guardians' consents reference the person's cases (already above); consents the
     # person gave as a guardian for someone else are in that child's case, not here.
+    trefas_rows = _trefas_sections(export, persons)
     export.counts = {
         "cases": len(export.cases),
         "rows": total_rows,
         "guardians": len(export.guardians),
+        "trefas_rows": trefas_rows,
     }
     audit.record(
         action=Action.SUBJECT_ACCESS_EXPORTED,

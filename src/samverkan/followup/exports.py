@@ -42,16 +42,22 @@ def table_rows(table: StatTable) -> list[list[str]]:
     return rows
 
 
-def _number(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+def _number(value: str) -> int | float | str:
+    if value.isdigit():
+        return int(value)
+    whole, comma, fraction = value.partition(",")
+    if comma and whole.isdigit() and fraction.isdigit():
+        return float(f"{whole}.{fraction}")  # a decimal written with the Swedish comma
+    return value
 
 
-def to_csv(stats: Statistics) -> str:
+def to_csv(stats: Statistics, *, delimiter: str = ",") -> str:
     """Labels such as programme and area names are entered by admins: every cell, the
-    headings and notes too, goes through csv_row."""
+    headings and notes too, goes through csv_row. ``delimiter=";"`` for Swedish Excel
+    (whose decimal separator is the comma; decimals in the tables are written so)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(csv_row([stats.organisation, str(stats.year or _("All years"))]))
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(csv_row([stats.organisation, str(stats.year or stats.period or _("All years"))]))
     for table in stats.tables:
         writer.writerow([])
         writer.writerow(csv_row([table.caption]))
@@ -84,7 +90,7 @@ def to_xlsx(stats: Statistics) -> bytes:
         sheet = book.create_sheet(_sheet_title(table.caption, used))
         xlsx_append(sheet, [table.caption])
         sheet["A1"].font = Font(bold=True)
-        xlsx_append(sheet, [stats.organisation, str(stats.year or _("All years"))])
+        xlsx_append(sheet, [stats.organisation, str(stats.year or stats.period or _("All years"))])
         for i, row in enumerate(table_rows(table)):
             xlsx_append(sheet, [row[0], *(_number(v) for v in row[1:])] if i else row)
         if table.note:

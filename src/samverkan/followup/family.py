@@ -323,3 +323,70 @@ class CommitmentTables:
 def hidden_only(status: Mapping[Ref, str]) -> dict[Ref, str]:
     """The statuses worth keeping (hidden cells): what the cache holds."""
     return {ref: s for ref, s in status.items() if s}
+
+
+@dataclass(frozen=True)
+class GridCounts:
+    """Counts of one table shown with no filter (e.g. a Trefas forum's months by rating):
+    ``counts[(row, col)]``; every row and column listed whatever the data. Row totals and
+    column totals are published when the flags say so (a stock such as the list's size
+    per month has no meaningful column total). Never leaves the server."""
+
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    counts: Mapping[tuple[str, str], int]
+    row_totals: bool = True
+    col_totals: bool = True
+
+    def canonical(self) -> list[Any]:
+        return [list(self.rows), list(self.cols), self.row_totals, self.col_totals,
+                sorted([[r, c], n] for (r, c), n in self.counts.items() if n)]
+
+
+GRID = "grid"
+
+
+class GridTables:
+    """One ``GridCounts`` table as a family for ``linked.protect``: each inner cell is an
+    unknown, its totals the published sums (the same rules as every other table)."""
+
+    def __init__(self, counts: GridCounts, threshold: int = THRESHOLD) -> None:
+        self.counts = counts
+        self.threshold = threshold
+        rows, cols = len(counts.rows), len(counts.cols)
+        for (row_key, col_key), n in counts.counts.items():
+            if n and (row_key not in counts.rows or col_key not in counts.cols):
+                raise ValueError("counts outside the table's rows or columns")
+        b = _Builder()
+        inner = [[b.cell(counts.counts.get((r, c), 0)) for c in counts.cols] for r in counts.rows]
+        for r in range(rows):
+            for c in range(cols):
+                b.published[(GRID, None, r, c)] = [inner[r][c]]
+            if counts.row_totals:
+                b.published[(GRID, None, r, cols)] = list(inner[r])
+        if counts.col_totals:
+            for c in range(cols):
+                b.published[(GRID, None, rows, c)] = [inner[r][c] for r in range(rows)]
+        if counts.row_totals and counts.col_totals:
+            b.published[(GRID, None, rows, cols)] = [i for row in inner for i in row]
+        for line in table_lines(rows, cols, row_totals=counts.row_totals, col_totals=counts.col_totals):
+            b.lines.append(([(GRID, None, *p) for p in line.inner], (GRID, None, *line.total)))
+        self._builder = b
+        self.values = {ref: sum(b.finest[i] for i in cells) for ref, cells in b.published.items()}
+
+    def family(self) -> LinkedFamily:
+        return self._builder.family(self.threshold)
+
+    def table(self, status: Mapping[Ref, str]) -> SuppressedTable:
+        rows, cols = len(self.counts.rows), len(self.counts.cols)
+
+        def cell(r: int, c: int) -> Cell:
+            ref = (GRID, None, r, c)
+            return Cell(self.values.get(ref, 0), status.get(ref, ""))
+
+        return SuppressedTable(
+            cells=tuple(tuple(cell(r, c) for c in range(cols)) for r in range(rows)),
+            row_totals=tuple(cell(r, cols) for r in range(rows)) if self.counts.row_totals else None,
+            col_totals=tuple(cell(rows, c) for c in range(cols)) if self.counts.col_totals else None,
+            grand_total=cell(rows, cols) if self.counts.row_totals and self.counts.col_totals else None,
+        )

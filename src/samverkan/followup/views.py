@@ -13,6 +13,7 @@ from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.followup import exports, selectors
 from samverkan.followup.family import YEAR_MAX, YEAR_MIN
+from samverkan.followup.selectors.trefas import trefas_statistics_for
 from samverkan.lib.params import whole_number
 
 
@@ -54,4 +55,41 @@ def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(year, "xlsx")}"'
+    return response
+
+
+# --- A Trefas forum's statistics (members, and managers of member organisations) -----
+# The rule is trefas.decision.may_view_statistics; the selector answers 404 to anyone else.
+
+
+@require_permission(Permission.TREFAS_VIEW, Permission.STATISTICS_VIEW)
+@require_GET
+def trefas(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
+    stats = trefas_statistics_for(actor=request.user, forum_id=forum_id)
+    return render(request, "followup/trefas.html", {"stats": stats, "forum_id": forum_id})
+
+
+def _trefas_filename(forum_id: int, extension: str) -> str:
+    return f"trefas-statistik-{forum_id}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_permission(Permission.TREFAS_VIEW, Permission.STATISTICS_VIEW)
+@require_GET
+def trefas_csv(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
+    """For Swedish Excel: semicolons, a byte-order mark, decimal commas."""
+    stats = trefas_statistics_for(actor=request.user, forum_id=forum_id, export_format="csv")
+    response = HttpResponse(exports.to_csv(stats, delimiter=";"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_trefas_filename(forum_id, "csv")}"'
+    return response
+
+
+@require_permission(Permission.TREFAS_VIEW, Permission.STATISTICS_VIEW)
+@require_GET
+def trefas_xlsx(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
+    stats = trefas_statistics_for(actor=request.user, forum_id=forum_id, export_format="xlsx")
+    response = HttpResponse(
+        exports.to_xlsx(stats),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_trefas_filename(forum_id, "xlsx")}"'
     return response

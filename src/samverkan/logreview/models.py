@@ -1,7 +1,8 @@
 """Log review (logguppföljning): each month an organisation's log reviewers go through a
 random sample of accesses to personal data within their compartment, plus every flagged
-access (break-the-glass, protected identities, unusually many persons per user and day,
-access outside office hours), and mark each reviewed with a comment.
+access (break-the-glass, protected identities, persons rated red on a Trefas list,
+unusually many persons per user and day, access outside office hours), and mark each
+reviewed with a comment.
 
 Items point at audit rows by sequence number only; the page shows ids and the acting
 user, never the participant (reviewers are not on the case team).
@@ -43,6 +44,7 @@ class Reason(models.TextChoices):
     SAMPLED = "sampled", _("Random sample")
     BREAK_GLASS = "break_glass", _("Emergency access (break-the-glass)")
     PROTECTED = "protected", _("Protected identity")
+    RED_LISTED = "red_listed", _("Red-rated on the Trefas list")
     MANY_SUBJECTS = "many_subjects", _("Many persons or cases in one day")
     OFF_HOURS = "off_hours", _("Outside office hours")
 
@@ -57,6 +59,7 @@ REASON_FIELDS = {
     Reason.SAMPLED: "sampled",
     Reason.BREAK_GLASS: "flag_break_glass",
     Reason.PROTECTED: "flag_protected",
+    Reason.RED_LISTED: "flag_red",
     Reason.MANY_SUBJECTS: "flag_many_subjects",
     Reason.OFF_HOURS: "flag_off_hours",
 }
@@ -76,6 +79,8 @@ class AccessReviewItem(models.Model):
     sampled = models.BooleanField(default=False)
     flag_break_glass = models.BooleanField(default=False)
     flag_protected = models.BooleanField(default=False)
+    # A Trefas read concerning a person rated red (audit detail red=true).
+    flag_red = models.BooleanField(default=False)
     flag_many_subjects = models.BooleanField(default=False)
     flag_off_hours = models.BooleanField(default=False)
     subjects_that_day = models.PositiveIntegerField(

@@ -33,13 +33,27 @@ ACCESS_ACTIONS: tuple[str, ...] = tuple(
         Action.SUBJECT_ACCESS_LOOKUP,
         Action.SUBJECT_ACCESS_EXPORTED,
         Action.TIP_VIEWED,
+        # Trefas: every read of the list, a person, a meeting, an incident, the releases,
+        # the shares or the groups (issue 10, item 10).
+        Action.TREFAS_LIST_VIEWED,
+        Action.TREFAS_PERSON_VIEWED,
+        Action.TREFAS_MEETING_VIEWED,
+        Action.TREFAS_INCIDENT_VIEWED,
+        Action.TREFAS_RELEASES_VIEWED,
+        Action.TREFAS_SHARES_VIEWED,
+        Action.TREFAS_GROUPS_VIEWED,
     )
 )
-# Subjects that are a person or a case: counted for "many persons per user and day".
-PERSON_SUBJECT_TYPES = ("case", "person")
+# Subjects that are a person or a case: counted for "many persons per user and day". A
+# Trefas listing is one person on a forum's list; a read of a whole forum (the list, a
+# meeting's agenda) names no one person and is not counted here.
+PERSON_SUBJECT_TYPES = ("case", "person", "trefas_listing")
 # Canonical audit detail (sorted keys, no spaces: audit.services._canonical_detail).
 EMERGENCY_DETAIL = '"emergency":true'
 PROTECTED_DETAIL = '"protected":true'
+# A Trefas read that concerns a person rated red (trefas views record detail red=true):
+# flagged like a protected identity.
+RED_DETAIL = '"red":true'
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -59,6 +59,8 @@ def detect_flags(
         flags[seq]["flag_break_glass"] = True
     for seq in events.filter(detail__contains=r.PROTECTED_DETAIL).values_list("seq", flat=True):
         flags[seq]["flag_protected"] = True
+    for seq in events.filter(detail__contains=r.RED_DETAIL).values_list("seq", flat=True):
+        flags[seq]["flag_red"] = True
     # Many distinct persons/cases per user and local day: one GROUP BY in SQL; the day
     # is computed from ts by a CASE over the month's (DST-correct) day boundaries.
     day = Case(
@@ -130,6 +132,7 @@ def review_sample(
                 "sampled",
                 "flag_break_glass",
                 "flag_protected",
+                "flag_red",
                 "flag_many_subjects",
                 "flag_off_hours",
                 "subjects_that_day",

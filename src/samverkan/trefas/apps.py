@@ -14,3 +14,5 @@ class TrefasConfig(AppConfig):
         navigation.register(order=10, label=_("The list"), url_name="trefas:forum")
         navigation.register(order=20, label=_("Meetings"), url_name="trefas:meetings")
         navigation.register(order=25, label=_("Actions"), url_name="trefas:actions")
+        # The forum's follow-up statistics (the followup app, counts only).
+        navigation.register(order=90, label=_("Statistics"), url_name="followup:trefas")

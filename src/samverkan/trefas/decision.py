@@ -193,3 +193,12 @@ class TrefasAccess:
         the organisation that started it (the case itself answers to the case decision)."""
         return exit_link.case_id is not None and exit_link.created_by_organisation_id == self.viewer_org_id
 
+
+def may_view_statistics(*, access: TrefasAccess | None, permissions: frozenset[str],
+                        organisation_takes_part: bool) -> bool:
+    """A forum's follow-up statistics (counts only, small numbers suppressed: followup):
+    every member of the forum, and a manager (``organisation:statistics:view``) of an
+    organisation that takes part in it. Nobody else, not even a system administrator."""
+    if access is not None and access.may(TrefasAction.VIEW):
+        return True
+    return organisation_takes_part and Permission.STATISTICS_VIEW in permissions

@@ -8,6 +8,7 @@ off. The titles are the forum's working language (Swedish) and name no person.
 
 from __future__ import annotations
 
+from samverkan.trefas import retention
 from samverkan.trefas.models import ChecklistTemplate, MemberKind
 
 # What load() counts, for the command's summary line.
@@ -33,7 +34,8 @@ DEFAULT_CHECKLIST: tuple[tuple[str, str, str, int], ...] = (
 
 
 def load() -> int:
-    """Create the shipped checklist templates that are missing; returns how many."""
+    """Create the shipped checklist templates and default retention rules that are
+    missing; returns how many."""
     created = 0
     for order, (code, member_kind, title, hours) in enumerate(DEFAULT_CHECKLIST, start=1):
         _template, was_created = ChecklistTemplate.objects.get_or_create(
@@ -42,4 +44,4 @@ def load() -> int:
                       "order": order * 10, "incident_kind": ""},
         )
         created += int(was_created)
-    return created
+    return created + retention.load()

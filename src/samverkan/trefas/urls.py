@@ -5,6 +5,7 @@ from django.urls import path
 
 from samverkan.trefas.views import (
     actions,
+    admin,
     exits,
     forums,
     groups,
@@ -13,6 +14,7 @@ from samverkan.trefas.views import (
     meetings,
     notices,
     releases,
+    retention,
     shares,
 )
 
@@ -79,4 +81,20 @@ urlpatterns = [
     # Notices (views/notices.py)
     path("notiser/", notices.notices, name="notices"),
     path("notiser/markera-lasta/", notices.notices_read, name="notices_read"),
+    # Forum administration, system administrators (views/admin.py): the set-up only
+    path("admin/", admin.forum_list, name="admin_forums"),
+    path("admin/ny/", admin.forum_edit, name="admin_forum_new"),
+    path("admin/<int:forum_id>/", admin.forum_detail, name="admin_forum"),
+    path("admin/<int:forum_id>/installningar/", admin.forum_edit, name="admin_forum_edit"),
+    path("admin/<int:forum_id>/organisationer/ny/", admin.organisation_edit, name="admin_organisation_new"),
+    path("admin/<int:forum_id>/organisationer/<int:membership_id>/", admin.organisation_edit,
+         name="admin_organisation"),
+    path("admin/<int:forum_id>/medlemmar/ny/", admin.member_edit, name="admin_member_new"),
+    path("admin/<int:forum_id>/medlemmar/<int:member_id>/", admin.member_edit, name="admin_member"),
+    path("admin/<int:forum_id>/medlemmar/<int:member_id>/avsluta/", admin.member_deactivate,
+         name="admin_member_deactivate"),
+    # Retention of Trefas records, the data-protection officer (views/retention.py)
+    path("gallring/", retention.overview, name="retention"),
+    path("gallring/regler/", retention.rule_edit, name="retention_rules"),
+    path("gallring/kor/", retention.run, name="retention_run"),
 ]

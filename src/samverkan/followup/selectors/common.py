@@ -58,3 +58,4 @@ class Statistics:
     tables: list[StatTable]
     charts: dict[str, Any]
     notes: list[str]
+    period: str = ""  # what the tables cover when it is not a year (e.g. "2024-01 – 2025-12")

@@ -10,7 +10,14 @@ from typing import Any
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from samverkan.followup.family import CaseCounts, CaseTables, CommitmentCounts, CommitmentTables
+from samverkan.followup.family import (
+    CaseCounts,
+    CaseTables,
+    CommitmentCounts,
+    CommitmentTables,
+    GridCounts,
+    GridTables,
+)
 from samverkan.followup.linked import LinkedFamily, Ref, protect
 from samverkan.followup.suppression import THRESHOLD
 
@@ -48,3 +55,10 @@ def protected_commitment_tables(counts: CommitmentCounts) -> tuple[CommitmentTab
     """The commitment tables of every filter, and which of their cells are hidden."""
     tables = CommitmentTables(counts)
     return tables, _protected("commitments", counts.canonical(), tables.family)
+
+
+def protected_grid(kind: str, counts: GridCounts) -> tuple[GridTables, Mapping[Ref, str]]:
+    """A table shown with no filter (``kind`` names it in the cache key), and which of
+    its cells are hidden."""
+    tables = GridTables(counts)
+    return tables, _protected(f"grid:{kind}", counts.canonical(), tables.family)
