@@ -9,6 +9,7 @@ from typing import Any
 
 from samverkan.accounts.models import User
 from samverkan.demo.individual_track.staff import ensure_demo_staff
+from samverkan.demo.personas import Persona
 from samverkan.demo.trefas.common import ORGS, SEED
 
 # key -> (username, organisation key, role codes, description); the forum role is in forum.py.
@@ -26,6 +27,12 @@ TREFAS_STAFF_BY_KEY: dict[str, tuple[str, str, tuple[str, ...], str]] = {
 TREFAS_STAFF: list[tuple[str, str, tuple[str, ...], str]] = [
     (username, ORGS[org], roles, description)
     for username, org, roles, description in TREFAS_STAFF_BY_KEY.values()
+]
+
+# The same staff as personas (the shape of ``demo.personas.PERSONAS``), for whoever lists
+# the demo's people: the accessibility crawl of the browser tests logs in as them.
+TREFAS_PERSONAS: list[Persona] = [
+    Persona(username, organisation, roles, description) for username, organisation, roles, description in TREFAS_STAFF
 ]
 
 
