@@ -297,3 +297,134 @@ def test_matrix(tworld, persona):
             if again.status_code != response.status_code:
                 failures.append(f"{route}: {response.status_code} but {again.status_code} for a missing forum")
     assert not failures, f"{persona}:\n" + "\n".join(failures)
+
+
+def test_route_table_covers_every_trefas_route():
+    """Walk the URLconf: every route of the ``trefas`` namespace and the forum's statistics
+    has rows in the matrix (a new Trefas view must be added to it), and every row has
+    expectations."""
+    from tests.access.urlwalk import walk
+
+    names = {r.name for r in walk() if r.name and (r.name.startswith("trefas:") or r.name.startswith("followup:trefas"))}
+    covered = {name for name, _m, _t in ROUTES}
+    assert len(names) > 50, "the walk found too few Trefas routes"
+    assert names - covered == set(), f"routes missing from tests/authz/trefas_routes.py: {sorted(names - covered)}"
+    assert covered - names == set(), f"rows for routes that do not exist: {sorted(covered - names)}"
+    assert set(EXPECTED) == {row_id(r) for r in ROUTES}
+
+
+def test_the_expectations_are_not_trivial(tworld):
+    """Both allow and deny, per organisation and per share state; outsiders are denied
+    every forum page."""
+    e = tworld.entries
+    # Proposed, refused and withdrawn: the proposing organisation only (its jurist too).
+    for key in ("share_proposed", "share_refused", "share_withdrawn"):
+        assert [p for p in COLUMNS if sees(p, e[key])] == ["police", "police_jurist"], key
+    # Approved and no-review: the proposer and the recipient.
+    for key in ("share_approved", "share_noreview"):
+        assert [p for p in COLUMNS if sees(p, e[key])] == ["soc", "police", "soc_jurist", "police_jurist"], key
+    assert [p for p in COLUMNS if sees(p, e["listing_prot_last"])] == ["soc", "soc_jurist"]
+    assert [p for p in COLUMNS if sees(p, e["sibling_first"])] == ["soc", "soc_jurist"]
+    assert [p for p in COLUMNS if sees(p, e["listing_red_ref"])] == ["police", "police_jurist"]
+    assert not sees("sig_coord", e["listing_prot_last"])  # the same organisation, not in the forum
+    for route, cells in EXPECTED.items():
+        name = route.split()[1]
+        if forum_scoped(name) and "admin_" not in name:
+            for persona in ("sig_coord", "skarholmen", "tax", "soc_dpo", "sysadmin"):
+                assert cells[COLUMNS.index(persona)] in ("403", "404"), (route, persona)
+    cells = {c for row in EXPECTED.values() for c in row}
+    assert {"200", "302", "400", "403", "404"} <= cells
+
+
+def _client_request(client: Any, method: str, url: str, data: dict[str, Any] | None = None) -> tuple[int, str]:
+    response = client.post(url, data or {}) if method == "POST" else client.get(url)
+    return response.status_code, response_text(response).lower()
+
+
+def test_share_state_changes_take_effect_on_the_next_request(tworld):
+    """The police's jurist approves the proposed share through the web: social services'
+    very next request shows it (person page, agenda, shares received); the police withdraw
+    it: their next request no longer does. Nobody else sees it at any point."""
+    from django.urls import reverse
+
+    share = tworld.objects["share_proposed"]
+    text = tworld.entries["share_proposed"].marker.lower()
+    forum = tworld.forum.pk
+    pages = [reverse("trefas:person", args=[forum, tworld.objects["listing_red"].pk]),
+             reverse("trefas:meeting", args=[forum, tworld.objects["meeting_planned"].pk]),
+             reverse("trefas:meeting_pdf", args=[forum, tworld.objects["meeting_planned"].pk]),
+             reverse("trefas:shares", args=[forum])]
+    clients = {p: fast_login(tworld.users[p]) for p in ("soc", "probation", "city_coord", "soc_jurist")}
+
+    def seen_by() -> set[str]:
+        return {p for p, c in clients.items() if any(text in _client_request(c, "GET", u)[1] for u in pages)}
+
+    assert seen_by() == set()
+    jurist = fast_login(tworld.users["police_jurist"])
+    status, _body = _client_request(jurist, "POST", reverse("trefas:share_decide", args=[forum, share.pk]),
+                                    {"decision": "approve", "reason": "Avvägt (matris)", "version": share.version})
+    assert status == 302
+    assert seen_by() == {"soc", "soc_jurist"}
+    share.refresh_from_db()
+    police = fast_login(tworld.users["police"])
+    status, _body = _client_request(police, "POST", reverse("trefas:share_withdraw", args=[forum, share.pk]),
+                                    {"version": share.version})
+    assert status == 302
+    assert seen_by() == set()
+
+
+def test_notices_and_emails_carry_no_personal_data(tworld, django_capture_on_commit_callbacks):
+    """A red rating, a share to review and its decision, an incident and a release
+    reminder through the services: every e-mail sent and every notice page carries no
+    name, no identity number and no share or record text (no marker at all)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from samverkan.trefas.models import Notice
+    from samverkan.trefas.selectors.forums import forum_access
+    from samverkan.trefas.services import incidents as incident_services
+    from samverkan.trefas.services import listing as listing_services
+    from samverkan.trefas.services import releases as release_services
+    from samverkan.trefas.services import shares as share_services
+    from tests.world import basis
+
+    w, users, forum = tworld, tworld.users, tworld.forum
+    notices_before = Notice.objects.count()
+    new_text = "MKNEWSHARETEXTZZ"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        police = forum_access(users["police"], forum.pk)
+        plain = w.objects["listing_plain"]
+        listing_services.listing_rate(actor=users["police"], forum=forum, access=police, listing=plain,
+                                      rating="red", reason="MKNEWREASONZZ", expected_version=plain.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        share = share_services.share_propose(  # (18 a §: social services to the police)
+            actor=users["soc"], access=forum_access(users["soc"], forum.pk), forum=forum, listing=w.objects["listing_red"], topic="since_last",
+            text=new_text, basis=basis("osl-10-18a"), balancing_test="MKNEWBALANCEZZ: behovet väger tyngre (matris)",
+            recipients=[w.trefas.orgs["police"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        share_services.share_decide(actor=users["soc_jurist"], access=forum_access(users["soc_jurist"], forum.pk),
+                                    share=share, approve=False, reason="MKNEWREFUSALZZ", version=share.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_services.incident_register(
+            actor=users["soc"], access=forum_access(users["soc"], forum.pk), forum=forum, kind="threat",
+            occurred_at=timezone.now(), place="MKNEWPLACEZZ", area=None, description="MKNEWDESCZZ")
+    with django_capture_on_commit_callbacks(execute=True):
+        release_services.release_reminders_send()
+    assert len({m.subject for m in mail.outbox}) >= 2, "the red-rating and the release e-mails were not both sent"
+    assert Notice.objects.count() > notices_before
+    numbers = forbidden_numbers(w)
+    everything = [e.marker for e in w.entries.values()] + [new_text, "MKNEWREASONZZ", "MKNEWBALANCEZZ",
+                                                           "MKNEWREFUSALZZ", "MKNEWPLACEZZ", "MKNEWDESCZZ"]
+    for message in mail.outbox:
+        text = (message.subject + "\n" + message.body + "".join(str(a) for a in message.alternatives)).lower()
+        assert not [m for m in everything if m.lower() in text], (message.to, message.subject)
+        assert not [n for n in numbers if n in text], message.to
+        assert len(message.to) == 1  # no member learns who else is in the forum
+    for persona in COLUMNS:
+        if PERSONAS[persona][1] is None:
+            continue
+        status, body = _client_request(fast_login(users[persona]), "GET", reverse("trefas:notices"))
+        assert status == 200
+        assert not [m for m in everything if m.lower() in body], persona
+        assert not [n for n in numbers if n in body], persona
