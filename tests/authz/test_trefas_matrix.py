@@ -89,7 +89,7 @@ GET trefas:meeting_discussed [meeting_planned]     200 403 403 403 403 403 403 4
 POST trefas:meeting_discussed [meeting_planned]    200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
 GET trefas:meeting_minutes [meeting_planned]       200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
 POST trefas:meeting_minutes [meeting_planned]      200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
-GET trefas:meeting_minutes [meeting_held]          200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
+GET trefas:meeting_minutes [meeting_held]          302 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
 GET trefas:meeting_sign [meeting_planned]          200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
 POST trefas:meeting_sign [meeting_planned]         200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
 GET trefas:meeting_action_new [meeting_planned]    200 403 403 403 403 403 403 403 403 403 404 404 404 403 403 403
