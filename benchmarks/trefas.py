@@ -213,6 +213,7 @@ def _add_forums(world: World, target: int, rng: random.Random, ids: Ids) -> dict
 
     now = timezone.now()
     today = timezone.localdate()
+    signatures: list[tuple[int, datetime, int]] = []  # (signed by, signed at, meeting) of held meetings
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "forum", "forum_org", "user", "user_role", "member", "person", "listing", "rating", "group", "membership",
         "conflict", "meeting", "attendance", "discussion", "action", "release")}
@@ -297,9 +298,9 @@ def _add_forums(world: World, target: int, rng: random.Random, ids: Ids) -> dict
             rows["meeting"].append({"id": mid, "forum_id": fid, "scheduled_for": when, "place": "Sammanträdesrum",
                                     "status": "held" if past else "planned",
                                     "minutes": "Genomgång av listan och åtgärder." if past else "",
-                                    "signed_by_id": users["coordinator"] if past else None,
-                                    "signed_at": when + timedelta(days=1) if past else None,
                                     "created_by_id": users["coordinator"], "version": 1})
+            if past:  # signed after its attendance is in (trefas.guard): see below
+                signatures.append((users["coordinator"], when + timedelta(days=1), mid))
             if not past:
                 break
             held.append(mid)
@@ -341,6 +342,13 @@ def _add_forums(world: World, target: int, rng: random.Random, ids: Ids) -> dict
              ("attendance", t.MeetingAttendance), ("discussion", t.MeetingDiscussion), ("release", t.Release),
              ("action", t.ActionItem)]
     counts = {name: bench._copy(model, rows[name]) for name, model in order}
+    # Signed minutes and their attendance are immutable (trefas.guard): sign the held
+    # meetings only now that their attendance is written, as the coordinator does.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.executemany("UPDATE trefas_forummeeting SET signed_by_id = %s, signed_at = %s WHERE id = %s",
+                           signatures)
     for _name, model in order:
         bench._reset_sequence(model)
     world.forums.extend(new)

@@ -61,6 +61,15 @@ TREFAS_PERSONAS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "skarholmen": ("skarholmen", ("coordinator",), None),
     "tax": ("tax", ("coordinator",), None),
 }
+# Organisation-wide roles outside the forum, for the authorisation matrix (not in the
+# default world, so OUTSIDERS above stays the forum's outsiders): a manager of a member
+# organisation (the forum's statistics), the district's data-protection officer (Trefas
+# retention) and a system administrator (the forum's set-up).
+EXTRA_PERSONAS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "police_manager": ("police", ("manager",), None),
+    "soc_dpo": ("soc", ("dpo",), None),
+    "sysadmin": ("city", ("system_admin",), None),
+}
 MEMBERS = tuple(p for p, (_o, _r, role) in TREFAS_PERSONAS.items() if role is not None)
 OUTSIDERS = tuple(p for p, (_o, _r, role) in TREFAS_PERSONAS.items() if role is None)
 
@@ -73,7 +82,10 @@ class TrefasWorld:
     listings: list[Listing] = field(default_factory=list)
 
 
-def trefas_world(*, personas: tuple[str, ...] | None = None) -> TrefasWorld:
+def trefas_world(*, personas: tuple[str, ...] | None = None,
+                 extra: dict[str, dict[str, Any]] | None = None) -> TrefasWorld:
+    """The forum with ``personas`` (default: TREFAS_PERSONAS; EXTRA_PERSONAS may be named
+    too); ``extra[name]``: more UserFactory fields."""
     reference_data()
     by_code = {o.short_code: o for o in Organisation.objects.filter(
         short_code__in=[code for code, _kind in TREFAS_ORGS.values()])}
@@ -85,8 +97,8 @@ def trefas_world(*, personas: tuple[str, ...] | None = None) -> TrefasWorld:
             ForumOrganisation.objects.create(forum=forum, organisation=orgs[key], kind=kind, joined_on=today)
     users = {}
     for name in personas or tuple(TREFAS_PERSONAS):
-        org, roles, forum_role = TREFAS_PERSONAS[name]
-        users[name] = UserFactory(organisation=orgs[org], roles=list(roles))
+        org, roles, forum_role = TREFAS_PERSONAS[name] if name in TREFAS_PERSONAS else EXTRA_PERSONAS[name]
+        users[name] = UserFactory(organisation=orgs[org], roles=list(roles), **(extra or {}).get(name, {}))
         if forum_role is not None:
             ForumMember.objects.create(forum=forum, user=users[name], role=forum_role)
     return TrefasWorld(forum=forum, orgs=orgs, users=users)

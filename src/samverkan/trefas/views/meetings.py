@@ -192,10 +192,13 @@ def meeting_discussed(request: AuthenticatedHttpRequest, forum_id: int, meeting_
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request: AuthenticatedHttpRequest, forum_id: int, meeting_id: int) -> HttpResponse:
     """Write or change the draft minutes; a concurrent save answers 409 with the stored
-    text beside the editor's."""
+    text beside the editor's. Signed minutes open no editor: back to the meeting."""
     forum, access = forum_for_actor(request.user, forum_id)
     access.require(TrefasAction.RUN_MEETINGS)
     meeting = selectors.meeting_for_forum(forum=forum, meeting_id=meeting_id)
+    if meeting.signed_at is not None:
+        messages.info(request, _("The minutes are signed and can no longer be changed."))
+        return redirect(_meeting_url(forum, meeting))
     form = MinutesForm(request.POST or None, initial={"version": meeting.version, "minutes": meeting.minutes})
     status = 200
     current = None
