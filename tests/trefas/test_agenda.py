@@ -237,3 +237,22 @@ def test_another_forums_meeting_is_404(world):
     client = fast_login(world.users["soc"])
     assert client.get(reverse("trefas:meeting", args=[world.forum.pk, theirs.pk])).status_code == 404
     assert client.get(reverse("trefas:meeting", args=[other.forum.pk, theirs.pk])).status_code == 404
+
+
+def test_an_old_meetings_agenda_shows_its_own_window_not_everything_since(world):
+    """The joint picture and the rating changes of a held meeting end at that meeting:
+    what was shared after it belongs to the next one (and three years of shares never
+    land on one old agenda)."""
+    meeting(world, days=-30, status=MeetingStatus.HELD)
+    old = meeting(world, days=-10, status=MeetingStatus.HELD)
+    red = list_person(world, rating=Rating.RED, reviewed_days_ago=40)
+    share(world, red, by="police", state=ShareState.APPROVED, to=("soc",), text="INOM-FÖNSTRET", days_ago=20)
+    share(world, red, by="police", state=ShareState.APPROVED, to=("soc",), text="EFTER-MÖTET", days_ago=2)
+
+    def texts(meeting_row):
+        agenda = build_agenda(forum=world.forum, access=access(world, "soc"), meeting=meeting_row)
+        person = next(p for p in agenda.people if p.listing_id == red.pk)
+        return [s.text for org in person.picture for s in org.shares]
+
+    assert texts(old) == ["INOM-FÖNSTRET"]
+    assert texts(meeting(world, days=1)) == ["EFTER-MÖTET"]

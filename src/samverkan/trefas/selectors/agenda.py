@@ -12,8 +12,10 @@ Overdue actions about no one on the list follow as their own part.
 
 The joint picture of an agenda person is the shares this viewer may read
 (``TrefasAccess.shares_q``: approved or no-review shares to the viewer's organisation, and
-all of the viewer's own organisation's) proposed or decided since the previous held
-meeting, grouped by the sharing organisation. Nothing else of another organisation's is
+all of the viewer's own organisation's) proposed or decided between the previous held
+meeting and this one (a planned meeting: until now), grouped by the sharing organisation;
+rating changes count over the same window, so an old meeting's agenda shows what it
+had then, not everything since. Nothing else of another organisation's is
 read, so a proposed, refused or withdrawn share never reaches another organisation's
 agenda or its PDF.
 
@@ -155,6 +157,7 @@ class Agenda:
 @dataclass(frozen=True)
 class _Window:
     since: datetime  # the joint picture and rating changes start here
+    until: datetime  # ... and end here: the meeting's time (a planned one: now)
     overdue_before: datetime
     reviewed_before: datetime
     releases_from: date
@@ -167,6 +170,7 @@ def _window(forum: Forum, meeting: ForumMeeting, previous: ForumMeeting | None) 
     ref = min(timezone.now(), at)  # a past meeting as it stood then; a planned one as of now
     return _Window(
         since=previous.scheduled_for if previous is not None else at - cycle,
+        until=ref,
         overdue_before=ref,
         reviewed_before=ref - cycle,
         releases_from=timezone.localdate(ref),
@@ -197,7 +201,8 @@ def build_agenda(*, forum: Forum, access: TrefasAccess, meeting: ForumMeeting) -
     ``agenda_pdf`` are the audited reads)."""
     previous = previous_held(meeting)
     w = _window(forum, meeting, previous)
-    changes = RatingChange.objects.filter(set_at__gt=w.since).exclude(rating=F("previous_rating"))
+    changes = RatingChange.objects.filter(set_at__gt=w.since, set_at__lte=w.until).exclude(
+        rating=F("previous_rating"))
     releases = Release.objects.filter(cancelled_at__isnull=True, date__gte=w.releases_from,
                                       date__lte=w.releases_to)
     overdue = ActionItem.objects.filter(forum=forum, status=ActionStatus.OPEN, due_at__lt=w.overdue_before)
@@ -240,7 +245,8 @@ def build_agenda(*, forum: Forum, access: TrefasAccess, meeting: ForumMeeting) -
     shares = (
         Share.objects.filter(pk__in=Share.objects.filter(access.shares_q(), forum=forum).values("pk"))
         .filter(listing_id__in=ids)
-        .filter(Q(proposed_at__gte=w.since) | Q(decided_at__gte=w.since))
+        .filter(Q(proposed_at__gte=w.since, proposed_at__lte=w.until)
+                | Q(decided_at__gte=w.since, decided_at__lte=w.until))
         .select_related("from_organisation", "basis")
         .only("pk", "listing_id", "from_organisation_id", "from_organisation__name", "basis__reference",
               "topic", "text", "proposed_at", "state")
