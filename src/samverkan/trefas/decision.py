@@ -124,10 +124,6 @@ class TrefasAccess:
     def is_coordinator(self) -> bool:
         return self.forum_role == ForumRole.COORDINATOR
 
-    @property
-    def is_jurist(self) -> bool:
-        return self.forum_role == ForumRole.JURIST
-
     def may(self, action: TrefasAction | str, entry: Any = None) -> bool:
         action = TrefasAction(action)
         if action in _ANY_OF:
@@ -158,11 +154,6 @@ class TrefasAccess:
         return _entry_org(entry) == self.viewer_org_id
 
     # --- What one sees --------------------------------------------------------------
-
-    def sees_share(self, share: Any, recipient_ids: frozenset[int] | set[int]) -> bool:
-        if share.from_organisation_id == self.viewer_org_id:
-            return True
-        return share.state in VISIBLE_STATES and self.viewer_org_id in recipient_ids
 
     def shares_q(self, prefix: str = "") -> Q:
         """Shares this member may read, as a filter (``prefix`` for a related lookup)."""
