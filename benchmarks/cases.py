@@ -535,6 +535,12 @@ class Client:
         return match.group(1)
 
     def login(self) -> None:
+        """Sign in, then keep the look-up page's CSRF token for the identity look-ups."""
+        self.sign_in()
+        self.lookup_token = self.csrf("/arenden/sok/")
+
+    def sign_in(self) -> None:
+        """The real login and two-factor pages."""
         from binascii import unhexlify
 
         from django_otp.oath import totp
@@ -550,7 +556,6 @@ class Client:
                          {"csrfmiddlewaretoken": token, "token": f"{code:0{self.user.digits}d}"})
         if r.status_code != 302:
             raise RuntimeError(f"two-factor failed for {self.user.username}: {r.status_code}")
-        self.lookup_token = self.csrf("/arenden/sok/")
 
 
 class Connection:

@@ -598,24 +598,11 @@ def queries_per_page(username: str, paths: dict[str, str | None]) -> dict[str, i
 
 
 class TrefasClient(bench.Client):
-    """cases.py's client: the real login and two-factor pages (no case look-up token)."""
+    """cases.py's client, signed in through the real login and two-factor pages (no case
+    look-up token)."""
 
     def login(self) -> None:
-        from binascii import unhexlify
-
-        from django_otp.oath import totp
-
-        token = self.csrf("/konto/logga-in/")
-        r = self.request("POST", "/konto/logga-in/", {"csrfmiddlewaretoken": token, "username": self.user.username,
-                                                       "password": PASSWORD})
-        if r.status_code != 302:
-            raise RuntimeError(f"login failed for {self.user.username}: {r.status_code}")
-        token = self.csrf("/konto/tvastegsverifiering/")
-        code = totp(unhexlify(self.user.key), self.user.step, self.user.t0, self.user.digits, self.user.drift)
-        r = self.request("POST", "/konto/tvastegsverifiering/",
-                         {"csrfmiddlewaretoken": token, "token": f"{code:0{self.user.digits}d}"})
-        if r.status_code != 302:
-            raise RuntimeError(f"two-factor failed for {self.user.username}: {r.status_code}")
+        self.sign_in()
 
 
 def _client_paths(user: TrefasUser, rng: random.Random) -> Callable[[str], str | None]:
