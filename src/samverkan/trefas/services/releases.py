@@ -30,7 +30,6 @@ from samverkan.trefas.decision import TrefasAccess, TrefasAction
 from samverkan.trefas.models import (
     ActionItem,
     ActionStatus,
-    ForumOrganisation,
     Listing,
     NoticeKind,
     Rating,
@@ -104,12 +103,9 @@ def release_action_add(*, actor: User, access: TrefasAccess, release: Release, o
         raise PermissionDenied
     if release.cancelled_at is not None:
         raise ValidationError(_("The release is cancelled."))
-    if not ForumOrganisation.objects.filter(forum_id=access.forum_id, organisation=organisation, active=True).exists():
-        raise ValidationError({"organisation": _("Choose one of the forum's organisations.")})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The date has passed.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Say what is to be done.")})
+    # (The organisation, the title and the rest: action_generate checks them as for any action.)
     action = action_generate(
         forum=release.forum, organisation=organisation, title=title, due_at=_end_of_day(due_on),
         release=release, listing=release.listing, created_by=actor,
