@@ -16,7 +16,7 @@ from samverkan.actiongroups.models import (
     Premises,
     PremisesKind,
 )
-from samverkan.public.models import CitizenPromise
+from samverkan.agreement.models import CitizenPromise
 from samverkan.rostering.models import (
     Expert,
     RosterAssignment,

@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from samverkan.agreement.models import CitizenPromise
 from samverkan.public import cache as public_cache
-from samverkan.public.models import CitizenPromise
 
 pytestmark = pytest.mark.django_db
 

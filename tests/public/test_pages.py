@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from samverkan.agreement.models import CitizenPromise
 from samverkan.public import cache as public_cache
-from samverkan.public.models import CitizenPromise
 from tests.public.conftest import make_public_area
 
 pytestmark = pytest.mark.django_db

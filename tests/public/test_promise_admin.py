@@ -7,8 +7,8 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from samverkan.agreement.models import CitizenPromise
 from samverkan.audit.models import AuditEvent
-from samverkan.public.models import CitizenPromise
 from tests.forms import post_data
 
 pytestmark = pytest.mark.django_db

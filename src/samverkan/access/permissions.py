@@ -60,6 +60,17 @@ class Permission(StrEnum):
     TREFAS_INCIDENT_MANAGE = "trefas:incident:manage"
     TREFAS_RELEASE_MANAGE = "trefas:release:manage"  # Kriminalvården's member organisations
     TREFAS_FORUM_MANAGE = "system:trefas_forum:manage"
+    # The local picture (EST), lag 2023:196 and the agreement. Which areas, districts and
+    # municipalities a grant reaches is decided in picture/decision.py (the area scope).
+    PICTURE_REPORT = "picture:report:create"
+    PICTURE_VIEW = "picture:area:view"
+    PICTURE_MEETING_MANAGE = "picture:meeting:manage"
+    PICTURE_CATALOGUE_MANAGE = "system:picture_catalogue:manage"
+    PREVENTION_VIEW = "prevention:document:view"
+    PREVENTION_MANAGE = "prevention:document:manage"
+    AGREEMENT_VIEW = "agreement:agreement:view"
+    AGREEMENT_MANAGE = "agreement:agreement:manage"
+    PRESENCE_REPORT = "agreement:presence:report"  # the police's own reports of presence
     # Public pages and the anonymous tip channel
     TIPS_VIEW = "organisation:tip:view"  # tips routed or forwarded to the own organisation
     TIPS_HANDLE = "organisation:tip:handle"  # triage, reply, forward under a legal basis

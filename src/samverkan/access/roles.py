@@ -24,6 +24,7 @@ class RoleCode(StrEnum):
     SYSTEM_ADMIN = "system_admin"
     SYSTEM_AUDITOR = "system_auditor"
     JURIST = "jurist"
+    REPORTER = "reporter"
 
 
 ROLE_NAMES = {
@@ -36,6 +37,7 @@ ROLE_NAMES = {
     RoleCode.SYSTEM_ADMIN: _("System administrator"),
     RoleCode.SYSTEM_AUDITOR: _("System auditor"),
     RoleCode.JURIST: _("Jurist"),
+    RoleCode.REPORTER: _("Incident reporter"),
 }
 
 # Roles only a system administrator may grant.
@@ -59,6 +61,7 @@ DEFAULT_PERMISSIONS: dict[RoleCode, list[P]] = {
     ],
     RoleCode.SYSTEM_AUDITOR: [P.DIRECTORY_VIEW, P.AUDIT_VIEW_ALL, P.AUDIT_EXPORT, P.AUDIT_VERIFY],
     RoleCode.JURIST: [P.DIRECTORY_VIEW],
+    RoleCode.REPORTER: [],
 }
 
 # Area track (action groups, outreach, experts, rosters, capacity planner). Existing
@@ -122,4 +125,21 @@ TREFAS_PERMISSIONS: dict[RoleCode, list[P]] = {
     RoleCode.SYSTEM_ADMIN: [P.TREFAS_FORUM_MANAGE],
 }
 for _code, _granted in TREFAS_PERMISSIONS.items():
+    DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])
+
+
+# The local picture, lag 2023:196 and the agreement. Existing installations get the same
+# grants (and the reporter role, for external organisations' staff who only report
+# incidents) from the data migration picture/0002_grant_picture_permissions. The area
+# scope (picture.decision) decides which areas, districts and municipalities they reach.
+_LOCAL = [P.PICTURE_VIEW, P.PICTURE_REPORT, P.PREVENTION_VIEW, P.AGREEMENT_VIEW, P.PRESENCE_REPORT]
+_LOCAL_LEAD = [*_LOCAL, P.PICTURE_MEETING_MANAGE, P.PREVENTION_MANAGE, P.AGREEMENT_MANAGE]
+PICTURE_PERMISSIONS: dict[RoleCode, list[P]] = {
+    RoleCode.REPORTER: [P.PICTURE_REPORT],
+    RoleCode.CASEWORKER: _LOCAL,
+    RoleCode.COORDINATOR: _LOCAL_LEAD,
+    RoleCode.MANAGER: _LOCAL_LEAD,
+    RoleCode.SYSTEM_ADMIN: [P.PICTURE_CATALOGUE_MANAGE],
+}
+for _code, _granted in PICTURE_PERMISSIONS.items():
     DEFAULT_PERMISSIONS[_code].extend(p for p in _granted if p not in DEFAULT_PERMISSIONS[_code])

@@ -22,7 +22,7 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
 class OrganisationForm(VersionedModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_code", "kind", "parent", "active"]
+        fields = ["name", "short_code", "kind", "parent", "municipality", "active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -44,6 +44,15 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "For the municipality's own bodies: the municipality they belong to (as the "
+            "districts name it). Its staff see the local picture of its districts."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     is_reference = models.BooleanField(
         default=False, help_text="Loaded from the shipped reference data (load_reference_data)."

@@ -90,6 +90,16 @@ CLASSIFICATIONS_2023: dict[str, str] = {
 }
 
 
+# The municipality every municipal reference body (sthlm-*, the district administrations)
+# belongs to: its staff see the local picture of that municipality's districts.
+MUNICIPALITY = "Stockholm"
+MUNICIPAL_PREFIXES = ("sthlm-", "sdf-")
+
+
+def municipality_of(short_code: str) -> str:
+    return MUNICIPALITY if short_code.startswith(MUNICIPAL_PREFIXES) else ""
+
+
 def district_administration_code(district_code: str) -> str:
     return f"sdf-{district_code}"
 

@@ -110,6 +110,7 @@ def reference_data_load(*, actor: Actor | None = None) -> dict[str, int]:
                 "name": name,
                 "kind": kind,
                 "parent": orgs.get(parent) if parent else None,
+                "municipality": ref.municipality_of(code),
                 "is_reference": True,
             },
         )
@@ -121,6 +122,7 @@ def reference_data_load(*, actor: Actor | None = None) -> dict[str, int]:
                 "name": f"{name} stadsdelsförvaltning",
                 "kind": "district_administration",
                 "parent": None,
+                "municipality": ref.MUNICIPALITY,
                 "is_reference": True,
             },
         )
@@ -128,7 +130,7 @@ def reference_data_load(*, actor: Actor | None = None) -> dict[str, int]:
             code=code,
             defaults={
                 "name": name,
-                "municipality": "Stockholm",
+                "municipality": ref.MUNICIPALITY,
                 "administration": orgs[admin_code],
             },
         )

@@ -19,9 +19,9 @@ from samverkan.actiongroups.models import (
     Premises,
     PremisesKind,
 )
+from samverkan.agreement.models import CitizenPromise
 from samverkan.directory.models import Area, Organisation
 from samverkan.public import cache as public_cache
-from samverkan.public.models import CitizenPromise
 from samverkan.rostering.models import (
     Expert,
     RosterAssignment,

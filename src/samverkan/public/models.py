@@ -1,31 +1,31 @@
-"""Content for the public pages that the area-track models do not hold."""
+"""What residents give the public pages: the anonymous "how safe does the area feel"
+poll. (Citizen promises live in the agreement app, within the agreement they are made
+under; the residents' pages read them from there.)"""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.directory.models import Area
 
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
-class CitizenPromise(models.Model):
-    """A medborgarlöfte: what the police and the city promise the residents of an area
-    for a period. Shown on the public area page once published."""
 
-    area = models.ForeignKey(
-        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="citizen_promises"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), max_length=4000)
-    period = models.CharField(_("period"), max_length=60, help_text=_("For example 2025–2026."))
-    published = models.BooleanField(_("published"), default=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+class SafetyPollAnswer(models.Model):
+    """One anonymous answer: how safe the area feels by day and in the evening (1 = very
+    unsafe … 5 = very safe). Nothing identifies who answered: no account, no address, no
+    time finer than the ISO week, no free text (privacy as the tip form)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(_("week"))
+    day_score = models.PositiveSmallIntegerField(_("by day"), validators=SCORE_VALIDATORS)
+    evening_score = models.PositiveSmallIntegerField(_("in the evening"), validators=SCORE_VALIDATORS)
 
     class Meta:
-        ordering = ["area__name", "-period", "title"]
-        verbose_name = _("citizen promise")
-        verbose_name_plural = _("citizen promises")
+        indexes = [models.Index(fields=["area", "week_start"], name="public_poll_area_week")]
+        verbose_name = _("safety poll answer")
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.area_id} {self.week_start}"

@@ -24,9 +24,9 @@ from samverkan.actiongroups.models import (
     Premises,
     PremisesKind,
 )
+from samverkan.agreement.models import CitizenPromise
 from samverkan.directory.models import Area
 from samverkan.public.agencies import help_text
-from samverkan.public.models import CitizenPromise
 from samverkan.rostering.models import RosterAssignment, RosterVersion, VersionStatus
 
 # Groups residents should see: being set up, working, or paused for now.

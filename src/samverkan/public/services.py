@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from samverkan.agreement.models import CitizenPromise
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 from samverkan.public import cache as public_cache
-from samverkan.public.models import CitizenPromise
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User

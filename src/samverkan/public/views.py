@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.agreement.models import CitizenPromise
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.public import selectors, services
 from samverkan.public.cache import cached_page
-from samverkan.public.models import CitizenPromise
 
 
 @public
