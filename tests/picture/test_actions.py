@@ -170,3 +170,17 @@ def test_the_list_reads_a_constant_number_of_queries(world, actions, login, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get(URL).content.decode()
     assert body.count('id="action-') == 18  # the 15 new and the three of Järva's areas
+
+
+def test_overdue_actions_are_a_task_on_the_home_page_of_the_responsible_organisations_runners(world, actions, login):
+    """The reminders app holds only a case's reminders; the overdue EST actions reach the
+    responsible organisation's meeting runners as a task on their home page."""
+    body = login(world["jarva_coord"]).get("/").content.decode()
+    assert "1 action of your organisation from the weekly meetings is overdue." in body
+    assert "/trygghet/atgarder/?mine=on&amp;overdue=on" in body
+    for persona in ("jarva_staff", "police_rinkeby_lead", "skarholmen_coord"):  # reader; not their organisation's
+        assert "from the weekly meetings" not in login(world[persona]).get("/").content.decode()
+    staff = world["jarva_staff"]
+    services.action_update_status(actor=staff, access=local_access_for(staff), action=actions["overdue"],
+                                  status=ActionStatus.DONE, expected_version=1)
+    assert "from the weekly meetings" not in login(world["jarva_coord"]).get("/").content.decode()

@@ -21,13 +21,18 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from samverkan.access import policy
+from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area, Organisation
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.models import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting, week_start_of
+from samverkan.picture.selectors.scope import local_access_for
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -253,3 +258,28 @@ def action_for_actor(*, access: LocalAccess, action_id: int) -> WeekAction:
     if action is None:
         raise Http404
     return action
+
+
+def overdue_action_tasks(*, user: User) -> list[tuple[str, str, int]]:
+    """The home page's task for the responsible organisation's meeting runners: their
+    organisation's overdue open actions in the areas they see, as (text, url, count).
+    The reminders app cannot carry these (its reminders belong to a case), so the home
+    page asks here, as it asks rostering for the area track's tasks. One count query
+    (and the scope) only for those holding the meeting permission."""
+    if not policy.has_permission(user, Permission.PICTURE_MEETING_MANAGE):
+        return []
+    access = local_access_for(user)
+    if not access.may(LocalAction.RUN_MEETING):
+        return []
+    overdue = WeekAction.objects.filter(
+        access.areas_q("meeting__area__"), organisation_id=access.org_id, status=ActionStatus.OPEN,
+        due_on__lt=timezone.localdate(),
+    ).count()
+    if not overdue:
+        return []
+    text = ngettext(
+        "%(n)d action of your organisation from the weekly meetings is overdue.",
+        "%(n)d actions of your organisation from the weekly meetings are overdue.",
+        overdue,
+    ) % {"n": overdue}
+    return [(text, reverse("picture:actions") + "?mine=on&overdue=on", overdue)]
