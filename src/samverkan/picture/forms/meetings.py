@@ -99,7 +99,31 @@ FOLLOW_UP_CHOICES = [
 ]
 
 
-class FollowUpForm(VersionForm):
+class _AboutOneAction(VersionForm):
+    """A form repeated once per action on a page: its fields are also described by the
+    action's own text (``about``: the id of the element holding it), so a screen reader
+    says which action "Status" belongs to."""
+
+    def __init__(self, *args: Any, about: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.about = about
+        self._describe()
+
+    def _describe(self) -> None:
+        if not self.about:
+            return
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                existing = field.widget.attrs.get("aria-describedby", "")
+                if self.about not in existing.split():
+                    field.widget.attrs["aria-describedby"] = f"{self.about} {existing}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+
+class FollowUpForm(_AboutOneAction):
     status = forms.ChoiceField(label=_("Status"), choices=FOLLOW_UP_CHOICES)
     note = forms.CharField(label=_("Follow-up note"), max_length=NOTE_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
@@ -108,7 +132,7 @@ class FollowUpForm(VersionForm):
         return _no_identity_number(self.cleaned_data.get("note", ""))
 
 
-class ActionStatusForm(VersionForm):
+class ActionStatusForm(_AboutOneAction):
     status = forms.ChoiceField(label=_("Status"), choices=FOLLOW_UP_CHOICES)
 
 

@@ -167,7 +167,7 @@ def meeting_page(
         page.follow_ups = [
             FollowUpRow(action=a, recorded=None) for a in _follow_up_candidates(area, week_start, None)
         ]
-    if page.editable or page.may_open:
+    if page.editable:
         page.parties = meeting_parties(area)
     return page
 

@@ -61,7 +61,7 @@ def _follow_up_form(row: selectors.FollowUpRow, data: Any = None) -> FollowUpFor
         "status": recorded.status if recorded else row.action.status,
         "note": recorded.note if recorded else "",
     }
-    return FollowUpForm(data, initial=initial, prefix=f"f{row.action.pk}")
+    return FollowUpForm(data, initial=initial, prefix=f"f{row.action.pk}", about=f"follow-up-{row.action.pk}")
 
 
 def _render(
@@ -193,7 +193,7 @@ def meeting_follow_up(request: AuthenticatedHttpRequest, area: str, week: str, a
     row = next((r for r in page.follow_ups if r.action.pk == action_id), None)
     if row is None:
         raise Http404
-    form = FollowUpForm(request.POST, prefix=f"f{action_id}")
+    form = FollowUpForm(request.POST, prefix=f"f{action_id}", about=f"follow-up-{action_id}")
     status = 200
     if form.is_valid():
         data = form.cleaned_data
@@ -260,7 +260,8 @@ def _render_actions(request: AuthenticatedHttpRequest, access: LocalAccess, *,
         form = None
         if access.may(LocalAction.UPDATE_ACTION, row.action):
             form = bound.get(row.action.pk) or ActionStatusForm(
-                initial={"version": row.action.version, "status": row.action.status}, prefix=f"a{row.action.pk}"
+                initial={"version": row.action.version, "status": row.action.status}, prefix=f"a{row.action.pk}",
+                about=f"action-{row.action.pk}",
             )
         rows.append((row, form))
     query = request.GET.copy()
@@ -283,7 +284,7 @@ def action_status(request: AuthenticatedHttpRequest, action_id: int) -> HttpResp
     access = local_access_for(request.user)
     action = selectors.action_for_actor(access=access, action_id=action_id)
     access.require(LocalAction.UPDATE_ACTION, action)
-    form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
+    form = ActionStatusForm(request.POST, prefix=f"a{action.pk}", about=f"action-{action.pk}")
     status = 200
     if form.is_valid():
         try:
