@@ -92,8 +92,9 @@ def test_the_filters_and_the_order(world, actions, login):
     latest = client.get(URL, {"order": "-due"}).content.decode()
     assert latest.index(actions["housing"].text) < latest.index(actions["overdue"].text)
     # An area outside the scope shows nothing of it (the choice is refused, the list is the scope's).
-    other = client.get(URL, {"area": world.areas["bredang"].pk}).content.decode()
+    other = client.get(URL, {"area": world.areas["bredang"].pk, "overdue": "on"}).content.decode()
     assert actions["bredang"].text not in other
+    assert actions["overdue"].text in other and actions["police"].text not in other  # the other filter still applies
 
 
 def test_overdue_is_said_in_words(world, actions, login):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.picture.models import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting
@@ -285,6 +286,14 @@ def test_still_open_comes_back_next_week_and_each_closed_record_keeps_its_own_fo
     assert ActionFollowUp.objects.get(meeting=third).status == ActionStatus.DONE
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE and action.followed_up_at == third
+
+
+def test_an_overdue_action_says_so_in_words_at_the_follow_up(world, login):
+    earlier = open_meeting(world, "jarva_coord", "husby", this_week() - timedelta(days=14))
+    add_action(world, "jarva_coord", earlier, due_on=this_week() - timedelta(days=7))
+    body = login(world["jarva_staff"]).get(meeting_url("husby", this_week())).content.decode()
+    days = (timezone.localdate() - (this_week() - timedelta(days=7))).days
+    assert f"Overdue by {days} days" in body
 
 
 def test_a_concurrent_follow_up_gets_409_and_keeps_the_note(world, login):

@@ -80,6 +80,13 @@ def meeting_parties(area: Area) -> list[Organisation]:
     )
 
 
+def days_overdue(action: WeekAction, today: date) -> int:
+    """How many days an open action is past its due date (0 when it is not)."""
+    if action.status != ActionStatus.OPEN or action.due_on >= today:
+        return 0
+    return (today - action.due_on).days
+
+
 @dataclass
 class FollowUpRow:
     """An action decided at an earlier meeting, with what this meeting recorded about it
@@ -87,6 +94,25 @@ class FollowUpRow:
 
     action: WeekAction
     recorded: ActionFollowUp | None
+    days_overdue: int = 0
+
+
+@dataclass
+class ActionRow:
+    action: WeekAction
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def days_overdue(self) -> int:
+        return days_overdue(self.action, self.today)
+
+    @property
+    def week(self) -> str:
+        return iso_week(self.action.meeting.week_start)
 
 
 @dataclass
@@ -96,7 +122,7 @@ class MeetingPage:
     week: str
     meeting: WeekMeeting | None
     may_run: bool
-    decided: list[WeekAction] = field(default_factory=list)
+    decided: list[ActionRow] = field(default_factory=list)
     follow_ups: list[FollowUpRow] = field(default_factory=list)
     parties: list[Organisation] = field(default_factory=list)
 
@@ -134,6 +160,7 @@ def meeting_page(
     """The area's record for the week (or its absence), with the actions it decided and
     the follow-up of earlier actions. A closed record shows what it recorded; an open one
     what is still to follow up. The read of a record is audited."""
+    today = timezone.localdate()
     meeting = (
         WeekMeeting.objects.filter(area=area, week_start=week_start).prefetch_related("participants").first()
     )
@@ -142,7 +169,8 @@ def meeting_page(
         may_run=access.may(LocalAction.RUN_MEETING, area),
     )
     if meeting is not None:
-        page.decided = list(meeting.actions.select_related("organisation").order_by("due_on", "pk"))
+        decided = meeting.actions.select_related("organisation").order_by("due_on", "pk")
+        page.decided = [ActionRow(action=a, today=today) for a in decided]
         recorded = {
             f.action_id: f
             for f in ActionFollowUp.objects.filter(meeting=meeting).select_related(
@@ -154,7 +182,7 @@ def meeting_page(
             page.follow_ups = [FollowUpRow(action=f.action, recorded=f) for f in rows]
         else:
             page.follow_ups = [
-                FollowUpRow(action=a, recorded=recorded.get(a.pk))
+                FollowUpRow(action=a, recorded=recorded.get(a.pk), days_overdue=days_overdue(a, today))
                 for a in _follow_up_candidates(area, week_start, meeting)
             ]
         if audit_read:
@@ -165,7 +193,8 @@ def meeting_page(
             )
     else:
         page.follow_ups = [
-            FollowUpRow(action=a, recorded=None) for a in _follow_up_candidates(area, week_start, None)
+            FollowUpRow(action=a, recorded=None, days_overdue=days_overdue(a, today))
+            for a in _follow_up_candidates(area, week_start, None)
         ]
     if page.editable:
         page.parties = meeting_parties(area)
@@ -187,24 +216,6 @@ class ActionFilters:
     mine: bool = False
     overdue: bool = False
     order: str = Order.DUE
-
-
-@dataclass
-class ActionRow:
-    action: WeekAction
-    today: date
-
-    @property
-    def overdue(self) -> bool:
-        return self.action.status == ActionStatus.OPEN and self.action.due_on < self.today
-
-    @property
-    def days_overdue(self) -> int:
-        return (self.today - self.action.due_on).days if self.overdue else 0
-
-    @property
-    def week(self) -> str:
-        return iso_week(self.action.meeting.week_start)
 
 
 @dataclass

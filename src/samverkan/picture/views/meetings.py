@@ -239,12 +239,15 @@ def meeting_close(request: AuthenticatedHttpRequest, area: str, week: str) -> Ht
 
 
 def _filters(form: ActionFilterForm) -> selectors.ActionFilters:
-    if not form.is_valid():
+    """The valid filters (a choice that is not offered, e.g. an area outside the scope,
+    is dropped and shown as an error on its field)."""
+    if not form.is_bound:
         return selectors.ActionFilters()
+    form.is_valid()
     data = form.cleaned_data
     return selectors.ActionFilters(
-        area_id=data["area"], mine=data["mine"], overdue=data["overdue"],
-        order=data["order"] or selectors.Order.DUE,
+        area_id=data.get("area"), mine=bool(data.get("mine")), overdue=bool(data.get("overdue")),
+        order=data.get("order") or selectors.Order.DUE,
     )
 
 
