@@ -189,3 +189,12 @@ class Action(StrEnum):
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
     TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"
+    # The local picture: the weekly EST meeting record and its actions (picture.services.meetings)
+    PICTURE_MEETING_OPENED = "picture.meeting_opened"
+    PICTURE_MEETING_VIEWED = "picture.meeting_viewed"
+    PICTURE_MEETING_UPDATED = "picture.meeting_updated"
+    PICTURE_MEETING_CLOSED = "picture.meeting_closed"
+    PICTURE_MEETING_ACTION_ADDED = "picture.meeting_action_added"
+    PICTURE_MEETING_ACTION_FOLLOWED_UP = "picture.meeting_action_followed_up"
+    PICTURE_MEETING_ACTION_UPDATED = "picture.meeting_action_updated"
+    PICTURE_MEETING_ACTIONS_VIEWED = "picture.meeting_actions_viewed"

@@ -22,6 +22,7 @@ from samverkan.directory.selectors import areas_missing_latest_classification
 from samverkan.jobs.selectors import jobs_visible_to
 from samverkan.logreview.selectors import open_items_count
 from samverkan.logreview.trail_selectors import audit_events_visible_to
+from samverkan.picture.selectors.meetings import overdue_action_tasks
 from samverkan.reminders.selectors import due_counts
 from samverkan.rostering.selectors import area_track_tasks
 
@@ -130,6 +131,10 @@ def home_for(*, user: User) -> Home:
 
     for text, url, count in area_track_tasks(user=user):
         home.tasks.append(Task(text, url, count=count))
+
+    # The weekly EST meetings: the own organisation's overdue actions, for its meeting runners.
+    for text, url, count in overdue_action_tasks(user=user):
+        home.tasks.append(Task(text, url, count=count, urgent=True))
 
     if policy.has_permission(user, Permission.CASE_VIEW) or policy.has_permission(user, Permission.RETENTION_MANAGE):
         due = sum(due_counts(actor=user).values())

@@ -3,10 +3,11 @@ external organisations report where), the reports and their weekly counts, and t
 weekly meeting with its actions."""
 
 from samverkan.picture.models.catalogue import Category, Place, ReportingArea
-from samverkan.picture.models.meetings import ActionStatus, WeekAction, WeekMeeting
+from samverkan.picture.models.meetings import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting
 from samverkan.picture.models.reports import IncidentReport, ReportStatus, WeekCount, week_start_of
 
 __all__ = [
+    "ActionFollowUp",
     "ActionStatus",
     "Category",
     "IncidentReport",

@@ -74,3 +74,29 @@ class WeekAction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ActionFollowUp(models.Model):
+    """One meeting's follow-up of an action decided at an earlier meeting: the status the
+    meeting recorded and its note. The action keeps the latest follow-up (``status``,
+    ``follow_up``, ``followed_up_at``) for the lists; these rows keep every meeting's own
+    record true after a later meeting follows the same action up again ("still open" one
+    week, "done" the next), so a closed record never changes."""
+
+    action = models.ForeignKey(WeekAction, on_delete=models.PROTECT, related_name="follow_ups")
+    meeting = models.ForeignKey(WeekMeeting, on_delete=models.PROTECT, related_name="follow_ups")
+    status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices)
+    note = models.TextField(_("follow-up"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["action__due_on", "action_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "meeting"], name="picture_one_follow_up_per_meeting")
+        ]
+        verbose_name = _("follow-up of an action")
+        verbose_name_plural = _("follow-ups of actions")
+
+    def __str__(self) -> str:
+        return f"{self.action_id}@{self.meeting_id}"
