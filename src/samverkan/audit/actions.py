@@ -189,3 +189,10 @@ class Action(StrEnum):
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
     TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"
+    # Citizen promises and their progress (agreement.promises): writes only; the staff
+    # pages show public content and internal notes of the promise work, not people.
+    AGREEMENT_PROMISE_CREATED = "agreement.promise_created"
+    AGREEMENT_PROMISE_UPDATED = "agreement.promise_updated"
+    AGREEMENT_PROMISE_PUBLISHED = "agreement.promise_published"
+    AGREEMENT_PROMISE_UNPUBLISHED = "agreement.promise_unpublished"
+    AGREEMENT_PROMISE_PROGRESS_ADDED = "agreement.promise_progress_added"
