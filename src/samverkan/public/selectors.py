@@ -358,7 +358,7 @@ def published_promises(area: Area) -> list[PromiseInfo]:
         .prefetch_related(newest)
         .order_by("-period", "title")
     ):
-        latest = p.public_progress[0] if p.public_progress else None  # type: ignore[attr-defined]
+        latest = p.public_progress[0] if p.public_progress else None
         infos.append(
             PromiseInfo(
                 title=p.title,

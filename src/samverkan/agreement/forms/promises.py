@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.agreement.models import PromiseState
+from samverkan.agreement.models import Agreement, PromiseState
 from samverkan.agreement.selectors.promises import agreements_for_promises, manageable_areas
 from samverkan.agreement.services.promises import (
     IDENTITY_REFUSED,
@@ -28,9 +28,9 @@ class _AreaChoice(forms.ModelChoiceField):
 
 class PromiseForm(StyledFormMixin, forms.Form):
     area = _AreaChoice(label=_("Area"), queryset=Area.objects.none())
-    agreement = forms.ModelChoiceField(
+    agreement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Made within the agreement"),
-        queryset=None,  # set in __init__
+        queryset=Agreement.objects.none(),  # set in __init__
         required=False,
         help_text=_("The collaboration agreement the promise belongs to, if any."),
     )

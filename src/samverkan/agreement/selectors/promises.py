@@ -24,7 +24,7 @@ def manageable_areas(access: LocalAccess) -> list[Area]:
     ]
 
 
-def _latest_progress() -> Prefetch[PromiseProgress]:
+def _latest_progress() -> Prefetch[str]:
     return Prefetch(
         "progress",
         queryset=PromiseProgress.objects.order_by("-recorded_on", "-pk"),
