@@ -184,6 +184,23 @@ def test_a_changed_measure_or_its_progress_clears_the_cached_page(world, django_
     assert client.get(url).get("X-Public-Cache") is None
 
 
+def test_a_versioned_update_of_a_measure_clears_the_cached_page(world, django_capture_on_commit_callbacks):
+    """The prevention services write through lib.concurrency (an UPDATE, no post_save)."""
+    from samverkan.lib.concurrency import update_versioned
+
+    plan, problem = _plan(world)
+    measure = _measure(world, plan, problem, "Åtgärd som byter status")
+    client = Client()
+    url = reverse("public:area", args=["husby"])
+    client.get(url)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_versioned(Measure, pk=measure.pk, version=measure.version, status="done")
+    response = client.get(url)
+    assert response.get("X-Public-Cache") is None
+    assert "Åtgärd som byter status <span class=\"state\">(Done)</span>" in response.content.decode()
+
+
 @pytest.mark.parametrize("lang", ["sv", "en", "ar", "so", "sv-ll"])
 def test_the_page_with_promises_and_measures_renders_in_every_public_language(world, lang):
     plan, problem = _plan(world)

@@ -2,9 +2,9 @@
 (action groups, premises, required agencies, roster versions being published; citizen
 promises and their progress; the åtgärdsplan's measures; safety-poll answers).
 
-Versioned writes (lib.concurrency) are UPDATE queries and send no post_save: the
-agreement's promise services send ``agreement.signals.promise_changed`` for theirs.
-Either way the cache is cleared only once the transaction commits."""
+Versioned writes (lib.concurrency) are UPDATE queries and send no post_save: for those
+the cache listens to ``lib.concurrency.versioned_update`` of the same models. Either way
+the cache is cleared only once the transaction commits."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save
 
 from samverkan.actiongroups.models import ActionGroup, PositionRequirement, Premises
 from samverkan.agreement.models import CitizenPromise, PromiseProgress
-from samverkan.agreement.signals import promise_changed
+from samverkan.lib.concurrency import versioned_update
 from samverkan.prevention.models import Measure, MeasureProgress, PreventionPlan
 from samverkan.public import cache as public_cache
 from samverkan.public.models import SafetyPollAnswer
@@ -47,4 +47,6 @@ def connect() -> None:
         post_delete.connect(
             _invalidate, sender=model, dispatch_uid=f"public-cache-{model._meta.label}-delete"
         )
-    promise_changed.connect(_invalidate, dispatch_uid="public-cache-promise-changed")
+        versioned_update.connect(
+            _invalidate, sender=model, dispatch_uid=f"public-cache-{model._meta.label}-versioned"
+        )

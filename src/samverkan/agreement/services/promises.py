@@ -1,7 +1,8 @@
 """Writing citizen promises and their progress. Every function asks the person's
 ``LocalAccess`` for ``MANAGE_PROMISES`` in the promise's area, writes under optimistic
 locking and audits in the same transaction. The residents' pages read published
-promises; their cache is cleared by samverkan.public.signals when these rows change."""
+promises; their cache is cleared by samverkan.public.signals when these rows change
+(post_save, and lib.concurrency.versioned_update for the versioned writes)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreement.models import Agreement, CitizenPromise, PromiseProgress, PromiseState
 from samverkan.agreement.selectors.promises import agreement_covers_area
-from samverkan.agreement.signals import promise_changed
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area
@@ -65,7 +65,6 @@ def _record(action: Action, actor: User, promise: CitizenPromise, **detail: obje
         subject_id=promise.pk,
         detail={"area": promise.area.code, "agreement": promise.agreement_id, **detail},
     )
-    promise_changed.send(sender=CitizenPromise, promise=promise)
 
 
 @transaction.atomic
