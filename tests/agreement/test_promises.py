@@ -102,6 +102,19 @@ def test_an_agreement_that_does_not_cover_the_area_is_refused(world, login):
     assert ok.status_code == 302
 
 
+def test_an_agreement_that_names_its_areas_covers_only_those(world, login):
+    world.agreements["jarva"].areas.add(world.areas["rinkeby-tensta"])
+    client = login(world["jarva_coord"])
+    response = client.post(reverse("agreement:promise_new"), {
+        "area": world.areas["husby"].pk, "agreement": world.agreements["jarva"].pk,
+        "title": "Utanför avtalets områden", "text": "t", "period": "2026"})
+    assert response.status_code == 200 and "agreement" in response.context["form"].errors
+    ok = client.post(reverse("agreement:promise_new"), {
+        "area": world.areas["rinkeby-tensta"].pk, "agreement": world.agreements["jarva"].pk,
+        "title": "Inom avtalets områden", "text": "t", "period": "2026"})
+    assert ok.status_code == 302
+
+
 def test_jarva_coordinator_cannot_offer_an_agreement_it_does_not_see(world, login):
     form = login(world["jarva_coord"]).get(reverse("agreement:promise_new")).context["form"]
     titles = {a.title for a in form.fields["agreement"].queryset}
@@ -154,6 +167,21 @@ def test_the_system_administrator_manages_every_area(world, login):
     client = login(world["admin"])
     body = client.get(LIST).content.decode()
     assert "Tryggare Husby torg" in body and "Ljusare gångvägar i Bredäng" in body
+
+
+def test_an_editor_who_does_not_see_agreements_keeps_the_promises_agreement(world, login):
+    client = login(world["admin"])  # every area, but no AGREEMENT_VIEW
+    promise = world.promises["husby"]
+    url = _url("promise_edit", promise)
+    data = post_data(client.get(url).context["form"])
+    assert data["agreement"] == world.agreements["jarva"].pk
+    assert client.post(url, {**data, "title": "Tryggare Husby torg 2026"}).status_code == 302
+    promise.refresh_from_db()
+    assert promise.agreement == world.agreements["jarva"] and promise.title == "Tryggare Husby torg 2026"
+    # ... but cannot choose another one.
+    other = client.post(url, {**post_data(client.get(url).context["form"]),
+                              "agreement": world.agreements["city"].pk})
+    assert other.status_code == 200 and "agreement" in other.context["form"].errors
 
 
 def test_moving_a_promise_needs_both_areas(world):

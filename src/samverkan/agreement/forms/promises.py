@@ -44,7 +44,8 @@ class PromiseForm(StyledFormMixin, forms.Form):
     period = forms.CharField(label=_("Period"), max_length=60, help_text=_("For example 2025–2026."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, access: LocalAccess, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: LocalAccess, current_agreement_id: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area = self.fields["area"]
         assert isinstance(area, forms.ModelChoiceField)
@@ -53,7 +54,9 @@ class PromiseForm(StyledFormMixin, forms.Form):
         ).order_by("name")
         agreement = self.fields["agreement"]
         assert isinstance(agreement, forms.ModelChoiceField)
-        agreement.queryset = agreements_for_promises(access)
+        # The promise's own agreement stays a choice even for an editor who does not see
+        # agreements (a system administrator), so saving never drops it unasked.
+        agreement.queryset = agreements_for_promises(access, keep=current_agreement_id)
 
 
 class PublishForm(forms.Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from samverkan.agreement.models import Agreement, CitizenPromise, PromiseProgress
@@ -72,19 +72,26 @@ def progress_history(promise: CitizenPromise) -> list[PromiseProgress]:
     )
 
 
-def agreements_for_promises(access: LocalAccess) -> QuerySet[Agreement]:
+def agreements_for_promises(access: LocalAccess, *, keep: int | None = None) -> QuerySet[Agreement]:
     """Agreements a promise may be made within: those the person sees (the service
-    checks that the chosen one covers the promise's area)."""
-    if not access.may(LocalAction.VIEW_AGREEMENT):
-        return Agreement.objects.none()
-    return Agreement.objects.filter(access.documents_q()).select_related("district").order_by(
+    checks that the chosen one covers the promise's area), and ``keep`` (the promise's
+    current agreement, which its editor may leave as it is)."""
+    seen = Q(access.documents_q()) if access.may(LocalAction.VIEW_AGREEMENT) else Q(pk__in=[])
+    if keep is not None:
+        seen |= Q(pk=keep)
+    return Agreement.objects.filter(seen).select_related("district").order_by(
         "municipality", "district__name", "-valid_from"
     )
 
 
 def agreement_covers_area(agreement: Agreement, area: Area) -> bool:
     """A local agreement covers its district's areas; a city-wide one (no district)
-    every area of its municipality."""
+    every area of its municipality; an agreement that names its areas only those."""
     if agreement.district_id is not None:
-        return agreement.district_id == area.district_id
-    return bool(agreement.municipality) and agreement.municipality == area.district.municipality
+        covered = agreement.district_id == area.district_id
+    else:
+        covered = bool(agreement.municipality) and agreement.municipality == area.district.municipality
+    if not covered:
+        return False
+    named = agreement.areas.all()
+    return not named.exists() or named.filter(pk=area.pk).exists()

@@ -48,10 +48,15 @@ def _check_text(**fields: str) -> None:
         raise ValidationError(errors)
 
 
-def _check_agreement(access: LocalAccess, agreement: Agreement | None, area: Area) -> None:
+def _check_agreement(
+    access: LocalAccess, agreement: Agreement | None, area: Area, *, unchanged: bool = False
+) -> None:
+    """The agreement must cover the area, and a newly chosen one be one the person sees
+    (an agreement left as it was may stay even for an editor who does not see it)."""
     if agreement is None:
         return
-    if not access.may(LocalAction.VIEW_AGREEMENT, agreement) or not agreement_covers_area(agreement, area):
+    sees = unchanged or access.may(LocalAction.VIEW_AGREEMENT, agreement)
+    if not sees or not agreement_covers_area(agreement, area):
         raise ValidationError(
             {"agreement": _("Choose an agreement that covers the promise's area.")}
         )
@@ -106,7 +111,8 @@ def promise_update(
     to another area needs the right to manage both."""
     access.require(LocalAction.MANAGE_PROMISES, promise.area)
     access.require(LocalAction.MANAGE_PROMISES, area)
-    _check_agreement(access, agreement, area)
+    unchanged = agreement is not None and agreement.pk == promise.agreement_id
+    _check_agreement(access, agreement, area, unchanged=unchanged)
     _check_text(title=title, text=text)
     promise.area, promise.agreement = area, agreement
     promise.title, promise.text, promise.period = title, text, period

@@ -71,6 +71,7 @@ def promise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PromiseForm(
         request.POST or None,
         access=access,
+        current_agreement_id=promise.agreement_id,
         initial={
             "area": promise.area_id, "agreement": promise.agreement_id, "title": promise.title,
             "text": promise.text, "period": promise.period, "version": promise.version,
