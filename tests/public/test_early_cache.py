@@ -256,14 +256,21 @@ def test_each_language_gets_its_own_early_entry(public_area):
 
 
 def test_publishing_invalidates_the_early_cache(client, public_area, user_factory, django_capture_on_commit_callbacks):
-    from samverkan.public import services
+    from samverkan.agreement.services import promises as services
+    from samverkan.picture.selectors.scope import local_access_for
 
     url = _url(public_area)
     client.get(url)
     assert client.get(url)["X-Public-Cache"] == "hit"
-    promise = CitizenPromise(area=public_area, title="Nytt löfte", text="t", period="2027", published=True)
+    admin = user_factory(roles=["system_admin"])
+    access = local_access_for(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        services.promise_save(actor=user_factory(roles=["coordinator"]), promise=promise)
+        promise = services.promise_create(actor=admin, access=access, area=public_area, agreement=None,
+                                          title="Nytt löfte", text="t", period="2027")
+    assert "Nytt löfte" not in client.get(url).content.decode()  # saved, not yet published
+    with django_capture_on_commit_callbacks(execute=True):
+        services.promise_set_published(actor=admin, access=access, promise=promise, published=True,
+                                       expected_version=promise.version)
     response = client.get(url)
     assert response.get("X-Public-Cache") is None
     assert "Nytt löfte" in response.content.decode()

@@ -97,13 +97,20 @@ def test_anonymous_area_page_is_cached_briefly_and_invalidated_on_publish(client
 
 
 def test_promise_save_service_invalidates_the_cache(client, public_area, user_factory, django_capture_on_commit_callbacks):
-    from samverkan.public import services
+    from samverkan.agreement.services import promises as services
+    from samverkan.picture.selectors.scope import local_access_for
 
     url = reverse("public:area", args=[public_area.code])
     client.get(url)
-    promise = CitizenPromise(area=public_area, title="Genom tjänsten", text="t", period="2027", published=True)
+    admin = user_factory(roles=["system_admin"])
+    access = local_access_for(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        services.promise_save(actor=user_factory(roles=["coordinator"]), promise=promise)
+        promise = services.promise_create(actor=admin, access=access, area=public_area, agreement=None,
+                                          title="Genom tjänsten", text="t", period="2027")
+    assert "Genom tjänsten" not in client.get(url).content.decode()  # saved, not yet published
+    with django_capture_on_commit_callbacks(execute=True):
+        services.promise_set_published(actor=admin, access=access, promise=promise, published=True,
+                                       expected_version=promise.version)
     assert "Genom tjänsten" in client.get(url).content.decode()
 
 

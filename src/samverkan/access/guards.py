@@ -44,6 +44,7 @@ PUBLIC_VIEWS = frozenset(
         "samverkan.public.views.overview",
         "samverkan.public.views.area",
         "samverkan.public.views.set_language",
+        "samverkan.public.views.poll",
         "samverkan.tips.views.submit",
         "samverkan.tips.views.receipt",
     }

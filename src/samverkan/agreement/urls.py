@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401 - each topic below adds its pages
+from django.urls import URLPattern, URLResolver, path
 
 app_name = "agreement"
 
@@ -7,3 +7,12 @@ urlpatterns: list[URLPattern | URLResolver] = []
 # Agreements, commitments, follow-up, presence, forums (views/*.py)
 
 # Citizen promises and their progress (views/promises.py)
+from samverkan.agreement.views import promises  # noqa: E402 - kept in its topic's block
+
+urlpatterns += [
+    path("medborgarloften/", promises.promise_list, name="promise_list"),
+    path("medborgarloften/ny/", promises.promise_new, name="promise_new"),
+    path("medborgarloften/<int:pk>/", promises.promise_progress, name="promise_progress"),
+    path("medborgarloften/<int:pk>/andra/", promises.promise_edit, name="promise_edit"),
+    path("medborgarloften/<int:pk>/publicera/", promises.promise_publish, name="promise_publish"),
+]

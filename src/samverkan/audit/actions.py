@@ -198,3 +198,10 @@ class Action(StrEnum):
     PICTURE_MEETING_ACTION_FOLLOWED_UP = "picture.meeting_action_followed_up"
     PICTURE_MEETING_ACTION_UPDATED = "picture.meeting_action_updated"
     PICTURE_MEETING_ACTIONS_VIEWED = "picture.meeting_actions_viewed"
+    # Citizen promises and their progress (agreement.promises): writes only; the staff
+    # pages show public content and internal notes of the promise work, not people.
+    AGREEMENT_PROMISE_CREATED = "agreement.promise_created"
+    AGREEMENT_PROMISE_UPDATED = "agreement.promise_updated"
+    AGREEMENT_PROMISE_PUBLISHED = "agreement.promise_published"
+    AGREEMENT_PROMISE_UNPUBLISHED = "agreement.promise_unpublished"
+    AGREEMENT_PROMISE_PROGRESS_ADDED = "agreement.promise_progress_added"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import F
+from django.dispatch import Signal
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,13 @@ STALE_KEPT = _(
     "is still in the form. Save again to replace their changes with yours, or open this page "
     "again in a new tab to see what they saved first."
 )
+
+
+# Sent after a successful ``update_versioned`` with ``sender=<model class>`` and
+# ``pk=<the row's key>``. A versioned write is an UPDATE query, which sends no post_save;
+# listeners that must hear of every change (the residents' page cache,
+# samverkan.public.signals) connect here as well.
+versioned_update = Signal()
 
 
 class StaleEdit(Exception):
@@ -56,6 +64,7 @@ def update_versioned(
     queryset = target._default_manager.all() if isinstance(target, type) else target
     if not queryset.filter(pk=pk, version=version).update(version=F("version") + 1, **changes):
         raise StaleEdit
+    versioned_update.send(sender=queryset.model, pk=pk)
 
 
 def save_versioned(*, instance: M, expected_version: int | None, fields: Iterable[str] | None = None) -> M:

@@ -1,9 +1,11 @@
 """What a request may leave in a log line: the rules shared by the web server's access
 and error logs (samverkan.gunicorn_logging) and the application's own log handlers.
 
-- The anonymous tip channel (``/tipsa/``) leaves no access-log line at all: even without
-  the client's address, a timestamped line gives back when a tip was sent, which the tip
-  row deliberately leaves out. In error lines its path is withheld.
+- The anonymous tip channel (``/tipsa/``) and the residents' safety poll
+  (``/trygghetsenkat/``) leave no access-log line at all: even without the client's
+  address, a timestamped line gives back when a tip or an answer was sent, which their
+  rows deliberately leave out (a tip keeps the date, an answer the week). In error lines
+  their paths are withheld.
 - Paths that carry a one-time secret (the set-password link) are logged up to the secret:
   ``/konto/valj-losenord/[redacted]/``. The view moves the token into the session at
   once (accounts.views.password.password_set_view); this is defence in depth for the one request
@@ -23,8 +25,9 @@ import logging
 import re
 import traceback
 
-# Requests under these paths leave no access-log line; their path is withheld elsewhere.
-WITHHELD_PATHS: tuple[tuple[str, ...], ...] = (("tipsa",),)
+# Requests under these paths leave no access-log line; their path is withheld elsewhere
+# (the tip channel, tips.urls; the safety poll, public.urls).
+WITHHELD_PATHS: tuple[tuple[str, ...], ...] = (("tipsa",), ("trygghetsenkat",))
 # Everything after these paths is a one-time secret (accounts.urls: <uidb64>/<token>/).
 TOKEN_PATHS: tuple[tuple[str, ...], ...] = (("konto", "valj-losenord"),)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +24,12 @@ from samverkan.actiongroups.models import (
     Premises,
     PremisesKind,
 )
-from samverkan.agreement.models import CitizenPromise
+from samverkan.agreement.models import CitizenPromise, PromiseProgress, PromiseState
 from samverkan.directory.models import Area
+from samverkan.prevention.models import DocumentStatus, Measure, MeasureStatus
 from samverkan.public.agencies import help_text
+from samverkan.public.models import SafetyPollAnswer
+from samverkan.public.services import week_start
 from samverkan.rostering.models import RosterAssignment, RosterVersion, VersionStatus
 
 # Groups residents should see: being set up, working, or paused for now.
@@ -87,10 +90,49 @@ class AreaSummary:
 
 
 @dataclass(frozen=True)
+class ProgressInfo:
+    """The newest progress of a promise, as residents see it: never the internal note."""
+
+    state: str
+    state_label: str
+    text: str
+    recorded_on: date
+
+
+@dataclass(frozen=True)
 class PromiseInfo:
     title: str
     text: str
     period: str
+    progress: ProgressInfo | None = None
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """A measure of a decided åtgärdsplan marked public, in plain words."""
+
+    summary: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class PollRow:
+    label: str
+    average: float
+    safe_percent: int  # share answering 4 or 5
+
+
+@dataclass(frozen=True)
+class PollResults:
+    """The poll of the last POLL_WEEKS weeks. With fewer than POLL_MIN_ANSWERS answers
+    nothing is shown but that there are too few (``shown`` False, no numbers)."""
+
+    shown: bool
+    since: date
+    threshold: int
+    answers: int = 0
+    rows: tuple[PollRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +142,8 @@ class AreaPage:
     district: str
     groups: list[GroupInfo]
     promises: list[PromiseInfo]
+    measures: list[MeasureInfo] = field(default_factory=list)
+    poll: PollResults | None = None
 
 
 def _status_label(status: str) -> str:
@@ -270,32 +314,146 @@ def area_page(*, code: str) -> AreaPage:
         )
         .order_by("name")
     )
-    promises = [
-        PromiseInfo(title=p.title, text=p.text, period=p.period)
-        for p in CitizenPromise.objects.filter(area=area, published=True).order_by(
-            "-period", "title"
-        )
-    ]
+    promises = published_promises(area)
     return AreaPage(
         code=area.code,
         name=area.name,
         district=area.district.name,
         groups=_group_infos(groups, area=area, detail=True),
         promises=promises,
+        measures=public_measures_for_area(area, limit=3),
+        poll=poll_results(area),
     )
 
 
-def promises_for_staff() -> QuerySet[CitizenPromise]:
-    """All citizen promises (public content once published; drafts are staff-only)."""
-    return CitizenPromise.objects.select_related("area").order_by("area__name", "-period", "title")
+# --- Citizen promises, measures and the safety poll -----------------------------------
 
 
-def get_promise(*, pk: int) -> CitizenPromise:
-    promise = CitizenPromise.objects.select_related("area").filter(pk=pk).first()
-    if promise is None:
+def _progress_label(state: str) -> str:
+    labels: dict[str, str] = {
+        PromiseState.NOT_STARTED: _("We have not started yet"),
+        PromiseState.ON_TRACK: _("It is going as planned"),
+        PromiseState.BEHIND: _("It is going slower than planned"),
+        PromiseState.KEPT: _("We have kept the promise"),
+        PromiseState.NOT_KEPT: _("We did not keep the promise"),
+    }
+    return str(labels.get(state, ""))
+
+
+def published_promises(area: Area) -> list[PromiseInfo]:
+    """The area's published promises, each with its newest progress (state in plain
+    words, the text written for residents, the date). Unpublished promises and the
+    internal notes never leave this function (the note is not even read). Two queries."""
+    newest = Prefetch(
+        "progress",
+        queryset=PromiseProgress.objects.only(
+            "promise_id", "recorded_on", "state", "public_text"
+        ).order_by("-recorded_on", "-pk"),
+        to_attr="public_progress",
+    )
+    infos = []
+    for p in (
+        CitizenPromise.objects.filter(area=area, published=True)
+        .only("title", "text", "period")
+        .prefetch_related(newest)
+        .order_by("-period", "title")
+    ):
+        latest = p.public_progress[0] if p.public_progress else None
+        infos.append(
+            PromiseInfo(
+                title=p.title,
+                text=p.text,
+                period=p.period,
+                progress=ProgressInfo(
+                    state=latest.state,
+                    state_label=_progress_label(latest.state),
+                    text=latest.public_text,
+                    recorded_on=latest.recorded_on,
+                )
+                if latest is not None
+                else None,
+            )
+        )
+    return infos
+
+
+def _measure_label(status: str) -> str:
+    labels: dict[str, str] = {
+        MeasureStatus.PLANNED: _("Planned, not started yet"),
+        MeasureStatus.ONGOING: _("Under way"),
+        MeasureStatus.DONE: _("Done"),
+        MeasureStatus.DELAYED: _("Delayed"),
+        MeasureStatus.STOPPED: _("Stopped"),
+    }
+    return str(labels.get(status, ""))
+
+
+def public_measures_for_area(area: Area, limit: int = 3) -> list[MeasureInfo]:
+    """The top measures residents of ``area`` see: marked public, in a decided
+    åtgärdsplan of the area's district or, municipality-wide (no district), of its
+    municipality; the district's own first, then in the plan's order. One query.
+
+    Stands in for samverkan.prevention.selectors.plans.public_measures_for_area (same
+    contract), written in parallel; swap to it when both are merged."""
+    measures = (
+        Measure.objects.filter(public=True, plan__status=DocumentStatus.DECIDED)
+        .filter(
+            Q(plan__district_id=area.district_id)
+            | Q(plan__district__isnull=True, plan__municipality=area.district.municipality)
+        )
+        .exclude(public_summary="")
+        .only("public_summary", "status")
+        .order_by(F("plan__district_id").asc(nulls_last=True), "order", "pk")[:limit]
+    )
+    return [
+        MeasureInfo(summary=m.public_summary, status=m.status, status_label=_measure_label(m.status))
+        for m in measures
+    ]
+
+
+# The poll's results are shown only from this many answers (the project's small-number
+# threshold, samverkan.followup.suppression.THRESHOLD; the public app sits below
+# followup, so it is restated here and a test keeps the two equal).
+POLL_MIN_ANSWERS = 5
+POLL_WEEKS = 4
+
+
+def poll_results(area: Area, *, today: date | None = None) -> PollResults:
+    """Answers of this ISO week and the three before it. One query."""
+    since = week_start(today or timezone.localdate()) - timedelta(weeks=POLL_WEEKS - 1)
+    row = SafetyPollAnswer.objects.filter(area=area, week_start__gte=since).aggregate(
+        n=Count("pk"),
+        day=Avg("day_score"),
+        evening=Avg("evening_score"),
+        day_safe=Count("pk", filter=Q(day_score__gte=4)),
+        evening_safe=Count("pk", filter=Q(evening_score__gte=4)),
+    )
+    answers = int(row["n"] or 0)
+    if answers < POLL_MIN_ANSWERS:
+        return PollResults(shown=False, since=since, threshold=POLL_MIN_ANSWERS)
+    return PollResults(
+        shown=True,
+        since=since,
+        threshold=POLL_MIN_ANSWERS,
+        answers=answers,
+        rows=(
+            PollRow(
+                label=_("During the day"),
+                average=float(row["day"]),
+                safe_percent=round(100 * row["day_safe"] / answers),
+            ),
+            PollRow(
+                label=_("In the evening"),
+                average=float(row["evening"]),
+                safe_percent=round(100 * row["evening_safe"] / answers),
+            ),
+        ),
+    )
+
+
+def area_for_poll(*, code: str) -> Area:
+    """The area residents answer the poll about; 404 for an unknown code."""
+    area = Area.objects.filter(code=code).only("code", "name").first()
+    if area is None:
         raise Http404
-    return promise
-
-
-def area_choices() -> list[tuple[str, str]]:
-    return list(Area.objects.order_by("name").values_list("code", "name"))
+    return area

@@ -1,44 +1,40 @@
-"""Writing public-page content (citizen promises). Audited; publishing clears the
-public page cache."""
+"""What residents write through the public pages: the anonymous safety poll.
+
+An answer keeps the area, the ISO week (its Monday) and the two scores, nothing else:
+no account, no address, no browser detail, no time finer than the week, no audit row
+(an audit event's exact time would say when someone answered). The view takes nothing
+from the request but the form's scores. The residents' page cache is cleared by
+samverkan.public.signals when an answer is stored (the results shown may change)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.utils import timezone
 
-from samverkan.agreement.models import CitizenPromise
-from samverkan.audit import services as audit
-from samverkan.audit.actions import Action
-from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
-from samverkan.public import cache as public_cache
-
-if TYPE_CHECKING:
-    from samverkan.accounts.models import User
+from samverkan.directory.models import Area
+from samverkan.public.models import SafetyPollAnswer
 
 
-@transaction.atomic
-def promise_save(
-    *, actor: User, promise: CitizenPromise, expected_version: int | None = None
-) -> CitizenPromise:
-    """Create or update a citizen promise (optimistic locking on ``version``). The
-    caller checked Permission.CITIZEN_PROMISE_MANAGE."""
-    created = promise.pk is None
-    if created:
-        promise.version = 1
-        promise.save()
-    else:
-        current = CitizenPromise.objects.select_for_update().get(pk=promise.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEdit
-        promise.version = current.version + 1
-        promise.save()
-    audit.record(
-        action=Action.CITIZEN_PROMISE_SAVED,
-        actor=actor,
-        subject_type="citizen_promise",
-        subject_id=promise.pk,
-        detail={"area": promise.area.code, "published": promise.published, "created": created},
+class UnknownArea(Exception):
+    """The poll was sent for an area code we do not know."""
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def poll_answer(*, area_code: str, day_score: int, evening_score: int) -> SafetyPollAnswer:
+    area = Area.objects.filter(code=area_code).first()
+    if area is None:
+        raise UnknownArea
+    answer = SafetyPollAnswer(
+        area=area,
+        week_start=week_start(timezone.localdate()),
+        day_score=day_score,
+        evening_score=evening_score,
     )
-    transaction.on_commit(public_cache.invalidate)
-    return promise
+    answer.full_clean()
+    answer.save()
+    return answer

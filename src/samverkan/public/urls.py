@@ -8,7 +8,10 @@ urlpatterns = [
     path("omraden/", views.overview, name="overview"),
     path("omraden/<slug:code>/", views.area, name="area"),
     path("valj-sprak/<str:lang>/", views.set_language, name="set_language"),
-    path("hantera/medborgarloften/", views.promise_list, name="promise_list"),
-    path("hantera/medborgarloften/ny/", views.promise_edit, name="promise_create"),
-    path("hantera/medborgarloften/<int:pk>/", views.promise_edit, name="promise_edit"),
+    # The safety poll: its prefix leaves no access-log line (lib.log_privacy).
+    path("trygghetsenkat/<slug:code>/", views.poll, name="poll"),
+    # Moved to the agreement app (agreement:promise_*); permanent redirects for bookmarks.
+    path("hantera/medborgarloften/", views.old_promise_list, name="old_promise_list"),
+    path("hantera/medborgarloften/ny/", views.old_promise_new, name="old_promise_new"),
+    path("hantera/medborgarloften/<int:pk>/", views.old_promise_edit, name="old_promise_edit"),
 ]

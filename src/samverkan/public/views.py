@@ -1,28 +1,28 @@
-"""The public site for residents (no login) and the staff screens for its content."""
+"""The public site for residents (no login): the overview, the area pages and the
+safety poll; and the old addresses of the citizen-promise staff pages, which moved to
+the agreement app."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
-from samverkan.agreement.models import CitizenPromise
-from samverkan.frontend.forms import StyledFormMixin
 from samverkan.frontend.public_pages import public_site, render_public
-from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.public import selectors, services
 from samverkan.public.cache import cached_page
+from samverkan.public.forms import SafetyPollForm
+from samverkan.tips import abuse
+from samverkan.tips.forms import admit_sender
 
 
 @public
@@ -77,49 +77,69 @@ def set_language(request: HttpRequest, lang: str) -> HttpResponse:
     return response
 
 
-# --- Staff: citizen promises ------------------------------------------------------------
+# --- The safety poll (anonymous, no login) ----------------------------------------------
 
 
-class PromiseForm(StyledFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    return response
 
-    class Meta:
-        model = CitizenPromise
-        fields = ["area", "title", "text", "period", "published"]
+
+@public
+@public_site
+@require_http_methods(["GET", "POST"])
+def poll(request: HttpRequest, code: str) -> HttpResponse:
+    """"How safe does the area feel": two scores, stored with the area and the ISO week
+    only. Privacy as the tip form: nothing is taken from the request but the scores (no
+    address, browser detail or time), the path leaves no access-log line
+    (lib.log_privacy), the honeypot, form token and rate limit are the tip form's, and
+    neither page is cached anywhere (the form carries a CSRF token and a form token)."""
+    area = selectors.area_for_poll(code=code)
+    status = 200
+    if request.method == "POST":
+        form = SafetyPollForm(request.POST)
+        if form.is_valid():
+            refused = admit_sender(request, form, scope="poll")
+            if refused is None:
+                services.poll_answer(
+                    area_code=area.code,
+                    day_score=form.cleaned_data["day_score"],
+                    evening_score=form.cleaned_data["evening_score"],
+                )
+                return _no_store(render_public(request, "public/poll_thanks.html", {"area": area}))
+            status = refused
+        elif form.has_error(NON_FIELD_ERRORS, code="unavailable"):
+            status = 503
+    else:
+        form = SafetyPollForm()
+    return _no_store(
+        render_public(
+            request,
+            "public/poll.html",
+            {"form": form, "area": area, "token": abuse.issue_token()},
+            status=status,
+        )
+    )
+
+
+# --- Staff: the citizen-promise pages moved to the agreement app -------------------------
 
 
 @require_permission(Permission.CITIZEN_PROMISE_MANAGE)
 @require_GET
-def promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "public/promise_list.html", {"promises": selectors.promises_for_staff()})
+def old_promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """/hantera/medborgarloften/ moved to agreement:promise_list (kept for bookmarks)."""
+    return HttpResponsePermanentRedirect(reverse("agreement:promise_list"))
 
 
 @require_permission(Permission.CITIZEN_PROMISE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def promise_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
-    instance = selectors.get_promise(pk=pk) if pk else CitizenPromise()
-    form = PromiseForm(
-        request.POST or None, instance=instance, initial={"version": instance.version}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.promise_save(
-                actor=request.user,
-                promise=form.save(commit=False),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except services.StaleEdit:
-            status = show_conflict(form, stored_version(instance))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("public:promise_list")
-    return render(
-        request,
-        "public/promise_edit.html",
-        {
-            "form": form,
-            "title": _("Edit citizen promise") if pk else _("New citizen promise"),
-        },
-        status=status,
-    )
+@require_GET
+def old_promise_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return HttpResponsePermanentRedirect(reverse("agreement:promise_new"))
+
+
+@require_permission(Permission.CITIZEN_PROMISE_MANAGE)
+@require_GET
+def old_promise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return HttpResponsePermanentRedirect(reverse("agreement:promise_edit", args=[pk]))

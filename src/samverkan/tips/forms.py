@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +88,70 @@ class PublicForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
-class TipForm(PublicForm):
+class BotCheckedForm(PublicForm):
+    """A public form that only people should send: a honeypot field and a signed,
+    one-time form token (tips.abuse). Shared by the tip form and the residents' safety
+    poll; a view accepts a valid one through ``admit_sender``."""
+
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.token_nonce = ""
+
+    def clean_website(self) -> str:
+        value: str = self.cleaned_data.get("website", "")
+        if value:
+            raise forms.ValidationError(_("Leave this field empty."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
+        except abuse.LimiterUnavailable:
+            check = abuse.TokenCheck(ok=False, reason="unavailable")
+        if not check.ok:
+            raise forms.ValidationError(TOKEN_ERRORS[check.reason], code=check.reason)
+        self.token_nonce = check.nonce
+        return cleaned
+
+
+def refuse_sender(form: PublicForm, *, unavailable: bool) -> int:
+    """Put the refusal on the sender's own form, so what they wrote comes back with it:
+    over the rate limit (429, with when they may send again) or the limiter's cache
+    unreachable (503). Returns the status to answer with."""
+    if unavailable:
+        form.add_error(None, forms.ValidationError(UNAVAILABLE, code="unavailable"))
+        return 503
+    form.add_error(None, rate_limited_error(abuse.window_ends_at()))
+    return 429
+
+
+def admit_sender(request: HttpRequest, form: BotCheckedForm, *, scope: str) -> int | None:
+    """For a valid ``form``: count the sender against the rate limit of ``scope`` and
+    spend the form's token. None when the submission may be stored; otherwise the error
+    is on the form (which keeps what was sent) and the status to answer with: 429 over
+    the limit, 503 when the limiter's cache is unreachable, 200 for a token already used.
+
+    Only a submission that passed the bot checks and is ready to be stored spends the
+    sender's budget."""
+    try:
+        limited = abuse.rate_limit_hit(request, scope=scope)
+        spent = not limited and abuse.spend_token(form.token_nonce)
+    except abuse.LimiterUnavailable:
+        return refuse_sender(form, unavailable=True)
+    if limited:
+        return refuse_sender(form, unavailable=False)
+    if not spent:
+        form.add_error(None, TOKEN_ERRORS["used"])
+        return 200
+    return None
+
+
+class TipForm(BotCheckedForm):
     area = forms.ChoiceField(label=_("Which area is it about?"), choices=())
     topic = forms.ChoiceField(
         label=_("What is it about?"), choices=TipTopic.choices, widget=forms.RadioSelect
@@ -108,9 +172,8 @@ class TipForm(PublicForm):
             "Only if you want us to be able to contact you, for example a telephone number."
         ),
     )
-    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+
+    field_order = ["area", "topic", "text", "contact", "website", "token"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,24 +183,6 @@ class TipForm(PublicForm):
             ("", _("Choose an area")),
             *Area.objects.order_by("name").values_list("code", "name"),
         ]
-        self.token_nonce = ""
-
-    def clean_website(self) -> str:
-        value: str = self.cleaned_data.get("website", "")
-        if value:
-            raise forms.ValidationError(_("Leave this field empty."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        try:
-            check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
-        except abuse.LimiterUnavailable:
-            check = abuse.TokenCheck(ok=False, reason="unavailable")
-        if not check.ok:
-            raise forms.ValidationError(TOKEN_ERRORS[check.reason], code=check.reason)
-        self.token_nonce = check.nonce
-        return cleaned
 
 
 class ReceiptForm(PublicForm):

@@ -11,7 +11,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -26,17 +26,15 @@ from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.spreadsheets import csv_row
 from samverkan.tips import abuse, selectors, services
 from samverkan.tips.forms import (
-    TOKEN_ERRORS,
-    UNAVAILABLE,
     AddInformationForm,
     ForwardForm,
-    PublicForm,
     ReceiptForm,
     ReplyForm,
     RoutingRuleForm,
     StatusForm,
     TipForm,
-    rate_limited_error,
+    admit_sender,
+    refuse_sender,
 )
 from samverkan.tips.models import TipStatus, TipTopic
 
@@ -45,17 +43,6 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, private, max-age=0"
     return response
-
-
-def _refuse(form: PublicForm, *, unavailable: bool) -> int:
-    """Put the refusal on the sender's own form, so what they wrote comes back with it:
-    over the rate limit (429, with when they may send again) or the limiter's cache
-    unreachable (503). Returns the status to answer with."""
-    if unavailable:
-        form.add_error(None, ValidationError(UNAVAILABLE, code="unavailable"))
-        return 503
-    form.add_error(None, rate_limited_error(abuse.window_ends_at()))
-    return 429
 
 
 def _store_tip(request: HttpRequest, form: TipForm) -> HttpResponse | None:
@@ -86,18 +73,11 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TipForm(request.POST)
         if form.is_valid():
-            try:
-                limited = abuse.rate_limit_hit(request, scope="submit")
-                spent = not limited and abuse.spend_token(form.token_nonce)
-            except abuse.LimiterUnavailable:
-                status = _refuse(form, unavailable=True)
-            else:
-                if limited:
-                    status = _refuse(form, unavailable=False)
-                elif not spent:
-                    form.add_error(None, TOKEN_ERRORS["used"])
-                elif (thanks := _store_tip(request, form)) is not None:
-                    return thanks
+            refused = admit_sender(request, form, scope="submit")
+            if refused is not None:
+                status = refused
+            elif (thanks := _store_tip(request, form)) is not None:
+                return thanks
         elif form.has_error(NON_FIELD_ERRORS, code="unavailable"):
             status = 503
     else:
@@ -131,10 +111,10 @@ def receipt(request: HttpRequest) -> HttpResponse:
         try:
             limited = abuse.rate_limit_hit(request, scope="receipt")
         except abuse.LimiterUnavailable:
-            status = _refuse(form, unavailable=True)
+            status = refuse_sender(form, unavailable=True)
         else:
             if limited:
-                status = _refuse(form, unavailable=False)
+                status = refuse_sender(form, unavailable=False)
         if status != 200:
             add_form = form if adding else None
         elif form.is_valid():
