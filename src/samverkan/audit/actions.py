@@ -189,3 +189,10 @@ class Action(StrEnum):
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
     TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"
+    # Local picture: incident reporting (EST) and its catalogue
+    PICTURE_REPORT_CREATED = "picture.report_created"
+    PICTURE_REPORT_WITHDRAWN = "picture.report_withdrawn"
+    PICTURE_REPORT_VIEWED = "picture.report_viewed"
+    PICTURE_REPORT_PHOTO_VIEWED = "picture.report_photo_viewed"
+    PICTURE_CATALOGUE_CHANGED = "picture.catalogue_changed"
+    PICTURE_RECOUNTED = "picture.recounted"
