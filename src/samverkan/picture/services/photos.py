@@ -39,14 +39,11 @@ def photo_prepare(upload: UploadedFile) -> PreparedPhoto:
     large, not a JPEG or PNG image, or cannot be read."""
     limit = settings.PICTURE_PHOTO_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {"photo": _("The photo is larger than %(limit)s. Choose a smaller one or take a new photo.")
-             % {"limit": filesizeformat(limit)}},
-            code="too_large",
-        )
-    not_an_image = ValidationError(
-        {"photo": _("The photo must be a JPEG or PNG image.")}, code="format"
-    )
+        raise ValidationError({"photo": ValidationError(
+            _("The photo is larger than %(limit)s. Choose a smaller one or take a new photo.")
+            % {"limit": filesizeformat(limit)}, code="too_large")})
+    not_an_image = ValidationError({"photo": ValidationError(
+        _("The photo must be a JPEG or PNG image."), code="format")})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
