@@ -8,16 +8,15 @@ import io
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from PIL import Image
 
 from tests.picture.world import LocalWorld
 
 
-@pytest.fixture
-def media_root(tmp_path, settings):
-    """Every photo written by a test goes to a temporary folder."""
+def temporary_media_root(tmp_path, settings):
+    """Every photo written by a test goes to a temporary folder (call it from a
+    fixture)."""
     root = tmp_path / "media"
     root.mkdir()
     settings.MEDIA_ROOT = str(root)

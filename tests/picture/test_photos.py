@@ -15,12 +15,17 @@ from PIL import Image
 from samverkan.audit.models import AuditEvent
 from samverkan.picture.models import IncidentReport
 from samverkan.picture.services.photos import photo_prepare
-from tests.picture.reporting import form_data, gif_bytes, jpeg_with_gps, media_root, png_with_text  # noqa: F401
+from tests.picture.reporting import form_data, gif_bytes, jpeg_with_gps, png_with_text, temporary_media_root
 from tests.picture.world import build_local_world
 
 pytestmark = pytest.mark.django_db
 
 REPORT = reverse("picture:report")
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    return temporary_media_root(tmp_path, settings)
 
 
 @pytest.fixture

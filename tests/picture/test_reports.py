@@ -18,7 +18,7 @@ from samverkan.audit.models import AuditEvent
 from samverkan.picture.models import IncidentReport, Place, ReportStatus, WeekCount, week_start_of
 from samverkan.picture.selectors.scope import local_access_for
 from samverkan.picture.services import reports as services
-from tests.picture.reporting import form_data, media_root  # noqa: F401 - a fixture
+from tests.picture.reporting import form_data
 from tests.picture.world import add_report, build_local_world
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +357,27 @@ def test_recount_of_one_area_leaves_the_others(world):
     assert _count(world, "rinkeby-tensta") == 42
     with pytest.raises(CommandError):
         call_command("picture_recount", "--area", "no-such-area")
+
+
+# --- Where reporters land ---------------------------------------------------------------
+
+
+def test_external_reporters_land_on_the_report_form_unless_something_urgent_waits(world, login):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    user = world["housing_a"]
+    client = login(user)
+    # Without recovery codes the home page has an urgent task: it is shown first.
+    assert client.get(reverse("frontend:home")).status_code == 200
+    device = StaticDevice.objects.create(user=user, name="recovery")
+    for n in range(5):
+        device.token_set.create(token=f"code{n}")
+    response = client.get(reverse("frontend:home"))
+    assert response.status_code == 302 and response["Location"] == REPORT
+
+
+def test_staff_see_the_way_to_report_on_their_home_page_and_outsiders_do_not(world, login):
+    staff = login(world["jarva_staff"]).get(reverse("frontend:home"))
+    assert staff.status_code == 200 and REPORT in staff.content.decode()
+    outsider = login(world["tax"]).get(reverse("frontend:home"))
+    assert outsider.status_code == 200 and REPORT not in outsider.content.decode()
