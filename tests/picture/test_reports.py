@@ -381,3 +381,40 @@ def test_staff_see_the_way_to_report_on_their_home_page_and_outsiders_do_not(wor
     assert staff.status_code == 200 and REPORT in staff.content.decode()
     outsider = login(world["tax"]).get(reverse("frontend:home"))
     assert outsider.status_code == 200 and REPORT not in outsider.content.decode()
+
+
+# --- The map ----------------------------------------------------------------------------
+
+
+def test_the_map_has_no_background_tiles_unless_configured(world, login, settings):
+    client = login(world["shop"])
+    response = client.get(REPORT)
+    assert response.context["map_data"]["tileUrl"] == ""
+    assert "'self' data:" in response["Content-Security-Policy"]  # img-src: no other server
+    assert "vendor/leaflet/leaflet.js" in response.content.decode()
+    settings.PICTURE_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get(REPORT)
+    assert response.context["map_data"]["tileUrl"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    husby = world.areas["husby"]
+    assert response.context["map_data"]["areas"][str(husby.pk)]["centre"] == [float(husby.centre_lat),
+                                                                              float(husby.centre_lon)]
+
+
+def test_the_tile_server_is_the_only_other_origin_the_csp_allows_when_set(monkeypatch):
+    """settings.base reads PICTURE_TILE_URL once: import it afresh with the variable set."""
+    import importlib
+    import sys
+
+    import samverkan.settings.base as base
+
+    monkeypatch.setenv("PICTURE_TILE_URL", "https://tiles.example.org/{z}/{x}/{y}.png")
+    try:
+        fresh = importlib.reload(base)
+        assert fresh.PICTURE_TILE_URL == "https://tiles.example.org/{z}/{x}/{y}.png"
+        assert "https://tiles.example.org" in fresh.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+        monkeypatch.setenv("PICTURE_TILE_URL", "")
+        fresh = importlib.reload(base)
+        assert fresh.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == ["'self'", "data:"]
+    finally:
+        monkeypatch.delenv("PICTURE_TILE_URL", raising=False)
+        importlib.reload(sys.modules["samverkan.settings.base"])

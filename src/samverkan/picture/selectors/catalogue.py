@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from samverkan.directory.models import Area, Organisation
-from samverkan.picture.decision import MUNICIPAL_KINDS, POLICE_KINDS
+from samverkan.directory.models import Area, Organisation, OrganisationKind
+from samverkan.picture.decision import MUNICIPAL_KINDS, reports_through_scope
 from samverkan.picture.models import Category, Place, ReportingArea
 
 
@@ -53,9 +53,11 @@ def external_organisations(*, area: Area) -> QuerySet[Organisation]:
     """Organisations that may be registered to report in ``area``: active ones that are
     neither the police nor the municipality's own bodies (those report in the areas
     their scope gives them) and are not registered there yet."""
+    scoped = [kind for kind in OrganisationKind if reports_through_scope(kind, "")]
     return (
         Organisation.objects.filter(active=True)
-        .exclude(kind__in=sorted(POLICE_KINDS | MUNICIPAL_KINDS))
+        .exclude(kind__in=scoped)
+        .exclude(kind__in=sorted(MUNICIPAL_KINDS), municipality__gt="")
         .exclude(picture_reporting_areas__area=area)
         .order_by("name")
     )

@@ -20,7 +20,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area, Organisation
 from samverkan.lib.concurrency import StaleEdit, save_versioned
-from samverkan.picture.decision import MUNICIPAL_KINDS, POLICE_KINDS, LocalAccess, LocalAction
+from samverkan.picture.decision import LocalAccess, LocalAction, reports_through_scope
 from samverkan.picture.models import Category, Place, ReportingArea
 from samverkan.picture.services.reports import MAX_DISTANCE_KM, distance_km
 
@@ -91,7 +91,7 @@ def place_save(*, actor: User, access: LocalAccess, area: Area, instance: Place,
 def reporter_add(*, actor: User, access: LocalAccess, area: Area, organisation: Organisation) -> ReportingArea:
     """Let an external organisation's reporters report in ``area``."""
     access.require(LocalAction.MANAGE_CATALOGUE)
-    if organisation.kind in POLICE_KINDS or organisation.kind in MUNICIPAL_KINDS or not organisation.active:
+    if reports_through_scope(organisation.kind, organisation.municipality) or not organisation.active:
         raise ValidationError({"organisation": _(
             "The police and the municipality's own bodies report in the areas they see; register only other "
             "organisations here.")})
