@@ -69,3 +69,20 @@ def test_without_javascript_a_named_place_is_chosen_from_the_list(live_server, p
     page.click("main button[type=submit]")
     page.wait_for_url("**/trygghet/rapporter/**")
     assert IncidentReport.objects.get().place == square
+
+
+def test_the_catalogue_pages_pass_axe_on_a_phone(live_server, page_factory):
+    world = build_local_world(["admin"])
+    place = Place.objects.create(area=world.areas["husby"], name="Husby torg", lat=Decimal("59.40950"),
+                                 lon=Decimal("17.92700"))
+    page = page_factory()
+    page.set_viewport_size({"width": 320, "height": 800})
+    login(page, live_server.url, world["admin"], PASSWORD)
+    failures: list = []
+    base = f"{live_server.url}/trygghet/katalog/"
+    for path in ("", "kategorier/ny/", f"kategorier/{world.categories['graffiti'].pk}/", "omraden/husby/",
+                 "omraden/husby/platser/ny/", f"omraden/husby/platser/{place.pk}/", "omraden/husby/rapportorer/ny/"):
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        _check(page, failures, path)
+    assert not failures, "\n".join(str(f) for f in failures)
