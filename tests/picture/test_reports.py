@@ -418,3 +418,41 @@ def test_the_tile_server_is_the_only_other_origin_the_csp_allows_when_set(monkey
     finally:
         monkeypatch.delenv("PICTURE_TILE_URL", raising=False)
         importlib.reload(sys.modules["samverkan.settings.base"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reports_of_one_week_are_all_counted(transactional_db):
+    """Reporters submitting at the same moment, for the same area, week, category and
+    source: each adds one (get_or_create on the unique key, then count + 1 in the
+    database). Needs real concurrent transactions: PostgreSQL only."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers)")
+    world = build_local_world(["housing_a", "housing_b"])
+    users = [world["housing_a"], world["housing_b"]] * 4
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def submit(user):
+        try:
+            access = local_access_for(user)
+            data = services.ReportInput(area=world.areas["husby"], category=world.categories["graffiti"],
+                                        occurred_at=timezone.now() - timedelta(minutes=2))
+            barrier.wait()
+            services.report_create(actor=user, access=access, data=data)
+        except BaseException as exc:  # (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert IncidentReport.objects.count() == len(users)
+    assert list(WeekCount.objects.values_list("count", flat=True)) == [len(users)]
