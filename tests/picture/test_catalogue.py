@@ -161,3 +161,8 @@ def test_removing_an_organisation_from_an_area_is_confirmed_and_stops_its_report
     # Another area's row is not reachable through this area.
     other = ReportingArea.objects.get(organisation=world.orgs["housing"], area=world.areas["rinkeby-tensta"])
     assert client.get(_area_url(world, "reporter_remove", "husby", other.pk)).status_code == 404
+
+
+def test_the_catalogue_is_linked_from_the_administrators_home_page_only(world, login):
+    assert CATALOGUE in login(world["admin"]).get(reverse("frontend:home")).content.decode()
+    assert CATALOGUE not in login(world["jarva_coord"]).get(reverse("frontend:home")).content.decode()

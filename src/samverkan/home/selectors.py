@@ -152,6 +152,8 @@ def home_for(*, user: User) -> Home:
     # Incident reporting (EST): a way in for everyone who may report somewhere.
     if policy.has_permission(user, Permission.PICTURE_REPORT) and local_access_for(user).may(LocalAction.REPORT):
         home.sections["picture_report"] = True
+    if policy.has_permission(user, Permission.PICTURE_CATALOGUE_MANAGE):
+        home.sections["picture_catalogue"] = True
     return home
 
 
