@@ -205,3 +205,10 @@ class Action(StrEnum):
     AGREEMENT_PROMISE_PUBLISHED = "agreement.promise_published"
     AGREEMENT_PROMISE_UNPUBLISHED = "agreement.promise_unpublished"
     AGREEMENT_PROMISE_PROGRESS_ADDED = "agreement.promise_progress_added"
+    # Local picture: incident reporting (EST) and its catalogue
+    PICTURE_REPORT_CREATED = "picture.report_created"
+    PICTURE_REPORT_WITHDRAWN = "picture.report_withdrawn"
+    PICTURE_REPORT_VIEWED = "picture.report_viewed"
+    PICTURE_REPORT_PHOTO_VIEWED = "picture.report_photo_viewed"
+    PICTURE_CATALOGUE_CHANGED = "picture.catalogue_changed"
+    PICTURE_RECOUNTED = "picture.recounted"

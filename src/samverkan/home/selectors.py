@@ -22,7 +22,9 @@ from samverkan.directory.selectors import areas_missing_latest_classification
 from samverkan.jobs.selectors import jobs_visible_to
 from samverkan.logreview.selectors import open_items_count
 from samverkan.logreview.trail_selectors import audit_events_visible_to
+from samverkan.picture.decision import LocalAction
 from samverkan.picture.selectors.meetings import overdue_action_tasks
+from samverkan.picture.selectors.scope import local_access_for
 from samverkan.reminders.selectors import due_counts
 from samverkan.rostering.selectors import area_track_tasks
 
@@ -152,4 +154,18 @@ def home_for(*, user: User) -> Home:
             ) % {"n": open_items, "month": review.month.strftime("%Y-%m")}
             url = reverse("logreview:review", args=[review.month.year, review.month.month])
             home.tasks.append(Task(text, url, count=open_items))
+    # Incident reporting (EST): a way in for everyone who may report somewhere.
+    if policy.has_permission(user, Permission.PICTURE_REPORT) and local_access_for(user).may(LocalAction.REPORT):
+        home.sections["picture_report"] = True
+    if policy.has_permission(user, Permission.PICTURE_CATALOGUE_MANAGE):
+        home.sections["picture_catalogue"] = True
     return home
+
+
+def lands_on_report_form(*, user: User, home: Home) -> bool:
+    """External reporters (whose only permission is to report) go straight to the report
+    form, unless something urgent (e.g. their last recovery codes) is waiting on the home
+    page."""
+    if "picture_report" not in home.sections or any(task.urgent for task in home.tasks):
+        return False
+    return set(policy.permissions_of(user)) == {Permission.PICTURE_REPORT}

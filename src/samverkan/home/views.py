@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from samverkan.access.guards import public, verified_user
 from samverkan.accounts.http import AuthenticatedHttpRequest
-from samverkan.home.selectors import home_for
+from samverkan.home.selectors import home_for, lands_on_report_form
 from samverkan.jobs import backends as jobs_backends
 from samverkan.lib.cache import ResilientRedisCache
 
@@ -22,7 +22,10 @@ from samverkan.lib.cache import ResilientRedisCache
 @verified_user
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "home/home.html", {"home": home_for(user=request.user)})
+    today = home_for(user=request.user)
+    if lands_on_report_form(user=request.user, home=today):
+        return redirect("picture:report")
+    return render(request, "home/home.html", {"home": today})
 
 
 @public

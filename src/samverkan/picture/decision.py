@@ -38,6 +38,15 @@ MUNICIPAL_KINDS = frozenset({OrganisationKind.MUNICIPAL, OrganisationKind.DISTRI
                              OrganisationKind.SCHOOL})
 
 
+def reports_through_scope(kind: str, municipality: str) -> bool:
+    """Whether an organisation's staff report in the areas they see (the police, district
+    administrations, the municipality's own bodies) rather than in the areas it is
+    registered for (``ReportingArea``, everyone else)."""
+    if kind in POLICE_KINDS or kind == OrganisationKind.DISTRICT_ADMINISTRATION:
+        return True
+    return bool(municipality) and kind in MUNICIPAL_KINDS
+
+
 class LocalAction(StrEnum):
     VIEW_PICTURE = "view_picture"  # entry: an area
     REPORT = "report"  # entry: an area (None: may report somewhere)

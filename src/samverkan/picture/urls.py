@@ -1,16 +1,33 @@
 from django.urls import URLPattern, URLResolver, path
 
+from samverkan.picture.views import catalogue, reports
+from samverkan.picture.views import meetings as meeting_views
+
 app_name = "picture"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 
 # Reporting, my reports, photos, the catalogue (views/reports.py, views/catalogue.py)
+urlpatterns += [
+    path("rapportera/", reports.report_new, name="report"),
+    path("mina-rapporter/", reports.my_reports, name="my_reports"),
+    path("rapporter/<uuid:public_id>/", reports.report_detail, name="report_detail"),
+    path("rapporter/<uuid:public_id>/foto/", reports.report_photo, name="report_photo"),
+    path("rapporter/<uuid:public_id>/dra-tillbaka/", reports.report_withdraw, name="report_withdraw"),
+    path("katalog/", catalogue.catalogue, name="catalogue"),
+    path("katalog/kategorier/ny/", catalogue.category_edit, name="category_new"),
+    path("katalog/kategorier/<int:pk>/", catalogue.category_edit, name="category_edit"),
+    path("katalog/omraden/<slug:area_code>/", catalogue.area_catalogue, name="catalogue_area"),
+    path("katalog/omraden/<slug:area_code>/platser/ny/", catalogue.place_edit, name="place_new"),
+    path("katalog/omraden/<slug:area_code>/platser/<int:pk>/", catalogue.place_edit, name="place_edit"),
+    path("katalog/omraden/<slug:area_code>/rapportorer/ny/", catalogue.reporter_add, name="reporter_add"),
+    path("katalog/omraden/<slug:area_code>/rapportorer/<int:pk>/ta-bort/", catalogue.reporter_remove,
+         name="reporter_remove"),
+]
 
 # The weekly joint picture (views/week.py)
 
 # The weekly meeting and its actions (views/meetings.py)
-from samverkan.picture.views import meetings as meeting_views  # noqa: E402 - kept in this topic's section
-
 _MEETING = "omrade/<slug:area>/vecka/<str:week>/mote/"
 urlpatterns += [
     path(_MEETING, meeting_views.meeting, name="meeting"),

@@ -319,6 +319,22 @@ if PUBLIC_MAP_TILE_URL:
 
     _tiles = _urlsplit(PUBLIC_MAP_TILE_URL)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# --- Incident reporting (picture) --------------------------------------------------
+# The background map of the report form (and the weekly picture): a tile URL template
+# such as https://tiles.example.org/{z}/{x}/{y}.png. Empty (the default): the map shows
+# the area's named places and the chosen point on a plain background, and the browser
+# asks no other server for anything. When set, img-src allows that one origin.
+PICTURE_TILE_URL = guarded(lambda: env_url("PICTURE_TILE_URL", "https://", schemes=("https",))
+                           if env_str("PICTURE_TILE_URL") else "")
+if PICTURE_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit_picture
+
+    _picture_tiles = _urlsplit_picture(PICTURE_TILE_URL)
+    _picture_origin = f"{_picture_tiles.scheme}://{_picture_tiles.netloc}"
+    if _picture_origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_picture_origin)
+# The largest photo a reporter may attach (it is re-encoded without its metadata).
+PICTURE_PHOTO_MAX_BYTES = guarded(lambda: env_int("PICTURE_PHOTO_MAX_MB", 5, minimum=1)) * 1024 * 1024
 TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
 # Tip submissions (and receipt look-ups) per client per window; the client is known only
 # by a keyed hash under a random key that lives in the cache for one window.

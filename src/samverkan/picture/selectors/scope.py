@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from samverkan.access.policy import permissions_of
 from samverkan.directory.models import Area, District, OrganisationKind
-from samverkan.picture.decision import MUNICIPAL_KINDS, LocalAccess
+from samverkan.picture.decision import MUNICIPAL_KINDS, LocalAccess, reports_through_scope
 from samverkan.picture.models import ReportingArea
 
 _CACHE_ATTR = "_samverkan_local_access"
@@ -53,10 +53,7 @@ def local_access_for(actor: Any) -> LocalAccess:
         own = set(District.objects.filter(district_q).values_list("pk", flat=True))
         district_ids |= own
         editable |= own
-    staff_kinds = (
-        OrganisationKind.POLICE_AREA, OrganisationKind.POLICE_REGION, OrganisationKind.DISTRICT_ADMINISTRATION
-    )
-    if org.kind in staff_kinds or municipal:
+    if reports_through_scope(org.kind, org.municipality):
         reporting = set(area_ids)
     else:
         reporting = set(
