@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401 - each topic below adds its pages
+from django.urls import URLPattern, URLResolver, path
 
 from samverkan.prevention.views import situation, situation_parts
 

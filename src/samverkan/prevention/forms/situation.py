@@ -177,7 +177,7 @@ class TableForm(VersionForm):
         else:
             count = min(len(rows) + extra, MAX_ROWS)
             self.initial["row_count"] = count
-        self.row_count = count
+        self.rows_shown = count
         for i in range(count):
             initial = rows[i] if i < len(rows) else {}
             self.fields[f"row_{i}_label"] = forms.CharField(label=_("Label"), max_length=200, required=False,
@@ -191,12 +191,12 @@ class TableForm(VersionForm):
     def row_fields(self) -> list[tuple[Any, Any, Any]]:
         """(label, value, previous) bound fields per row, for the template's table."""
         return [(self[f"row_{i}_label"], self[f"row_{i}_value"], self[f"row_{i}_previous"])
-                for i in range(self.row_count)]
+                for i in range(self.rows_shown)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         rows: list[Row] = []
-        for i in range(self.row_count):
+        for i in range(self.rows_shown):
             label = (data.get(f"row_{i}_label") or "").strip()
             raw_value, raw_previous = data.get(f"row_{i}_value") or "", data.get(f"row_{i}_previous") or ""
             if not label and not raw_value.strip() and not raw_previous.strip():

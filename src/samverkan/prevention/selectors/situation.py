@@ -122,32 +122,37 @@ def item_of(report: SituationReport, model: type[Any], item_id: int) -> Any:
     return item
 
 
+def _scope_q(municipality: str, district_id: int | None) -> Q:
+    """A municipality's own documents (no district), or one district's."""
+    if district_id is None:
+        return Q(municipality=municipality, district__isnull=True)
+    return Q(municipality=municipality, district_id=district_id)
+
+
 def draft_of_scope(municipality: str, district_id: int | None) -> SituationReport | None:
     """The open draft of a municipality's or district's lägesbild, if any (one at a time)."""
-    return SituationReport.objects.filter(
-        municipality=municipality, district_id=district_id, status=DocumentStatus.DRAFT
-    ).only("pk", "title", "number").first()
+    drafts = SituationReport.objects.filter(_scope_q(municipality, district_id), status=DocumentStatus.DRAFT)
+    return drafts.only("pk", "title", "number").first()
 
 
 def copy_basis(municipality: str, district_id: int | None) -> SituationReport | None:
     """The version a new one is copied from: the latest decided or agreed version of the
     scope (by version number)."""
-    return SituationReport.objects.filter(
-        municipality=municipality, district_id=district_id, status__in=BASIS_STATUSES
-    ).order_by("-number", "-pk").first()
+    versions = SituationReport.objects.filter(_scope_q(municipality, district_id), status__in=BASIS_STATUSES)
+    return versions.order_by("-number", "-pk").first()
 
 
 def replaced_by_deciding(report: SituationReport) -> QuerySet[SituationReport]:
     """The earlier agreed or decided versions of the same municipality or district that
     deciding ``report`` marks replaced."""
     return SituationReport.objects.filter(
-        municipality=report.municipality, district_id=report.district_id, number__lt=report.number,
+        _scope_q(report.municipality, report.district_id), number__lt=report.number,
         status__in=[DocumentStatus.DECIDED, DocumentStatus.AGREED],
     ).only("pk", "title", "number", "status").order_by("-number")
 
 
 def next_number(municipality: str, district_id: int | None) -> int:
-    last = SituationReport.objects.filter(municipality=municipality, district_id=district_id).order_by(
+    last = SituationReport.objects.filter(_scope_q(municipality, district_id)).order_by(
         "-number").values_list("number", flat=True).first()
     return (last or 0) + 1
 
@@ -229,7 +234,7 @@ def problems_for(
     access: LocalAccess,
     *,
     municipality: str | None = None,
-    district_id: int | None | bool = False,
+    district_id: int | bool | None = False,
     statuses: tuple[str, ...] = (DocumentStatus.AGREED, DocumentStatus.DECIDED),
 ) -> QuerySet[Problem]:
     """The prioritised problems of the lägesbilder ``access`` may read, for the åtgärdsplan's

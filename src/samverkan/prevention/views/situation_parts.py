@@ -39,6 +39,21 @@ MORE_ROWS = 5
 # --- statistic tables -----------------------------------------------------------------------
 
 
+def _more_rows(request: AuthenticatedHttpRequest, report: SituationReport, data: Any, *,
+               table: StatisticTable | None, title: str) -> HttpResponse:
+    """The row editor shown again, unvalidated and unsaved, with what was typed and
+    ``MORE_ROWS`` more empty rows."""
+    try:
+        count = max(0, min(int(data.get("row_count") or 0), services.MAX_ROWS))
+    except ValueError:
+        count = 0
+    rows = [{key: data.get(f"row_{i}_{key}", "") for key in ("label", "value", "previous")} for i in range(count)]
+    initial = {key: data.get(key, "") for key in ("version", "title", "source", "year", "unit", "note", "pasted")}
+    form = TableForm(initial=initial, rows=rows, extra=MORE_ROWS)
+    return render(request, "prevention/situation_table_form.html",
+                  {"report": report, "form": form, "title": title, "table": table})
+
+
 def _table_page(request: AuthenticatedHttpRequest, report: SituationReport, save: Any, *,
                 table: StatisticTable | None, title: str) -> HttpResponse:
     """The row editor. "More rows" re-shows the form with five more empty rows (no JS,
@@ -46,18 +61,8 @@ def _table_page(request: AuthenticatedHttpRequest, report: SituationReport, save
     status = 200
     if request.method == "POST":
         data = request.POST.copy()
-        if "more" in data:  # shown again unvalidated, with what was typed and more empty rows
-            try:
-                count = max(0, min(int(data.get("row_count") or 0), services.MAX_ROWS))
-            except ValueError:
-                count = 0
-            rows = [{key: data.get(f"row_{i}_{key}", "") for key in ("label", "value", "previous")}
-                    for i in range(count)]
-            initial = {key: data.get(key, "") for key in ("version", "title", "source", "year", "unit", "note",
-                                                         "pasted")}
-            form = TableForm(initial=initial, rows=rows, extra=MORE_ROWS)
-            return render(request, "prevention/situation_table_form.html",
-                          {"report": report, "form": form, "title": title, "table": table})
+        if "more" in data:
+            return _more_rows(request, report, data, table=table, title=title)
         form = TableForm(data)
         status = 400
         if form.is_valid():

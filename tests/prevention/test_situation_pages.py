@@ -1,0 +1,212 @@
+"""The lägesbild's pages with the personas: who reads (and who gets 404), who edits (and
+who gets 403), the 409 that keeps the editor's input, the status pages, the print page
+and the PDF, and a document page whose query count does not grow with the document."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEvent
+from samverkan.picture.selectors.scope import local_access_for
+from samverkan.prevention.models import DocumentStatus, SituationReport
+from samverkan.prevention.selectors import situation as selectors
+from samverkan.prevention.services import situation as services
+from samverkan.prevention.services.situation import Row
+from tests.picture.world import build_local_world
+from tests.prevention.situation_helpers import fresh, start
+
+pytestmark = pytest.mark.django_db
+YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+
+
+@pytest.fixture
+def world():
+    return build_local_world(["city_coord", "jarva_coord", "jarva_staff", "skarholmen_coord", "police_rinkeby",
+                              "police_rinkeby_lead", "housing_a", "tax"])
+
+
+@pytest.fixture
+def draft(world):
+    return start(world)
+
+
+def _url(name, report, *args):
+    return reverse(f"prevention:{name}", args=[report.pk, *args])
+
+
+def test_the_list_shows_the_documents_the_person_sees(world, draft, login):
+    city = start(world, "city_coord", "m", title="Stockholms lägesbild")
+    skarholmen = start(world, "skarholmen_coord", "skarholmen", title="Skärholmens lägesbild")
+    url = reverse("prevention:situation_list")
+    page = login(world["police_rinkeby"]).get(url).content.decode()
+    assert draft.title in page and city.title in page and skarholmen.title not in page
+    page = login(world["skarholmen_coord"]).get(url).content.decode()
+    assert skarholmen.title in page and city.title in page and draft.title not in page
+    assert login(world["tax"]).get(url).status_code == 404
+    assert login(world["housing_a"]).get(url).status_code == 403  # a reporter has no prevention permission
+
+
+def test_older_versions_are_reachable_from_the_list(world, draft, login):
+    services.decide(actor=world["jarva_coord"], access=local_access_for(world["jarva_coord"]), report=draft,
+                    body="SDN", decided_on=date.today(), reference="1", version=draft.version)
+    newer = start(world, copy=True, title="Järva, ny version")
+    page = login(world["jarva_staff"]).get(reverse("prevention:situation_list")).content.decode()
+    assert page.index(newer.title) < page.index(_url("situation", draft))
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("jarva_coord", 200), ("jarva_staff", 200), ("police_rinkeby", 200), ("city_coord", 200),
+    ("skarholmen_coord", 404), ("tax", 404), ("housing_a", 403),
+])
+def test_who_reads_jarvas_draft(world, draft, login, persona, status):
+    assert login(world[persona]).get(_url("situation", draft)).status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("jarva_coord", 200), ("city_coord", 200),  # the district's administration and the city edit it
+    ("police_rinkeby", 403), ("police_rinkeby_lead", 403), ("jarva_staff", 403),  # read, not edit
+    ("skarholmen_coord", 404), ("tax", 404),  # outside the scope
+])
+def test_who_edits_jarvas_draft(world, draft, login, persona, status):
+    client = login(world[persona])
+    assert client.get(_url("situation_section", draft, "analys")).status_code == status
+    response = client.post(_url("situation_section", draft, "analys"), {"text": "Ny text", "version": draft.version})
+    assert response.status_code == (302 if status == 200 else status)
+    assert (fresh(draft).analysis == "Ny text") is (status == 200)
+
+
+def test_edit_links_only_for_editors(world, draft, login):
+    edit = _url("situation_section", draft, "analys")
+    assert edit in login(world["jarva_coord"]).get(_url("situation", draft)).content.decode()
+    assert edit not in login(world["police_rinkeby"]).get(_url("situation", draft)).content.decode()
+
+
+def test_the_city_edits_its_own_document_and_the_district_does_not(world, login):
+    city = start(world, "city_coord", "m", title="Stockholm")
+    data = {"text": "Stadens analys", "version": city.version}
+    assert login(world["city_coord"]).post(_url("situation_section", city, "analys"), data).status_code == 302
+    assert login(world["jarva_coord"]).post(_url("situation_section", city, "analys"), data).status_code == 403
+    assert fresh(city).analysis == "Stadens analys"
+
+
+def test_a_stale_edit_answers_409_and_keeps_the_input(world, draft, login):
+    client = login(world["jarva_coord"])
+    loaded = draft.version
+    services.update_section(actor=world["city_coord"], access=local_access_for(world["city_coord"]), report=draft,
+                            section="summary", text="Stadens text", version=loaded)
+    response = client.post(_url("situation_section", draft, "sammanfattning"),
+                           {"text": "Min egen text", "version": loaded})
+    assert response.status_code == 409
+    assert "Min egen text" in response.content.decode()
+    assert f'value="{loaded + 1}"' in response.content.decode()  # a second save knowingly replaces
+    assert fresh(draft).summary == "Stadens text"
+
+
+def test_the_row_editor_adds_rows_without_javascript_and_saves_pasted_ones(world, draft, login):
+    client = login(world["jarva_coord"])
+    url = _url("situation_table_new", draft)
+    page = client.get(url).content.decode()
+    assert 'name="row_2_label"' in page and 'name="row_3_label"' not in page
+    base = {"version": draft.version, "title": "Anmälda brott", "source": "Polisen", "year": "2025", "unit": "",
+            "note": "", "row_count": "3", "row_0_label": "Skadegörelse", "row_0_value": "1 200,5", "pasted": ""}
+    more = client.post(url, {**base, "more": "1"})
+    assert more.status_code == 200 and 'name="row_7_label"' in more.content.decode()
+    assert 'value="1 200,5"' in more.content.decode()
+    response = client.post(url, {**base, "pasted": "Rån;12;10\nBedrägeri\t7"})
+    assert response.status_code == 302
+    table = draft.tables.get()
+    assert table.rows == [{"label": "Skadegörelse", "value": 1200.5, "previous": None},
+                          {"label": "Rån", "value": 12, "previous": 10},
+                          {"label": "Bedrägeri", "value": 7, "previous": None}]
+
+
+def test_a_bad_pasted_line_keeps_the_input(world, draft, login):
+    response = login(world["jarva_coord"]).post(_url("situation_table_new", draft), {
+        "version": draft.version, "title": "T", "source": "S", "year": "2025", "row_count": "0",
+        "pasted": "Rån;många"})
+    assert response.status_code == 400
+    assert "Rån;många" in response.content.decode()
+    assert not draft.tables.exists()
+
+
+def test_deciding_asks_for_confirmation_and_then_the_version_is_closed(world, draft, login):
+    client = login(world["jarva_coord"])
+    page = client.get(_url("situation_decide", draft)).content.decode()
+    assert "can never be changed" in page
+    response = client.post(_url("situation_decide", draft), {
+        "version": draft.version, "body": "Järva stadsdelsnämnd", "decided_on": YESTERDAY, "reference": "SDN 1"})
+    assert response.status_code == 302
+    assert fresh(draft).status == DocumentStatus.DECIDED
+    assert client.get(_url("situation_section", draft, "analys")).status_code == 302  # back to the document
+    response = client.post(_url("situation_section", draft, "analys"), {"text": "x", "version": fresh(draft).version})
+    assert response.status_code == 400 and fresh(draft).analysis == ""
+    assert _url("situation_section", draft, "analys") not in client.get(_url("situation", draft)).content.decode()
+
+
+def test_a_new_version_page_copies_the_decided_one(world, draft, login):
+    services.decide(actor=world["jarva_coord"], access=local_access_for(world["jarva_coord"]), report=draft,
+                    body="SDN", decided_on=date.today(), reference="1", version=draft.version)
+    client = login(world["jarva_coord"])
+    page = client.get(reverse("prevention:situation_new")).content.decode()
+    assert "Järva" in page and "Skärholmen" not in page
+    response = client.post(reverse("prevention:situation_new"), {
+        "scope": f"d{world.districts['jarva'].pk}", "title": "Järva 2027", "period_start": "2027-01-01",
+        "period_end": "2027-12-31", "start": "copy"})
+    assert response.status_code == 302
+    newer = SituationReport.objects.get(title="Järva 2027")
+    assert newer.previous_id == draft.pk and newer.number == 2
+    # A district that is not theirs is not a choice.
+    response = client.post(reverse("prevention:situation_new"), {
+        "scope": f"d{world.districts['skarholmen'].pk}", "title": "X", "period_start": "2027-01-01",
+        "period_end": "2027-12-31", "start": "empty"})
+    assert response.status_code == 400 and not SituationReport.objects.filter(title="X").exists()
+    assert login(world["police_rinkeby"]).get(reverse("prevention:situation_new")).status_code == 403
+
+
+def _rich(world, report, n):
+    user, access = world["city_coord"], local_access_for(world["city_coord"])
+    areas = [a.pk for a in selectors.document_areas(report)]
+    for i in range(n):
+        services.table_add_imported(actor=user, access=access, report=report, version=fresh(report).version,
+                                    title=f"Tabell {i}", source="Polisen", year=2025, unit="", note="",
+                                    rows=[Row("Rån", i), Row("Skadegörelse", 2.5, 1)])
+        services.problem_save(actor=user, access=access, report=report, version=fresh(report).version,
+                              problem=None, title=f"Problem {i}", priority=i + 1, description="", causes="Orsak",
+                              area_ids=areas)
+        services.dialogue_save(actor=user, access=access, report=report, version=fresh(report).version,
+                               dialogue=None, held_on=date(2026, 1, 1 + i), place=f"Plats {i}", participants="",
+                               notes="Anteckning")
+    services.set_participants(actor=user, access=access, report=report, version=fresh(report).version,
+                              organisation_ids=[o.pk for o in list(world.orgs.values())[:n]])
+
+
+def test_the_document_pages_query_count_does_not_grow(world, login, django_assert_max_num_queries):
+    small, large = start(world), start(world, "city_coord", "m", title="Stockholm")
+    _rich(world, small, 1)
+    _rich(world, large, 6)
+    client = login(world["city_coord"])
+    client.get(_url("situation", small))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_url("situation", small)).status_code == 200
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(_url("situation", large))
+    assert page.status_code == 200 and "Problem 5" in page.content.decode()
+
+
+def test_the_print_page_and_the_pdf(world, draft, login):
+    _rich(world, draft, 2)
+    client = login(world["police_rinkeby"])
+    page = client.get(_url("situation_print", draft)).content.decode()
+    assert "Tabell 1" in page and "Polisen, 2025" in page
+    assert "Problem 1" in page and "Plats 1" in page
+    response = client.get(_url("situation_pdf", draft))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"lagesbild-{draft.pk}-v1.pdf" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="prevention.situation_exported", subject_id=str(draft.pk)).exists()
+    assert login(world["skarholmen_coord"]).get(_url("situation_pdf", draft)).status_code == 404
