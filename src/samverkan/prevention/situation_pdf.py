@@ -16,6 +16,6 @@ def situation_pdf(*, report: SituationReport) -> bytes:
     """``report`` as loaded by selectors.situation.report_page (every part prefetched)."""
     return render_pdf(
         template_name="prevention/pdf/situation.html",
-        title=_("Lägesbild"),
+        title=_("Situation report"),
         context={"report": report},
     )

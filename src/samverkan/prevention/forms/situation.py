@@ -37,7 +37,7 @@ def _year_field(**kwargs: Any) -> forms.IntegerField:
 
 
 class NewVersionForm(StyledFormMixin, forms.Form):
-    scope = forms.ChoiceField(label=_("Lägesbild of"))
+    scope = forms.ChoiceField(label=_("Situation report of"))
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.DateField(label=_("Period from"), widget=DATE_WIDGET)
     period_end = forms.DateField(label=_("Period to"), widget=DATE_WIDGET)
@@ -85,7 +85,7 @@ class SectionForm(VersionForm):
 class ParticipantsForm(VersionForm):
     organisations = forms.TypedMultipleChoiceField(
         label=_("Organisations that took part"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick every organisation that contributed to this lägesbild."),
+        help_text=_("Tick every organisation that contributed to this situation report."),
     )
 
     def __init__(self, *args: Any, organisations: Sequence[tuple[int, str]], **kwargs: Any) -> None:

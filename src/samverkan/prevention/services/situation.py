@@ -82,7 +82,7 @@ def refuse_identity_numbers(**texts: str) -> None:
                 parse_identity(match.group(0))
             except IdentityNumberError:
                 continue
-            errors[name] = _("Remove the identity number: the lägesbild describes places and crime, never persons.")
+            errors[name] = _("Remove the identity number: the situation report describes places and crime, never persons.")
             break
     if errors:
         raise ValidationError(errors)
@@ -91,7 +91,7 @@ def refuse_identity_numbers(**texts: str) -> None:
 def _require_draft(access: LocalAccess, report: SituationReport) -> None:
     access.require(LocalAction.MANAGE_DOCUMENT, report)
     if report.status != DocumentStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be changed. Start a new version to change a lägesbild that has "
+        raise ValidationError(_("Only a draft can be changed. Start a new version to change a situation report that has "
                                 "been agreed or decided."), code="not_draft")
 
 
@@ -130,7 +130,7 @@ def create_version(*, actor: User, access: LocalAccess, scope: selectors.ScopeCh
         raise ValidationError({"period_end": _("The period must end after it starts.")})
     refuse_identity_numbers(title=title)
     if selectors.draft_of_scope(scope.municipality, scope.district_id) is not None:
-        raise ValidationError(_("A draft of this lägesbild is already open. Continue it, or decide it first."),
+        raise ValidationError(_("A draft of this situation report is already open. Continue it, or decide it first."),
                               code="draft_exists")
     basis = selectors.copy_basis(scope.municipality, scope.district_id)
     if copy and basis is None:
@@ -305,7 +305,7 @@ def _area_ids(report: SituationReport, area_ids: Iterable[int]) -> list[int]:
     wanted = set(area_ids)
     allowed = set(selectors.document_areas(report).values_list("pk", flat=True))
     if not wanted <= allowed:
-        raise ValidationError({"areas": _("Choose areas of this lägesbild.")})
+        raise ValidationError({"areas": _("Choose areas of this situation report.")})
     return sorted(wanted)
 
 

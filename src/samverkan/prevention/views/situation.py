@@ -87,7 +87,7 @@ def edit_page(
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this lägesbild."))
+            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
             return redirect("prevention:situation", report_id=report.pk)
         form = make_form(None, initial={"version": report.version, **initial})
     page = {"report": report, "form": form, "title": title, **(context or {})}
@@ -235,7 +235,7 @@ def situation_agree(request: AuthenticatedHttpRequest, report_id: int) -> HttpRe
         request, report, make_form=lambda data, **kw: AgreeForm(data, **kw), initial={},
         save=lambda d: services.mark_agreed(actor=request.user, access=access, report=report,
                                             agreed_on=d["agreed_on"], version=d["version"]),
-        title=_("Mark as agreed by the parties"), done=_("The lägesbild is marked as agreed."),
+        title=_("Mark as agreed by the parties"), done=_("The situation report is marked as agreed."),
         template="prevention/situation_status.html", context={"step": "agree"},
     )
 

@@ -77,7 +77,7 @@ def _table_page(request: AuthenticatedHttpRequest, report: SituationReport, save
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this lägesbild."))
+            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
             return redirect("prevention:situation", report_id=report.pk)
         initial: dict[str, Any] = {"version": report.version}
         rows: list[dict[str, Any]] = []
@@ -173,7 +173,7 @@ def _remove(request: AuthenticatedHttpRequest, report_id: int, item_id: int, kin
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this lägesbild."))
+            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
             return redirect("prevention:situation", report_id=report.pk)
         form = VersionForm(initial={"version": report.version})
     return render(request, "prevention/situation_remove.html",
