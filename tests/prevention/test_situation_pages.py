@@ -210,3 +210,17 @@ def test_the_print_page_and_the_pdf(world, draft, login):
     assert f"lagesbild-{draft.pk}-v1.pdf" in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action="prevention.situation_exported", subject_id=str(draft.pk)).exists()
     assert login(world["skarholmen_coord"]).get(_url("situation_pdf", draft)).status_code == 404
+
+
+def test_the_participants_search_narrows_the_list_and_keeps_the_ticked(world, draft, login):
+    client = login(world["jarva_coord"])
+    url = _url("situation_participants", draft)
+    tax, police = world.orgs["tax"], world.orgs["police_rinkeby"]
+    assert client.post(url, {"organisations": [tax.pk], "version": draft.version}).status_code == 302
+    page = client.get(url, {"q": police.name[3:12]}).content.decode()
+    assert f'value="{police.pk}"' in page  # matches the search
+    assert f'value="{tax.pk}"' in page and "checked" in page  # ticked, so kept in the list
+    assert f'value="{world.orgs["housing"].pk}"' not in page
+    response = client.post(url, {"organisations": [tax.pk, police.pk], "version": fresh(draft).version})
+    assert response.status_code == 302
+    assert set(draft.participants.values_list("pk", flat=True)) == {tax.pk, police.pk}

@@ -82,7 +82,8 @@ def refuse_identity_numbers(**texts: str) -> None:
                 parse_identity(match.group(0))
             except IdentityNumberError:
                 continue
-            errors[name] = _("Remove the identity number: the situation report describes places and crime, never persons.")
+            errors[name] = _("Remove the identity number: the situation report describes places and crime, "
+                             "never persons.")
             break
     if errors:
         raise ValidationError(errors)
@@ -91,8 +92,8 @@ def refuse_identity_numbers(**texts: str) -> None:
 def _require_draft(access: LocalAccess, report: SituationReport) -> None:
     access.require(LocalAction.MANAGE_DOCUMENT, report)
     if report.status != DocumentStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be changed. Start a new version to change a situation report that has "
-                                "been agreed or decided."), code="not_draft")
+        raise ValidationError(_("Only a draft can be changed. Start a new version to change a situation report "
+                                "that has been agreed or decided."), code="not_draft")
 
 
 def _bump(report: SituationReport, version: int | None, **changes: Any) -> None:

@@ -15,6 +15,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access.guards import require_permission
@@ -39,6 +40,7 @@ from samverkan.prevention.services import situation as services
 from samverkan.prevention.situation_pdf import situation_pdf
 
 FORM_TEMPLATE = "prevention/situation_form.html"
+NOT_DRAFT = gettext_lazy("Only a draft can be changed. Start a new version to change this situation report.")
 # URL word -> text section (Swedish words in the address, the model's names inside)
 SECTIONS = {"sammanfattning": "summary", "omfattning": "consequences", "ovrigt": "other_information",
             "analys": "analysis"}
@@ -87,7 +89,7 @@ def edit_page(
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
+            messages.info(request, NOT_DRAFT)
             return redirect("prevention:situation", report_id=report.pk)
         form = make_form(None, initial={"version": report.version, **initial})
     page = {"report": report, "form": form, "title": title, **(context or {})}
@@ -213,14 +215,25 @@ def situation_details(request: AuthenticatedHttpRequest, report_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 @require_permission(Permission.PREVENTION_VIEW)
 def situation_participants(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    """The organisations as checkboxes; a search (``?q=``, no JavaScript needed) narrows
+    the list to matching names, and the ticked ones are always shown, so a search never
+    unticks anyone."""
     report, access = managed_report(request, report_id)
     organisations = selectors.organisation_choices()
+    chosen = list(report.participants.values_list("pk", flat=True))
+    query = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
+    shown = organisations
+    if query:
+        ticked = set(chosen)
+        shown = [(pk, name) for pk, name in organisations if pk in ticked or query.casefold() in name.casefold()]
     return edit_page(
-        request, report, make_form=lambda data, **kw: ParticipantsForm(data, organisations=organisations, **kw),
-        initial={"organisations": list(report.participants.values_list("pk", flat=True))},
+        request, report, make_form=lambda data, **kw: ParticipantsForm(
+            data, organisations=organisations if data is not None else shown, **kw),
+        initial={"organisations": chosen},
         save=lambda d: services.set_participants(actor=request.user, access=access, report=report,
                                                  organisation_ids=d["organisations"], version=d["version"]),
         title=_("Organisations that took part"), done=_("The organisations that took part are saved."),
+        template="prevention/situation_participants.html", context={"query": query},
     )
 
 

@@ -31,7 +31,7 @@ from samverkan.prevention.forms.situation import (
 from samverkan.prevention.models import CitizenDialogue, Problem, SituationReport, StatisticSource, StatisticTable
 from samverkan.prevention.selectors import situation as selectors
 from samverkan.prevention.services import situation as services
-from samverkan.prevention.views.situation import edit_page, managed_report
+from samverkan.prevention.views.situation import NOT_DRAFT, edit_page, managed_report
 
 MORE_ROWS = 5
 
@@ -77,7 +77,7 @@ def _table_page(request: AuthenticatedHttpRequest, report: SituationReport, save
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
+            messages.info(request, NOT_DRAFT)
             return redirect("prevention:situation", report_id=report.pk)
         initial: dict[str, Any] = {"version": report.version}
         rows: list[dict[str, Any]] = []
@@ -173,7 +173,7 @@ def _remove(request: AuthenticatedHttpRequest, report_id: int, item_id: int, kin
                 return redirect("prevention:situation", report_id=report.pk)
     else:
         if not report.editable:
-            messages.info(request, _("Only a draft can be changed. Start a new version to change this situation report."))
+            messages.info(request, NOT_DRAFT)
             return redirect("prevention:situation", report_id=report.pk)
         form = VersionForm(initial={"version": report.version})
     return render(request, "prevention/situation_remove.html",
