@@ -4,12 +4,13 @@ and the PDF, and a document page whose query count does not grow with the docume
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.picture.selectors.scope import local_access_for
@@ -17,7 +18,7 @@ from samverkan.prevention.models import DocumentStatus, SituationReport
 from samverkan.prevention.selectors import situation as selectors
 from samverkan.prevention.services import situation as services
 from samverkan.prevention.services.situation import Row
-from tests.picture.world import build_local_world
+from tests.picture.world import add_report, build_local_world
 from tests.prevention.situation_helpers import fresh, start
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +225,64 @@ def test_the_participants_search_narrows_the_list_and_keeps_the_ticked(world, dr
     response = client.post(url, {"organisations": [tax.pk, police.pk], "version": fresh(draft).version})
     assert response.status_code == 302
     assert set(draft.participants.values_list("pk", flat=True)) == {tax.pk, police.pk}
+
+
+def test_tables_problems_and_dialogues_are_changed_and_removed_through_their_pages(world, draft, login):
+    _rich(world, draft, 1)
+    client = login(world["jarva_coord"])
+    table, problem, dialogue = draft.tables.get(), draft.problems.get(), draft.dialogues.get()
+    husby = world.areas["husby"].pk
+    page = client.get(_url("situation_table_edit", draft, table.pk)).content.decode()
+    assert 'value="2,5"' in page  # the stored 2.5 shown with a decimal comma
+    response = client.post(_url("situation_table_edit", draft, table.pk), {
+        "version": fresh(draft).version, "title": "Ny titel", "source": "BRÅ NTU", "year": "2024", "unit": "%",
+        "note": "", "row_count": "1", "row_0_label": "Otrygghet", "row_0_value": "23,5", "pasted": ""})
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert (table.title, table.source, table.year, table.rows) == (
+        "Ny titel", "BRÅ NTU", 2024, [{"label": "Otrygghet", "value": 23.5, "previous": None}])
+    response = client.post(_url("situation_problem_edit", draft, problem.pk), {
+        "version": fresh(draft).version, "title": "Narkotikahandel", "priority": "2", "description": "",
+        "causes": "Efterfrågan", "areas": [husby]})
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.title, problem.priority, list(problem.areas.values_list("pk", flat=True))) == (
+        "Narkotikahandel", 2, [husby])
+    response = client.post(_url("situation_dialogue_edit", draft, dialogue.pk), {
+        "version": fresh(draft).version, "held_on": "2026-01-05", "place": "Husby gård", "participants": "20 boende",
+        "notes": "Belysningen"})
+    assert response.status_code == 302
+    dialogue.refresh_from_db()
+    assert (dialogue.place, dialogue.notes) == ("Husby gård", "Belysningen")
+    for name, item in (("situation_table_remove", table), ("situation_problem_remove", problem),
+                       ("situation_dialogue_remove", dialogue)):
+        assert client.get(_url(name, draft, item.pk)).status_code == 200
+        assert client.post(_url(name, draft, item.pk), {"version": fresh(draft).version}).status_code == 302
+    assert not (draft.tables.exists() or draft.problems.exists() or draft.dialogues.exists())
+
+
+def test_an_item_of_another_document_is_404(world, draft, login):
+    other = start(world, "city_coord", "m", title="Stockholm")
+    _rich(world, other, 1)
+    client = login(world["city_coord"])  # may edit both documents
+    assert client.get(_url("situation_table_edit", draft, other.tables.get().pk)).status_code == 404
+    assert client.post(_url("situation_problem_remove", draft, other.problems.get().pk),
+                       {"version": draft.version}).status_code == 404
+    assert other.problems.exists()
+
+
+def test_an_app_tables_counted_rows_stay_when_it_is_changed(world, draft, login):
+    add_report(world, "jarva_staff", "husby", "graffiti", when=timezone.make_aware(datetime(2025, 3, 12, 12)))
+    year = 2025
+    client = login(world["jarva_coord"])
+    response = client.post(_url("situation_table_app", draft), {
+        "version": draft.version, "title": "Händelser", "year": str(year), "note": ""})
+    assert response.status_code == 302
+    table = draft.tables.get()
+    rows = table.rows
+    response = client.post(_url("situation_table_edit", draft, table.pk), {
+        "version": fresh(draft).version, "title": "Händelser i Järva", "note": "Räknat i december",
+        "row_count": "1", "row_0_label": "Fusk", "row_0_value": "999"})
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert table.title == "Händelser i Järva" and table.rows == rows and rows[0]["value"] == 1
