@@ -122,7 +122,7 @@ def item_of(report: SituationReport, model: type[Any], item_id: int) -> Any:
     return item
 
 
-def _scope_q(municipality: str, district_id: int | None) -> Q:
+def scope_q(municipality: str, district_id: int | None) -> Q:
     """A municipality's own documents (no district), or one district's."""
     if district_id is None:
         return Q(municipality=municipality, district__isnull=True)
@@ -131,14 +131,14 @@ def _scope_q(municipality: str, district_id: int | None) -> Q:
 
 def draft_of_scope(municipality: str, district_id: int | None) -> SituationReport | None:
     """The open draft of a municipality's or district's lägesbild, if any (one at a time)."""
-    drafts = SituationReport.objects.filter(_scope_q(municipality, district_id), status=DocumentStatus.DRAFT)
+    drafts = SituationReport.objects.filter(scope_q(municipality, district_id), status=DocumentStatus.DRAFT)
     return drafts.only("pk", "title", "number").first()
 
 
 def copy_basis(municipality: str, district_id: int | None) -> SituationReport | None:
     """The version a new one is copied from: the latest decided or agreed version of the
     scope (by version number)."""
-    versions = SituationReport.objects.filter(_scope_q(municipality, district_id), status__in=BASIS_STATUSES)
+    versions = SituationReport.objects.filter(scope_q(municipality, district_id), status__in=BASIS_STATUSES)
     return versions.order_by("-number", "-pk").first()
 
 
@@ -146,13 +146,13 @@ def replaced_by_deciding(report: SituationReport) -> QuerySet[SituationReport]:
     """The earlier agreed or decided versions of the same municipality or district that
     deciding ``report`` marks replaced."""
     return SituationReport.objects.filter(
-        _scope_q(report.municipality, report.district_id), number__lt=report.number,
+        scope_q(report.municipality, report.district_id), number__lt=report.number,
         status__in=[DocumentStatus.DECIDED, DocumentStatus.AGREED],
     ).only("pk", "title", "number", "status").order_by("-number")
 
 
 def next_number(municipality: str, district_id: int | None) -> int:
-    last = SituationReport.objects.filter(_scope_q(municipality, district_id)).order_by(
+    last = SituationReport.objects.filter(scope_q(municipality, district_id)).order_by(
         "-number").values_list("number", flat=True).first()
     return (last or 0) + 1
 

@@ -130,6 +130,12 @@ def create_version(*, actor: User, access: LocalAccess, scope: selectors.ScopeCh
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period must end after it starts.")})
     refuse_identity_numbers(title=title)
+    # Lock the scope's versions, so two people starting a version at once are served one
+    # after the other (the second then finds the first one's draft). The very first
+    # version of a scope has nothing to lock: two first drafts started at the same moment
+    # for the same period meet the unique (scope, period, number) constraint.
+    list(SituationReport.objects.filter(selectors.scope_q(scope.municipality, scope.district_id))
+         .select_for_update().values_list("pk", flat=True))
     if selectors.draft_of_scope(scope.municipality, scope.district_id) is not None:
         raise ValidationError(_("A draft of this situation report is already open. Continue it, or decide it first."),
                               code="draft_exists")
