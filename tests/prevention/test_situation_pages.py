@@ -18,6 +18,7 @@ from samverkan.prevention.models import DocumentStatus, SituationReport
 from samverkan.prevention.selectors import situation as selectors
 from samverkan.prevention.services import situation as services
 from samverkan.prevention.services.situation import Row
+from tests.documents import HOSTILE_MARKUP, assert_printed_literally
 from tests.picture.world import add_report, build_local_world
 from tests.prevention.situation_helpers import fresh, start
 
@@ -286,3 +287,35 @@ def test_an_app_tables_counted_rows_stay_when_it_is_changed(world, draft, login)
     assert response.status_code == 302
     table.refresh_from_db()
     assert table.title == "Händelser i Järva" and table.rows == rows and rows[0]["value"] == 1
+
+
+def test_the_pdf_prints_every_part_literally(world, draft, login):
+    """Sections, tables with source and year, problems with causes, dialogues,
+    participants, status and decision — and what people typed as markup is printed as
+    the characters typed, with no link or action in the PDF."""
+    user, access = world["jarva_coord"], local_access_for(world["jarva_coord"])
+    markup, link, bold = HOSTILE_MARKUP
+    for section, text in (("summary", f"Sammanfattning {markup}"), ("consequences", "Omfattningen ökar"),
+                          ("other_information", "Skolornas iakttagelser"), ("analysis", f"Analysen {link}")):
+        services.update_section(actor=user, access=access, report=draft, section=section, text=text,
+                                version=fresh(draft).version)
+    services.table_add_imported(actor=user, access=access, report=draft, version=fresh(draft).version,
+                                title=f"Anmälda brott {bold}", source="Polisen anmälda brott", year=2025,
+                                unit="brott", note="", rows=[Row("Skadegörelse", 1234.5, 1100)])
+    services.problem_save(actor=user, access=access, report=draft, version=fresh(draft).version, problem=None,
+                          title="Öppen narkotikahandel", priority=1, description="Vid torget",
+                          causes="Efterfrågan och rekrytering", area_ids=[world.areas["husby"].pk])
+    services.dialogue_save(actor=user, access=access, report=draft, version=fresh(draft).version, dialogue=None,
+                           held_on=date(2026, 2, 3), place="Husby träff", participants="ca 30 boende",
+                           notes="Otrygghet vid torget")
+    services.set_participants(actor=user, access=access, report=draft, version=fresh(draft).version,
+                              organisation_ids=[world.orgs["police_rinkeby"].pk])
+    services.decide(actor=user, access=access, report=fresh(draft), body="Järva stadsdelsnämnd",
+                    decided_on=date(2026, 3, 1), reference="SDN 2026/77", version=fresh(draft).version)
+    pdf = login(world["police_rinkeby"]).get(_url("situation_pdf", draft)).content
+    assert_printed_literally(pdf, [
+        draft.title, markup, link, "Omfattningen ökar", "Skolornas iakttagelser", f"Anmälda brott {bold}",
+        "Polisen anmälda brott, 2025", "Skadegörelse", "Öppen narkotikahandel", "Efterfrågan och rekrytering",
+        world.areas["husby"].name, "Husby träff", "ca 30 boende", "Otrygghet vid torget",
+        world.orgs["police_rinkeby"].name, "Järva stadsdelsnämnd", "SDN 2026/77", "2026-03-01",
+    ])
