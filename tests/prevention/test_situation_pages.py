@@ -67,6 +67,9 @@ def test_older_versions_are_reachable_from_the_list(world, draft, login):
 ])
 def test_who_reads_jarvas_draft(world, draft, login, persona, status):
     assert login(world[persona]).get(_url("situation", draft)).status_code == status
+    viewed = AuditEvent.objects.filter(action="prevention.situation_viewed", subject_id=str(draft.pk),
+                                       actor_id=world[persona].pk)
+    assert viewed.exists() is (status == 200)
 
 
 @pytest.mark.parametrize(("persona", "status"), [
