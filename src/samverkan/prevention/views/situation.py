@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -245,7 +246,8 @@ def situation_participants(request: AuthenticatedHttpRequest, report_id: int) ->
 def situation_agree(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report, access = managed_report(request, report_id)
     return edit_page(
-        request, report, make_form=lambda data, **kw: AgreeForm(data, **kw), initial={},
+        request, report, make_form=lambda data, **kw: AgreeForm(data, **kw),
+        initial={"agreed_on": timezone.localdate()},
         save=lambda d: services.mark_agreed(actor=request.user, access=access, report=report,
                                             agreed_on=d["agreed_on"], version=d["version"]),
         title=_("Mark as agreed by the parties"), done=_("The situation report is marked as agreed."),
@@ -281,7 +283,7 @@ def _decide_page(request: AuthenticatedHttpRequest, report: SituationReport, acc
                 messages.success(request, _("The decision is recorded. This version can no longer be changed."))
                 return redirect("prevention:situation", report_id=report.pk)
     else:
-        form = DecideForm(initial={"version": report.version})
+        form = DecideForm(initial={"version": report.version, "decided_on": timezone.localdate()})
     return render(request, "prevention/situation_status.html", {
         "report": report, "form": form, "title": _("Record the decision"), "step": "decide",
         "replaces": list(selectors.replaced_by_deciding(report)),
