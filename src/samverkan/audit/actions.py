@@ -212,3 +212,11 @@ class Action(StrEnum):
     PICTURE_REPORT_PHOTO_VIEWED = "picture.report_photo_viewed"
     PICTURE_CATALOGUE_CHANGED = "picture.catalogue_changed"
     PICTURE_RECOUNTED = "picture.recounted"
+    # Lägesbild (prevention.situation, lag 2023:196 4 §): versions, edits, status, reads
+    PREVENTION_SITUATION_CREATED = "prevention.situation_created"
+    PREVENTION_SITUATION_CHANGED = "prevention.situation_changed"
+    PREVENTION_SITUATION_AGREED = "prevention.situation_agreed"
+    PREVENTION_SITUATION_DECIDED = "prevention.situation_decided"
+    PREVENTION_SITUATION_REPLACED = "prevention.situation_replaced"
+    PREVENTION_SITUATION_VIEWED = "prevention.situation_viewed"
+    PREVENTION_SITUATION_EXPORTED = "prevention.situation_exported"

@@ -1,4 +1,6 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401 - each topic below adds its pages
+from django.urls import URLPattern, URLResolver, path
+
+from samverkan.prevention.views import situation, situation_parts
 
 app_name = "prevention"
 
@@ -6,6 +8,31 @@ urlpatterns: list[URLPattern | URLResolver] = []
 
 # Overview, coordination and the yearly cycle (views/overview.py, views/coordination.py)
 
-# Lägesbild (views/situation.py)
+# Lägesbild (views/situation.py, views/situation_parts.py)
+_doc = "lagesbild/<int:report_id>/"
+urlpatterns += [
+    path("lagesbild/", situation.situation_list, name="situation_list"),
+    path("lagesbild/ny/", situation.situation_new, name="situation_new"),
+    path(_doc, situation.situation, name="situation"),
+    path(_doc + "utskrift/", situation.situation_print, name="situation_print"),
+    path(_doc + "pdf/", situation.situation_pdf_view, name="situation_pdf"),
+    path(_doc + "uppgifter/", situation.situation_details, name="situation_details"),
+    path(_doc + "avsnitt/<slug:section>/", situation.situation_section, name="situation_section"),
+    path(_doc + "deltagare/", situation.situation_participants, name="situation_participants"),
+    path(_doc + "enighet/", situation.situation_agree, name="situation_agree"),
+    path(_doc + "beslut/", situation.situation_decide, name="situation_decide"),
+    path(_doc + "tabeller/ny/", situation_parts.table_new, name="situation_table_new"),
+    path(_doc + "tabeller/ny-fran-samverkan/", situation_parts.table_app, name="situation_table_app"),
+    path(_doc + "tabeller/<int:table_id>/", situation_parts.table_edit, name="situation_table_edit"),
+    path(_doc + "tabeller/<int:table_id>/ta-bort/", situation_parts.table_remove, name="situation_table_remove"),
+    path(_doc + "problem/ny/", situation_parts.problem_new, name="situation_problem_new"),
+    path(_doc + "problem/<int:problem_id>/", situation_parts.problem_edit, name="situation_problem_edit"),
+    path(_doc + "problem/<int:problem_id>/ta-bort/", situation_parts.problem_remove,
+         name="situation_problem_remove"),
+    path(_doc + "dialoger/ny/", situation_parts.dialogue_new, name="situation_dialogue_new"),
+    path(_doc + "dialoger/<int:dialogue_id>/", situation_parts.dialogue_edit, name="situation_dialogue_edit"),
+    path(_doc + "dialoger/<int:dialogue_id>/ta-bort/", situation_parts.dialogue_remove,
+         name="situation_dialogue_remove"),
+]
 
 # Åtgärdsplan (views/plans.py)
