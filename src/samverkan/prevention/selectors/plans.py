@@ -36,6 +36,8 @@ from samverkan.prevention.models import (
 
 # --- the indicator's movement in plain words -------------------------------------------
 
+CENTS = Decimal("0.01")  # the indicator's columns have two decimals
+
 @dataclass(frozen=True)
 class Movement:
     """How far the indicator has moved from the baseline toward the target."""
@@ -74,6 +76,7 @@ def movement(measure: Measure, value: Decimal | None) -> Movement:
     """The movement of ``measure``'s indicator at ``value``, in plain words."""
     if value is None:
         return Movement(value=None, share=None, words=_("No value recorded yet"))
+    value = Decimal(value).quantize(CENTS)  # as stored (an expression's value may come back unscaled)
     share = measure.share_of_target(value)
     if share is None:  # baseline equals target (older data): reached or not
         words = _("The target is reached") if value == measure.target else _("Moved away from the target")
@@ -107,7 +110,8 @@ def plan_for(*, access: LocalAccess, plan_id: int) -> PreventionPlan:
 
 def _latest(column: str) -> Subquery:
     return Subquery(
-        MeasureProgress.objects.filter(measure_id=OuterRef("pk")).order_by("-recorded_on", "-pk").values(column)[:1]
+        MeasureProgress.objects.filter(measure_id=OuterRef("pk")).order_by("-recorded_on", "-pk").values(column)[:1],
+        output_field=MeasureProgress._meta.get_field(column),
     )
 
 
