@@ -15,7 +15,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -108,10 +122,17 @@ def plan_for(*, access: LocalAccess, plan_id: int) -> PreventionPlan:
     return plan
 
 
+# The types of the latest follow-up's columns (SQLite returns an expression's value raw).
+_LATEST_FIELDS: dict[str, Field[Any, Any]] = {
+    "status": CharField(), "indicator_value": DecimalField(max_digits=12, decimal_places=2),
+    "recorded_on": DateField(), "note": TextField(),
+}
+
+
 def _latest(column: str) -> Subquery:
     return Subquery(
         MeasureProgress.objects.filter(measure_id=OuterRef("pk")).order_by("-recorded_on", "-pk").values(column)[:1],
-        output_field=MeasureProgress._meta.get_field(column),
+        output_field=_LATEST_FIELDS[column],
     )
 
 
