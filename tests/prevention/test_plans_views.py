@@ -214,3 +214,17 @@ def test_query_counts_do_not_grow_with_the_measures(world, login, django_assert_
     for name in pages:
         with django_assert_max_num_queries(counts[name]):
             client.get(_url(name, plan.pk))
+
+
+def test_the_measure_page_s_queries_do_not_grow_with_its_history(world, login, django_assert_max_num_queries):
+    plan = jarva_plan(world, measures=1)
+    measure = plan.measures.get()
+    _progress(world, measure, Decimal("38"))
+    client = login(world["jarva_coord"])
+    client.get(_url("measure", plan.pk, measure.pk))
+    with django_assert_max_num_queries(40) as ctx:
+        client.get(_url("measure", plan.pk, measure.pk))
+    for value in ("36", "34", "32", "30", "28"):
+        _progress(world, measure, Decimal(value))
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        assert client.get(_url("measure", plan.pk, measure.pk)).content.decode().count("<circle") == 6
