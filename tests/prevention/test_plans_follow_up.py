@@ -71,7 +71,7 @@ def followed(world):
     away = services.measure_save(actor=actor, access=access, plan=plan, data=measure_data(
         world, title="Fältassistenter", org="jarva", indicator="Andel trygga", indicator_unit="%",
         baseline=Decimal("60.5"), target=Decimal("80"), public=False, public_summary=""))
-    services.measure_save(actor=actor, access=access, plan=plan, data=measure_data(world, title="Kameror"))
+    services.measure_save(actor=actor, access=access, plan=plan, data=measure_data(world, title="=Kameror"))
     plan = decide(world, plan)
     _progress(world, halfway, Decimal("35"), note="Två kvällar i veckan", on=TODAY.replace(day=1))
     _progress(world, halfway, Decimal("30"), note="=HYPERLINK(\"http://x\") fyra kvällar i veckan")
@@ -83,7 +83,8 @@ def test_the_follow_up_page_shows_per_problem_what_was_done_and_how_the_indicato
     body = login(world["jarva_staff"]).get(reverse("prevention:plan_follow_up", args=[followed.pk])).content.decode()
     drugs, vandalism = body.index("Öppen narkotikahandel"), body.index("Skadegörelse i trapphus")
     assert drugs < body.index("Patruller på torget") < vandalism
-    assert "fyra kvällar i veckan" in body and "Två kvällar i veckan" not in body  # the latest follow-up
+    # What was done, every follow-up in order.
+    assert body.index("Två kvällar i veckan") < body.index("fyra kvällar i veckan") < body.index("Fältassistenter")
     assert "Halfway to the target" in body and "Moved away from the target" in body
     assert "No value recorded yet" in body
     assert body.index("No measure addresses this problem.") > vandalism
@@ -107,7 +108,10 @@ def test_the_csv_is_for_swedish_excel_and_reads_back(world, login, followed):
     patrol = by_title["Patruller på torget"]
     assert (patrol["Baseline"], patrol["Latest value"], patrol["Target"]) == ("40,00", "30,00", "20,00")
     assert patrol["Share of the way (%)"] == "50"
-    assert patrol["What was done"].startswith("'=HYPERLINK")  # typed text is never a formula
+    assert patrol["What was done"].splitlines() == [
+        f"{TODAY.replace(day=1):%Y-%m-%d}: Två kvällar i veckan",
+        f'{TODAY:%Y-%m-%d}: =HYPERLINK("http://x") fyra kvällar i veckan']
+    assert "'=Kameror" in by_title  # typed text is never a formula
     assert by_title["Fältassistenter"]["Latest value"] == "55,25"
     assert by_title["Fältassistenter"]["How the indicator moved"] == "Moved away from the target"
     assert "No measure addresses this problem." in by_title
@@ -121,7 +125,8 @@ def test_the_xlsx_keeps_numbers_as_numbers_and_reads_back(world, login, followed
     header = rows[1]
     patrol = dict(zip(header, next(r for r in rows if r[1] == "Patruller på torget"), strict=True))
     assert patrol["Latest value"] == 30 and patrol["Baseline"] == 40 and patrol["Share of the way (%)"] == 50
-    assert patrol["What was done"].startswith("'=HYPERLINK")
+    assert patrol["What was done"].endswith('=HYPERLINK("http://x") fyra kvällar i veckan')
+    assert any(r[1] == "'=Kameror" for r in rows)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 

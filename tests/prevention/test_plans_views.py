@@ -60,6 +60,27 @@ def test_who_sees_and_who_edits_a_district_plan(world, login, persona, status, m
         assert ("Add a measure" in client.get(_url("plan", plan.pk)).content.decode()) == may_edit
 
 
+@pytest.mark.parametrize(("persona", "status"), [("jarva_staff", 403), ("police_rinkeby_lead", 403),
+                                                ("skarholmen_coord", 404), ("tax", 404)])
+def test_a_forged_post_from_someone_who_may_not_edit_changes_nothing(world, login, persona, status):
+    plan = jarva_plan(world, measures=1)
+    measure = plan.measures.get()
+    client = login(world[persona])
+    posts = {
+        _url("plan_agree", plan.pk): {"version": plan.version, "date": TODAY.isoformat()},
+        _url("plan_edit", plan.pk): {"version": plan.version, "title": "X", "period_start": START.isoformat(),
+                                     "period_end": END.isoformat()},
+        _url("measure_remove", plan.pk, measure.pk): {"version": measure.version},
+        _url("plan_new_version", plan.pk): {"version": plan.version},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == status, url
+    plan.refresh_from_db()
+    assert (plan.status, plan.title, plan.version, plan.measures.count()) == (
+        DocumentStatus.DRAFT, "Åtgärdsplan Järva", 1, 1)
+    assert PreventionPlan.objects.count() == 1
+
+
 def test_the_plan_list_holds_only_plans_in_scope(world, login):
     jarva_plan(world, measures=0)
     page = login(world["skarholmen_coord"]).get(_url("plan_list"))

@@ -37,7 +37,8 @@ def rows(groups: list[ProblemGroup]) -> list[list[Any]]:
         for row in group.rows:
             m = row.measure
             out.append([
-                problem, m.title, m.organisation.name, row.status_label, m.latest_on, m.latest_note or "",
+                problem, m.title, m.organisation.name, row.status_label, m.latest_on,
+                "\n".join(f"{p.recorded_on:%Y-%m-%d}: {p.note}" for p in row.notes),
                 m.indicator, m.indicator_unit, m.baseline, row.movement.value, m.target, row.movement.percent,
                 row.movement.words,
             ])

@@ -168,6 +168,8 @@ class MeasureRow:
     measure: Any  # Measure with the latest_* columns
     movement: Movement
     status_label: str
+    # The follow-ups with something written, oldest first (only for the follow-up report).
+    notes: list[MeasureProgress] = field(default_factory=list)
 
 
 @dataclass
@@ -180,16 +182,23 @@ def _status_label(status: str | None) -> str:
     return str(MeasureStatus(status).label) if status in MeasureStatus.values else ""
 
 
-def plan_groups(*, plan: PreventionPlan) -> list[ProblemGroup]:
+def plan_groups(*, plan: PreventionPlan, with_notes: bool = False) -> list[ProblemGroup]:
     """Every problem of the plan's lägesbild (by priority), each with the measures that
-    address it, their latest follow-up and the indicator's movement. Two queries."""
+    address it, their latest follow-up and the indicator's movement; ``with_notes``: also
+    every follow-up's note (what was done, over time). Two queries, three with notes."""
     groups = {p.pk: ProblemGroup(problem=p) for p in Problem.objects.filter(report_id=plan.situation_report_id)}
     measures = _with_latest(Measure.objects.filter(plan=plan)).select_related("organisation").order_by(
         "order", "pk")
+    rows: dict[int, MeasureRow] = {}
     for m in measures:
         m.plan = plan
         row = MeasureRow(measure=m, movement=movement(m, m.latest_value), status_label=_status_label(m.latest_status))
+        rows[m.pk] = row
         groups[m.problem_id].rows.append(row)
+    if with_notes:
+        written = MeasureProgress.objects.filter(measure__plan=plan).exclude(note="").order_by("recorded_on", "pk")
+        for progress in written:
+            rows[progress.measure_id].notes.append(progress)
     return list(groups.values())
 
 
@@ -291,4 +300,4 @@ def follow_up_for_export(*, actor: Any, plan: PreventionPlan, kind: str) -> list
     """``plan_groups`` for a file that leaves the app (PDF, CSV, XLSX): audited."""
     audit.record(action=Action.PREVENTION_PLAN_FOLLOW_UP_EXPORTED, actor=actor, subject_type="prevention_plan",
                  subject_id=plan.pk, detail={"format": kind})
-    return plan_groups(plan=plan)
+    return plan_groups(plan=plan, with_notes=True)

@@ -342,7 +342,7 @@ def measure_progress(request: AuthenticatedHttpRequest, plan_id: int, measure_id
 def plan_follow_up(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     access = local_access_for(request.user)
     plan = selectors.plan_for(access=access, plan_id=plan_id)
-    groups = selectors.plan_groups(plan=plan)
+    groups = selectors.plan_groups(plan=plan, with_notes=True)
     return render(request, "prevention/plan_follow_up.html", {"access": access, "plan": plan, "groups": groups})
 
 
