@@ -67,8 +67,9 @@ def _check_period(start: date, end: date) -> None:
 
 def _locked_draft(plan: PreventionPlan) -> PreventionPlan:
     """The plan's row, locked for this transaction, if it is still a draft: a measure is
-    never written beside a concurrent decision."""
-    current = PreventionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    never written beside a concurrent decision. (No ordering: the model's default orders
+    by the district's name, an outer join that PostgreSQL does not lock.)"""
+    current = PreventionPlan.objects.select_for_update().order_by().filter(pk=plan.pk).first()
     if current is None or current.status != DocumentStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed. This plan is no longer a draft."))
     return current
@@ -116,7 +117,7 @@ def plan_new_version(*, actor: User, access: LocalAccess, previous: PreventionPl
     number), to be changed and decided in its place. Progress stays with the measures
     of the version it was recorded on."""
     access.require(LocalAction.MANAGE_DOCUMENT, previous)
-    previous = PreventionPlan.objects.select_for_update().get(pk=previous.pk)
+    previous = PreventionPlan.objects.select_for_update().order_by().get(pk=previous.pk)
     if previous.status != DocumentStatus.DECIDED:
         raise ValidationError(_("A new version is made from the decided plan."))
     if PreventionPlan.objects.filter(previous=previous).exists():
