@@ -163,3 +163,21 @@ def test_residents_see_the_top_public_measures_of_decided_plans_covering_the_are
     assert "Bättre belysning i centrum." not in [m.summary for m in public_measures_for_area(bredang)]
     decide(world, city, persona="city_coord")
     assert [m.summary for m in public_measures_for_area(bredang)] == ["Bättre belysning i centrum."]
+
+
+def test_the_chart_is_an_image_with_words_and_prints_typed_text_as_text():
+    from datetime import date
+
+    from samverkan.prevention.charts import Point, indicator_chart
+
+    svg = indicator_chart(title="<script>alert(1)</script> över tid", description="Från 40 mot 20. Halvvägs.",
+                          baseline=Decimal("40"), target=Decimal("20"), start=date(2026, 1, 1),
+                          points=[Point(on=date(2026, 3, 1), value=Decimal("35")),
+                                  Point(on=date(2026, 6, 1), value=Decimal("30"))])
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "Från 40 mot 20. Halvvägs." in svg
+    assert svg.count("<circle") == 2 and svg.count("<line") == 2  # the values; the baseline and the target
+    empty = indicator_chart(title="t", description="d", baseline=Decimal("1"), target=Decimal("2"),
+                            start=date(2026, 1, 1), points=[])
+    assert "<polyline" not in empty and empty.count("<line") == 2

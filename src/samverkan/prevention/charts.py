@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 WIDTH = 460
 HEIGHT = 200
 LEFT = 56  # room for the value labels
-RIGHT = 64  # room for "baseline" / "target"
+RIGHT = 104  # room for "baseline" / "target" (Swedish: "utgångsvärde")
 TOP = 14
 BOTTOM = 30  # room for the first and last date
 LINE_COLOUR = "#1d70b8"  # GOV.UK blue: 5.2:1 on white
