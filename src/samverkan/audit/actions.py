@@ -220,3 +220,12 @@ class Action(StrEnum):
     PREVENTION_SITUATION_REPLACED = "prevention.situation_replaced"
     PREVENTION_SITUATION_VIEWED = "prevention.situation_viewed"
     PREVENTION_SITUATION_EXPORTED = "prevention.situation_exported"
+    # Åtgärdsplan (prevention: the plan, its measures and their follow-up)
+    PREVENTION_PLAN_CREATED = "prevention.plan_created"
+    PREVENTION_PLAN_UPDATED = "prevention.plan_updated"
+    PREVENTION_PLAN_STATUS_CHANGED = "prevention.plan_status_changed"
+    PREVENTION_PLAN_FOLLOW_UP_EXPORTED = "prevention.plan_follow_up_exported"
+    PREVENTION_MEASURE_CREATED = "prevention.measure_created"
+    PREVENTION_MEASURE_UPDATED = "prevention.measure_updated"
+    PREVENTION_MEASURE_REMOVED = "prevention.measure_removed"
+    PREVENTION_MEASURE_PROGRESS_RECORDED = "prevention.measure_progress_recorded"

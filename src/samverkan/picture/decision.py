@@ -61,6 +61,7 @@ class LocalAction(StrEnum):
     MANAGE_AGREEMENT = "manage_agreement"  # entry: an agreement or None
     REPORT_PRESENCE = "report_presence"  # entry: a PresencePromise (the police of its area)
     MANAGE_PROMISES = "manage_promises"  # citizen promises and their progress; entry: an area
+    RECORD_PROGRESS = "record_progress"  # entry: a Measure of an åtgärdsplan (with its plan)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,14 @@ class LocalAccess:
             if entry is None or Permission.PICTURE_CATALOGUE_MANAGE in perms:
                 return True
             return entry.pk in self.area_ids
+        if action is LocalAction.RECORD_PROGRESS:
+            # Follow-up of a measure: whoever edits the plan, and the measure's responsible
+            # organisation (staff who see the plan) for its own measures.
+            plan = entry.plan
+            if self.may(LocalAction.MANAGE_DOCUMENT, plan):
+                return True
+            return (Permission.PREVENTION_VIEW in perms and self.sees_document(plan)
+                    and entry.organisation_id == self.org_id)
         return False  # fail closed
 
     def require(self, action: LocalAction | str, entry: Any = None) -> None:
