@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from samverkan.actiongroups.models import (
 )
 from samverkan.agreement.models import CitizenPromise, PromiseProgress, PromiseState
 from samverkan.directory.models import Area
-from samverkan.prevention.models import DocumentStatus, Measure, MeasureStatus
+from samverkan.prevention.models import MeasureStatus
+from samverkan.prevention.selectors import plans as plan_selectors
 from samverkan.public.agencies import help_text
 from samverkan.public.models import SafetyPollAnswer
 from samverkan.public.services import week_start
@@ -389,25 +390,12 @@ def _measure_label(status: str) -> str:
 
 
 def public_measures_for_area(area: Area, limit: int = 3) -> list[MeasureInfo]:
-    """The top measures residents of ``area`` see: marked public, in a decided
-    åtgärdsplan of the area's district or, municipality-wide (no district), of its
-    municipality; the district's own first, then in the plan's order. One query.
-
-    Stands in for samverkan.prevention.selectors.plans.public_measures_for_area (same
-    contract), written in parallel; swap to it when both are merged."""
-    measures = (
-        Measure.objects.filter(public=True, plan__status=DocumentStatus.DECIDED)
-        .filter(
-            Q(plan__district_id=area.district_id)
-            | Q(plan__district__isnull=True, plan__municipality=area.district.municipality)
-        )
-        .exclude(public_summary="")
-        .only("public_summary", "status")
-        .order_by(F("plan__district_id").asc(nulls_last=True), "order", "pk")[:limit]
-    )
+    """The top measures residents of ``area`` see (prevention's rule: marked public, in a
+    decided åtgärdsplan covering the area), with how each is going in the residents'
+    words. One query."""
     return [
-        MeasureInfo(summary=m.public_summary, status=m.status, status_label=_measure_label(m.status))
-        for m in measures
+        MeasureInfo(summary=m.summary, status=m.status, status_label=_measure_label(m.status))
+        for m in plan_selectors.public_measures_for_area(area, limit=limit)
     ]
 
 
