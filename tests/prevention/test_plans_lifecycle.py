@@ -32,14 +32,15 @@ def _step(document, to, **facts):
 
 
 def test_the_steps_allowed_from_each_status():
-    assert allowed_steps(SituationReport(status=DocumentStatus.DRAFT)) == {DocumentStatus.AGREED}
+    assert allowed_steps(SituationReport(status=DocumentStatus.DRAFT)) == {DocumentStatus.AGREED,
+                                                                            DocumentStatus.DECIDED}
     assert allowed_steps(SituationReport(status=DocumentStatus.AGREED)) == {DocumentStatus.DRAFT,
                                                                             DocumentStatus.DECIDED}
     assert allowed_steps(SituationReport(status=DocumentStatus.DECIDED)) == frozenset()
     assert allowed_steps(SituationReport(status=DocumentStatus.REPLACED)) == frozenset()
 
 
-def test_a_decision_replaces_the_previous_decided_version_only():
+def test_a_decision_replaces_the_earlier_agreed_or_decided_versions():
     first = _report(status=DocumentStatus.DECIDED, decided_by_body="KS", decided_on=START, decision_reference="§ 1")
     second = _report(previous=first, number=2)
     second = _step(second, DocumentStatus.AGREED, date=TODAY)

@@ -99,9 +99,11 @@ def test_a_measure_edit_with_an_old_version_is_stale_and_writes_nothing(world):
 def test_the_lifecycle_needs_its_facts_and_goes_step_by_step(world):
     plan = jarva_plan(world, measures=1)
     actor, access = world["jarva_coord"], world.access("jarva_coord")
-    with pytest.raises(ValidationError):  # draft -> decided skips the agreement
+    with pytest.raises(ValidationError) as refused:  # an identity number in the decision's reference
         services.plan_transition(actor=actor, access=access, plan=plan, to=DocumentStatus.DECIDED,
-                                 expected_version=plan.version, body="Nämnden", date=TODAY, reference="§ 1")
+                                 expected_version=plan.version, body="Nämnden", date=TODAY,
+                                 reference="§ 1 (19900101-0017)")
+    assert set(refused.value.error_dict) == {"reference"}
     with pytest.raises(ValidationError):  # no date
         services.plan_transition(actor=actor, access=access, plan=plan, to=DocumentStatus.AGREED,
                                  expected_version=plan.version)

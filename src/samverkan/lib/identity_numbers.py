@@ -173,3 +173,28 @@ def make_fictitious(birth: date, serial: int, *, coordination: bool = False) -> 
     day = birth.day + (60 if coordination else 0)
     body = f"{birth.year % 100:02d}{birth.month:02d}{day:02d}{serial % 1000:03d}"
     return f"{birth.year // 100:02d}{body}{luhn_check_digit(body)}"
+
+
+# In free text: 6 or 8 date digits, an optional '-', '+' or space, 4 digits, not inside a
+# longer run of digits.
+_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{8}|[0-9]{6})([-+ ]?)([0-9]{4})(?![0-9])")
+# A parse failure that still means "an identity number, mistyped or odd".
+_STILL_IDENTITY = frozenset({ErrorCode.CHECKSUM, ErrorCode.FUTURE, ErrorCode.PLUS_TOO_YOUNG, ErrorCode.YEAR})
+
+
+def find_in_text(text: str) -> list[str]:
+    """What in ``text`` is a personnummer or samordningsnummer: 10 or 12 digits (a
+    separator allowed before the last four) whose date part is a possible date. A wrong
+    check digit still counts — a mistyped identity number is still someone's — while
+    e.g. an order number whose "month" is 17 does not. The one rule every free-text
+    check (incident reports, meeting records, documents, texts for residents) asks."""
+    found = []
+    for match in _IN_TEXT.finditer(text or ""):
+        date_part, separator, tail = match.groups()
+        try:
+            parse(f"{date_part}{separator.strip()}{tail}")
+        except IdentityNumberError as exc:
+            if exc.code not in _STILL_IDENTITY:
+                continue
+        found.append(match.group(0))
+    return found

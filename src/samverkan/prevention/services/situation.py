@@ -18,7 +18,6 @@ Rules every function keeps, whatever page called it:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +33,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Organisation
 from samverkan.lib.concurrency import update_versioned
-from samverkan.lib.identity_numbers import IdentityNumberError
-from samverkan.lib.identity_numbers import parse as parse_identity
+from samverkan.lib.identity_numbers import find_in_text
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.prevention.models import (
     CitizenDialogue,
@@ -46,6 +44,7 @@ from samverkan.prevention.models import (
     StatisticTable,
 )
 from samverkan.prevention.selectors import situation as selectors
+from samverkan.prevention.services import lifecycle
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 APP_SOURCE = "Samverkan, lokal lägesbild"  # the source printed under the app's own tables
 TEXT_SECTIONS = ("summary", "consequences", "other_information", "analysis")
 MAX_ROWS = 200
-_ID_LIKE = re.compile(r"(?<!\d)(\d{6}|\d{8})[-+]?\d{4}(?!\d)")
 SUBJECT = "prevention.situationreport"
 
 
@@ -77,14 +75,9 @@ def refuse_identity_numbers(**texts: str) -> None:
     field named by its keyword gets the message)."""
     errors = {}
     for name, text in texts.items():
-        for match in _ID_LIKE.finditer(text or ""):
-            try:
-                parse_identity(match.group(0))
-            except IdentityNumberError:
-                continue
+        if find_in_text(text):
             errors[name] = _("Remove the identity number: the situation report describes places and crime, "
                              "never persons.")
-            break
     if errors:
         raise ValidationError(errors)
 
@@ -384,50 +377,23 @@ def dialogue_remove(*, actor: User, access: LocalAccess, dialogue: CitizenDialog
 # --- status -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def mark_agreed(*, actor: User, access: LocalAccess, report: SituationReport, agreed_on: date,
                 version: int | None) -> SituationReport:
     """The parties agree on the draft: it is no longer edited (the next change is a new
-    version), and it may be decided."""
+    version), and it may be decided (services.lifecycle)."""
     _require_draft(access, report)
-    if agreed_on > timezone.localdate():
-        raise ValidationError({"agreed_on": _("The date cannot be in the future.")})
-    _bump(report, version, status=DocumentStatus.AGREED, agreed_on=agreed_on)
-    _audit(Action.PREVENTION_SITUATION_AGREED, actor, report, number=report.number)
-    return report
+    return lifecycle.transition(report, DocumentStatus.AGREED, actor=actor, expected_version=version,
+                                audit_action=Action.PREVENTION_SITUATION_AGREED, subject_type=SUBJECT,
+                                date=agreed_on, date_field="agreed_on")
 
 
-@transaction.atomic
 def decide(*, actor: User, access: LocalAccess, report: SituationReport, body: str, decided_on: date,
            reference: str, version: int | None) -> SituationReport:
-    """Record the decision (deciding body, date, reference) of a draft or agreed version.
-    A decided version is never changed again. Every earlier agreed or decided version of
-    the same municipality or district is marked replaced."""
+    """Record the decision (deciding body, date, reference) of a draft or agreed version
+    (services.lifecycle): it is never changed again, and every earlier agreed or decided
+    version of the same municipality or district is marked replaced."""
     access.require(LocalAction.MANAGE_DOCUMENT, report)
-    if report.status not in (DocumentStatus.DRAFT, DocumentStatus.AGREED):
-        raise ValidationError(_("This version is already decided or replaced; it cannot be decided again."),
-                              code="not_decidable")
-    errors = {}
-    if not body.strip():
-        errors["body"] = _("Enter the body that decided.")
-    if not reference.strip():
-        errors["reference"] = _("Enter the decision's reference (diarienummer or paragraph).")
-    if decided_on > timezone.localdate():
-        errors["decided_on"] = _("The date cannot be in the future.")
-    if errors:
-        raise ValidationError(errors)
-    refuse_identity_numbers(body=body, reference=reference)
-    open_states = SituationReport.objects.filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.AGREED])
-    update_versioned(open_states, pk=report.pk, version=version, status=DocumentStatus.DECIDED,
-                     decided_by_body=body.strip(), decided_on=decided_on, decision_reference=reference.strip(),
-                     updated_at=timezone.now())
-    report.refresh_from_db()
-    replaced = list(selectors.replaced_by_deciding(report).select_for_update().values_list("pk", flat=True))
-    if replaced:
-        SituationReport.objects.filter(pk__in=replaced).update(status=DocumentStatus.REPLACED,
-                                                              updated_at=timezone.now())
-    _audit(Action.PREVENTION_SITUATION_DECIDED, actor, report, number=report.number, replaced=replaced)
-    for pk in replaced:
-        audit.record(action=Action.PREVENTION_SITUATION_REPLACED, actor=actor, subject_type=SUBJECT, subject_id=pk,
-                     subject_organisation_id=actor.organisation_id, detail={"by": report.pk})
-    return report
+    return lifecycle.transition(report, DocumentStatus.DECIDED, actor=actor, expected_version=version,
+                                audit_action=Action.PREVENTION_SITUATION_DECIDED, subject_type=SUBJECT,
+                                body=body, date=decided_on, reference=reference, date_field="decided_on",
+                                replaced_action=Action.PREVENTION_SITUATION_REPLACED)
