@@ -17,7 +17,7 @@ from samverkan.agreement.services import agreements as services
 from samverkan.agreement.services import commitments as commitment_services
 from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
-from tests.agreement.agreement_world import add_commitment, build_agreement_world, sign_directly
+from tests.agreement.agreement_world import add_commitment, build_agreement_world
 
 pytestmark = pytest.mark.django_db
 

@@ -97,8 +97,7 @@ def commitment_edit(request: AuthenticatedHttpRequest, agreement_id: int, commit
         else:
             messages.success(request, _("The commitment is saved."))
             return redirect(_detail(agreement))
-    intro = "" if draft else _("%(party)s: %(text)s") % {"party": commitment.organisation.name,
-                                                          "text": commitment.text}
+    intro = "" if draft else f"{commitment.organisation.name}: {commitment.text}"
     return form_page(request, access=access, agreement=agreement, heading=_("Change the commitment"), form=form,
                      submit=_("Save"), back=_detail(agreement), status=status, intro=intro)
 
