@@ -284,3 +284,23 @@ def test_the_pages_cost_the_same_at_any_size(world, login, django_assert_max_num
         client.get(listing)
     assert len(small_detail.captured_queries) == len(large_detail.captured_queries)
     assert len(small_list.captured_queries) == len(large_list.captured_queries)
+
+
+def test_the_police_create_a_local_agreement_only_as_its_police_organisation(world, login):
+    client = login(world["police_rinkeby_lead"])
+    today = timezone.localdate()
+    base = {"kind": "local", "district": world.local.districts["jarva"].pk, "parent": world.city.pk,
+            "valid_from": today.isoformat(), "valid_to": (today + timedelta(days=30)).isoformat(), "goals": "",
+            "areas": [], "problems": []}
+    response = client.post(reverse("agreement:new"), {**base, "title": "Polisens",
+                                                      "police": world.local.orgs["police_rinkeby"].pk})
+    assert response.status_code == 302
+    response = client.post(reverse("agreement:new"), {**base, "title": "Någon annans",
+                                                      "police": world.local.orgs["police_skarholmen"].pk})
+    assert response.status_code == 403
+    assert not Agreement.objects.filter(title="Någon annans").exists()
+    # A city-wide agreement needs a police region, a local one a local police area.
+    response = login(world["city_coord"]).post(reverse("agreement:new"), {
+        **base, "title": "Fel polis", "police": world.local.orgs["police_region"].pk})
+    assert response.status_code == 200 and not Agreement.objects.filter(title="Fel polis").exists()
+    assert "A local agreement is made with a local police area." in response.content.decode()

@@ -185,3 +185,14 @@ def test_the_report_costs_the_same_at_any_size(world, login, django_assert_max_n
     with django_assert_max_num_queries(40) as large:
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_an_invalid_record_is_shown_again_with_the_problem(world, login):
+    walks = add_commitment(world, world.jarva, "jarva")
+    meeting = services.meeting_create(actor=world["jarva_coord"], access=world.access("jarva_coord"),
+                                      agreement=world.jarva, held_on=timezone.localdate())
+    response = login(world["jarva_coord"]).post(reverse("agreement:follow_up", args=[world.jarva.pk, meeting.pk]), {
+        "version": meeting.version, "notes": "Kvar", f"status_{walks.pk}": "no-such-status"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page and "Kvar" in page
+    assert not CommitmentReview.objects.filter(meeting=meeting).exists()
