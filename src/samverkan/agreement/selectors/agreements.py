@@ -199,14 +199,6 @@ def organisation_choices() -> list[Organisation]:
     return list(Organisation.objects.filter(active=True).order_by("name"))
 
 
-def organisations_by_id(ids: list[int]) -> list[Organisation]:
-    return list(Organisation.objects.filter(pk__in=ids, active=True))
-
-
-def areas_by_id(ids: list[int]) -> list[Area]:
-    return list(Area.objects.filter(pk__in=ids).select_related("district"))
-
-
 def signatory_for(*, agreement: Agreement, signatory_id: int) -> Signatory:
     signatory = agreement.signatories.select_related("organisation").filter(pk=signatory_id).first()
     if signatory is None:

@@ -69,7 +69,9 @@ def meeting_record(*, actor: User, access: LocalAccess, agreement: Agreement, me
         raise ValidationError(_("The meeting belongs to another agreement."))
     _open(meeting)
     # Locked: the current status written below must not overwrite a concurrent edit unseen.
-    commitments = {c.pk: c for c in Commitment.objects.select_for_update().filter(agreement=agreement)}
+    commitments = {
+        c.pk: c for c in Commitment.objects.select_for_update().filter(agreement=agreement).order_by("pk")
+    }
     if set(reviews) - set(commitments):
         raise ValidationError(_("A commitment is no longer part of the agreement."))
     if any(r.status not in CommitmentStatus.values for r in reviews.values()):
