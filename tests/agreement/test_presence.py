@@ -127,6 +127,7 @@ def test_the_page_says_promised_against_reported_in_plain_words(world, login):
     assert rows[0].kept_weeks == 1 and rows[0].reported_weeks == 2  # the older week is outside the table
     page = login(world["jarva_staff"]).get(reverse("agreement:detail", args=[world.jarva.pk])).content.decode()
     assert "reported 3 of 4 promised poliser" in page and "Kept in 1 of 8 weeks" in page
+    assert "4 poliser promised per week" in page
     assert "<meter" in page
     assert _report_url(world, promise) not in page  # staff do not report presence
     police_page = login(world["police_rinkeby"]).get(reverse("agreement:detail", args=[world.jarva.pk]))
