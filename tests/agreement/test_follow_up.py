@@ -25,6 +25,7 @@ from samverkan.agreement.services import follow_up as services
 from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
 from tests.agreement.agreement_world import add_commitment, build_agreement_world, sign_directly
+from tests.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,10 @@ def test_the_report_renders_as_a_page_and_a_pdf(world, login):
     response = client.get(reverse("agreement:report_pdf", args=[world.jarva.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    for printed in ("Otrygghet vid torget", "Trygghetsvandringar", "Väntar på budget", "Går enligt plan nu",
+                    "Bättre belysning vid torget"):
+        assert printed in text, printed
     assert str(world.jarva.pk) in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action=Action.AGREEMENT_REPORT_EXPORTED, subject_id=str(world.jarva.pk)).exists()
     assert login(world["police_skarholmen"]).get(reverse("agreement:report_pdf", args=[world.jarva.pk])
@@ -196,3 +201,13 @@ def test_an_invalid_record_is_shown_again_with_the_problem(world, login):
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page and "Kvar" in page
     assert not CommitmentReview.objects.filter(meeting=meeting).exists()
+
+
+def test_a_meeting_of_another_agreement_is_not_found_under_this_one(world, login):
+    sign_directly(world, world.city)
+    other = services.meeting_create(actor=world["city_coord"], access=world.access("city_coord"),
+                                    agreement=world.city, held_on=timezone.localdate())
+    client = login(world["city_coord"])
+    assert client.get(reverse("agreement:follow_up", args=[world.jarva.pk, other.pk])).status_code == 404
+    assert client.get(reverse("agreement:follow_up_close", args=[world.jarva.pk, other.pk])).status_code == 404
+    assert client.get(reverse("agreement:follow_up", args=[world.city.pk, other.pk])).status_code == 200
