@@ -27,6 +27,9 @@ from samverkan.directory.models import Area, District, Organisation, Organisatio
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.prevention.models import Problem, SituationReport
 
+# An agreement is signed by the police and the city or district: at least two signatories.
+MIN_SIGNATORIES = 2
+
 
 @dataclass
 class CityGroup:
@@ -154,7 +157,7 @@ def agreement_page(*, access: LocalAccess, agreement: Agreement) -> AgreementPag
         forums=list(agreement.forums.order_by("name")),
         follow_ups=list(agreement.follow_ups.order_by("-held_on", "-pk")),
         local=list(_visible(access).filter(parent=agreement).select_related("district", "police")),
-        all_signed=bool(signatories) and all(s.signed_on for s in signatories),
+        all_signed=len(signatories) >= MIN_SIGNATORIES and all(s.signed_on for s in signatories),
     )
 
 

@@ -27,7 +27,7 @@ from samverkan.agreement.models import (
     AgreementStatus,
     Signatory,
 )
-from samverkan.agreement.selectors.agreements import problems_seen
+from samverkan.agreement.selectors.agreements import MIN_SIGNATORIES, problems_seen
 from samverkan.agreement.services.common import record, require_draft
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area, District, Organisation, OrganisationKind
@@ -37,8 +37,6 @@ from samverkan.prevention.models import Problem
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
-
-MIN_SIGNATORIES = 2
 
 
 @dataclass

@@ -26,7 +26,7 @@ from samverkan.agreement.models import Agreement, AgreementKind, AgreementStatus
 from samverkan.agreement.selectors import agreements as selectors
 from samverkan.agreement.selectors.presence import presence_table
 from samverkan.agreement.services import agreements as services
-from samverkan.agreement.views.common import confirm_page, form_page, scoped
+from samverkan.agreement.views.common import confirm_page, form_page, scoped, unless_draft
 from samverkan.lib.concurrency import StaleEdit, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.picture.decision import LocalAccess, LocalAction
@@ -102,9 +102,8 @@ def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
-    if agreement.status != AgreementStatus.DRAFT:
-        messages.info(request, _("The agreement is signed: its text can no longer be changed."))
-        return redirect(_detail(agreement))
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     choices = _Choices(access)
     initial = {
         "version": agreement.version, "kind": agreement.kind, "title": agreement.title,
@@ -147,6 +146,8 @@ def agreement_detail(request: AuthenticatedHttpRequest, agreement_id: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def party_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     organisations = {o.pk: o for o in selectors.organisation_choices()}
     form = PartyForm(request.POST or None, initial={"version": agreement.version},
                      organisations=[(pk, o.name) for pk, o in organisations.items()])
@@ -190,6 +191,8 @@ def party_remove(request: AuthenticatedHttpRequest, agreement_id: int, party_id:
 @require_http_methods(["GET", "POST"])
 def signatory_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     organisations = {agreement.police_id: agreement.police, **{p.organisation_id: p.organisation
                                                                  for p in agreement.parties.all()}}
     form = SignatoryForm(request.POST or None, initial={"version": agreement.version},
@@ -236,6 +239,8 @@ def signatory_remove(request: AuthenticatedHttpRequest, agreement_id: int, signa
 def signatory_sign(request: AuthenticatedHttpRequest, agreement_id: int, signatory_id: int) -> HttpResponse:
     """A confirmation with the date, then the signature is recorded (for good)."""
     access, agreement = scoped(request, agreement_id, manage=True)
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     signatory = selectors.signatory_for(agreement=agreement, signatory_id=signatory_id)
     form = SignForm(request.POST or None, initial={"version": agreement.version})
     status = 200

@@ -19,7 +19,7 @@ from samverkan.agreement.forms.common import VersionForm
 from samverkan.agreement.models import Agreement, AgreementStatus, Commitment
 from samverkan.agreement.selectors.commitments import commitment_for
 from samverkan.agreement.services import commitments as services
-from samverkan.agreement.views.common import form_page, scoped
+from samverkan.agreement.views.common import form_page, scoped, unless_draft
 from samverkan.lib.concurrency import StaleEdit, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.prevention.models import Problem
@@ -50,6 +50,8 @@ def _text(form: CommitmentForm, problems: dict[int, Problem]) -> services.Commit
 @require_http_methods(["GET", "POST"])
 def commitment_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     form, problems = _full_form(agreement, request.POST or None, initial={})
     if request.method == "POST" and form.is_valid():
         try:

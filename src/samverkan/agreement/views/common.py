@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from samverkan.accounts.http import AuthenticatedHttpRequest
-from samverkan.agreement.models import Agreement
+from samverkan.agreement.models import Agreement, AgreementStatus
 from samverkan.agreement.selectors.agreements import agreement_for
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.selectors.scope import local_access_for
@@ -43,3 +46,12 @@ def confirm_page(request: AuthenticatedHttpRequest, *, access: LocalAccess, agre
         "access": access, "agreement": agreement, "heading": heading, "warning": warning, "form": form,
         "submit": submit, "back": back, "summary": summary or [],
     }, status=status)
+
+
+def unless_draft(request: AuthenticatedHttpRequest, agreement: Agreement) -> HttpResponse | None:
+    """A page that changes the agreement's text sends back to the agreement once it is
+    signed (the services refuse such a change anyway)."""
+    if agreement.status == AgreementStatus.DRAFT:
+        return None
+    messages.info(request, _("The agreement is signed: its text can no longer be changed."))
+    return redirect(reverse("agreement:detail", args=[agreement.pk]))

@@ -22,7 +22,7 @@ from samverkan.agreement.forms.presence import PresencePromiseForm, PresenceRepo
 from samverkan.agreement.models import Agreement
 from samverkan.agreement.selectors import presence as selectors
 from samverkan.agreement.services import presence as services
-from samverkan.agreement.views.common import form_page, scoped
+from samverkan.agreement.views.common import form_page, scoped, unless_draft
 from samverkan.lib.concurrency import StaleEdit
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.picture.decision import LocalAction
@@ -36,6 +36,8 @@ def _detail(agreement: Agreement) -> str:
 @require_http_methods(["GET", "POST"])
 def presence_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
+    if (back := unless_draft(request, agreement)) is not None:
+        return back
     areas = {a.pk: a for a in agreement.areas.order_by("name")}
     form = PresencePromiseForm(request.POST or None, areas=[(pk, a.name) for pk, a in areas.items()])
     if request.method == "POST" and form.is_valid():
