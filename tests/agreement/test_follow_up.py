@@ -211,3 +211,13 @@ def test_a_meeting_of_another_agreement_is_not_found_under_this_one(world, login
     assert client.get(reverse("agreement:follow_up", args=[world.jarva.pk, other.pk])).status_code == 404
     assert client.get(reverse("agreement:follow_up_close", args=[world.jarva.pk, other.pk])).status_code == 404
     assert client.get(reverse("agreement:follow_up", args=[world.city.pk, other.pk])).status_code == 200
+
+
+def test_those_present_are_among_the_agreements_parties(world):
+    meeting = services.meeting_create(actor=world["jarva_coord"], access=world.access("jarva_coord"),
+                                      agreement=world.jarva, held_on=timezone.localdate())
+    with pytest.raises(ValidationError):
+        services.meeting_record(actor=world["jarva_coord"], access=world.access("jarva_coord"), agreement=world.jarva,
+                                meeting=meeting, reviews={}, notes="", participants=[world.local.orgs["tax"]],
+                                expected_version=meeting.version)
+    assert not meeting.participants.exists()

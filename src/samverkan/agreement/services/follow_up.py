@@ -1,6 +1,6 @@
 """Follow-up meetings of a signed agreement: each records every commitment's status and
 evidence at that meeting (CommitmentReview, the history the follow-up report prints),
-its notes and the organisations present. Recording also moves each commitment's current
+its notes and which of the agreement's parties were present. Recording also moves each commitment's current
 status, unless a later meeting has already recorded that commitment. Closing the record
 (after a confirmation) makes it read only. Optimistic locking on FollowUpMeeting.version;
 audited."""
@@ -76,6 +76,9 @@ def meeting_record(*, actor: User, access: LocalAccess, agreement: Agreement, me
         raise ValidationError(_("A commitment is no longer part of the agreement."))
     if any(r.status not in CommitmentStatus.values for r in reviews.values()):
         raise ValidationError(_("Choose a status for each commitment."))
+    parties = {agreement.police_id, *agreement.parties.values_list("organisation_id", flat=True)}
+    if any(o.pk not in parties for o in participants):
+        raise ValidationError({"participants": _("Choose among the agreement's parties.")})
     update_versioned(FollowUpMeeting.objects.filter(closed=False), pk=meeting.pk, version=expected_version,
                      notes=notes.strip())
     meeting.participants.set(participants)

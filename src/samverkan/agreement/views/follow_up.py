@@ -19,7 +19,6 @@ from samverkan.agreement.forms.common import VersionForm
 from samverkan.agreement.forms.follow_up import FollowUpNewForm, FollowUpRecordForm
 from samverkan.agreement.models import Agreement, FollowUpMeeting
 from samverkan.agreement.selectors import follow_up as selectors
-from samverkan.agreement.selectors.agreements import organisation_choices
 from samverkan.agreement.services import follow_up as services
 from samverkan.agreement.services import reports
 from samverkan.agreement.views.common import confirm_page, form_page, scoped
@@ -62,7 +61,8 @@ def follow_up(request: AuthenticatedHttpRequest, agreement_id: int, meeting_id: 
         access.require(LocalAction.MANAGE_AGREEMENT, agreement)
         messages.info(request, _("The record of this meeting is closed and can no longer be changed."))
         return redirect(_meeting_url(agreement, meeting))
-    organisations = {o.pk: o for o in organisation_choices()}
+    organisations = {agreement.police_id: agreement.police,
+                     **{p.organisation_id: p.organisation for p in agreement.parties.all()}}
     initial: dict[str, object] = {"version": meeting.version, "notes": meeting.notes,
                                   "participants": [o.pk for o in meeting.participants.all()]}
     for c in commitments:
