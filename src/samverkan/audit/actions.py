@@ -229,3 +229,18 @@ class Action(StrEnum):
     PREVENTION_MEASURE_UPDATED = "prevention.measure_updated"
     PREVENTION_MEASURE_REMOVED = "prevention.measure_removed"
     PREVENTION_MEASURE_PROGRESS_RECORDED = "prevention.measure_progress_recorded"
+    # The collaboration agreement (agreement app): the agreement, its parties and
+    # signatories, commitments, follow-up meetings, promised and reported police presence,
+    # the forums it starts, and the follow-up report.
+    AGREEMENT_CREATED = "agreement.created"
+    AGREEMENT_UPDATED = "agreement.updated"
+    AGREEMENT_STATUS_CHANGED = "agreement.status_changed"
+    AGREEMENT_SIGNED = "agreement.signed"
+    AGREEMENT_COMMITMENT_CHANGED = "agreement.commitment_changed"
+    AGREEMENT_FOLLOW_UP_RECORDED = "agreement.follow_up_recorded"
+    AGREEMENT_FOLLOW_UP_CLOSED = "agreement.follow_up_closed"
+    AGREEMENT_PRESENCE_CHANGED = "agreement.presence_changed"
+    AGREEMENT_PRESENCE_REPORTED = "agreement.presence_reported"
+    AGREEMENT_FORUM_CHANGED = "agreement.forum_changed"
+    AGREEMENT_REPORT_VIEWED = "agreement.report_viewed"
+    AGREEMENT_REPORT_EXPORTED = "agreement.report_exported"

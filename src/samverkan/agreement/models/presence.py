@@ -36,6 +36,8 @@ class PresenceReport(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking: a week's figure is corrected in place
 
     class Meta:
         ordering = ["promise", "-week_start"]
