@@ -67,7 +67,7 @@ def allowed_steps(document: Scope) -> frozenset[str]:
 def replaced_by(document: Scope) -> Any:
     """The earlier agreed or decided versions of ``document``'s municipality or district
     that deciding it marks replaced (a queryset of the document's own model)."""
-    scope = {"municipality": document.municipality}
+    scope: dict[str, Any] = {"municipality": document.municipality}
     scope.update({"district_id": document.district_id} if document.district_id else {"district__isnull": True})
     return type(document)._default_manager.filter(
         number__lt=document.number, status__in=[DocumentStatus.AGREED, DocumentStatus.DECIDED], **scope
