@@ -25,7 +25,7 @@ def test_other_numbers_pass(text):
 
 def test_likely_names_are_found_in_order_without_repeats():
     text = "Anna Svensson och Karl-Erik Berg stod vid Husby Centrum. Anna Svensson igen."
-    assert likely_names(text) == ["Anna Svensson", "Karl-Erik Berg"]
+    assert likely_names(text) == ("Anna Svensson", "Karl-Erik Berg")  # a warning errs towards warning
 
 
 @pytest.mark.parametrize("text", [
@@ -33,4 +33,4 @@ def test_likely_names_are_found_in_order_without_repeats():
     "Polisen Rinkeby var på plats.", "nedskräpning vid skolan", "Rinkeby Allé", "Bredängs Station",
 ])
 def test_places_and_sentence_starts_are_not_names(text):
-    assert likely_names(text) == []
+    assert likely_names(text) == ()

@@ -6,7 +6,6 @@ promises; their cache is cleared by samverkan.public.signals when these rows cha
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory.models import Area
 from samverkan.lib.concurrency import save_versioned, update_versioned
+from samverkan.lib.identity_numbers import find_in_text
 from samverkan.picture.decision import LocalAccess, LocalAction
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ MAX_PUBLIC_TEXT = 500
 # Anything shaped like a personnummer or samordningsnummer (6 or 8 digits, an optional
 # separator, 4 digits), whether or not its check digit is right: text for residents
 # never names a person, so a near miss is refused as firmly as a valid number.
-_IDENTITY_SHAPE = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})\s?[-+]?\s?[0-9]{4}(?![0-9])")
 
 IDENTITY_REFUSED = _(
     "Remove the identity number. Text for residents is about the promise, never about a person."
@@ -39,7 +38,7 @@ IDENTITY_REFUSED = _(
 
 
 def contains_identity_number(text: str) -> bool:
-    return bool(_IDENTITY_SHAPE.search(text or ""))
+    return bool(find_in_text(text))
 
 
 def _check_text(**fields: str) -> None:

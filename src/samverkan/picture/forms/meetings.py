@@ -56,7 +56,7 @@ class RecordForm(VersionForm):
     def __init__(self, *args: Any, parties: Sequence[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].choices = [(o.pk, o.name) for o in parties]  # type: ignore[attr-defined]
-        self.names: list[str] = []
+        self.names: tuple[str, ...] = ()
 
     def clean_seen(self) -> str:
         return _no_identity_number(self.cleaned_data.get("seen", ""))

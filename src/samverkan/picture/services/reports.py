@@ -37,7 +37,7 @@ from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.models import Category, IncidentReport, Place, ReportStatus, WeekCount
 from samverkan.picture.models.reports import TEXT_MAX
 from samverkan.picture.services.photos import photo_prepare
-from samverkan.picture.services.report_text import check_text
+from samverkan.picture.text import check_text
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
