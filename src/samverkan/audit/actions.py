@@ -189,3 +189,12 @@ class Action(StrEnum):
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
     TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"
+    # Crime prevention: the coordinating function and the yearly cycle (prevention).
+    # subject_type "prevention_coordinator" / "prevention_cycle_step" / "prevention_scope";
+    # details carry ids and the scope's key (a district code or "kommun-<name>"), no text.
+    PREVENTION_COORDINATORS_VIEWED = "prevention.coordinators_viewed"
+    PREVENTION_COORDINATOR_ADDED = "prevention.coordinator_added"
+    PREVENTION_COORDINATOR_UPDATED = "prevention.coordinator_updated"
+    PREVENTION_CYCLE_GENERATED = "prevention.cycle_generated"
+    PREVENTION_CYCLE_STEP_UPDATED = "prevention.cycle_step_updated"
+    PREVENTION_CYCLE_STEP_DONE = "prevention.cycle_step_done"
