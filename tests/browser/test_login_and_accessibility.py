@@ -11,8 +11,8 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
+from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.demo.trefas.staff import TREFAS_PERSONAS
 from tests.browser.conftest import assert_accessible, axe_violations, login
 from tests.factories import PASSWORD, UserFactory

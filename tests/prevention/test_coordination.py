@@ -5,6 +5,7 @@ staff, optimistic locking, audit, and the reminders the steps become."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from samverkan.prevention.selectors.scopes import scope_for_actor
 from samverkan.prevention.services import coordination as services
 from samverkan.reminders.models import Reminder, ReminderKind
 from samverkan.reminders.selectors import reminders_visible
-from samverkan.reminders.services import reminders_refresh
+from samverkan.reminders.services import digest_text, reminders_refresh
 from tests.factories import UserFactory
 from tests.picture.world import build_local_world
 
@@ -264,3 +265,25 @@ def test_a_change_starts_the_reminders_refresh(world, django_capture_on_commit_c
         access, scope = _scope(world, "jarva_coord", "jarva")
         services.cycle_generate(actor=world["jarva_coord"], access=access, scope=scope, year=TODAY.year + 1)
     assert Reminder.objects.filter(kind=ReminderKind.CYCLE_STEP, user=world["jarva_staff"]).count() == 1
+
+
+def test_the_reminders_page_lists_a_step_without_a_case(world, login):
+    _add(world, "jarva_coord", "jarva", "jarva_staff")
+    step = _due_step(world, days=-2)
+    reminders_refresh(today=TODAY)
+    client = login(world["jarva_staff"])
+    body = client.get("/bevakningar/").content.decode()
+    assert f"Järva {TODAY.year}" in body and 'href="/brottsforebyggande/"' in body
+    reminder = Reminder.objects.get(source_id=str(step.pk), user=world["jarva_staff"])
+    assert client.post(f"/bevakningar/{reminder.pk}/klar/", {"done": "1"}).status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.done
+    # Someone else's step reminder is not theirs to see or mark.
+    other = login(world["jarva_coord"])
+    assert other.post(f"/bevakningar/{reminder.pk}/klar/", {"done": "0"}).status_code == 404
+    assert f"Järva {TODAY.year}:" not in other.get("/bevakningar/").content.decode()
+
+
+def test_the_digest_counts_steps_without_details(world):
+    subject, body = digest_text(Counter({ReminderKind.CYCLE_STEP: 2}))
+    assert "2" in subject and "Järva" not in body
