@@ -287,3 +287,18 @@ def test_the_reminders_page_lists_a_step_without_a_case(world, login):
 def test_the_digest_counts_steps_without_details(world):
     subject, body = digest_text(Counter({ReminderKind.CYCLE_STEP: 2}))
     assert "2" in subject and "Järva" not in body
+
+
+def test_reading_step_reminders_does_not_grow_with_their_number(world, django_assert_max_num_queries):
+    _add(world, "city_coord", "kommun-stockholm", "city_coord")
+    _due_step(world, days=1, key="stockholm")
+    reminders_refresh(today=TODAY)
+    with django_assert_max_num_queries(20) as one:
+        assert len(reminders_visible(actor=world["city_coord"])) == 1
+    for kind in (CycleStepKind.PLAN, CycleStepKind.FOLLOW_UP):
+        _due_step(world, days=2, key="stockholm", kind=kind)
+        CycleStep.objects.create(municipality="Stockholm", district=None, year=TODAY.year - 1, kind=kind,
+                                 due_on=TODAY - timedelta(days=200))
+    reminders_refresh(today=TODAY)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(reminders_visible(actor=world["city_coord"])) == 5
