@@ -244,3 +244,12 @@ class Action(StrEnum):
     AGREEMENT_FORUM_CHANGED = "agreement.forum_changed"
     AGREEMENT_REPORT_VIEWED = "agreement.report_viewed"
     AGREEMENT_REPORT_EXPORTED = "agreement.report_exported"
+    # Crime prevention: the coordinating function and the yearly cycle (prevention).
+    # subject_type "prevention_coordinator" / "prevention_cycle_step" / "prevention_scope";
+    # details carry ids and the scope's key (a district code or "kommun-<name>"), no text.
+    PREVENTION_COORDINATORS_VIEWED = "prevention.coordinators_viewed"
+    PREVENTION_COORDINATOR_ADDED = "prevention.coordinator_added"
+    PREVENTION_COORDINATOR_UPDATED = "prevention.coordinator_updated"
+    PREVENTION_CYCLE_GENERATED = "prevention.cycle_generated"
+    PREVENTION_CYCLE_STEP_UPDATED = "prevention.cycle_step_updated"
+    PREVENTION_CYCLE_STEP_DONE = "prevention.cycle_step_done"

@@ -16,6 +16,7 @@ from samverkan.cases import reference as programmes
 from samverkan.consent import reference as legal_bases
 from samverkan.demo.area_track import load_area_track
 from samverkan.demo.individual_track import load_individual_track
+from samverkan.demo.localpicture import load_local_picture
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.demo.trefas import load_trefas
 from samverkan.directory.models import Organisation
@@ -64,4 +65,5 @@ def demo_load() -> list[dict[str, Any]]:
     public_demo_load()
     rows.extend(load_individual_track())
     rows.extend(load_trefas())
+    rows.extend(load_local_picture())
     return rows

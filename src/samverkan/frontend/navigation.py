@@ -59,6 +59,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(gettext_lazy("Programmes"), _url("cases:programme_list"), _any(P.PROGRAMME_MANAGE),
               ("/arenden/program/",)),
     MenuEntry(gettext_lazy("Trefas"), _url("trefas:forums"), _any(P.TREFAS_VIEW), ("/trefas/",)),
+    MenuEntry(gettext_lazy("Crime prevention"), _url("prevention:index"), _any(P.PREVENTION_VIEW),
+              ("/brottsforebyggande/",)),
     MenuEntry(gettext_lazy("Statistics"), _url("followup:overview"), _any(P.STATISTICS_VIEW), ("/statistik/",)),
     MenuEntry(gettext_lazy("Action groups"), _url("actiongroups:group_list"), _any(P.AREA_VIEW),
               ("/aktionsgrupper/", "/bemanning/")),

@@ -24,6 +24,9 @@ class ReminderKind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", _("Consent expiring")
     RETENTION_DATE = "retention_date", _("Retention date")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up after closure due")
+    # A step of a municipality's or district's crime-prevention cycle (prevention.CycleStep):
+    # no case; for the scope's active coordinators (selectors.cycle_step_sources).
+    CYCLE_STEP = "prevention_step", _("Crime-prevention step due")
     CUSTOM = "custom", _("Own reminder")
 
 
@@ -34,7 +37,8 @@ class Reminder(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    # Every kind is about a case except CYCLE_STEP (a municipality's or district's step).
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     due_on = models.DateField(_("due"))
     done = models.BooleanField(_("done"), default=False)
@@ -65,6 +69,10 @@ class Reminder(models.Model):
                 fields=["user", "kind", "source_type", "source_id"],
                 condition=~models.Q(source_id=""),
                 name="one_reminder_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(kind="prevention_step"),
+                name="reminder_case_unless_prevention_step",
             ),
         ]
 

@@ -8,6 +8,13 @@ entry is still visible to the user's organisation (a withdrawn consent hides it 
 next request). Retention reminders are the exception: they go to the lead
 organisation's retention managers (RETENTION_MANAGE), who are not on the team, and
 show the case's public id only — never the participant.
+
+Crime-prevention cycle steps (``ReminderKind.CYCLE_STEP``) are the one kind without a
+case: a step of a municipality's or district's yearly cycle (prevention.CycleStep) that
+is overdue or due within settings.PREVENTION_CYCLE_REMIND_DAYS, for the scope's active
+coordinators. Read through prevention's selectors (reminders sits above prevention): a
+step's reminder shows only while the step is open and the user is still an active
+coordinator who sees the scope (prevention.selectors.coordination.steps_still_reminding).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
@@ -38,6 +46,8 @@ from samverkan.meetings.models import Attendee, Meeting, MeetingStatus
 from samverkan.meetings.selectors import meetings_upcoming
 from samverkan.plans.models import OPEN_COMMITMENT_STATUSES, Commitment
 from samverkan.plans.selectors import commitments_due
+from samverkan.prevention.models import CycleStep
+from samverkan.prevention.selectors.coordination import steps_reminding, steps_still_reminding
 from samverkan.reminders.models import Reminder, ReminderKind
 
 COMMITMENT_SOURCE = "plans.commitment"
@@ -45,6 +55,7 @@ MEETING_SOURCE = "meetings.meeting"
 CONSENT_SOURCE = "consent.consent"
 RETENTION_SOURCE = "cases.case"
 FOLLOW_UP_SOURCE = "cases.followup"
+CYCLE_STEP_SOURCE = "prevention.cyclestep"
 
 # Lead-team kinds: only members of the lead organisation's team see them.
 _LEAD_TEAM_KINDS = {ReminderKind.CONSENT_EXPIRING, ReminderKind.FOLLOW_UP_DUE}
@@ -53,17 +64,20 @@ _LEAD_TEAM_KINDS = {ReminderKind.CONSENT_EXPIRING, ReminderKind.FOLLOW_UP_DUE}
 @dataclass(frozen=True)
 class ReminderRow:
     reminder: Reminder
-    case: Case
-    person: Any  # cases.selectors.PersonView, or None for retention reminders
+    case: Case | None  # None for a crime-prevention cycle step
+    person: Any  # cases.selectors.PersonView, or None for retention reminders and cycle steps
     url: str
+    about: str = ""  # a cycle step: its scope, year and step (no case to name)
 
     @property
     def overdue(self) -> bool:
         return self.reminder.due_on < timezone.localdate()
 
 
-def _url(reminder: Reminder, case: Case) -> str:
+def _url(reminder: Reminder, case: Case | None) -> str:
     kind = reminder.kind
+    if kind == ReminderKind.CYCLE_STEP or case is None:
+        return reverse("prevention:index")
     pid = case.public_id
     if kind == ReminderKind.COMMITMENT_DUE:
         return reverse("plans:plan", kwargs={"public_id": pid})
@@ -83,7 +97,11 @@ def _visible(*, actor: User, reminders: list[Reminder]) -> list[tuple[Reminder, 
     number of queries whatever the number of cases."""
     if not reminders:
         return []
-    case_ids = {r.case_id for r in reminders}
+    steps = steps_still_reminding(
+        actor=actor,
+        step_ids=[int(r.source_id) for r in reminders if r.kind == ReminderKind.CYCLE_STEP and r.source_id.isdigit()],
+    ) if any(r.kind == ReminderKind.CYCLE_STEP for r in reminders) else set()
+    case_ids = {r.case_id for r in reminders if r.case_id is not None}
     accesses = visible_cases(actor=actor, case_ids=case_ids).accesses
     retention_ok = policy.has_permission(actor, Permission.RETENTION_MANAGE)
 
@@ -91,7 +109,8 @@ def _visible(*, actor: User, reminders: list[Reminder]) -> list[tuple[Reminder, 
         wanted = [r for r in reminders if r.source_type == source_type and r.case_id in accesses]
         if not wanted:
             return set()
-        within = VisibleCases(cases={}, accesses={r.case_id: accesses[r.case_id] for r in wanted})
+        case_ids = {r.case_id for r in wanted if r.case_id is not None}
+        within = VisibleCases(cases={}, accesses={cid: accesses[cid] for cid in case_ids})
         ids = [int(r.source_id) for r in wanted if r.source_id.isdigit()]
         rows = entries_visible(actor, model.objects.filter(pk__in=ids), within=within)
         return {str(pk) for pk in rows.values_list("pk", flat=True)}
@@ -100,8 +119,14 @@ def _visible(*, actor: User, reminders: list[Reminder]) -> list[tuple[Reminder, 
     meetings = sources_still_visible(Meeting, MEETING_SOURCE)
     result: list[tuple[Reminder, Any]] = []
     for r in reminders:
+        if r.kind == ReminderKind.CYCLE_STEP:
+            if r.source_id.isdigit() and int(r.source_id) in steps:
+                result.append((r, None))
+            continue
+        if r.case_id is None:
+            continue  # only cycle steps are without a case (a database constraint)
         if r.kind == ReminderKind.RETENTION_DATE:
-            if retention_ok and r.case.lead_organisation_id == actor.organisation_id:
+            if retention_ok and r.case is not None and r.case.lead_organisation_id == actor.organisation_id:
                 result.append((r, None))
             continue
         access = accesses.get(r.case_id)
@@ -143,20 +168,37 @@ def reminders_visible(
     """The actor's own reminders they may still see (not audited: callers that show
     them audit, see ``my_reminders``). Names only through cases.selectors.person_view."""
     rows = []
-    for reminder, access in _visible(
+    visible = _visible(
         actor=actor,
         reminders=_open_reminders(actor=actor, until=until, case=case, include_done=include_done),
-    ):
-        person = person_view(case=reminder.case, access=access) if access is not None else None
+    )
+    about = _steps_about([int(r.source_id) for r, _a in visible if r.kind == ReminderKind.CYCLE_STEP])
+    for reminder, access in visible:
+        person = (
+            person_view(case=reminder.case, access=access)
+            if access is not None and reminder.case is not None
+            else None
+        )
         rows.append(
             ReminderRow(
                 reminder=reminder,
                 case=reminder.case,
                 person=person,
                 url=_url(reminder, reminder.case),
+                about=about.get(reminder.source_id, ""),
             )
         )
     return rows
+
+
+def _steps_about(step_ids: list[int]) -> dict[str, str]:
+    """source_id -> "Järva 2026: Decide the prevention plan (åtgärdsplan)" (one query)."""
+    if not step_ids:
+        return {}
+    return {
+        str(s.pk): f"{s.district.name if s.district else s.municipality} {s.year}: {s.get_kind_display()}"
+        for s in CycleStep.objects.filter(pk__in=step_ids).select_related("district")
+    }
 
 
 def my_reminders(
@@ -203,7 +245,7 @@ def due_counts(*, actor: User, within_days: int = 0, today: date | None = None) 
 class Wanted:
     user_id: int
     organisation_id: int
-    case_id: int
+    case_id: int | None  # None for a crime-prevention cycle step
     kind: str
     due_on: date
     source_type: str
@@ -380,4 +422,23 @@ def follow_up_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
         )
         for f in rows
         for user_id, org_id in team.get(f.case_id, [])
+    ]
+
+
+def cycle_step_sources(*, today: date, within_days: int | None = None) -> list[Wanted]:
+    """Open crime-prevention cycle steps due within ``within_days`` (default
+    settings.PREVENTION_CYCLE_REMIND_DAYS; overdue included), for each active coordinator
+    of the step's municipality or district who still sees its documents."""
+    days = settings.PREVENTION_CYCLE_REMIND_DAYS if within_days is None else within_days
+    return [
+        Wanted(
+            row.user_id,
+            row.organisation_id,
+            None,
+            ReminderKind.CYCLE_STEP,
+            row.step.due_on,
+            CYCLE_STEP_SOURCE,
+            str(row.step.pk),
+        )
+        for row in steps_reminding(today=today, within_days=days)
     ]

@@ -42,6 +42,7 @@ def reminders_refresh(*, today: date | None = None, actor: User | None = None) -
         selectors.consent_sources,
         selectors.retention_sources,
         selectors.follow_up_sources,
+        selectors.cycle_step_sources,
     ):
         for w in source(today=today):
             wanted[(w.user_id, w.kind, w.source_type, w.source_id)] = w
@@ -148,6 +149,9 @@ def _count_phrase(kind: str, n: int) -> str:
         ),
         ReminderKind.FOLLOW_UP_DUE: ngettext(
             "%(n)d follow-up after closure due", "%(n)d follow-ups after closure due", n
+        ),
+        ReminderKind.CYCLE_STEP: ngettext(
+            "%(n)d crime-prevention step due", "%(n)d crime-prevention steps due", n
         ),
         ReminderKind.CUSTOM: ngettext("%(n)d own reminder", "%(n)d own reminders", n),
     }

@@ -423,3 +423,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 SAMVERKAN_MAX_UPLOAD_BYTES = guarded(lambda: env_int("MAX_UPLOAD_MB", 10, minimum=1)) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Crime prevention (lag 2023:196): the yearly cycle -----------------------------
+# The default due date (month, day) of each step of the yearly cycle picture → plan →
+# follow-up, used when a coordinator generates a year's steps for a municipality or a
+# district (prevention.services.coordination.cycle_generate). The dates are the city's
+# usual rhythm, not the law's: a scope's administrators move a step's date by editing
+# the step. Keys are prevention.models.CycleStepKind values.
+PREVENTION_CYCLE_DEFAULTS: dict[str, tuple[int, int]] = {
+    "picture": (3, 31),  # the lägesbild is updated by 31 March
+    "plan": (6, 30),  # the åtgärdsplan is decided by 30 June
+    "follow_up": (11, 30),  # measures and the agreement are followed up by 30 November
+}
+# Steps due within this many days (and overdue ones) are reminders for the scope's
+# active coordinators (reminders.selectors.cycle_step_sources).
+PREVENTION_CYCLE_REMIND_DAYS = 30
