@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.prevention.models import (
@@ -19,7 +20,6 @@ from samverkan.prevention.models import (
     SituationReport,
 )
 from samverkan.prevention.selectors.overview import step_state
-from samverkan.prevention.templatetags.prevention_links import url_or_none
 from tests.picture.world import build_local_world
 
 pytestmark = pytest.mark.django_db
@@ -67,17 +67,8 @@ def test_the_police_see_their_areas_scopes_without_managing(world, login):
 def test_titles_link_to_the_documents_when_their_pages_exist(world, login):
     report = _report(world, world.districts["jarva"])
     body = login(world["jarva_coord"]).get(INDEX).content.decode()
-    # The lägesbild's page (prevention:situation) is another topic's; without it the title is plain text.
-    href = url_or_none("prevention:situation", report.pk)
-    if href:
-        assert f'href="{href}">Lägesbild Järva 2026</a>' in body
-    else:
-        assert "Lägesbild Järva 2026" in body and ">Lägesbild Järva 2026</a>" not in body
-
-
-def test_url_or_none():
-    assert url_or_none("prevention:index") == "/brottsforebyggande/"
-    assert url_or_none("prevention:no_such_page", 1) == ""
+    href = reverse("prevention:situation", args=[report.pk])
+    assert f'href="{href}">Lägesbild Järva 2026</a>' in body
 
 
 def test_a_newer_draft_shows_beside_the_decided_one_and_replaced_ones_are_hidden(world, login):

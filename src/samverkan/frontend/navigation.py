@@ -59,8 +59,13 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(gettext_lazy("Programmes"), _url("cases:programme_list"), _any(P.PROGRAMME_MANAGE),
               ("/arenden/program/",)),
     MenuEntry(gettext_lazy("Trefas"), _url("trefas:forums"), _any(P.TREFAS_VIEW), ("/trefas/",)),
+    MenuEntry(gettext_lazy("Local picture"), _url("picture:index"), _any(P.PICTURE_VIEW), ("/trygghet/",)),
+    # External reporters (who see no area) get the report form instead.
+    MenuEntry(gettext_lazy("Report an incident"), _url("picture:report"),
+              lambda perms: P.PICTURE_REPORT in perms and P.PICTURE_VIEW not in perms, ("/trygghet/",)),
     MenuEntry(gettext_lazy("Crime prevention"), _url("prevention:index"), _any(P.PREVENTION_VIEW),
               ("/brottsforebyggande/",)),
+    MenuEntry(gettext_lazy("Agreements"), _url("agreement:list"), _any(P.AGREEMENT_VIEW), ("/overenskommelser/",)),
     MenuEntry(gettext_lazy("Statistics"), _url("followup:overview"), _any(P.STATISTICS_VIEW), ("/statistik/",)),
     MenuEntry(gettext_lazy("Action groups"), _url("actiongroups:group_list"), _any(P.AREA_VIEW),
               ("/aktionsgrupper/", "/bemanning/")),
