@@ -189,3 +189,6 @@ class Action(StrEnum):
     TREFAS_EXPORTED = "trefas.exported"
     TREFAS_PURGED = "trefas.purged"
     TREFAS_RETENTION_RULE_CHANGED = "trefas.retention_rule_changed"
+    # The weekly joint picture (picture.selectors.week_picture)
+    PICTURE_WEEK_VIEWED = "picture.week_viewed"
+    PICTURE_WEEK_EXPORTED = "picture.week_exported"

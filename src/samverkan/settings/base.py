@@ -319,6 +319,19 @@ if PUBLIC_MAP_TILE_URL:
 
     _tiles = _urlsplit(PUBLIC_MAP_TILE_URL)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# The weekly joint picture's map (picture/week.html): a tile URL template such as
+# https://tiles.example.org/{z}/{x}/{y}.png and its attribution text. Empty (the default):
+# outlines, grid and points on a plain background, and no request to any other server.
+PICTURE_TILE_URL = guarded(lambda: env_url("PICTURE_TILE_URL", "", schemes=("https", "http"))
+                           if env_str("PICTURE_TILE_URL", "") else "")
+PICTURE_TILE_ATTRIBUTION = env_str("PICTURE_TILE_ATTRIBUTION", "")
+if PICTURE_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _picture_tiles = _urlsplit(PICTURE_TILE_URL)
+    _picture_origin = f"{_picture_tiles.scheme}://{_picture_tiles.netloc}"
+    if _picture_origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_picture_origin)
 TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
 # Tip submissions (and receipt look-ups) per client per window; the client is known only
 # by a keyed hash under a random key that lives in the cache for one window.
