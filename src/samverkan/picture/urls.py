@@ -1,4 +1,6 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401 - each topic below adds its pages
+from django.urls import URLPattern, URLResolver, path
+
+from samverkan.picture.views import week as week_views
 
 app_name = "picture"
 
@@ -7,8 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = []
 # Reporting, my reports, photos, the catalogue (views/reports.py, views/catalogue.py)
 
 # The weekly joint picture (views/week.py)
-from samverkan.picture.views import week as week_views  # noqa: E402 - each topic imports its views in its block
-
 urlpatterns += [
     path("", week_views.index, name="index"),
     path("omrade/<slug:area>/", week_views.area, name="area"),

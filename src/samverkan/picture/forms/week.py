@@ -33,8 +33,11 @@ class WeekFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, categories: list[Any]) -> None:
         super().__init__(data)
-        self.fields["category"].choices = [("", _("All categories"))] + [(c.code, c.name) for c in categories]
-        self.fields["source"].choices = [("", _("All kinds of organisation"))] + list(OrganisationKind.choices)
+        category = self.fields["category"]
+        source = self.fields["source"]
+        assert isinstance(category, forms.ChoiceField) and isinstance(source, forms.ChoiceField)
+        category.choices = [("", _("All categories")), *((c.code, c.name) for c in categories)]
+        source.choices = [("", _("All kinds of organisation")), *OrganisationKind.choices]
 
     def filters(self) -> WeekFilters:
         """The filters chosen; none when the form is not valid."""
