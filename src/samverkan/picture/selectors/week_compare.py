@@ -143,26 +143,38 @@ class Grid:
         return (round(lat - self.dlat / 2, 6), round(lon - self.dlon / 2, 6),
                 round(lat + self.dlat / 2, 6), round(lon + self.dlon / 2, 6))
 
-    def label(self, row: int, col: int) -> str:
+    def label(self, row: int, col: int, words: dict[str, str] | None = None) -> str:
         """Where the cell is, in words: "500 m north and 250 m east of the centre of
-        Husby" (or its centre's coordinates when the area has no centre)."""
+        Husby" (or its centre's coordinates when the area has no centre). ``words``
+        (from ``label_words``) saves translating the same phrases for every cell."""
+        w = words or label_words()
         if not self.origin_name:
             south, west, north, east = self.bounds(row, col)
-            return _("Around %(lat)s N, %(lon)s E") % {
+            return w["around"] % {
                 "lat": formats.number_format((south + north) / 2, decimal_pos=4, use_l10n=True),
                 "lon": formats.number_format((west + east) / 2, decimal_pos=4, use_l10n=True)}
         if row == 0 and col == 0:
-            return _("At the centre of %(place)s") % {"place": self.origin_name}
+            return w["centre"] % {"place": self.origin_name}
         parts = []
         if row:
-            metres = formats.number_format(abs(row) * CELL_METRES, use_l10n=True)
-            parts.append((_("%(metres)s m north") if row > 0 else _("%(metres)s m south")) % {"metres": metres})
+            parts.append(w["north" if row > 0 else "south"] % {"metres": abs(row) * CELL_METRES})
         if col:
-            metres = formats.number_format(abs(col) * CELL_METRES, use_l10n=True)
-            parts.append((_("%(metres)s m east") if col > 0 else _("%(metres)s m west")) % {"metres": metres})
-        where = parts[0] if len(parts) == 1 else _("%(first)s and %(second)s") % {
-            "first": parts[0], "second": parts[1]}
-        return _("%(where)s of the centre of %(place)s") % {"where": where, "place": self.origin_name}
+            parts.append(w["east" if col > 0 else "west"] % {"metres": abs(col) * CELL_METRES})
+        where = parts[0] if len(parts) == 1 else w["and"] % {"first": parts[0], "second": parts[1]}
+        return w["of"] % {"where": where, "place": self.origin_name}
+
+
+def label_words() -> dict[str, str]:
+    """The phrases of the cell labels in the active language (metres stay below 10 km:
+    no thousands separator needed)."""
+    return {
+        "around": _("Around %(lat)s N, %(lon)s E"),
+        "centre": _("At the centre of %(place)s"),
+        "north": _("%(metres)s m north"), "south": _("%(metres)s m south"),
+        "east": _("%(metres)s m east"), "west": _("%(metres)s m west"),
+        "and": _("%(first)s and %(second)s"),
+        "of": _("%(where)s of the centre of %(place)s"),
+    }
 
 
 # Stockholm city centre: the grid's origin when no area shown has a centre point.

@@ -3,8 +3,8 @@ counts per category against the previous 4 and 52 weeks (WeekCount), the ~250 m 
 the points for the map and the list of reports, all under the same filters.
 
 A constant number of queries whatever the number of reports: the categories, the weekly
-counts (one aggregate over at most 54 weeks), the grid (one GROUP BY), the map points
-(capped at MAP_POINTS_MAX), and the list page (a count and one page). The reports are
+counts (one aggregate over at most 54 weeks), the grid (one GROUP BY, whose sum is also the
+list's count), the map points (capped at MAP_POINTS_MAX), and the list's page. The reports are
 read through the (area, week_start, -occurred_at) index. Reading the page is audited in
 the same transaction (picture.week_viewed), the PDF as an export (picture.week_exported).
 """
@@ -26,7 +26,14 @@ from samverkan.directory.models import Area, District
 from samverkan.picture.decision import LocalAccess
 from samverkan.picture.models import Category, IncidentReport, ReportStatus, WeekAction, WeekCount, WeekMeeting
 from samverkan.picture.selectors.week import TIMES_OF_DAY, WeekFilters, same_week_last_year, week_code
-from samverkan.picture.selectors.week_compare import YEAR_WEEKS, CategoryCount, Grid, compare, grid_for
+from samverkan.picture.selectors.week_compare import (
+    YEAR_WEEKS,
+    CategoryCount,
+    Grid,
+    compare,
+    grid_for,
+    label_words,
+)
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -108,17 +115,31 @@ def _counts(areas: list[Area], monday: date, filters: WeekFilters, categories: l
     return compare(rows, categories, monday, last_year)
 
 
-def _cells(reports: QuerySet[Any], grid: Grid) -> tuple[list[GridCell], int]:
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (the grid's sum) instead of asking the database again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def _cells(reports: QuerySet[Any], grid: Grid) -> tuple[list[GridCell], int, int]:
     """Reports per grid cell, computed by the database (one GROUP BY): exact whatever
-    the number of reports, busiest cells first."""
+    the number of reports, busiest cells first. Returns the cells listed, the number of
+    cells with reports and the number of reports."""
     row = Floor((Cast(F("lat"), FloatField()) - Value(grid.origin_lat)) / Value(grid.dlat) + Value(0.5))
     col = Floor((Cast(F("lon"), FloatField()) - Value(grid.origin_lon)) / Value(grid.dlon) + Value(0.5))
     rows = list(reports.annotate(cell_row=row, cell_col=col).values("cell_row", "cell_col")
                 .annotate(n=Count("pk")).order_by("-n", "-cell_row", "cell_col")
                 .values_list("cell_row", "cell_col", "n"))
-    cells = [GridCell(label=grid.label(int(r), int(c)), count=n, bounds=grid.bounds(int(r), int(c)))
+    words = label_words()
+    cells = [GridCell(label=grid.label(int(r), int(c), words), count=n, bounds=grid.bounds(int(r), int(c)))
              for r, c, n in rows[:GRID_CELLS_MAX]]
-    return cells, len(rows)
+    return cells, len(rows), sum(n for _r, _c, n in rows)
 
 
 def all_categories() -> list[Category]:
@@ -135,12 +156,12 @@ def build_week_picture(*, areas: list[Area], district: District | None, monday: 
     counts = _counts(areas, monday, filters, categories, by_code)
     reports = _reports(areas, monday, filters, by_code)
     grid = grid_for(areas, district.name if district else "")
-    cells, cells_total = _cells(reports, grid)
+    cells, cells_total, total = _cells(reports, grid)
     points_rows = list(reports.order_by("-occurred_at", "-pk").values_list("lat", "lon", "category_id")
                        [:MAP_POINTS_MAX + 1])
     points = [(float(lat), float(lon), by_pk[cat].code) for lat, lon, cat in points_rows[:MAP_POINTS_MAX]]
     listing = reports.select_related("category", "place", "area").order_by("-occurred_at", "-pk")
-    reports_page = Paginator(listing, page_size).get_page(page)
+    reports_page = _CountedPaginator(listing, page_size, count=total).get_page(page)
     return WeekPicture(
         areas=areas, district=district, monday=monday, filters=filters, categories=categories, counts=counts,
         grid=grid, cells=cells, cells_total=cells_total, points=points,
