@@ -23,35 +23,40 @@
     map.attributionControl.setPrefix(false);
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   }
+  // Build every layer first, set the view from their extent, then add them (a canvas
+  // layer added before the map has a view has no pixel bounds yet).
+  var layers = [];
   var bounds = L.latLngBounds([]);
   (data.areas || []).forEach(function (area) {
     if (area.boundary) {
       var outline = L.geoJSON(area.boundary, { interactive: false,
-        style: { color: "#0b0c0c", weight: 2, fill: false } }).addTo(map);
+        style: { color: "#0b0c0c", weight: 2, fill: false } });
+      layers.push(outline);
       bounds.extend(outline.getBounds());
     } else if (area.centre) {
-      L.circleMarker(area.centre, { radius: 10, color: "#0b0c0c", weight: 2, fill: false,
-                                    interactive: false }).addTo(map);
-      bounds.extend(area.centre);
+      layers.push(L.circleMarker(area.centre, { radius: 10, color: "#0b0c0c", weight: 2, fill: false,
+                                                interactive: false }));
+      bounds.extend(L.latLng(area.centre[0], area.centre[1]));
     }
   });
   var most = 1;
   (data.cells || []).forEach(function (cell) { most = Math.max(most, cell[4]); });
   (data.cells || []).forEach(function (cell) {
-    var square = [[cell[0], cell[1]], [cell[2], cell[3]]];
-    L.rectangle(square, { color: "#1d70b8", weight: 1, fillColor: "#1d70b8",
-                          fillOpacity: 0.08 + 0.5 * cell[4] / most, interactive: false }).addTo(map);
+    var square = L.latLngBounds([cell[0], cell[1]], [cell[2], cell[3]]);
+    layers.push(L.rectangle(square, { color: "#1d70b8", weight: 1, fillColor: "#1d70b8",
+                                      fillOpacity: 0.08 + 0.5 * cell[4] / most, interactive: false }));
     bounds.extend(square);
   });
   var categories = data.categories || {};
   (data.points || []).forEach(function (point) {
     var c = colour((categories[point[2]] || {}).colour);
-    L.circleMarker([point[0], point[1]], { radius: 4, color: "#ffffff", weight: 1, fillColor: c,
-                                           fillOpacity: 0.95, interactive: false }).addTo(map);
+    layers.push(L.circleMarker([point[0], point[1]], { radius: 4, color: "#ffffff", weight: 1, fillColor: c,
+                                                       fillOpacity: 0.95, interactive: false }));
   });
   if (bounds.isValid()) {
     map.fitBounds(bounds.pad(0.1), { maxZoom: 16 });
   } else {
     map.setView(data.fallback, 12);
   }
+  layers.forEach(function (layer) { layer.addTo(map); });
 }());
