@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from samverkan.accounts.models import User
 
 MAP_POINTS_MAX = 2000  # points drawn on the map; more are counted in the grid, not drawn
-GRID_CELLS_MAX = 200  # cells listed (busiest first)
-LIST_PAGE_SIZE = 50
+GRID_CELLS_MAX = 100  # cells listed (busiest first)
+LIST_PAGE_SIZE = 25
 PDF_LIST_MAX = 300  # reports printed in the PDF
 
 
