@@ -115,7 +115,7 @@ def _counts(areas: list[Area], monday: date, filters: WeekFilters, categories: l
     return compare(rows, categories, monday, last_year)
 
 
-class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+class _CountedPaginator(Paginator):
     """A paginator told its count (the grid's sum) instead of asking the database again."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
@@ -123,7 +123,7 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 
