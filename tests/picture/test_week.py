@@ -175,6 +175,7 @@ def test_what_changed_in_plain_words():
         assert what_changed("Littering", 5, 10, 9).startswith("Littering: 5 this week, about half the usual 10.")
         assert what_changed("Littering", 2, 10, 9).startswith("Littering: 2 this week, clearly fewer than the usual 10.")
         assert what_changed("Fire", 4, 0, 0.5).startswith("Fire: 4 this week, none in the previous four weeks.")
+        assert what_changed("Fire", 4, 0, 0) == "Fire: 4 this week, none in the previous four weeks. None in the year before."
         assert what_changed("Fire", 0, 3.5, 2).startswith("Fire: none this week, usually about 3.5.")
         assert what_changed("Fire", 9, 7.5, 8) == ""  # within the noise
         assert what_changed("Fire", 2, 0, 0) == ""
@@ -356,3 +357,16 @@ def test_the_week_pages_do_a_constant_number_of_queries(world, login, django_ass
             client.get(url, {"source": "housing", "time": "evening"})
         with django_assert_max_num_queries(25):
             client.get(url)
+
+
+def test_list_rows_link_to_the_report_page_when_it_exists(world, login, monkeypatch):
+    from samverkan.picture.templatetags import picture_week
+
+    report = add_report(world, "police_rinkeby", "husby", when=_at(1, 10), text="<b>Ruta</b> krossad")
+    assert picture_week.optional_url("picture:no-such-page") == ""
+    picture = login(world["police_rinkeby"]).get(_week_url()).context["picture"]
+    without = picture_week.week_report_rows(picture, "")
+    assert "href" not in without and "&lt;b&gt;Ruta&lt;/b&gt; krossad" in without
+    monkeypatch.setattr(picture_week, "reverse", lambda name, args: f"/trygghet/rapport/{args[0]}/")
+    linked = picture_week.week_report_rows(picture, "/probe/")
+    assert f'href="/trygghet/rapport/{report.public_id}/"' in linked

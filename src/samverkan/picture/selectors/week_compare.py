@@ -77,6 +77,8 @@ def what_changed(name: str, this_week: int, recent: float, year: float) -> str:
         else:
             phrase = _("clearly fewer than the usual %(usual)s") % values
         sentence = _("%(category)s: %(count)s this week, %(phrase)s.") % {**values, "phrase": phrase}
+    if year == 0:
+        return sentence + " " + _("None in the year before.")
     return sentence + " " + _("Over the past year: %(year)s a week.") % {"year": number(year)}
 
 
