@@ -370,3 +370,15 @@ def test_list_rows_link_to_the_report_page_when_it_exists(world, login, monkeypa
     monkeypatch.setattr(picture_week, "reverse", lambda name, args: f"/trygghet/rapport/{args[0]}/")
     linked = picture_week.week_report_rows(picture, "/probe/")
     assert f'href="/trygghet/rapport/{report.public_id}/"' in linked
+
+
+def test_background_tiles_only_from_the_setting(world, login, settings):
+    add_report(world, "police_rinkeby", "husby", when=_at(1, 10))
+    client = login(world["police_rinkeby"])
+    settings.PICTURE_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.PICTURE_TILE_ATTRIBUTION = "Kartdata (exempel)"
+    data = client.get(_week_url()).context["map_data"]
+    assert data["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert data["attribution"] == "Kartdata (exempel)"
+    settings.PICTURE_TILE_URL = ""
+    assert client.get(_week_url()).context["map_data"]["tiles"] == ""
