@@ -382,3 +382,29 @@ def test_background_tiles_only_from_the_setting(world, login, settings):
     assert data["attribution"] == "Kartdata (exempel)"
     settings.PICTURE_TILE_URL = ""
     assert client.get(_week_url()).context["map_data"]["tiles"] == ""
+
+
+@pytest.mark.parametrize(("value", "img_src", "ok"), [
+    ("", ["'self'", "data:"], True),
+    ("https://tiles.example.org/{z}/{x}/{y}.png", ["'self'", "data:", "https://tiles.example.org"], True),
+    ("ftp://tiles.example.org/{z}/{x}/{y}.png", None, False),
+])
+def test_the_tile_server_is_the_one_other_image_origin(tmp_path, value, img_src, ok):
+    """PICTURE_TILE_URL (environment) adds its origin, and only that, to the CSP's
+    img-src; a URL that is not http(s) stops the settings from loading."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PICTURE_", "PUBLIC_MAP"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "samverkan.settings.test", "PICTURE_TILE_URL": value,
+                "SAMVERKAN_HOME": str(tmp_path)})
+    script = ("import django, json; django.setup(); from django.conf import settings; "
+              "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path)
+    if ok:
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == img_src
+    else:
+        assert result.returncode != 0 and "PICTURE_TILE_URL" in (result.stderr + result.stdout)
