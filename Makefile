@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint architecture typecheck check-deploy messages benchmark-audit benchmark-trefas clean system-deps
+.PHONY: demo test venv lint architecture typecheck check-deploy messages benchmark-audit benchmark-trefas benchmark-picture clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -84,6 +84,12 @@ benchmark-audit: $(STAMP)
 SCALE ?= 1
 benchmark-trefas: $(STAMP)
 	$(BIN)/python benchmarks/trefas.py --json --scale $(SCALE)
+
+# The weekly joint picture on PostgreSQL (DATABASE_URL): 60 areas x 5 years x 200 reports a
+# week (≈ 3.1 million), 20 clients; about ten minutes. PICTURE_ARGS=--small for a quick check.
+PICTURE_ARGS ?=
+benchmark-picture: $(STAMP)
+	$(BIN)/python benchmarks/picture.py --json $(PICTURE_ARGS)
 
 clean:
 	rm -rf $(VENV) var

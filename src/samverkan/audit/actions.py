@@ -253,3 +253,6 @@ class Action(StrEnum):
     PREVENTION_CYCLE_GENERATED = "prevention.cycle_generated"
     PREVENTION_CYCLE_STEP_UPDATED = "prevention.cycle_step_updated"
     PREVENTION_CYCLE_STEP_DONE = "prevention.cycle_step_done"
+    # The weekly joint picture (picture.selectors.week_picture)
+    PICTURE_WEEK_VIEWED = "picture.week_viewed"
+    PICTURE_WEEK_EXPORTED = "picture.week_exported"

@@ -333,6 +333,8 @@ if PICTURE_TILE_URL:
     _picture_origin = f"{_picture_tiles.scheme}://{_picture_tiles.netloc}"
     if _picture_origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]:
         CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_picture_origin)
+# The attribution the tile server asks for, shown on the map when tiles are used.
+PICTURE_TILE_ATTRIBUTION = env_str("PICTURE_TILE_ATTRIBUTION", "")
 # The largest photo a reporter may attach (it is re-encoded without its metadata).
 PICTURE_PHOTO_MAX_BYTES = guarded(lambda: env_int("PICTURE_PHOTO_MAX_MB", 5, minimum=1)) * 1024 * 1024
 TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
