@@ -36,6 +36,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "samverkan"
 OK = {200, 302, 400, 404}
 
 CAPACITY = ["positions", "pattern", "absence", "weekly_hours", "areas", "cost_skatteverket"]
+WEEK_FILTERS = ["category", "source", "time", "day", "page"]
 AUDIT = ["actor", "organisation", "subject_type", "subject_id", "action", "category", "date_from",
          "date_to", "before"]
 
@@ -68,6 +69,15 @@ LIST_VIEWS: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("rostering:export_pdf", "city_coord", {"pk": "version"}, ["vecka"]),
     ("public:set_language", None, {"lang": "sv"}, ["next"]),
     ("trefas:forum", "jarva_coord", {"forum_id": "trefas_forum"}, ["rating", "flag"]),
+    ("picture:area_week", "jarva_coord", {"area": "husby", "week": "week"}, WEEK_FILTERS),
+    ("picture:district_week", "jarva_coord", {"district": "jarva", "week": "week"}, WEEK_FILTERS),
+    ("picture:week_pdf", "jarva_coord", {"area": "husby", "week": "week"}, WEEK_FILTERS),
+    ("picture:actions", "jarva_coord", {}, ["area", "mine", "overdue", "order", "page"]),
+    ("picture:my_reports", "jarva_coord", {}, ["page"]),
+    ("prevention:situation_participants", "jarva_coord", {"report_id": "situation_jarva"}, ["q"]),
+    ("prevention:coordinator_add", "jarva_coord", {"scope": "jarva"}, ["q"]),
+    ("agreement:presence_report", "police", {"agreement_id": "agreement_jarva", "promise_id": "presence_husby"},
+     ["week"]),
 ]
 
 NASTY = [
@@ -124,14 +134,33 @@ def extra(world: World, django_db_blocker) -> dict[str, Any]:
         ForumOrganisation.objects.create(forum=forum, organisation=jarva, kind=MemberKind.SOCIAL_SERVICES,
                                          joined_on=today)
         ForumMember.objects.create(forum=forum, user=world.users["jarva_coord"], role="coordinator")
+        # The local picture's documents of Järva (a draft lägesbild; an agreement with the
+        # police presence it promises in Husby).
+        from samverkan.agreement.models import Agreement, AgreementKind, PresencePromise
+        from samverkan.directory.models import District, Organisation
+        from samverkan.prevention.models import SituationReport
+
+        district = District.objects.get(code="jarva")
+        situation = SituationReport.objects.create(
+            municipality="Stockholm", district=district, title="Lägesbild (query parameters)",
+            period_start=dt.date(today.year, 1, 1), period_end=dt.date(today.year, 12, 31))
+        agreement = Agreement.objects.create(
+            kind=AgreementKind.LOCAL, title="Överenskommelse (query parameters)", municipality="Stockholm",
+            district=district, police=Organisation.objects.get(short_code="lpo-rinkeby"),
+            valid_from=dt.date(today.year, 1, 1), valid_to=dt.date(today.year + 1, 12, 31))
+        presence = PresencePromise.objects.create(agreement=agreement, area=Area.objects.get(code="husby"),
+                                                  what="Kommunpoliser", unit="poliser", per_week=2)
         clients = {name: fast_login(user) for name, user in {**world.users, **people}.items()}
+    iso = today.isocalendar()
     return {"clients": clients, "version": version.pk, "year": month.year, "month": month.month,
-            "trefas_forum": forum.pk}
+            "trefas_forum": forum.pk, "situation_jarva": situation.pk, "agreement_jarva": agreement.pk,
+            "presence_husby": presence.pk, "week": f"{iso.year}-W{iso.week:02d}"}
 
 
 def _url(world: World, extra: dict[str, Any], name: str, kwargs: dict[str, Any]) -> str:
-    values = {"case": world.case.public_id, "version": extra["version"], "year": extra["year"],
-              "month": extra["month"], "trefas_forum": extra["trefas_forum"]}
+    values = {key: extra[key] for key in ("version", "year", "month", "trefas_forum", "situation_jarva",
+                                          "agreement_jarva", "presence_husby", "week")}
+    values["case"] = world.case.public_id
     resolved = {}
     for key, ref in kwargs.items():
         if ref in values:
@@ -221,7 +250,8 @@ def test_every_query_parameter_in_the_source_is_walked():
     for name, _persona, _kwargs, params in LIST_VIEWS:
         covered.setdefault(_app_folder(name), set()).update(params)
     forms = {"AuditFilterForm": set(AUDIT), "RegisterFilterForm": {"direction"},
-             "CapacityForm": set(CAPACITY)}
+             "CapacityForm": set(CAPACITY), "WeekFilterForm": set(WEEK_FILTERS),
+             "ActionFilterForm": {"area", "mine", "overdue", "order"}, "CandidateSearchForm": {"q"}}
     missing = []
     for path in SRC.glob("*/**/*.py"):
         if "migrations" in path.parts:

@@ -92,4 +92,5 @@ def login(page, base_url: str, user, password: str) -> None:
     page.wait_for_url("**/konto/tvastegsverifiering/**")
     page.fill("#id_token", current_code(user))
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    # The home page, or where it sends the person (an external reporter: the report form).
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/konto/" not in url)
