@@ -101,7 +101,7 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
     assert "JOURNEYMARK" in desk.content()
     points = desk.evaluate("JSON.parse(document.getElementById('week-map-data').textContent).points")
     assert [round(p[0], 3) for p in points] == [round(float(report.lat), 3)]
-    desk.wait_for_selector("#week-map .leaflet-pane")
+    desk.wait_for_selector("#week-map .leaflet-map-pane", state="attached")  # the map drew
     _check(desk, failures, "week page")
 
     # 3. Last week's meeting decides an action.
