@@ -1,18 +1,11 @@
-"""Template helpers of the weekly picture.
-
-``optional_url`` links to a page another part of the picture provides (the report form,
-a report's page) only when its URL name exists, so the week pages never fail on a page
-that is not installed:
-
-    {% optional_url "picture:report" as report_url %}{% if report_url %}…{% endif %}
-"""
+"""Template helpers of the weekly picture: averages in words and the two long tables."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -21,15 +14,6 @@ from django.utils.translation import gettext as _
 from samverkan.picture.selectors.week_compare import number
 
 register = template.Library()
-
-
-@register.simple_tag
-def optional_url(name: str, *args: Any) -> str:
-    """reverse(name, args); "" when the URL name (or that form of it) does not exist."""
-    try:
-        return reverse(name, args=list(args))
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter
@@ -46,17 +30,15 @@ _CELL = '<td class="govuk-table__cell">{}</td>'
 
 
 @register.simple_tag
-def week_report_rows(picture: Any, link: str) -> str:
-    """The rows of the week's list: when (linked to the report's page when ``link`` -
-    a probe URL of picture:report_detail - is not empty), category, where, source kind,
-    short text."""
+def week_report_rows(picture: Any) -> str:
+    """The rows of the week's list: when (linked to the report's page), category, where,
+    source kind, short text."""
     point = _("A point on the map")
     rows = []
     for report in picture.reports.object_list:
         when = formats.date_format(timezone.localtime(report.occurred_at), "D j M H:i")
-        if link:
-            when = format_html('<a class="govuk-link" href="{}">{}</a>',
-                               reverse("picture:report_detail", args=[report.public_id]), when)
+        when = format_html('<a class="govuk-link" href="{}">{}</a>',
+                           reverse("picture:report_detail", args=[report.public_id]), when)
         where = report.place.name if report.place_id else point
         if picture.district is not None:
             where = f"{where}, {report.area.name}"
