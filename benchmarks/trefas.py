@@ -70,12 +70,7 @@ import asyncio
 import json
 import os
 import random
-import secrets
-import shutil
-import string
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,7 +83,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The COPY helper, the database helpers, the keep-alive client, the server start and the
 # memory sampler of benchmarks/cases.py.
 import cases as bench
-import runtime_role  # benchmarks/runtime_role.py
+import production  # benchmarks/production.py: the installation and the measured server
 
 ROOT = bench.ROOT
 VENV_BIN = bench.VENV_BIN
@@ -708,40 +703,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     small, full = _sizes(args.scale)
 
-    home = Path(tempfile.mkdtemp(prefix="bench-trefas-"))
-    (home / "var" / "static").mkdir(parents=True)
-    _log(f"creating database {args.pg_database}")
-    db_url = bench._pg_recreate(args.database_url, args.pg_database)
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_", "PYTEST"))}
-    base_env.update({
-        "SAMVERKAN_HOME": str(home), "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT / "src"),
-        "REDIS_URL": args.redis_url, "JOBS_BACKEND": "sync", "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(64)),
-        "AUDIT_KEYS": runtime_role.audit_keys(),
-    })
-    prod_env = {**base_env, "DJANGO_SETTINGS_MODULE": "samverkan.settings.production",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
-                "CACHE_BACKEND": "redis"}
-    # In-process (data generation, query counts): the test settings on the same database.
-    os.environ.update({"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "samverkan.settings.test",
-                       "SAMVERKAN_HOME": str(home)})
-    sys.path.insert(0, str(ROOT / "src"))
     output: dict[str, Any] = {}
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
-        call_command("migrate", verbosity=0, interactive=False)
-        subprocess.run([str(VENV_BIN / "samverkan"), "collectstatic", "--noinput", "--verbosity", "0"],
-                       env=prod_env, cwd=home, check=True, capture_output=True)
-        runtime_url = runtime_role.prepare(db_url, runtime_role.name_for(args.pg_database),
-                                           samverkan=str(VENV_BIN / "samverkan"), env=prod_env, cwd=home)
-        server_env = {**prod_env, "DATABASE_URL": runtime_url}
-        import redis
-
+    with production.installation(prefix="bench-trefas-", database_url=args.database_url,
+                                 pg_database=args.pg_database, redis_url=args.redis_url, keep_db=args.keep_db,
+                                 log=_log) as site:
         world = _prepare()
         _log(f"generating a tenth of the size: {small}")
         _log(f"  rows: {generate(world, **small, rng=rng)}")
@@ -758,19 +723,8 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"queries per page at the full size: {qpp}")
         pages = [p for p in PAGES if qpp[p] is not None]
         users = make_users(world, args.clients)
-        connections.close_all()
-        redis.Redis.from_url(args.redis_url).flushdb()
-        server, port = bench.start_server(server_env, home, args.workers, args.threads, False)
-        sampler = bench.RssSampler(server.pid)
-        sampler.start()
-        try:
-            load = run_load(port, users, pages, duration=args.duration, warmup=args.warmup, think=args.think,
-                            rng=rng)
-        finally:
-            sampler.running = False
-            sampler.join(timeout=2)
-            bench.stop_server(server)
-        load["server_rss_mb_per_process"] = sorted(round(v / 2**20, 1) for v in sampler.peak.values())
+        load, peak = production.measure(site, workers=args.workers, threads=args.threads, run=lambda port: run_load(
+            port, users, pages, duration=args.duration, warmup=args.warmup, think=args.think, rng=rng))
         _log(f"load: {json.dumps(load)}")
         output = {
             "list_p95_ms": load.get("list_p95_ms"),
@@ -778,19 +732,8 @@ def main(argv: list[str] | None = None) -> int:
             "person_p95_ms": load.get("person_p95_ms"),
             "queries_per_page": qpp,
             "queries_per_page_small": qpp_small,
-            "server_peak_rss_mb": round(max(sampler.peak.values()) / 2**20, 1) if sampler.peak else None,
+            "server_peak_rss_mb": peak,
         }
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:
-            pass
-        if not args.keep_db:
-            bench._pg_drop(args.database_url, args.pg_database)
-            runtime_role.drop(args.database_url, runtime_role.name_for(args.pg_database))
-        shutil.rmtree(home, ignore_errors=True)
     print(json.dumps(output) if args.json else json.dumps(output, indent=2), flush=True)
     return 0
 
