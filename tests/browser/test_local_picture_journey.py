@@ -106,29 +106,31 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
 
     # 3. Last week's meeting decides an action.
     desk.goto(f"{live_server.url}/trygghet/omrade/husby/vecka/{last_week}/mote/")
-    desk.click("form[action$='/oppna/'] button[type=submit]")
+    with desk.expect_navigation():
+        desk.click("form[action$='/oppna/'] button[type=submit]")
     desk.wait_for_selector("#id_seen")
     desk.fill("#id_seen", "Klotter och trasig belysning i gångtunneln.")
-    desk.click("form[action$='/uppgifter/'] button[type=submit]")
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.click("form[action$='/uppgifter/'] button[type=submit]")
     desk.fill("form[action$='/atgard/'] #id_text", "Sanera klottret och byta lysrören i gångtunneln.")
     desk.select_option("form[action$='/atgard/'] #id_organisation", str(world.orgs["jarva"].pk))
     desk.fill("form[action$='/atgard/'] #id_due_on", (today + timedelta(days=3)).isoformat())
-    desk.click("form[action$='/atgard/'] button[type=submit]")
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.click("form[action$='/atgard/'] button[type=submit]")
     action = WeekAction.objects.get()
     assert action.meeting.week_start == week_start_of(today - timedelta(days=7))
     _check(desk, failures, "last week's meeting")
 
     # 4. This week's meeting follows it up.
     desk.goto(f"{live_server.url}/trygghet/omrade/husby/vecka/{this_week}/mote/")
-    desk.click("form[action$='/oppna/'] button[type=submit]")
+    with desk.expect_navigation():
+        desk.click("form[action$='/oppna/'] button[type=submit]")
     follow_up = f"form[action$='/uppfoljning/{action.pk}/']"
     desk.wait_for_selector(follow_up)
     desk.select_option(f"{follow_up} select[name$=status]", ActionStatus.DONE)
     desk.fill(f"{follow_up} textarea[name$=note]", "Sanerat och nya lysrör.")
-    desk.click(f"{follow_up} button[type=submit]")
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.click(f"{follow_up} button[type=submit]")
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE and action.followed_up_at.week_start == week_start_of(today)
     _check(desk, failures, "this week's meeting")
@@ -139,8 +141,8 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
     desk.fill("#id_note", "Belysningen bytt i två gångtunnlar.")
     desk.fill("#id_indicator_value", "50")
     _check(desk, failures, "progress form")
-    desk.click("main form button[type=submit]")
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.click("main form button[type=submit]")
     assert MeasureProgress.objects.get(measure=measure).indicator_value == 50
     desk.goto(f"{live_server.url}/brottsforebyggande/atgardsplan/{plan.pk}/uppfoljning/")
     body = desk.content()
@@ -152,8 +154,8 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
     desk.select_option("#id_state", "on_track")
     desk.fill("#id_public_text", "Vi har bytt belysningen i gångtunnlarna PROMISEMARK.")
     _check(desk, failures, "promise progress")
-    desk.click("main form button[type=submit]")
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.click("main form button[type=submit]")
     resident = page_factory()
     resident.set_viewport_size({"width": 390, "height": 844})
     resident.goto(f"{live_server.url}/omraden/husby/")

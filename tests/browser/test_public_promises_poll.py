@@ -91,13 +91,13 @@ def test_area_page_and_poll_are_accessible(live_server, page_factory, world, lan
     page.goto(f"{base}/trygghetsenkat/husby/")
     assert_accessible(page)
     page.click("main button[type=submit]")  # nothing chosen: the error summary
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()  # (the answer page, once it has loaded)
     assert_accessible(page)
     page.check("#id_day_score_3")
     page.check("#id_evening_score_1")
     page.click("main button[type=submit]")
+    page.locator("[role=status]").wait_for()  # the thank-you page
     assert page.locator("h1").count() == 1
-    assert page.locator("[role=status]").is_visible()
     assert_accessible(page)
     assert SafetyPollAnswer.objects.filter(day_score=4, evening_score=2).exists()
     _no_sideways_scroll(page, f"{base}/trygghetsenkat/husby/")
@@ -117,6 +117,6 @@ def test_staff_promise_pages_are_accessible(live_server, page_factory, world):
     page.fill("#id_public_text", "Pratade med 19900101-1239.")
     page.select_option("#id_state", "behind")
     page.click("main form button[type=submit]")
-    assert page.locator(".govuk-error-summary").is_visible()
+    page.locator(".govuk-error-summary").wait_for()
     assert_accessible(page)
     _no_sideways_scroll(page, f"{base}/overenskommelser/medborgarloften/{pk}/")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.picture.models import WeekAction, WeekMeeting, week_start_of
-from samverkan.picture.selectors.meetings import iso_week, meeting_parties
+from samverkan.picture.selectors.meetings import meeting_parties
 from samverkan.picture.selectors.scope import local_access_for
+from samverkan.picture.selectors.week import week_code
 from samverkan.picture.services import meetings as services
 
 
@@ -24,7 +25,7 @@ def last_week() -> date:
 
 
 def meeting_url(area: str, week: date, name: str = "meeting", **extra: Any) -> str:
-    return reverse(f"picture:{name}", kwargs={"area": area, "week": iso_week(week), **extra})
+    return reverse(f"picture:{name}", kwargs={"area": area, "week": week_code(week), **extra})
 
 
 def open_meeting(world: Any, who: str, area: str, week: date) -> WeekMeeting:

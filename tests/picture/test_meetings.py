@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.picture.models import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting
-from samverkan.picture.selectors.meetings import iso_week, week_start_from_iso
 from samverkan.picture.selectors.scope import local_access_for
+from samverkan.picture.selectors.week import parse_week, week_code
 from samverkan.picture.services import meetings as services
 from tests.picture.meeting_helpers import add_action, close_meeting, last_week, meeting_url, open_meeting, this_week
 from tests.picture.world import build_local_world
@@ -115,9 +115,9 @@ def test_a_week_that_does_not_exist_is_not_found(world, login, week):
 
 
 def test_iso_weeks_round_trip():
-    monday = week_start_from_iso("2026-W49")
-    assert monday.isoformat() == "2026-11-30" and iso_week(monday) == "2026-W49"
-    assert iso_week(monday + timedelta(days=6)) == "2026-W49"
+    monday = parse_week("2026-W49")
+    assert monday.isoformat() == "2026-11-30" and week_code(monday) == "2026-W49"
+    assert week_code(monday + timedelta(days=6)) == "2026-W49"
 
 
 def test_a_week_that_has_not_begun_has_no_meeting(world, login):
@@ -386,7 +386,7 @@ def test_the_meeting_page_links_to_the_weeks_picture_when_that_page_exists(world
     open_meeting(world, "jarva_coord", "husby", this_week())
     body = login(world["jarva_staff"]).get(meeting_url("husby", this_week())).content.decode()
     try:
-        week_url = reverse("picture:area_week", kwargs={"area": "husby", "week": iso_week(this_week())})
+        week_url = reverse("picture:area_week", kwargs={"area": "husby", "week": week_code(this_week())})
     except NoReverseMatch:  # the week page is another topic's; without it there is no link
         assert "The week&#x27;s joint picture" not in body and "joint picture" not in body
     else:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from samverkan.lib.concurrency import show_conflict
 from samverkan.lib.params import whole_number
 
 _CLASSES = {
@@ -43,6 +44,18 @@ class StyledFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         style_form(self)  # type: ignore[arg-type]
+
+
+class VersionedForm(StyledFormMixin, forms.Form):
+    """Carries the version of the record the editor loaded (optimistic locking,
+    lib.concurrency); alone it is the confirmation of a step (closing, removing, signing).
+    A save that met StaleEdit calls ``show_conflict``: the editor's input is kept, the page
+    says what happened and answers 409."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def show_conflict(self, current_version: int | None) -> int:
+        return show_conflict(self, current_version)
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -8,18 +8,17 @@ from collections.abc import Sequence
 
 from django import forms
 
-from samverkan.frontend.forms import StyledFormMixin
-from samverkan.lib.concurrency import show_conflict
+from samverkan.frontend.forms import VersionedForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 Choices = Sequence[tuple[int, str]]
 
 
-class VersionForm(StyledFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+class VersionForm(VersionedForm):
+    """frontend.forms.VersionedForm whose version may be missing: the same forms create
+    (no version yet) and edit."""
 
-    def show_conflict(self, current_version: int | None) -> int:
-        return show_conflict(self, current_version)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
 def set_choices(form: forms.Form, name: str, choices: Choices, *, blank: str | None = None) -> None:

@@ -11,8 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.directory.models import Organisation
-from samverkan.frontend.forms import StyledFormMixin
-from samverkan.lib.concurrency import show_conflict
+from samverkan.frontend.forms import StyledFormMixin, VersionedForm
 from samverkan.picture.models import ActionStatus
 from samverkan.picture.selectors.meetings import Order
 from samverkan.picture.services.meetings import ACTION_TEXT_MAX, NOTE_MAX, SEEN_MAX
@@ -22,13 +21,6 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PLACES_NOT_PEOPLE = _("Write about places and events, never about people: no names and no identity numbers.")
 
 
-class VersionForm(StyledFormMixin, forms.Form):
-    """Carries the version the editor loaded; alone it is the confirmation of closing."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def show_conflict(self, current_version: int | None) -> int:
-        return show_conflict(self, current_version)
 
 
 def _no_identity_number(value: str) -> str:
@@ -38,7 +30,7 @@ def _no_identity_number(value: str) -> str:
     return value
 
 
-class RecordForm(VersionForm):
+class RecordForm(VersionedForm):
     held_on = forms.DateField(label=_("Date held"), required=False, widget=DATE_WIDGET)
     participants = forms.TypedMultipleChoiceField(
         label=_("Organisations present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
@@ -99,7 +91,7 @@ FOLLOW_UP_CHOICES = [
 ]
 
 
-class _AboutOneAction(VersionForm):
+class _AboutOneAction(VersionedForm):
     """A form repeated once per action on a page: its fields are also described by the
     action's own text (``about``: the id of the element holding it), so a screen reader
     says which action "Status" belongs to."""

@@ -13,7 +13,6 @@ queries whatever the number of actions or meetings (the tests count them):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -33,6 +32,7 @@ from samverkan.directory.models import Area, Organisation
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.models import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting, week_start_of
 from samverkan.picture.selectors.scope import local_access_for
+from samverkan.picture.selectors.week import week_code
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -40,27 +40,6 @@ if TYPE_CHECKING:
 MEETING_SUBJECT = "picture_meeting"
 ACTION_SUBJECT = "picture_action"
 ACTIONS_PER_PAGE = 50
-
-_ISO_WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
-
-
-def week_start_from_iso(text: str) -> date:
-    """The Monday of an ISO week written "2026-W49"; 404 for anything else (the week is
-    part of the URL)."""
-    match = _ISO_WEEK.match(text)
-    if not match:
-        raise Http404
-    try:
-        return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError as exc:
-        raise Http404 from exc
-
-
-def iso_week(day: date) -> str:
-    """"2026-W49" for any day of that ISO week."""
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
 
 def area_in_scope(*, access: LocalAccess, code: str) -> Area:
     """The area with ``code`` if the person sees its joint picture; 404 otherwise."""
@@ -112,7 +91,7 @@ class ActionRow:
 
     @property
     def week(self) -> str:
-        return iso_week(self.action.meeting.week_start)
+        return week_code(self.action.meeting.week_start)
 
 
 @dataclass
@@ -165,7 +144,7 @@ def meeting_page(
         WeekMeeting.objects.filter(area=area, week_start=week_start).prefetch_related("participants").first()
     )
     page = MeetingPage(
-        area=area, week_start=week_start, week=iso_week(week_start), meeting=meeting,
+        area=area, week_start=week_start, week=week_code(week_start), meeting=meeting,
         may_run=access.may(LocalAction.RUN_MEETING, area),
     )
     if meeting is not None:

@@ -34,7 +34,8 @@ from samverkan.directory.models import Area
 from samverkan.lib.concurrency import StaleEdit, update_versioned
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.models import ActionFollowUp, ActionStatus, WeekAction, WeekMeeting, week_start_of
-from samverkan.picture.selectors.meetings import ACTION_SUBJECT, MEETING_SUBJECT, iso_week, meeting_parties
+from samverkan.picture.selectors.meetings import ACTION_SUBJECT, MEETING_SUBJECT, meeting_parties
+from samverkan.picture.selectors.week import week_code
 from samverkan.picture.text import identity_number_problem
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _audit_meeting(action: Action, actor: User, meeting: WeekMeeting, **detail: 
     audit.record(
         action=action, actor=actor, subject_type=MEETING_SUBJECT, subject_id=meeting.pk,
         subject_organisation_id=meeting.area.district.administration_id,
-        detail={"area": meeting.area.code, "week": iso_week(meeting.week_start), **detail},
+        detail={"area": meeting.area.code, "week": week_code(meeting.week_start), **detail},
     )
 
 

@@ -31,10 +31,11 @@ from samverkan.picture.forms.meetings import (
     ActionStatusForm,
     FollowUpForm,
     RecordForm,
-    VersionForm,
+    VersionedForm,
 )
 from samverkan.picture.selectors import meetings as selectors
 from samverkan.picture.selectors.scope import local_access_for
+from samverkan.picture.selectors.week import parse_week
 from samverkan.picture.services import meetings as services
 
 IN_SCOPE = (Permission.PICTURE_VIEW, Permission.PICTURE_REPORT)
@@ -85,7 +86,7 @@ def _load(request: AuthenticatedHttpRequest, area: str, week: str, *, audit_read
 ]:
     access = local_access_for(request.user)
     area_obj = selectors.area_in_scope(access=access, code=area)
-    week_start = selectors.week_start_from_iso(week)
+    week_start = parse_week(week)
     page = selectors.meeting_page(actor=request.user, access=access, area=area_obj, week_start=week_start,
                                   audit_read=audit_read)
     return access, page
@@ -103,7 +104,7 @@ def meeting(request: AuthenticatedHttpRequest, area: str, week: str) -> HttpResp
 def meeting_open(request: AuthenticatedHttpRequest, area: str, week: str) -> HttpResponse:
     access = local_access_for(request.user)
     area_obj = selectors.area_in_scope(access=access, code=area)
-    week_start = selectors.week_start_from_iso(week)
+    week_start = parse_week(week)
     try:
         services.meeting_open(actor=request.user, access=access, area=area_obj, week_start=week_start)
     except ValidationError as exc:
@@ -219,7 +220,7 @@ def meeting_close(request: AuthenticatedHttpRequest, area: str, week: str) -> Ht
     refused = _closed_refusal(request, page)
     if refused is not None:
         return refused
-    form = VersionForm(request.POST or None, initial={"version": page.meeting.version})
+    form = VersionedForm(request.POST or None, initial={"version": page.meeting.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

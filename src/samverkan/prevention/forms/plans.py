@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, VersionedForm
 from samverkan.lib.concurrency import show_conflict
 from samverkan.prevention.models import MeasureStatus
 from samverkan.prevention.services.plans import MeasureData
@@ -28,14 +28,6 @@ def _number(label: Any, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=12, decimal_places=2, widget=NUMBER_WIDGET, **kwargs)
 
 
-class VersionForm(StyledFormMixin, forms.Form):
-    """Carries the version the editor loaded (optimistic locking); alone it confirms a
-    step such as reopening the draft or removing a measure."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def show_conflict(self, current_version: int | None) -> int:
-        return show_conflict(self, current_version)
 
 
 class PlanNewForm(StyledFormMixin, forms.Form):
@@ -54,7 +46,7 @@ class PlanNewForm(StyledFormMixin, forms.Form):
         self.fields["situation_report"].choices = list(reports)  # type: ignore[attr-defined]
 
 
-class PlanEditForm(VersionForm):
+class PlanEditForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = _date(_("The plan applies from"))
     period_end = _date(_("The plan applies to"))
@@ -70,11 +62,11 @@ class PlanEditForm(VersionForm):
         self.fields["participants"].choices = list(organisations)  # type: ignore[attr-defined]
 
 
-class AgreeForm(VersionForm):
+class AgreeForm(VersionedForm):
     date = _date(_("Agreed on"), help_text=_("The day the parties agreed on the plan."))
 
 
-class DecideForm(VersionForm):
+class DecideForm(VersionedForm):
     body = forms.CharField(label=_("Deciding body"), max_length=200,
                            help_text=_("For example the district council or the municipal executive board."))
     date = _date(_("Decided on"))

@@ -14,8 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.frontend.forms import StyledFormMixin, style_form
-from samverkan.lib.concurrency import show_conflict
+from samverkan.frontend.forms import StyledFormMixin, VersionedForm, style_form
 from samverkan.prevention.services.situation import MAX_ROWS, Row
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,13 +22,6 @@ NO_NAMES = _("Write about places, groups and numbers, never residents' names or 
 EXTRA_ROWS = 3
 
 
-class VersionForm(StyledFormMixin, forms.Form):
-    """The document's version the editor loaded; alone it confirms a removal."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def show_conflict(self, current_version: int | None) -> int:
-        return show_conflict(self, current_version)
 
 
 def _year_field(**kwargs: Any) -> forms.IntegerField:
@@ -53,7 +45,7 @@ class NewVersionForm(StyledFormMixin, forms.Form):
         self.fields["scope"].choices = list(scopes)  # type: ignore[attr-defined]
 
 
-class DetailsForm(VersionForm):
+class DetailsForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.DateField(label=_("Period from"), widget=DATE_WIDGET)
     period_end = forms.DateField(label=_("Period to"), widget=DATE_WIDGET)
@@ -72,7 +64,7 @@ SECTION_LABELS = {
 }
 
 
-class SectionForm(VersionForm):
+class SectionForm(VersionedForm):
     text = forms.CharField(required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 14}))
 
     def __init__(self, *args: Any, section: str, **kwargs: Any) -> None:
@@ -82,7 +74,7 @@ class SectionForm(VersionForm):
         self.fields["text"].help_text = f"{hint} {NO_NAMES}"
 
 
-class ParticipantsForm(VersionForm):
+class ParticipantsForm(VersionedForm):
     organisations = forms.TypedMultipleChoiceField(
         label=_("Organisations that took part"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick every organisation that contributed to this situation report."),
@@ -144,7 +136,7 @@ def parse_pasted(text: str) -> list[Row]:
     return rows
 
 
-class TableForm(VersionForm):
+class TableForm(VersionedForm):
     """An entered table: its description and its rows (``row_count`` row fields, plus a
     box for pasted lines, appended after the rows)."""
 
@@ -231,7 +223,7 @@ def _shown(value: Any) -> str:
     return str(value).replace(".", ",")
 
 
-class AppTableForm(VersionForm):
+class AppTableForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = _year_field(help_text=_("Reports are counted per week; a week belongs to the year of its Monday. The "
                                    "table also shows the year before."))
@@ -243,7 +235,7 @@ class AppTableForm(VersionForm):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class AppTableEditForm(VersionForm):
+class AppTableEditForm(VersionedForm):
     """A table from the app's own data keeps its counted rows: only title and note change."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -254,7 +246,7 @@ class AppTableEditForm(VersionForm):
 # --- problems, dialogues, status ----------------------------------------------------------
 
 
-class ProblemForm(VersionForm):
+class ProblemForm(VersionedForm):
     title = forms.CharField(label=_("Problem"), max_length=200,
                             help_text=_("For example: Open drug dealing at the square in the evenings."))
     priority = forms.IntegerField(label=_("Priority"), min_value=1, max_value=99,
@@ -272,7 +264,7 @@ class ProblemForm(VersionForm):
         self.fields["areas"].choices = list(areas)  # type: ignore[attr-defined]
 
 
-class DialogueForm(VersionForm):
+class DialogueForm(VersionedForm):
     held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Where"), max_length=200)
     participants = forms.CharField(
@@ -289,11 +281,11 @@ class DialogueForm(VersionForm):
         return held_on
 
 
-class AgreeForm(VersionForm):
+class AgreeForm(VersionedForm):
     agreed_on = forms.DateField(label=_("Agreed on"), widget=DATE_WIDGET)
 
 
-class DecideForm(VersionForm):
+class DecideForm(VersionedForm):
     body = forms.CharField(label=_("Deciding body"), max_length=200,
                            help_text=_("For example: Kommunstyrelsen, or the district council."))
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE_WIDGET)

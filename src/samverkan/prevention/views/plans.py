@@ -36,7 +36,7 @@ from samverkan.prevention.forms.plans import (
     PlanEditForm,
     PlanNewForm,
     ProgressForm,
-    VersionForm,
+    VersionedForm,
 )
 from samverkan.prevention.models import DocumentStatus, Measure, PreventionPlan
 from samverkan.prevention.selectors import plans as selectors
@@ -92,7 +92,7 @@ def plan_new_version(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRes
     access = local_access_for(request.user)
     plan = selectors.plan_for(access=access, plan_id=plan_id)
     access.require(LocalAction.MANAGE_DOCUMENT, plan)
-    form = VersionForm(request.POST or None, initial={"version": plan.version})
+    form = VersionedForm(request.POST or None, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
         try:
             new = services.plan_new_version(actor=request.user, access=access, previous=plan)
@@ -150,9 +150,9 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
                   status=status)
 
 
-_STEPS: dict[str, tuple[str, type[VersionForm]]] = {
+_STEPS: dict[str, tuple[str, type[VersionedForm]]] = {
     "agree": (DocumentStatus.AGREED, AgreeForm),
-    "reopen": (DocumentStatus.DRAFT, VersionForm),
+    "reopen": (DocumentStatus.DRAFT, VersionedForm),
     "decide": (DocumentStatus.DECIDED, DecideForm),
 }
 
@@ -271,7 +271,7 @@ def measure_remove(request: AuthenticatedHttpRequest, plan_id: int, measure_id: 
     plan = selectors.plan_for(access=access, plan_id=plan_id)
     measure = selectors.measure_for(access=access, plan=plan, measure_id=measure_id)
     access.require(LocalAction.MANAGE_DOCUMENT, plan)
-    form = VersionForm(request.POST or None, initial={"version": measure.version})
+    form = VersionedForm(request.POST or None, initial={"version": measure.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

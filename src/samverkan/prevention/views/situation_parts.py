@@ -26,7 +26,7 @@ from samverkan.prevention.forms.situation import (
     DialogueForm,
     ProblemForm,
     TableForm,
-    VersionForm,
+    VersionedForm,
 )
 from samverkan.prevention.models import CitizenDialogue, Problem, SituationReport, StatisticSource, StatisticTable
 from samverkan.prevention.selectors import situation as selectors
@@ -159,7 +159,7 @@ def _remove(request: AuthenticatedHttpRequest, report_id: int, item_id: int, kin
     item = selectors.item_of(report, model, item_id)
     status = 200
     if request.method == "POST":
-        form = VersionForm(request.POST)
+        form = VersionedForm(request.POST)
         status = 400
         if form.is_valid():
             try:
@@ -175,7 +175,7 @@ def _remove(request: AuthenticatedHttpRequest, report_id: int, item_id: int, kin
         if not report.editable:
             messages.info(request, NOT_DRAFT)
             return redirect("prevention:situation", report_id=report.pk)
-        form = VersionForm(initial={"version": report.version})
+        form = VersionedForm(initial={"version": report.version})
     return render(request, "prevention/situation_remove.html",
                   {"report": report, "form": form, "item": item, "kind": kind}, status=status)
 

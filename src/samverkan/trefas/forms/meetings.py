@@ -11,8 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.frontend.forms import StyledFormMixin
-from samverkan.lib.concurrency import show_conflict
+from samverkan.frontend.forms import StyledFormMixin, VersionedForm
 from samverkan.trefas.models import ActionStatus
 from samverkan.trefas.services.actions import TITLE_HELP, TITLE_MAX
 from samverkan.trefas.services.meetings import MINUTES_MAX
@@ -20,14 +19,6 @@ from samverkan.trefas.services.meetings import MINUTES_MAX
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VersionForm(StyledFormMixin, forms.Form):
-    """Carries the version the editor loaded (optimistic locking); alone it is the
-    confirmation of cancelling a meeting or signing its minutes."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def show_conflict(self, current_version: int | None) -> int:
-        return show_conflict(self, current_version)
 
 
 class MeetingPlanForm(StyledFormMixin, forms.Form):
@@ -40,7 +31,7 @@ def _ids(choices: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
     return [(pk, label) for pk, label in choices]
 
 
-class AttendanceForm(VersionForm):
+class AttendanceForm(VersionedForm):
     present = forms.TypedMultipleChoiceField(
         label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick the members who took part. The others are recorded as absent."),
@@ -51,7 +42,7 @@ class AttendanceForm(VersionForm):
         self.fields["present"].choices = _ids(members)  # type: ignore[attr-defined]
 
 
-class DiscussedForm(VersionForm):
+class DiscussedForm(VersionedForm):
     listings = forms.TypedMultipleChoiceField(
         label=_("Discussed at the meeting"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick everyone the meeting went through. Their review flags are updated."),
@@ -62,7 +53,7 @@ class DiscussedForm(VersionForm):
         self.fields["listings"].choices = _ids(listings)  # type: ignore[attr-defined]
 
 
-class MinutesForm(VersionForm):
+class MinutesForm(VersionedForm):
     minutes = forms.CharField(
         label=_("Minutes"), max_length=MINUTES_MAX, required=False, widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("What was decided and why. Every member of the forum reads the minutes: write no "
@@ -92,5 +83,5 @@ class ActionForm(StyledFormMixin, forms.Form):
         return timezone.make_aware(datetime.combine(self.cleaned_data["due_on"], time(23, 59)))
 
 
-class ActionStatusForm(VersionForm):
+class ActionStatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

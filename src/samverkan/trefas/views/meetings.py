@@ -30,7 +30,7 @@ from samverkan.trefas.forms.meetings import (
     DiscussedForm,
     MeetingPlanForm,
     MinutesForm,
-    VersionForm,
+    VersionedForm,
 )
 from samverkan.trefas.models import Forum, ForumMeeting, MeetingStatus
 from samverkan.trefas.selectors import meetings as selectors
@@ -86,7 +86,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, forum_id: int, meeting_id:
     forum, access = forum_for_actor(request.user, forum_id)
     access.require(TrefasAction.RUN_MEETINGS)
     meeting = selectors.meeting_for_forum(forum=forum, meeting_id=meeting_id)
-    form = VersionForm(request.POST or None, initial={"version": meeting.version})
+    form = VersionedForm(request.POST or None, initial={"version": meeting.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +225,7 @@ def meeting_sign(request: AuthenticatedHttpRequest, forum_id: int, meeting_id: i
     forum, access = forum_for_actor(request.user, forum_id)
     access.require(TrefasAction.RUN_MEETINGS)
     meeting = selectors.meeting_for_forum(forum=forum, meeting_id=meeting_id)
-    form = VersionForm(request.POST or None, initial={"version": meeting.version})
+    form = VersionedForm(request.POST or None, initial={"version": meeting.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +233,7 @@ def meeting_sign(request: AuthenticatedHttpRequest, forum_id: int, meeting_id: i
                                   expected_version=form.cleaned_data["version"])
         except StaleEdit:
             meeting = selectors.meeting_for_forum(forum=forum, meeting_id=meeting_id)
-            form = VersionForm(initial={"version": meeting.version})
+            form = VersionedForm(initial={"version": meeting.version})
             form.add_error(None, _("The minutes changed after you opened them. Read them again, then sign."))
             status = 409
         except ValidationError as exc:
