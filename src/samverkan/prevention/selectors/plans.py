@@ -17,18 +17,20 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     DateField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     Field,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -285,7 +287,8 @@ def public_measures_for_area(area: Area, limit: int = 3) -> list[PublicMeasure]:
     measures = (
         _with_latest(Measure.objects.filter(covers, public=True, plan__status=DocumentStatus.DECIDED))
         .annotate(names_area=Exists(names_area),
-                  own_district=ExpressionWrapper(Q(plan__district_id=area.district_id), output_field=BooleanField()))
+                  own_district=Case(When(plan__district_id=area.district_id, then=Value(True)), default=Value(False),
+                                       output_field=BooleanField()))  # (never NULL: PostgreSQL sorts NULL first)
         .select_related("organisation")
         .order_by("-names_area", "-own_district", "problem__priority", "order", "pk")[:limit]
     )

@@ -136,7 +136,8 @@ def transition(
     update_versioned(current, pk=document.pk, version=expected_version, updated_at=timezone.now(), **changes)
     replaced: list[int] = []
     if to == DocumentStatus.DECIDED:
-        replaced = list(replaced_by(document).select_for_update().values_list("pk", flat=True))
+        # (no ordering: the model's orders by the district's name, an outer join FOR UPDATE refuses)
+        replaced = list(replaced_by(document).order_by("pk").select_for_update().values_list("pk", flat=True))
         model._default_manager.filter(pk__in=replaced).update(
             status=DocumentStatus.REPLACED, version=F("version") + 1, updated_at=timezone.now()
         )

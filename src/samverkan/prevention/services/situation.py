@@ -128,7 +128,7 @@ def create_version(*, actor: User, access: LocalAccess, scope: selectors.ScopeCh
     # version of a scope has nothing to lock: two first drafts started at the same moment
     # for the same period meet the unique (scope, period, number) constraint.
     list(SituationReport.objects.filter(selectors.scope_q(scope.municipality, scope.district_id))
-         .select_for_update().values_list("pk", flat=True))
+         .order_by("pk").select_for_update().values_list("pk", flat=True))  # (no join to order by)
     if selectors.draft_of_scope(scope.municipality, scope.district_id) is not None:
         raise ValidationError(_("A draft of this situation report is already open. Continue it, or decide it first."),
                               code="draft_exists")
