@@ -200,10 +200,10 @@ def draw_year(
     loader: Loader,
 ) -> tuple[list[IncidentReport], Counter[tuple[int, date, int, str]], Counter[str]]:
     """The year's reports (unsaved), their counts per area, week, category and source, and
-    per category; the same for the same day and seed."""
+    per category; the same for the same day and seed, whatever the hour: the year ends
+    yesterday (a report "later today" would depend on the clock)."""
     rng = loader.rng
-    now = timezone.now()
-    first = loader.today - timedelta(days=364)
+    first = loader.today - timedelta(days=365)
     reports: list[IncidentReport] = []
     counts: Counter[tuple[int, date, int, str]] = Counter()
     year_counts: Counter[str] = Counter()
@@ -237,8 +237,6 @@ def draw_year(
                         place = rng.choice(place_list)
                 hour = rng.choices(range(24), cum_weights=hour_cum)[0]
                 moment = aware(day, hour, rng.randrange(60))
-                if moment > now:
-                    continue  # later today
                 org, user, _w = rng.choices(sources, cum_weights=source_cum)[0]
                 if place is not None:
                     lat, lon = place.lat, place.lon
