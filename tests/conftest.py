@@ -238,3 +238,19 @@ def clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(resilient, "time", fake)
     return fake
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and before they are dropped at the end (PostgreSQL):
+    end any session another thread of the run left open on them (a connection a worker
+    thread opened and the garbage collector has not closed yet), or DROP DATABASE refuses
+    and the run ends in an error after every test passed."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
