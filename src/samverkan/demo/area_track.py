@@ -213,7 +213,8 @@ def load_area_track(*, solve_seconds: float | None = None) -> dict[str, Any]:
     ).first() or roster_services.plan_get_or_create(actor=actor, group=husby, period_start=start, weeks=4)
     published = plan.versions.filter(status=VersionStatus.PUBLISHED).exists()
     if not published:
-        version = roster_services.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=solve_seconds or settings.DEMO_ROSTER_SECONDS)
+        seconds = solve_seconds or settings.DEMO_ROSTER_SECONDS
+        version = roster_services.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=seconds)
         if not version.violations and version.solver_status in ("optimal", "feasible"):
             roster_services.version_publish(actor=actor, version=version)
             published = True
