@@ -36,10 +36,9 @@ def client_of(world, login):
     return lambda persona: login(world.users[persona])
 
 
-@pytest.fixture
-def world():
+def two_cases():
     """Case A: Kim Testperson, no consent (the police on the team may not see the name).
-    Case B: Åsa Öberg-Lindé, whose own consent covers the police."""
+    Case B (``objects["other"]``): Åsa Öberg-Lindé, whose own consent covers the police."""
     w = adult_world()
     lead, police = w.lead, w.users["police"]
     other = open_case(lead, identity=parse(make_fictitious(years_ago(22, days=10), 555)),
@@ -53,6 +52,11 @@ def world():
     )
     w.objects["other"] = other
     return w
+
+
+@pytest.fixture
+def world():
+    return two_cases()
 
 
 def _search(client, name, **filters):
