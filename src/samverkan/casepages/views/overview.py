@@ -63,6 +63,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_permission(Permission.PERSON_LOOKUP)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("identity")
 def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exact look-up by identity number. POST only, so the number never enters a URL."""
     form = LookupForm(request.POST or None)
