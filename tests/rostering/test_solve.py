@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.template.loader import render_to_string
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 
 from samverkan.jobs.models import Job, JobStatus
 from samverkan.rostering import problem as pb

@@ -22,6 +22,7 @@ import base64
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
@@ -56,7 +57,7 @@ def chart_svg(*, title: str, description: str, bars: list[Bar]) -> str:
     labels = [wrap(b.label) for b in bars]
     lines = sum(label.count("\n") + 1 for label in labels) or 1
     biggest = max([b.value for b in bars if b.value is not None] + [0.0]) or 1.0
-    settings = {
+    settings: dict[str, Any] = {
         "svg.fonttype": "none",  # text stays text: searchable, read by a screen reader's OCR-free path
         "svg.hashsalt": "samverkan",  # the same figures give the same file
         "font.family": "sans-serif",
@@ -66,7 +67,7 @@ def chart_svg(*, title: str, description: str, bars: list[Bar]) -> str:
         "axes.edgecolor": AXIS_COLOUR,
         "ytick.color": TEXT_COLOUR,
     }
-    with rc_context(settings):
+    with rc_context(settings):  # type: ignore[arg-type]  # matplotlib types the keys as literals
         figure = Figure(figsize=(WIDTH_IN, 0.3 + ROW_IN * max(lines, len(bars))))
         axes = figure.add_subplot()
         positions = list(range(len(bars)))

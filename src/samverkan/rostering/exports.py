@@ -20,6 +20,7 @@ from samverkan.lib.spreadsheets import csv_text, xlsx_append
 from samverkan.rostering.models import RosterAssignment
 from samverkan.rostering.selectors import Grid
 
+
 def columns() -> list[str]:
     """The readable headers of the CSV and XLSX roster, in the active language."""
     return [

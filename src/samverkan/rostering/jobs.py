@@ -22,10 +22,10 @@ from samverkan.rostering.services.common import RosterRefused
 
 
 def plan_label(params: dict[str, Any]) -> str:
-    """"Planning the roster for Husby, 7 December 2026 – 3 January 2027" (or
+    """"Planning the roster for Husby, 7 December 2026 to 3 January 2027" (or
     re-planning), in the reader's language."""
     try:
-        plan = RosterPlan.objects.select_related("group").get(pk=params.get("plan_id"))
+        plan = RosterPlan.objects.select_related("group").get(pk=int(params.get("plan_id") or 0))
     except RosterPlan.DoesNotExist:
         raise LookupError("plan") from None
     words = {

@@ -43,7 +43,7 @@ def fairness_stats(problem: em.Problem, roster: em.Roster) -> dict[str, int]:
             continue
         kind = key.rsplit("|", 1)[-1]
         name = STATS_PREFIX + kind
-        out[name] = max(out.get(name, 0), int(round(spread)))
+        out[name] = max(out.get(name, 0), round(spread))
     return out
 
 

@@ -184,7 +184,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     tips = list(selectors.inbox_for_user(actor=request.user, **_filters(request))[:5000])
     services.tips_record_export(actor=request.user, count=len(tips))
     # The text and contact are typed by an anonymous sender: every cell inert (csv_text).
-    rows = [
+    rows: list[list[Any]] = [
         [_("Reference"), _("Received"), _("Area"), _("Topic"), _("Status"), _("Text"), _("Contact")],
         *(
             [
