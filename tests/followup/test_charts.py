@@ -5,6 +5,7 @@ nothing drawn for a suppressed number."""
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -18,6 +19,17 @@ BARS = [
     Bar("Mentorprogram för ungdomar", "44", 44.0),
     Bar("Andel i tid", "85,5 %", 85.5),
 ]
+
+
+def _ys(svg: str) -> list[float]:
+    """The baseline of every text element."""
+    out = []
+    for node in ET.fromstring(svg).iter(f"{SVG}text"):
+        if node.get("y") is not None:
+            out.append(float(node.get("y")))
+        else:
+            out.append(float(re.match(r"translate\([-\d.]+ ([-\d.]+)", node.get("transform")).group(1)))
+    return out
 
 
 def _texts(svg: str) -> list[tuple[str, float, str, float]]:
@@ -62,6 +74,20 @@ def test_every_label_is_whole_and_inside_the_drawing():
         assert left >= -0.5 and right <= width + 0.5, (text, left, right, width)
     # The table's values after the bars; the suppressed one as the table shows it.
     assert {"12", "<5", "44", "85,5 %"} <= {t for t, *_ in texts}
+
+
+def test_labels_over_several_lines_do_not_run_into_each_other():
+    three_lines = "Överförd till ett annat program eller en annan myndighet"
+    bars = [Bar("Flyttat", "7", 7.0), Bar(three_lines, "12", 12.0), Bar("Avliden", "0", 0.0),
+            Bar("Ny brottslighet eller frihetsberövande", "<5", None)]
+    svg = chart_svg(title="t", description="d", bars=bars)
+    labels = [(y, t) for y, (t, _x, anchor, _s) in zip(_ys(svg), _texts(svg), strict=True)
+              if anchor == "end" or not re.fullmatch(r"[\d<×–,% ]+", t)]
+    size = _texts(svg)[0][3]
+    ys = sorted(y for y, _t in labels)
+    assert len(ys) >= 7  # every line of every label
+    # No two lines closer than one line of text: nothing is drawn over anything else.
+    assert all(b - a >= size for a, b in itertools.pairwise(ys)), ys
 
 
 def test_the_image_has_a_text_alternative_and_escapes_typed_text():

@@ -30,10 +30,11 @@ from django.utils.safestring import SafeString
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue: contrast 5.2:1 on white
 TEXT_COLOUR = "#0b0c0c"
 AXIS_COLOUR = "#505a5f"  # GOV.UK dark grey: 7:1 on white
-FONT_SIZE = 10.5  # points: 14 px
-WIDTH_IN = 4.6  # inches (96 px each): at most about 440 px wide, the half column of a desktop page
-ROW_IN = 0.34  # per line of label text
-LABEL_CHARACTERS = 26  # a label longer than this is wrapped onto more lines
+FONT_SIZE = 12  # points: 16 px, GOV.UK's small body text
+WIDTH_IN = 4.8  # inches (96 px each): at most about 460 px wide, the half column of a desktop page
+LINE_IN = 0.23  # one line of label text (1.35 lines of 12 points)
+GAP_IN = 0.14  # between two bars
+LABEL_CHARACTERS = 24  # a label longer than this is wrapped onto more lines
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def chart_svg(*, title: str, description: str, bars: list[Bar]) -> str:
     from matplotlib.figure import Figure  # deferred: as above
 
     labels = [wrap(b.label) for b in bars]
-    lines = sum(label.count("\n") + 1 for label in labels) or 1
+    # Bars are evenly spaced: each row is as tall as the label with the most lines.
+    lines = max([label.count("\n") + 1 for label in labels] + [1])
+    row_in = max(0.34, LINE_IN * lines + GAP_IN)
     biggest = max([b.value for b in bars if b.value is not None] + [0.0]) or 1.0
     settings: dict[str, Any] = {
         "svg.fonttype": "none",  # text stays text: searchable, read by a screen reader's OCR-free path
@@ -68,13 +71,13 @@ def chart_svg(*, title: str, description: str, bars: list[Bar]) -> str:
         "ytick.color": TEXT_COLOUR,
     }
     with rc_context(settings):  # type: ignore[arg-type]  # matplotlib types the keys as literals
-        figure = Figure(figsize=(WIDTH_IN, 0.3 + ROW_IN * max(lines, len(bars))))
+        figure = Figure(figsize=(WIDTH_IN, 0.2 + row_in * max(1, len(bars))))
         axes = figure.add_subplot()
         positions = list(range(len(bars)))
         drawn = [b.value if b.value is not None else 0.0 for b in bars]
-        axes.barh(positions, drawn, color=BAR_COLOUR, height=0.7)
+        axes.barh(positions, drawn, color=BAR_COLOUR, height=min(0.7, 0.26 / row_in))  # about 0.26 inch thick
         axes.set_yticks(positions, labels)
-        axes.invert_yaxis()  # the first item at the top, as in the table
+        axes.set_ylim(len(bars) - 0.5, -0.5)  # the first item at the top, as in the table; no padding
         axes.set_xlim(0, biggest * 1.18)  # room for the value after the longest bar
         axes.xaxis.set_visible(False)
         for side in ("top", "right", "bottom"):
