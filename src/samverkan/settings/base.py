@@ -342,6 +342,9 @@ PICTURE_PHOTO_MAX_BYTES = guarded(lambda: env_int("PICTURE_PHOTO_MAX_MB", 5, min
 DEMO_INCIDENT_SHARE = 1.0
 # How long the demo lets the roster engine plan its published roster (seconds; the tests: 2).
 DEMO_ROSTER_SECONDS = 6
+# How long the roster planner may look for a fairer roster, in seconds (it stops sooner
+# once it has proven the best one); coordinators are not asked.
+ROSTER_TIME_LIMIT_S = guarded(lambda: env_int("ROSTER_TIME_LIMIT_S", 20, minimum=2))
 TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
 # Tip submissions (and receipt look-ups) per client per window; the client is known only
 # by a keyed hash under a random key that lives in the cache for one window.
