@@ -284,7 +284,7 @@ def test_disable_ends_session_blocks_login_and_is_audited(personas, client_for):
     target = mine["caseworker"]
     target_client = client_for(target)
     admin_client = client_for(mine["admin"])
-    response = admin_client.post(f"{USERS}{target.pk}/aktiv/", {"active": "0"})
+    response = admin_client.post(f"{USERS}{target.pk}/aktiv/", {"active": "0", "confirmed": "1"})
     assert response.status_code == 302
     assert not User.objects.get(pk=target.pk).is_active
     assert not is_logged_in(target_client)
@@ -344,7 +344,12 @@ def test_system_admin_sees_and_manages_every_organisation(personas, client_for, 
         assert response.status_code == 302, response.content[:300]
         assert User.objects.get(username=f"skapad{i}").organisation_id == mine["org"].pk
         target = mine["coordinator"]
-        assert admin_client.post(f"{USERS}{target.pk}/aktiv/", {"active": "0"}).status_code == 302
+        assert (
+            admin_client.post(
+                f"{USERS}{target.pk}/aktiv/", {"active": "0", "confirmed": "1"}
+            ).status_code
+            == 302
+        )
         assert not User.objects.get(pk=target.pk).is_active
     # A system admin may grant system roles.
     target = next(iter(personas.values()))["caseworker"]

@@ -151,7 +151,7 @@ def test_dpo_dry_run_page_and_job(world, login):
     # Without confirming nothing happens.
     assert dpo.post("/dataskydd/gallring/kor/", {}).status_code == 302
     assert Case.objects.filter(pk=world.case.pk).exists()
-    response = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on"})
+    response = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on", "confirmed": "1"})
     assert response.status_code == 302 and "/jobb/" in response["Location"]
     assert not Case.objects.filter(pk=world.case.pk).exists()
     assert Case.objects.filter(pk=other.pk).exists()  # only the DPO's own organisation's cases

@@ -38,7 +38,7 @@ def test_write_draft_then_sign_through_the_pages(world, logged_in):
     assert note.signed_at is None and note.recorded_by_organisation == world.orgs["police"]
     # A draft is only the author's: a colleague of the lead organisation does not see it.
     assert "Utkast om händelsen" not in logged_in(world.users["jarva_coord"]).get(world.url + "anteckningar/").content.decode()
-    response = client.post(world.url + f"anteckningar/{note.public_id}/signera/")
+    response = client.post(world.url + f"anteckningar/{note.public_id}/signera/", {"confirmed": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.signed_at is not None
@@ -49,13 +49,15 @@ def test_sign_at_once_and_validation_errors(world, logged_in):
     client = logged_in(world.users["jarva_coord"])
     future = (timezone.localdate() + timedelta(days=2)).isoformat()
     response = client.post(world.url + "anteckningar/ny/", {"category": "social", "occurred_on": future,
-                                                             "text": "x", "action": "sign"})
+                                                             "text": "x", "action": "sign",
+                                                             "confirmed": "1"})
     assert response.status_code == 200
     assert "The date is in the future." in response.content.decode()
     assert not JournalNote.objects.exists()
     response = client.post(world.url + "anteckningar/ny/", {"category": "social",
                                                              "occurred_on": timezone.localdate().isoformat(),
-                                                             "text": "Samtal med familjen", "action": "sign"})
+                                                             "text": "Samtal med familjen", "action": "sign",
+                                                             "confirmed": "1"})
     assert response.status_code == 302
     assert JournalNote.objects.get().signed_at is not None
 
@@ -94,7 +96,8 @@ def test_stale_draft_edit_keeps_the_text(world, logged_in):
     # Saving again is now deliberate and works.
     assert conflict.context["form"].data["version"] == "2"
     again = second.post(world.url + f"anteckningar/{note.public_id}/andra/", {
-        "category": "social", "occurred_on": today, "text": "Version från fönster B", "version": 2, "action": "sign"})
+        "category": "social", "occurred_on": today, "text": "Version från fönster B", "version": 2, "action": "sign",
+        "confirmed": "1"})
     assert again.status_code == 302
     note.refresh_from_db()
     assert note.text == "Version från fönster B" and note.signed_at is not None
@@ -120,7 +123,7 @@ def test_signed_note_cannot_be_edited_only_corrected(world, logged_in):
                                            category="social", occurred_on=timezone.localdate())
     response = client.post(world.url + f"anteckningar/{note.public_id}/ratta/", {
         "category": "social", "occurred_on": timezone.localdate().isoformat(),
-        "text": "Rätt uppgift om skolan", "action": "sign"})
+        "text": "Rätt uppgift om skolan", "action": "sign", "confirmed": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.text == "Fel uppgift om skolan"  # the original stays

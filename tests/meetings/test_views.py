@@ -181,7 +181,8 @@ def test_minutes_decision_and_commitment_through_the_web(world, logged_in):
     minutes.refresh_from_db()
     assert (
         client.post(
-            base + f"protokoll/{minutes.public_id}/signera/", {"version": minutes.version}
+            base + f"protokoll/{minutes.public_id}/signera/",
+            {"version": minutes.version, "confirmed": "1"},
         ).status_code
         == 302
     )

@@ -293,10 +293,10 @@ def test_establish_through_the_web_and_stale_establish(world, logged_in):
     page = client.get(_url(world))
     revision = page.context["establish_form"].initial["revision"]
     _lead_goal(world, title="Tillagt medan sidan var öppen")
-    client.post(_url(world, "faststall/"), {"revision": revision})
+    client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"})
     assert not world.case.action_plan.versions.exists()
     revision = client.get(_url(world)).context["establish_form"].initial["revision"]
-    assert client.post(_url(world, "faststall/"), {"revision": revision}).status_code == 302
+    assert client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"}).status_code == 302
     version_page = client.get(_url(world, "versioner/1/"))
     assert "Tillagt medan sidan var öppen" in version_page.content.decode()
     assert client.get(_url(world, "versioner/2/")).status_code == 404

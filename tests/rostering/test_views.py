@@ -226,7 +226,7 @@ def test_solve_from_the_page_redirects_to_the_job_and_publish(personas, logged_i
     job_page = client.get(response["Location"]).content.decode()
     assert "Best objective" in job_page or "Bästa" in job_page
     version = RosterVersion.objects.get()
-    assert client.post(f"/bemanning/versioner/{version.pk}/publicera/").status_code == 302
+    assert client.post(f"/bemanning/versioner/{version.pk}/publicera/", {"confirmed": "1"}).status_code == 302
     version.refresh_from_db()
     assert version.status == "published"
     # Caseworkers see published versions, not drafts; nobody outside sees a draft.
