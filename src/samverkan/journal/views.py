@@ -86,7 +86,7 @@ def _form_sign_confirmation(
         return None
     d = form.cleaned_data
     return _sign_confirmation(
-        request, case, access, category=InformationCategory(d["category"]).label,
+        request, case, access, category=str(InformationCategory(d["category"]).label),
         occurred_on=d["occurred_on"], text=d["text"], from_form=True,
     )
 

@@ -87,7 +87,7 @@ def close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
             destructive=True,
             cancel_url=reverse("cases:closure", args=[case.public_id]),
             details=[
-                (_("Outcome"), ClosureOutcome(form.cleaned_data["outcome"]).label),
+                (_("Outcome"), str(ClosureOutcome(form.cleaned_data["outcome"]).label)),
                 (_("Note"), form.cleaned_data["note"] or "–"),
             ],
             header="cases/_case_header.html",
