@@ -127,9 +127,10 @@ ROUTES: list[tuple[str, str, str | None]] = [
 
 # Irreversible actions: the first POST only shows a confirmation page (frontend.confirm).
 CONFIRMED_ROUTES = {
-    "cases:close", "cases:decide", "cases:team_remove", "plans:establish", "journal:note_sign", "journal:note_new",
-    "journal:note_edit", "journal:note_correct", "meetings:minutes_sign", "meetings:minutes_new",
-    "meetings:cancel", "dataprotection:retention_run", "consent:withdraw",
+    "cases:close", "cases:decide", "cases:transfer", "cases:team_remove", "plans:establish",
+    "journal:note_sign", "journal:note_new", "journal:note_edit", "journal:note_correct",
+    "meetings:minutes_sign", "meetings:minutes_new", "meetings:cancel", "dataprotection:retention_run",
+    "consent:withdraw",
 }
 
 

@@ -123,3 +123,28 @@ def test_declining_without_a_reason_is_refused_before_any_confirmation(world, lo
     response = login(world.lead).post(f"/arenden/{case.public_id}/beslut/", {"decision": "decline", "reason": ""})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).status == CaseStatus.INTAKE
+
+
+def test_moving_to_the_next_programme_asks_first_then_moves(world, login):
+    from samverkan.people.models import Person
+
+    old = world.case.programme
+    successor = old.successor
+    assert successor is not None  # SIG unga continues in SIG unga vuxna
+    today = timezone.localdate()
+    Person.objects.filter(pk=world.case.person_id).update(birth_date=today.replace(year=today.year - 20, day=1))
+    client = login(world.lead)
+    url = f"/arenden/{world.case.public_id}/byt-program/"
+    first = client.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert f"Move the case to {successor.name}?" in body
+    assert f"The case cannot be moved back to {old.name}." in body and "Yes, move the case" in body
+    assert Case.objects.get(pk=world.case.pk).programme_id == old.pk
+    assert not AuditEvent.objects.filter(action="case.programme_transferred").exists()
+
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    assert Case.objects.get(pk=world.case.pk).programme_id == successor.pk
+    assert AuditEvent.objects.filter(action="case.programme_transferred").count() == 1
+    # Others on the team get no confirmation page.
+    assert login(world.users["jarva_cw"]).post(url).status_code == 403

@@ -65,3 +65,12 @@ def test_a_form_that_signs_as_it_saves_offers_the_way_back():
     body = response.content.decode()
     assert 'name="back" value="1"' in body and "No, go back and change it" in body
     assert "No, keep it" in body and "govuk-button--warning" not in body
+
+
+def test_under_a_page_header_the_question_is_a_second_level_heading():
+    response = confirm_page(
+        _post({}), heading="Sign?", consequence="c", irreversible="i", submit="Yes, sign", cancel_url="/",
+        header="includes/form.html",  # any include: here it renders nothing
+    )
+    body = response.content.decode()
+    assert '<h2 class="govuk-heading-m govuk-!-text-break-word">Sign?</h2>' in body

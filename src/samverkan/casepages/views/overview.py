@@ -133,6 +133,27 @@ def decide(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def transfer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
+    access.require(CaseAction.MANAGE_TEAM)
+    successor = case.programme.successor
+    if successor is not None and not confirmed(request):
+        return confirm_page(
+            request,
+            heading=_("Move the case to %(programme)s?") % {"programme": successor.name},
+            consequence=_(
+                "The case continues in %(programme)s with its plan, notes and team, from now on."
+            )
+            % {"programme": successor.name},
+            irreversible=_("The case cannot be moved back to %(programme)s.")
+            % {"programme": case.programme.name},
+            submit=_("Yes, move the case"),
+            cancel_url=reverse("cases:detail", args=[case.public_id]),
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     try:
         services.case_transfer_programme(actor=request.user, case=case, access=access)
     except ValidationError as exc:
