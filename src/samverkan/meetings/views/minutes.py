@@ -41,7 +41,6 @@ def _sign_confirmation(
 ) -> HttpResponse:
     """The confirmation page before minutes are signed (from the meeting page, or from the
     form that saves and signs: then it can take the text back to the form)."""
-    access.require(CaseAction.MANAGE_MEETING)
     return confirm_page(
         request,
         heading=_("Sign the minutes?"),
@@ -80,7 +79,11 @@ def minutes_new(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: 
         request.POST or None, new=True, initial={"text": corrects.text if corrects else ""}
     )
     if request.method == "POST" and form.is_valid() and not going_back(request):
-        if form.cleaned_data["sign"] and not confirmed(request):
+        if (
+            form.cleaned_data["sign"]
+            and access.may(CaseAction.MANAGE_MEETING)
+            and not confirmed(request)
+        ):
             return _sign_confirmation(
                 request, case, access, meeting, text=form.cleaned_data["text"], from_form=True
             )
@@ -165,9 +168,13 @@ def minutes_sign(
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect(detail_url(case, meeting))
-    if minutes.author_id != request.user.pk:
-        raise PermissionDenied
-    if minutes.signed_at is None and not confirmed(request):
+    # Only the author of a draft is asked; anyone else gets the service's answer.
+    if (
+        minutes.author_id == request.user.pk
+        and minutes.signed_at is None
+        and access.may(CaseAction.MANAGE_MEETING)
+        and not confirmed(request)
+    ):
         return _sign_confirmation(request, case, access, meeting, text=minutes.text, from_form=False)
     try:
         services.minutes_sign(
