@@ -76,7 +76,7 @@ def test_write_that_loses_the_database_rolls_back_change_and_audit(monkeypatch, 
     monkeypatch.setattr(journal_services, "_audit", audit_then_database_gone)
     response = client.post(world.url + "anteckningar/ny/", {
         "category": "social", "occurred_on": timezone.localdate().isoformat(), "text": NOTE_TEXT,
-        "action": "sign",
+        "action": "sign", "confirmed": "1",
     })
     _assert_reveals_nothing(response, NOTE_TEXT, LEAKY, "200001019876")
     # Nothing half-saved: neither the note nor an audit row without its change.
@@ -93,7 +93,7 @@ def test_write_that_loses_the_database_rolls_back_change_and_audit(monkeypatch, 
     assert client.get(world.url + "anteckningar/").status_code == 200
     response = client.post(world.url + "anteckningar/ny/", {
         "category": "social", "occurred_on": timezone.localdate().isoformat(), "text": NOTE_TEXT,
-        "action": "sign",
+        "action": "sign", "confirmed": "1",
     })
     assert response.status_code == 302
     assert JournalNote.objects.count() == notes_before + 1

@@ -281,7 +281,7 @@ def test_admin_reset_requires_reauth_ends_sessions_and_forces_enrolment(client_f
     assert bad.status_code == 200
     assert events("auth.reauth_failed", actor_id=admin.pk).count() == 1
     reauthenticate(admin_client, admin, next_url=f"/konto/anvandare/{user.pk}/")
-    response = admin_client.post(url)
+    response = admin_client.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not StaticDevice.objects.filter(user=user).exists()

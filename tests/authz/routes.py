@@ -125,6 +125,14 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("cases:team_remove", "POST", None),
 ]
 
+# Irreversible actions: the first POST only shows a confirmation page (frontend.confirm).
+CONFIRMED_ROUTES = {
+    "cases:close", "cases:decide", "cases:transfer", "cases:team_remove", "plans:establish",
+    "journal:note_sign", "journal:note_new", "journal:note_edit", "journal:note_correct",
+    "meetings:minutes_sign", "meetings:minutes_new", "meetings:cancel", "dataprotection:retention_run",
+    "consent:withdraw",
+}
+
 
 def row_id(row: tuple[str, str, str | None]) -> str:
     name, method, target = row
@@ -197,4 +205,6 @@ def url_for(world: Any, name: str, target: str | None, consents: list[Any], *,
     elif name == "dataprotection:subject_access" and target in ("json", "pdf"):
         data = {"identity": world.identity.digits, "purpose": "Begäran om registerutdrag enligt GDPR",
                 "export_format": target}
+    if name in CONFIRMED_ROUTES:
+        data["confirmed"] = "1"  # past the confirmation page: the matrix checks the action itself
     return reverse(name, kwargs=kwargs) + query, data

@@ -404,7 +404,7 @@ def test_withdrawal_takes_effect_on_the_next_request_everywhere(world):
     before = " ".join(response_text(police.get(world.url + p)).lower() for p in pages)
     assert all(e.marker.lower() in before for e in shared)
     lead = fast_login(world.users["jarva_coord"])
-    response = lead.post(world.url + f"samtycken/{consents[0].pk}/aterkalla/", {"note": "Muntligt"})
+    response = lead.post(world.url + f"samtycken/{consents[0].pk}/aterkalla/", {"note": "Muntligt", "confirmed": "1"})
     assert response.status_code == 302
     for page in pages:
         response = police.get(world.url + page)

@@ -362,7 +362,8 @@ def test_share_state_changes_take_effect_on_the_next_request(tworld):
     assert seen_by() == set()
     jurist = fast_login(tworld.users["police_jurist"])
     status, _body = _client_request(jurist, "POST", reverse("trefas:share_decide", args=[forum, share.pk]),
-                                    {"decision": "approve", "reason": "Avvägt (matris)", "version": share.version})
+                                    {"decision": "approve", "reason": "Avvägt (matris)", "version": share.version,
+                                     "confirmed": "1"})
     assert status == 302
     assert seen_by() == {"soc", "soc_jurist"}
     share.refresh_from_db()

@@ -129,7 +129,12 @@ def test_group_outreach_experts_solve_publish_calendar(live_server, page_factory
     assert page.locator("[data-testid=roster-grid] caption").count() == 1
     assert_accessible(page)
     page.click("[data-testid=publish]")
-    page.wait_for_load_state()
+    yes = page.locator("main form:has(input[name=confirmed]) button[type=submit] >> nth=0")
+    yes.wait_for()  # the confirmation page: what publishing does and that it cannot be taken back
+    assert_accessible(page)
+    yes.click()
+    page.wait_for_url("**/bemanning/versioner/*/")
+    page.locator("[data-testid=version-status]").wait_for()
     assert page.locator("[data-testid=version-status]").get_attribute("data-status") == "published"
     assert_accessible(page)
     page.goto(f"{base}/bemanning/grupper/{group_id}/i-tjanst/")

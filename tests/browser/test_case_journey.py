@@ -57,6 +57,16 @@ def _submit(page, url_glob: str) -> None:
     """Submit the page's main form (the one posting to the page itself)."""
     page.click("main form:not([action]) button[type=submit] >> nth=0")
     page.wait_for_url(url_glob)
+
+
+def _confirm(page, url_glob: str) -> None:
+    """Answer the confirmation page of an irreversible step (checked with axe too) with
+    its "Yes, …" button."""
+    yes = page.locator("main form:has(input[name=confirmed]) button[type=submit] >> nth=0")
+    yes.wait_for()
+    assert_accessible(page)
+    yes.click()
+    page.wait_for_url(url_glob)
     assert_accessible(page)
 
 
@@ -90,7 +100,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     page.check("#decision-accept")
     page.fill("#decision-reason", "Uppfyller kriterierna för SIG unga vuxna.")
     page.click("form[action$='/beslut/'] button[type=submit]")
-    page.wait_for_url(case_url)
+    _confirm(page, case_url)
     assert_accessible(page)
     case.refresh_from_db()
     assert case.status == "active"
@@ -159,7 +169,8 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     assert_accessible(page)
     page.fill("#id_text", "Deltagaren berättade om läget. Praktik diskuterades.")
     page.check("#id_sign")
-    _submit(page, meeting_url)
+    page.click("main form:not([action]) button[type=submit] >> nth=0")
+    _confirm(page, meeting_url)
     assert Minutes.objects.get().signed_at is not None
 
     # 6. Journal notes: the lead, then the police (who sees the lead's note under the consent).
@@ -168,7 +179,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     page.select_option("#id_category", "social")
     page.fill("#id_text", "Hembesök. Deltagaren mår bättre.")
     page.click("button[name=action][value=sign]")
-    page.wait_for_url(case_url + "anteckningar/")
+    _confirm(page, case_url + "anteckningar/")
     assert_accessible(page)
     police = page_factory()
     login(police, base, staff["polis.rinkeby"], PASSWORD)
@@ -177,7 +188,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     police.select_option("#id_category", "crime")
     police.fill("#id_text", "Inga nya händelser i belastningsregistret.")
     police.click("button[name=action][value=sign]")
-    police.wait_for_url(case_url + "anteckningar/")
+    _confirm(police, case_url + "anteckningar/")
     assert_accessible(police)
     assert "Hembesök. Deltagaren mår bättre." in police.content()
     police.goto(case_url)
@@ -190,7 +201,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     page.select_option("#id_outcome", "plan_completed")
     page.fill("#id_note", "Planen är genomförd; deltagaren har praktikplats.")
     page.click("form[action$='/avslut/stang/'] button[type=submit]")
-    page.wait_for_url(case_url + "avslut/")
+    _confirm(page, case_url + "avslut/")
     assert_accessible(page)
     case.refresh_from_db()
     assert case.status == "closed" and Closure.objects.filter(case=case).exists()

@@ -129,6 +129,10 @@ def test_trefas_journey(live_server, page_factory):
     queue_item.get_by_label(sv("Approve: the receivers may see it")).check()
     queue_item.get_by_label(sv("Reason")).fill("Nödvändigt för socialtjänstens skyddsbedömning.")
     queue_item.get_by_role("button", name=sv("Record the decision")).click()
+    yes = jurist.locator("main form:has(input[name=confirmed]) button[type=submit] >> nth=0")
+    yes.wait_for()  # the confirmation: who will see it, and that it cannot be taken back
+    assert_accessible(jurist)
+    yes.click()
     jurist.wait_for_url("**/delningar/")
     assert_accessible(jurist)
     share.refresh_from_db()

@@ -22,7 +22,7 @@ def world():
 def _close(client, case, outcome="plan_completed", note="Planen klar"):
     case.refresh_from_db()
     return client.post(f"/arenden/{case.public_id}/avslut/stang/",
-                       {"outcome": outcome, "note": note, "version": case.version})
+                       {"outcome": outcome, "note": note, "version": case.version, "confirmed": "1"})
 
 
 def test_lead_coordinator_closes_and_follow_ups_are_planned(world, login):
@@ -54,7 +54,8 @@ def test_outcome_is_required_and_must_be_known(world, login):
 def test_stale_version_is_refused(world, login):
     client = login(world.lead)
     response = client.post(f"/arenden/{world.case.public_id}/avslut/stang/",
-                           {"outcome": "moved", "note": "Flyttar", "version": world.case.version - 1})
+                           {"outcome": "moved", "note": "Flyttar", "version": world.case.version - 1,
+                            "confirmed": "1"})
     assert response.status_code == 409 and "Someone else saved this" in response.content.decode()
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.ACTIVE
     # The choice is kept with the stored version: closing again is deliberate and works.

@@ -124,7 +124,8 @@ def test_withdrawal_takes_effect_on_the_very_next_request(world, logged_in):
     secret = world.notes["jarva_coord-social"].text
     assert secret in police.get(world.url + "anteckningar/").content.decode()
     lead = logged_in(world.users["jarva_coord"])
-    response = lead.post(world.url + f"samtycken/{consents[1].pk}/aterkalla/", {"note": "Muntligt i telefon"})
+    response = lead.post(world.url + f"samtycken/{consents[1].pk}/aterkalla/",
+                         {"note": "Muntligt i telefon", "confirmed": "1"})
     assert response.status_code == 302
     # The very next request by the police no longer shows the note, nor its name.
     after = police.get(world.url + "anteckningar/")
@@ -225,3 +226,27 @@ def test_consents_expiring():
     assert list(consents_expiring(within_days=30)) == [soon, edge]
     assert list(consents_expiring(within_days=10)) == [soon]
     assert list(consents_expiring(within_days=30, case_ids=[0])) == []
+
+
+def test_withdrawal_asks_first_then_takes_effect(world, logged_in):
+    consents = full_consent(world)
+    police = logged_in(world.users["police"])
+    secret = world.notes["jarva_coord-social"].text
+    lead = logged_in(world.users["jarva_coord"])
+    url = world.url + f"samtycken/{consents[1].pk}/aterkalla/"
+    first = lead.post(url, {"note": "Muntligt i telefon"})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Record that the consent is withdrawn?" in body and "Sharing under this consent stops at once" in body
+    assert "A withdrawal cannot be undone." in body and "Yes, the consent is withdrawn" in body
+    assert 'type="hidden" name="note" value="Muntligt i telefon"' in body
+    consents[1].refresh_from_db()
+    assert consents[1].withdrawn_at is None
+    assert not AuditEvent.objects.filter(action="consent.withdrawn").exists()
+    assert secret in police.get(world.url + "anteckningar/").content.decode()  # still shared
+
+    assert lead.post(url, {"note": "Muntligt i telefon", "confirmed": "1"}).status_code == 302
+    consents[1].refresh_from_db()
+    assert consents[1].withdrawn_at is not None
+    assert AuditEvent.objects.filter(action="consent.withdrawn").count() == 1
+    assert secret not in police.get(world.url + "anteckningar/").content.decode()

@@ -151,7 +151,7 @@ def test_dpo_dry_run_page_and_job(world, login):
     # Without confirming nothing happens.
     assert dpo.post("/dataskydd/gallring/kor/", {}).status_code == 302
     assert Case.objects.filter(pk=world.case.pk).exists()
-    response = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on"})
+    response = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on", "confirmed": "1"})
     assert response.status_code == 302 and "/jobb/" in response["Location"]
     assert not Case.objects.filter(pk=world.case.pk).exists()
     assert Case.objects.filter(pk=other.pk).exists()  # only the DPO's own organisation's cases
@@ -173,3 +173,25 @@ def test_purge_job_for_all_organisations(world):
     job.refresh_from_db()
     assert job.status == "succeeded" and job.result["purged"] == 1
     assert not Case.objects.exists()
+
+
+def test_the_purge_asks_first_then_deletes(world, login):
+    from samverkan.jobs.models import Job
+
+    age_case(world.case, days=days_since_birthday(5))
+    dpo = fresh_auth(login(world.users["jarva_dpo"]))
+    first = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on"})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Delete the cases due for good?" in body
+    assert "The purge deletes everything about 1 case now" in body
+    assert "Deleted cases cannot be brought back, by anyone." in body
+    assert 'type="hidden" name="confirm" value="on"' in body
+    assert Case.objects.filter(pk=world.case.pk).exists()
+    assert not Job.objects.filter(kind="dataprotection.purge").exists()
+    assert not AuditEvent.objects.filter(action__in=["retention.case_purged", "retention.purge_run"]).exists()
+
+    response = dpo.post("/dataskydd/gallring/kor/", {"confirm": "on", "confirmed": "1"})
+    assert response.status_code == 302 and "/jobb/" in response["Location"]
+    assert not Case.objects.filter(pk=world.case.pk).exists()
+    assert AuditEvent.objects.filter(action="retention.case_purged").count() == 1

@@ -38,7 +38,7 @@ def test_write_draft_then_sign_through_the_pages(world, logged_in):
     assert note.signed_at is None and note.recorded_by_organisation == world.orgs["police"]
     # A draft is only the author's: a colleague of the lead organisation does not see it.
     assert "Utkast om händelsen" not in logged_in(world.users["jarva_coord"]).get(world.url + "anteckningar/").content.decode()
-    response = client.post(world.url + f"anteckningar/{note.public_id}/signera/")
+    response = client.post(world.url + f"anteckningar/{note.public_id}/signera/", {"confirmed": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.signed_at is not None
@@ -49,13 +49,15 @@ def test_sign_at_once_and_validation_errors(world, logged_in):
     client = logged_in(world.users["jarva_coord"])
     future = (timezone.localdate() + timedelta(days=2)).isoformat()
     response = client.post(world.url + "anteckningar/ny/", {"category": "social", "occurred_on": future,
-                                                             "text": "x", "action": "sign"})
+                                                             "text": "x", "action": "sign",
+                                                             "confirmed": "1"})
     assert response.status_code == 200
     assert "The date is in the future." in response.content.decode()
     assert not JournalNote.objects.exists()
     response = client.post(world.url + "anteckningar/ny/", {"category": "social",
                                                              "occurred_on": timezone.localdate().isoformat(),
-                                                             "text": "Samtal med familjen", "action": "sign"})
+                                                             "text": "Samtal med familjen", "action": "sign",
+                                                             "confirmed": "1"})
     assert response.status_code == 302
     assert JournalNote.objects.get().signed_at is not None
 
@@ -94,7 +96,8 @@ def test_stale_draft_edit_keeps_the_text(world, logged_in):
     # Saving again is now deliberate and works.
     assert conflict.context["form"].data["version"] == "2"
     again = second.post(world.url + f"anteckningar/{note.public_id}/andra/", {
-        "category": "social", "occurred_on": today, "text": "Version från fönster B", "version": 2, "action": "sign"})
+        "category": "social", "occurred_on": today, "text": "Version från fönster B", "version": 2, "action": "sign",
+        "confirmed": "1"})
     assert again.status_code == 302
     note.refresh_from_db()
     assert note.text == "Version från fönster B" and note.signed_at is not None
@@ -120,7 +123,7 @@ def test_signed_note_cannot_be_edited_only_corrected(world, logged_in):
                                            category="social", occurred_on=timezone.localdate())
     response = client.post(world.url + f"anteckningar/{note.public_id}/ratta/", {
         "category": "social", "occurred_on": timezone.localdate().isoformat(),
-        "text": "Rätt uppgift om skolan", "action": "sign"})
+        "text": "Rätt uppgift om skolan", "action": "sign", "confirmed": "1"})
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.text == "Fel uppgift om skolan"  # the original stays
@@ -277,3 +280,63 @@ def test_notes_page_query_count_does_not_grow_with_notes(world, logged_in):
                                      corrects=JournalNote.objects.filter(text=f"B{n}").get())
     many = _queries(client, url)
     assert many == few
+
+
+def test_signing_a_draft_asks_first_then_signs(world, logged_in):
+    note = write_note(world, "police", "crime", "Utkast att signera", sign=False)
+    client = logged_in(world.users["police"])
+    url = world.url + f"anteckningar/{note.public_id}/signera/"
+    first = client.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Sign the note?" in body and "Utkast att signera" in body
+    assert "A signed note cannot be changed or removed." in body and "Yes, sign the note" in body
+    assert "No, go back and change it" not in body  # nothing typed to take back from the list
+    note.refresh_from_db()
+    assert note.signed_at is None
+    assert not AuditEvent.objects.filter(action="note.signed").exists()
+
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    note.refresh_from_db()
+    assert note.signed_at is not None
+    assert AuditEvent.objects.filter(action="note.signed").count() == 1
+
+
+def test_signing_from_the_form_asks_first_and_can_go_back_to_the_text(world, logged_in):
+    client = logged_in(world.users["jarva_coord"])
+    url = world.url + "anteckningar/ny/"
+    data = {"category": "social", "occurred_on": timezone.localdate().isoformat(),
+            "text": "Samtal med familjen\nom skolan", "action": "sign"}
+    first = client.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Sign the note?" in body and "Yes, sign the note" in body and "No, go back and change it" in body
+    assert 'type="hidden" name="text" value="Samtal med familjen\nom skolan"' in body
+    assert 'type="hidden" name="action" value="sign"' in body
+    assert not JournalNote.objects.exists()
+    assert not AuditEvent.objects.filter(action__in=["note.created", "note.signed"]).exists()
+    # Going back shows the form again with the text, and saves nothing.
+    back = client.post(url, {**data, "confirmed": "1", "back": "1"})
+    assert back.status_code == 200 and back.context["form"].data["text"] == data["text"]
+    assert not JournalNote.objects.exists()
+    # Confirmed: created and signed.
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert JournalNote.objects.get().signed_at is not None
+    # A draft needs no confirmation.
+    assert client.post(url, {**data, "action": "draft"}).status_code == 302
+    assert JournalNote.objects.filter(signed_at__isnull=True).count() == 1
+
+
+def test_signing_an_edited_draft_asks_first(world, logged_in):
+    note = write_note(world, "police", "crime", "Första texten", sign=False)
+    client = logged_in(world.users["police"])
+    url = world.url + f"anteckningar/{note.public_id}/andra/"
+    data = {"category": "crime", "occurred_on": timezone.localdate().isoformat(), "text": "Ändrad text",
+            "version": note.version, "action": "sign"}
+    first = client.post(url, data)
+    assert first.status_code == 200 and "Sign the note?" in first.content.decode()
+    note.refresh_from_db()
+    assert note.signed_at is None and note.text == "Första texten"
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    note.refresh_from_db()
+    assert note.signed_at is not None and note.text == "Ändrad text"

@@ -181,7 +181,8 @@ def test_minutes_decision_and_commitment_through_the_web(world, logged_in):
     minutes.refresh_from_db()
     assert (
         client.post(
-            base + f"protokoll/{minutes.public_id}/signera/", {"version": minutes.version}
+            base + f"protokoll/{minutes.public_id}/signera/",
+            {"version": minutes.version, "confirmed": "1"},
         ).status_code
         == 302
     )
@@ -281,3 +282,64 @@ def test_meeting_pages_query_count_does_not_grow_with_rows(world, logged_in):
     add(10)
     assert _queries(client, _url(world)) == small_list
     assert _queries(client, _url(world, f"{first.public_id}/")) == small_detail
+
+
+def test_signing_minutes_asks_first_then_signs(world, logged_in):
+    meeting = _meeting(world)
+    client = logged_in(world.lead)
+    base = _url(world, f"{meeting.public_id}/")
+    assert client.post(base + "protokoll/nytt/", {"text": "Vi gick igenom skolan."}).status_code == 302
+    minutes = Minutes.objects.get()
+    url = base + f"protokoll/{minutes.public_id}/signera/"
+    first = client.post(url, {"version": minutes.version})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Sign the minutes?" in body and "Vi gick igenom skolan." in body
+    assert "Signed minutes cannot be changed or removed." in body and "Yes, sign the minutes" in body
+    minutes.refresh_from_db()
+    assert minutes.signed_at is None
+    assert not AuditEvent.objects.filter(action="meeting.minutes_signed").exists()
+
+    assert client.post(url, {"version": minutes.version, "confirmed": "1"}).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.signed_at is not None
+    assert AuditEvent.objects.filter(action="meeting.minutes_signed").count() == 1
+    # Someone else on the team gets no confirmation page for minutes that are not theirs
+    # (the police do not even see the lead's minutes without consent).
+    assert logged_in(world.users["police"]).post(url, {"version": minutes.version}).status_code == 404
+
+
+def test_new_minutes_signed_at_once_ask_first(world, logged_in):
+    meeting = _meeting(world)
+    client = logged_in(world.lead)
+    url = _url(world, f"{meeting.public_id}/protokoll/nytt/")
+    data = {"text": "Protokoll som signeras direkt", "sign": "on"}
+    first = client.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Sign the minutes?" in body and "No, go back and change it" in body
+    assert not Minutes.objects.exists()
+    back = client.post(url, {**data, "confirmed": "1", "back": "1"})
+    assert back.status_code == 200 and back.context["form"].data["text"] == data["text"]
+    assert not Minutes.objects.exists()
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert Minutes.objects.get().signed_at is not None
+
+
+def test_cancelling_a_meeting_asks_first_then_cancels(world, logged_in):
+    meeting = _meeting(world, days=3)
+    client = logged_in(world.lead)
+    url = _url(world, f"{meeting.public_id}/stall-in/")
+    first = client.post(url, {"version": meeting.version})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Cancel the meeting?" in body and "A cancelled meeting cannot be planned again" in body
+    assert "Yes, cancel the meeting" in body and "No, keep the meeting" in body
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    assert not AuditEvent.objects.filter(action="meeting.cancelled").exists()
+
+    assert client.post(url, {"version": meeting.version, "confirmed": "1"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+    assert AuditEvent.objects.filter(action="meeting.cancelled").count() == 1

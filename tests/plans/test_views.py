@@ -293,10 +293,10 @@ def test_establish_through_the_web_and_stale_establish(world, logged_in):
     page = client.get(_url(world))
     revision = page.context["establish_form"].initial["revision"]
     _lead_goal(world, title="Tillagt medan sidan var öppen")
-    client.post(_url(world, "faststall/"), {"revision": revision})
+    client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"})
     assert not world.case.action_plan.versions.exists()
     revision = client.get(_url(world)).context["establish_form"].initial["revision"]
-    assert client.post(_url(world, "faststall/"), {"revision": revision}).status_code == 302
+    assert client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"}).status_code == 302
     version_page = client.get(_url(world, "versioner/1/"))
     assert "Tillagt medan sidan var öppen" in version_page.content.decode()
     assert client.get(_url(world, "versioner/2/")).status_code == 404
@@ -368,3 +368,22 @@ def test_plan_page_query_count_does_not_grow_with_rows(world, logged_in):
     assert _queries(client, _url(world)) == small
     assert _queries(client, _url(world, "versioner/2/")) == small_version
     assert _queries(client, _url(world, "plan.pdf")) == small_pdf
+
+
+def test_establishing_asks_first_then_establishes(world, logged_in):
+    _lead_goal(world)
+    client = logged_in(world.lead)
+    revision = client.get(_url(world)).context["establish_form"].initial["revision"]
+    first = client.post(_url(world, "faststall/"), {"revision": revision})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Establish version 1 of the plan?" in body
+    assert "An established version cannot be changed or removed" in body
+    assert "Yes, establish version 1" in body
+    assert f'type="hidden" name="revision" value="{revision}"' in body
+    assert not world.case.action_plan.versions.exists()
+    assert not AuditEvent.objects.filter(action="plan.established").exists()
+
+    assert client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"}).status_code == 302
+    assert world.case.action_plan.versions.count() == 1
+    assert AuditEvent.objects.filter(action="plan.established").count() == 1

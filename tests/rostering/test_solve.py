@@ -317,3 +317,38 @@ def test_custom_pattern_is_parsed_and_used(small):
     assert {s.code for s in problem.shifts} == {"D", "N"} and len(problem.shifts) == 14
     with pytest.raises(Exception):
         rule_services.parse_custom_pattern("D seven 10")
+
+
+def test_approving_a_swap_through_the_page_asks_first(small, personas, logged_in):
+    from samverkan.audit.models import AuditEvent
+
+    version = _published(small)
+    a = version.assignments.order_by("starts_at").last()
+    for other in small["experts"]:
+        if other.pk == a.expert_id:
+            continue
+        swap = swap_services.swap_request(
+            actor=personas["tull_coord"], version=version, shift_id=a.shift_id, from_expert=a.expert,
+            to_expert=other,
+        )
+        if not swap.violations:
+            break
+    else:
+        pytest.skip("no rule-abiding swap partner in this roster")
+    client = logged_in(personas["tull_coord"])
+    url = f"/bemanning/byten/{swap.pk}/beslut/"
+    data = {"decision": "approve", "version_lock": swap.version_lock}
+    first = client.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Approve the swap?" in body and a.shift_id in body
+    assert "A published version cannot be changed or taken back" in body and "Yes, approve and publish" in body
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.REQUESTED
+    assert RosterVersion.objects.filter(plan=small["plan"], status=VersionStatus.PUBLISHED).count() == 1
+    assert not AuditEvent.objects.filter(action="roster.swap_approved").exists()
+
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.APPROVED
+    assert RosterVersion.objects.filter(plan=small["plan"], status=VersionStatus.PUBLISHED).count() == 2

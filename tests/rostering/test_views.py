@@ -224,7 +224,7 @@ def test_solve_from_the_page_redirects_to_the_job_and_publish(personas, logged_i
     assert f"Planning the roster for {setup['group'].name}, " in job_page
     assert "best possible roster" in job_page
     version = RosterVersion.objects.get()
-    assert client.post(f"/bemanning/versioner/{version.pk}/publicera/").status_code == 302
+    assert client.post(f"/bemanning/versioner/{version.pk}/publicera/", {"confirmed": "1"}).status_code == 302
     version.refresh_from_db()
     assert version.status == "published"
     # Caseworkers see published versions, not drafts; nobody outside sees a draft.
@@ -281,3 +281,32 @@ def test_conflicting_settings_edit_keeps_the_input(personas, logged_in, setup, w
     assert client.post(url, kept).status_code == 302
     stored = model.objects.get(group=group)
     assert str(getattr(stored, field.split("-", 1)[1])) == mine
+
+
+def test_publishing_asks_first_then_publishes(setup, logged_in):
+    from django.utils import timezone
+
+    from samverkan.audit.models import AuditEvent
+
+    plan = roster_services.plan_get_or_create(
+        actor=setup["coord"], group=setup["group"], period_start=timezone.localdate(), weeks=1
+    )
+    version = roster_services.solve_plan(plan=plan, time_limit_s=4)
+    assert version.violations == [] and version.assignments.exists(), version.explanation
+    client = logged_in(setup["coord"])
+    url = f"/bemanning/versioner/{version.pk}/publicera/"
+    first = client.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert f"Publish version {version.number} of the roster?" in body
+    assert "A published version cannot be changed or taken back" in body
+    assert f"Yes, publish version {version.number}" in body
+    assert f'href="/bemanning/versioner/{version.pk}/"' in body
+    version.refresh_from_db()
+    assert version.status == "draft"
+    assert not AuditEvent.objects.filter(action="roster.published").exists()
+
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    version.refresh_from_db()
+    assert version.status == "published"
+    assert AuditEvent.objects.filter(action="roster.published").count() == 1

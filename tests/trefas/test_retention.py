@@ -228,3 +228,24 @@ def test_others_are_refused(world, persona):
     assert client.post(reverse("trefas:retention_rules"), {"record_type": "listing", "years": "1"}).status_code == 403
     assert client.post(reverse("trefas:retention_run"), {"confirm": "on"}).status_code == 403
     assert not RetentionRule.objects.exists()
+
+
+def test_the_purge_asks_first_then_deletes(world):
+    from samverkan.jobs.models import Job
+
+    police_listing = list_person(world, by="police", first_name="Gallringsperson")
+    remove(police_listing, 3)
+    police = fresh_auth(fast_login(world.users["police_dpo"]))
+    first = police.post(reverse("trefas:retention_run"), {"confirm": "on"})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Delete the Trefas records due for good?" in body
+    assert "Deleted records cannot be brought back, by anyone." in body
+    assert str(RecordType.LISTING.label) in body and "Gallringsperson" not in body
+    assert Listing.objects.filter(pk=police_listing.pk).exists()
+    assert not Job.objects.filter(kind="trefas.retention_purge").exists()
+    assert not AuditEvent.objects.filter(action="trefas.purged").exists()
+
+    response = police.post(reverse("trefas:retention_run"), {"confirm": "on", "confirmed": "1"})
+    assert response.status_code == 302 and "/jobb/" in response["Location"]
+    assert not Listing.objects.filter(pk=police_listing.pk).exists()

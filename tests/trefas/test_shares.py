@@ -209,7 +209,8 @@ def test_refusal_needs_a_reason(world):
     assert response.status_code == 400
     share.refresh_from_db()
     assert share.state == ShareState.PROPOSED
-    response = client.post(url, {"decision": "refuse", "reason": "Inte proportionerligt", "version": share.version})
+    response = client.post(url, {"decision": "refuse", "reason": "Inte proportionerligt", "version": share.version,
+                                 "confirmed": "1"})
     assert response.status_code == 302
     share.refresh_from_db()
     assert share.state == ShareState.REFUSED and share.decision_reason == "Inte proportionerligt"
@@ -221,9 +222,10 @@ def test_two_jurists_deciding_at_once(world):
     ForumMember.objects.create(forum=world.forum, user=second, role=ForumRole.JURIST)
     share = propose(world, list_person(world))
     url = reverse("trefas:share_decide", args=[world.forum.pk, share.pk])
-    first = fast_login(world.users["police_jurist"]).post(url, {"decision": "approve", "version": 1})
+    first = fast_login(world.users["police_jurist"]).post(url, {"decision": "approve", "version": 1, "confirmed": "1"})
     assert first.status_code == 302
-    late = fast_login(second).post(url, {"decision": "refuse", "reason": "MIN-MOTIVERING", "version": 1})
+    late = fast_login(second).post(url, {"decision": "refuse", "reason": "MIN-MOTIVERING", "version": 1,
+                                         "confirmed": "1"})
     assert late.status_code == 409
     body = late.content.decode()
     assert "MIN-MOTIVERING" in body  # nothing typed is lost
@@ -292,3 +294,25 @@ def test_queue_cost_does_not_grow_with_invisible_shares(world):
         propose(world, soc_listing, by="soc", to=("police",), text="INVISIBLE-SHARE")
     assert _count(client, url) == small
     assert "INVISIBLE" not in client.get(url).content.decode()
+
+
+def test_a_decision_on_a_share_asks_first_then_is_recorded(world):
+    share = propose(world, list_person(world))
+    client = fast_login(world.users["police_jurist"])
+    url = reverse("trefas:share_decide", args=[world.forum.pk, share.pk])
+    first = client.post(url, {"decision": "approve", "reason": "", "version": share.version})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Approve the share?" in body and "MARKER-share" in body
+    assert world.orgs["soc"].name in body and world.orgs["probation"].name in body
+    assert "What the receivers have read cannot be taken back" in body and "Yes, approve the share" in body
+    share.refresh_from_db()
+    assert share.state == ShareState.PROPOSED
+    assert not Disclosure.objects.filter(source_id=str(share.pk)).exists()
+    assert not AuditEvent.objects.filter(action__in=["trefas.share_approved", "trefas.share_refused"]).exists()
+
+    assert client.post(url, {"decision": "approve", "reason": "", "version": share.version,
+                             "confirmed": "1"}).status_code == 302
+    share.refresh_from_db()
+    assert share.state == ShareState.APPROVED
+    assert Disclosure.objects.filter(source_id=str(share.pk)).count() == 2

@@ -135,13 +135,25 @@ def user_update(
     return user
 
 
+def require_can_manage_user(*, actor: User, user: User) -> None:
+    """The actor may change ``user`` (404 outside their compartment, else 403): asked by a
+    page before it shows a confirmation."""
+    _check_can_manage_user(actor, user)
+
+
+def user_set_active_check(*, actor: User, user: User, active: bool) -> None:
+    """Refuse what ``user_set_active`` would refuse, changing nothing (the page asks before
+    it disables): PermissionDenied, or ValidationError for one's own account."""
+    _check_can_manage_user(actor, user)
+    if user.pk == actor.pk and not active:
+        raise ValidationError(_("You cannot disable your own account."))
+
+
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Disable or enable an account. Disabling ends every session of the user at once
     (their next request is anonymous); nobody may disable their own account."""
-    _check_can_manage_user(actor, user)
-    if user.pk == actor.pk and not active:
-        raise ValidationError(_("You cannot disable your own account."))
+    user_set_active_check(actor=actor, user=user, active=active)
     User.objects.filter(pk=user.pk).update(
         is_active=active, session_generation=F("session_generation") + 1, version=F("version") + 1
     )

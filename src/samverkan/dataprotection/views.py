@@ -8,8 +8,10 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
@@ -19,6 +21,7 @@ from samverkan.accounts.reauth import require_recent_auth
 from samverkan.dataprotection import selectors
 from samverkan.dataprotection.forms import PurgeForm, SubjectAccessForm
 from samverkan.dataprotection.pdf import render_export_pdf
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.jobs.services import job_start
 from samverkan.lib.identity_numbers import IdentityNumberError
 
@@ -47,6 +50,26 @@ def retention_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Confirm that you have checked the list."))
         return redirect("dataprotection:retention")
+    if not confirmed(request):
+        due = sum(1 for r in selectors.retention_list(actor=request.user) if not r.legal_hold)
+        return confirm_page(
+            request,
+            heading=_("Delete the cases due for good?"),
+            consequence=ngettext(
+                "The purge deletes everything about %(n)d case now: its person, entries, "
+                "documents and team. Only anonymous statistics remain.",
+                "The purge deletes everything about %(n)d cases now: their persons, entries, "
+                "documents and teams. Only anonymous statistics remain.",
+                due,
+            )
+            % {"n": due},
+            irreversible=_(
+                "Deleted cases cannot be brought back, by anyone. Cases on legal hold are kept."
+            ),
+            submit=_("Yes, delete them for good"),
+            destructive=True,
+            cancel_url=reverse("dataprotection:retention"),
+        )
     job = job_start(
         actor=request.user,
         kind="dataprotection.purge",

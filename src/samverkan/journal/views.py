@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +21,8 @@ from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
-from samverkan.cases.models import Case
+from samverkan.cases.models import Case, InformationCategory
+from samverkan.frontend.confirm import confirm_page, confirmed, going_back
 from samverkan.journal import selectors, services
 from samverkan.journal.forms import NoteFilterForm, NoteForm
 from samverkan.journal.models import JournalNote
@@ -40,6 +42,53 @@ def _context(
         **extra,
     }
 
+
+def _sign_confirmation(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    access: CaseAccess,
+    *,
+    category: str,
+    occurred_on: Any,
+    text: str,
+    from_form: bool,
+) -> HttpResponse:
+    """The confirmation page before a note is signed (from the list, or from the form that
+    saves and signs: then it can take the text back to the form)."""
+    return confirm_page(
+        request,
+        heading=_("Sign the note?"),
+        consequence=_(
+            "The note is signed in your name and becomes part of the case's journal, readable by "
+            "those it is shared with."
+        ),
+        irreversible=_(
+            "A signed note cannot be changed or removed. A mistake is corrected with a new note."
+        ),
+        submit=_("Yes, sign the note"),
+        back_label=_("No, go back and change it") if from_form else "",
+        cancel_url=reverse("journal:notes", args=[case.public_id]),
+        details=[
+            (_("Category"), category),
+            (_("Date"), occurred_on.isoformat() if occurred_on else "–"),
+            (_("Text"), text),
+        ],
+        header="cases/_case_header.html",
+        context=_context(request, case, access),
+    )
+
+
+def _form_sign_confirmation(
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, form: NoteForm
+) -> HttpResponse | None:
+    """For a valid note form sent with "Sign": the confirmation page until it is confirmed."""
+    if request.POST.get("action") != "sign" or confirmed(request):
+        return None
+    d = form.cleaned_data
+    return _sign_confirmation(
+        request, case, access, category=str(InformationCategory(d["category"]).label),
+        occurred_on=d["occurred_on"], text=d["text"], from_form=True,
+    )
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -72,7 +121,9 @@ def note_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.WRITE_NOTE)
     form = NoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not going_back(request):
+        if (confirmation := _form_sign_confirmation(request, case, access, form)) is not None:
+            return confirmation
         d = form.cleaned_data
         sign = request.POST.get("action") == "sign"
         try:
@@ -127,7 +178,9 @@ def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
     status = 200
     if request.method == "POST":
         form = NoteForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and not going_back(request):
+            if (confirmation := _form_sign_confirmation(request, case, access, form)) is not None:
+                return confirmation
             d = form.cleaned_data
             try:
                 note = services.note_update_draft(
@@ -190,6 +243,11 @@ def note_edit(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID)
 def note_sign(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     note = _draft_for_author(request, case, access, note_id)
+    if not confirmed(request):
+        return _sign_confirmation(
+            request, case, access, category=note.get_category_display(),
+            occurred_on=note.occurred_on, text=note.text, from_form=False,
+        )
     try:
         services.note_sign(actor=request.user, case=case, access=access, note=note)
     except ValidationError as exc:
@@ -218,7 +276,9 @@ def note_correct(request: AuthenticatedHttpRequest, public_id: UUID, note_id: UU
             "text": original.text,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not going_back(request):
+        if (confirmation := _form_sign_confirmation(request, case, access, form)) is not None:
+            return confirmation
         d = form.cleaned_data
         sign = request.POST.get("action") == "sign"
         try:

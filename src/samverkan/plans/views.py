@@ -26,6 +26,7 @@ from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.plans import selectors, services
 from samverkan.plans.forms import CommitmentForm, EstablishForm, FollowUpForm, GoalForm, SummaryForm
 from samverkan.plans.models import CommitmentStatus
@@ -317,6 +318,25 @@ def establish(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Reload the plan and try again."))
         return redirect("plans:plan", public_id=case.public_id)
+    if access.may(CaseAction.ESTABLISH_PLAN) and not confirmed(request):
+        current = selectors.plan_for_case(case=case)
+        number = (current.established_number if current else 0) + 1
+        return confirm_page(
+            request,
+            heading=_("Establish version %(n)d of the plan?") % {"n": number},
+            consequence=_(
+                "The plan as it is now becomes version %(n)d, with today's date and your name. "
+                "Later changes start a new draft."
+            )
+            % {"n": number},
+            irreversible=_(
+                "An established version cannot be changed or removed: it stays readable as it is."
+            ),
+            submit=_("Yes, establish version %(n)d") % {"n": number},
+            cancel_url=reverse("plans:plan", args=[case.public_id]),
+            header="cases/_case_header.html",
+            context=_context(case, access),
+        )
     try:
         version = services.plan_establish(
             actor=request.user,

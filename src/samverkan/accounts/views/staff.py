@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +20,7 @@ from samverkan.accounts.reauth import require_recent_auth
 from samverkan.accounts.views.common import _staff
 from samverkan.accounts.views.password import password_link, password_link_hours
 from samverkan.directory.selectors import organisations_for_user_admin
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.params import whole_number
 
@@ -137,8 +139,33 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_active_view(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _staff(request)
     user = selectors.get_user_for_admin(actor=actor, user_id=user_id)
+    active = request.POST.get("active") == "1"
     try:
-        services.user_set_active(actor=actor, user=user, active=request.POST.get("active") == "1")
+        services.user_set_active_check(actor=actor, user=user, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:user_detail", user_id=user.pk)
+    if not active and user.is_active and not confirmed(request):
+        name = user.get_full_name() or user.username
+        return confirm_page(
+            request,
+            heading=_("Disable the account of %(name)s?") % {"name": name},
+            consequence=_(
+                "%(name)s is logged out everywhere at once and can no longer log in. Their "
+                "cases, notes and history stay as they are."
+            )
+            % {"name": name},
+            irreversible=_(
+                "Sessions ended now cannot be restored. An administrator can enable the account "
+                "again later."
+            ),
+            submit=_("Yes, disable the account"),
+            destructive=True,
+            cancel_url=reverse("accounts:user_detail", args=[user.pk]),
+            details=[(_("Username"), user.username), (_("Organisation"), user.organisation.name)],
+        )
+    try:
+        services.user_set_active(actor=actor, user=user, active=active)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -152,6 +179,22 @@ def user_active_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_reset_2fa_view(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _staff(request)
     user = selectors.get_user_for_admin(actor=actor, user_id=user_id)
+    services.require_can_manage_user(actor=actor, user=user)
+    if not confirmed(request):
+        name = user.get_full_name() or user.username
+        return confirm_page(
+            request,
+            heading=_("Reset the two-factor login of %(name)s?") % {"name": name},
+            consequence=_(
+                "Their authenticator app and recovery codes stop working now and they are logged "
+                "out everywhere. At next login they set up a new app."
+            ),
+            irreversible=_("The old authenticator and recovery codes cannot be restored."),
+            submit=_("Yes, reset two-factor login"),
+            destructive=True,
+            cancel_url=reverse("accounts:user_detail", args=[user.pk]),
+            details=[(_("Username"), user.username), (_("Organisation"), user.organisation.name)],
+        )
     services.user_reset_two_factor(actor=actor, user=user)
     messages.success(
         request, _("Two-factor authentication is reset. The person enrols a new app at next login.")

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,8 @@ from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.closure import ClosureForm, FollowUpForm, LegalHoldForm
-from samverkan.cases.models import CaseStatus, FollowUpStatus
+from samverkan.cases.models import CaseStatus, ClosureOutcome, FollowUpStatus
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 
@@ -70,6 +72,31 @@ def close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.DECIDE)
     form = ClosureForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        return confirm_page(
+            request,
+            heading=_("Close the case?"),
+            consequence=_(
+                "The case will be closed now. Follow-ups are planned 6 and 12 months later."
+            ),
+            irreversible=_(
+                "A closed case cannot be reopened or changed: only its follow-ups can still be "
+                "recorded."
+            ),
+            submit=_("Yes, close the case"),
+            destructive=True,
+            cancel_url=reverse("cases:closure", args=[case.public_id]),
+            details=[
+                (_("Outcome"), str(ClosureOutcome(form.cleaned_data["outcome"]).label)),
+                (_("Note"), form.cleaned_data["note"] or "–"),
+            ],
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     if form.is_valid():
         try:
             services.case_close(

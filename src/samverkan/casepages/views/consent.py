@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.consent import selectors, services
 from samverkan.consent.forms import ConsentForm, DisclosureForm, WithdrawForm
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.people.selectors import guardianships_for_case
 
@@ -114,6 +116,28 @@ def consent_withdraw(request: AuthenticatedHttpRequest, public_id: UUID, consent
     consent = selectors.consent_for_case(case=case, consent_id=consent_id)
     form = WithdrawForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if consent.withdrawn_at is None and not confirmed(request):
+        return confirm_page(
+            request,
+            heading=_("Record that the consent is withdrawn?"),
+            consequence=_(
+                "Sharing under this consent stops at once, for every organisation: from the next "
+                "page they open, they no longer see what it allowed them to see."
+            ),
+            irreversible=_(
+                "A withdrawal cannot be undone. Sharing again needs a new consent, signed by the "
+                "person."
+            ),
+            submit=_("Yes, the consent is withdrawn"),
+            cancel_url=reverse("consent:list", args=[case.public_id]),
+            details=[
+                (_("Signed on"), consent.given_on.isoformat()),
+                (_("Valid"), f"{consent.valid_from.isoformat()} – {consent.valid_to.isoformat()}"),
+                (_("Note on the withdrawal"), note or "–"),
+            ],
+            header="cases/_case_header.html",
+            context=_base(request, case, access),
+        )
     try:
         services.consent_withdraw(
             actor=request.user, case=case, access=access, consent=consent, note=note

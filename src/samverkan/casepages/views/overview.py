@@ -28,6 +28,7 @@ from samverkan.cases import selectors, services
 from samverkan.cases.forms.intake import DecisionForm, EmergencyForm, LookupForm
 from samverkan.cases.models import CaseStatus, TeamRole
 from samverkan.consent.selectors import effective_consent_for_case
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.journal.selectors import recent_notes
 from samverkan.lib.identity_numbers import IdentityNumberError
 from samverkan.lib.params import page_number
@@ -103,6 +104,34 @@ def detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 def decide(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     form = DecisionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.case_decide_check(case=case, access=access, accepted=accept,
+                                       reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("cases:detail", public_id=case.public_id)
+        return confirm_page(
+            request,
+            heading=_("Accept the case into the programme?") if accept else _("Decline the case?"),
+            consequence=_(
+                "The case becomes active: the team can plan, meet and record notes from now on."
+            )
+            if accept
+            else _("The case is declined: it is not taken into the programme and no work is done in it."),
+            irreversible=_("The decision on the intake cannot be changed afterwards."),
+            submit=_("Yes, accept the case") if accept else _("Yes, decline the case"),
+            destructive=not accept,
+            cancel_url=reverse("cases:detail", args=[case.public_id]),
+            details=[(_("Reason"), form.cleaned_data["reason"] or "–")],
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     if form.is_valid():
         try:
             services.case_decide(actor=request.user, case=case, access=access,
@@ -121,6 +150,27 @@ def decide(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def transfer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
+    access.require(CaseAction.MANAGE_TEAM)
+    successor = case.programme.successor
+    if successor is not None and not confirmed(request):
+        return confirm_page(
+            request,
+            heading=_("Move the case to %(programme)s?") % {"programme": successor.name},
+            consequence=_(
+                "The case continues in %(programme)s with its plan, notes and team, from now on."
+            )
+            % {"programme": successor.name},
+            irreversible=_("The case cannot be moved back to %(programme)s.")
+            % {"programme": case.programme.name},
+            submit=_("Yes, move the case"),
+            cancel_url=reverse("cases:detail", args=[case.public_id]),
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     try:
         services.case_transfer_programme(actor=request.user, case=case, access=access)
     except ValidationError as exc:

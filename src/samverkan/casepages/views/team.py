@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.team import TeamAddForm
+from samverkan.frontend.confirm import confirm_page, confirmed
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -50,6 +52,31 @@ def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
 def team_remove(request: AuthenticatedHttpRequest, public_id: UUID, member_id: int) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     member = policy.get_or_404(selectors.team_for_case(case=case), pk=member_id)
+    access.require(CaseAction.MANAGE_TEAM)
+    if not confirmed(request):
+        name = member.user.get_full_name() or member.user.username
+        return confirm_page(
+            request,
+            heading=_("Remove %(name)s from the team?") % {"name": name},
+            consequence=_(
+                "%(name)s (%(organisation)s) will no longer see the case or work on it, from now on."
+            )
+            % {"name": name, "organisation": member.organisation.name},
+            irreversible=_(
+                "The removal cannot be undone: it stays in the case's history. To give them access "
+                "again, add them to the team anew."
+            ),
+            submit=_("Yes, remove from the team"),
+            destructive=True,
+            cancel_url=reverse("cases:team", args=[case.public_id]),
+            details=[(_("Role"), member.get_team_role_display())],
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     try:
         services.team_remove(actor=request.user, case=case, access=access, member=member)
     except ValidationError as exc:

@@ -31,7 +31,7 @@ from samverkan.cases.services.closure import (
 from samverkan.cases.services.common import case_touch, require_case_open
 from samverkan.cases.services.emergency import EMERGENCY_ACCESS_HOURS, emergency_access_grant
 from samverkan.cases.services.guardians import case_guardian_add
-from samverkan.cases.services.intake import case_decide, case_intake, eligibility_problems
+from samverkan.cases.services.intake import case_decide, case_decide_check, case_intake, eligibility_problems
 from samverkan.cases.services.legal_hold import case_legal_hold
 from samverkan.cases.services.programmes import programme_save
 from samverkan.cases.services.team import team_add, team_remove
@@ -45,6 +45,7 @@ __all__ = [
     "add_months",
     "case_close",
     "case_decide",
+    "case_decide_check",
     "case_guardian_add",
     "case_intake",
     "case_legal_hold",

@@ -114,13 +114,19 @@ def case_intake(
 
 
 @transaction.atomic
-def case_decide(*, actor: User, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
-    """Accept or decline an intake (lead organisation only)."""
+def case_decide_check(*, case: Case, access: CaseGate, accepted: bool, reason: str) -> None:
+    """Refuse what ``case_decide`` would refuse, changing nothing (the page asks before it
+    records the decision)."""
     access.require(CaseAction.DECIDE)
     if case.status != CaseStatus.INTAKE:
         raise ValidationError(_("The intake has already been decided."))
     if not accepted and not reason.strip():
         raise ValidationError(_("Give the reason for declining."))
+
+
+def case_decide(*, actor: User, case: Case, access: CaseGate, accepted: bool, reason: str) -> Case:
+    """Accept or decline an intake (lead organisation only)."""
+    case_decide_check(case=case, access=access, accepted=accepted, reason=reason)
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.ACTIVE if accepted else CaseStatus.DECLINED,
         decision_reason=reason,

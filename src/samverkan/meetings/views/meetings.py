@@ -23,6 +23,7 @@ from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
     AttendanceForm,
@@ -187,6 +188,30 @@ def meeting_cancel(request: AuthenticatedHttpRequest, public_id: UUID, meeting_i
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect(detail_url(case, meeting))
+    # Only someone who may cancel it is asked; anyone else gets the service's answer.
+    if (
+        meeting.status == MeetingStatus.PLANNED
+        and access.may(CaseAction.MANAGE_MEETING, meeting)
+        and not confirmed(request)
+    ):
+        return confirm_page(
+            request,
+            heading=_("Cancel the meeting?"),
+            consequence=_(
+                "The meeting of %(day)s is marked as cancelled for the whole team of the case."
+            )
+            % {"day": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")},
+            irreversible=_(
+                "A cancelled meeting cannot be planned again: plan a new meeting instead."
+            ),
+            submit=_("Yes, cancel the meeting"),
+            cancel_label=_("No, keep the meeting"),
+            destructive=True,
+            cancel_url=detail_url(case, meeting),
+            details=[(_("Place"), meeting.place)],
+            header="cases/_case_header.html",
+            context=page_context(case, access),
+        )
     try:
         services.meeting_cancel(
             actor=request.user,

@@ -17,17 +17,48 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.caseaccess import CaseAction
+from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
+from samverkan.cases.models import Case
+from samverkan.frontend.confirm import confirm_page, confirmed, going_back
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
     DecisionForm,
     MinutesForm,
     SignForm,
 )
+from samverkan.meetings.models import Meeting
 from samverkan.meetings.views.common import detail_url, page_context
 from samverkan.plans import selectors as plan_selectors
 from samverkan.plans.forms import CommitmentForm
+
+
+def _sign_confirmation(
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, meeting: Meeting, *, text: str,
+    from_form: bool,
+) -> HttpResponse:
+    """The confirmation page before minutes are signed (from the meeting page, or from the
+    form that saves and signs: then it can take the text back to the form)."""
+    return confirm_page(
+        request,
+        heading=_("Sign the minutes?"),
+        consequence=_(
+            "The minutes are signed in your name and become the record of the meeting of "
+            "%(day)s for the case's team."
+        )
+        % {"day": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")},
+        irreversible=_(
+            "Signed minutes cannot be changed or removed. A mistake is corrected with new minutes."
+        ),
+        submit=_("Yes, sign the minutes"),
+        back_label=_("No, go back and change it") if from_form else "",
+        cancel_url=detail_url(case, meeting),
+        details=[(_("Minutes"), text)],
+        header="cases/_case_header.html",
+        context=page_context(case, access),
+    )
 
 
 @require_permission(Permission.CASE_MEETING_MANAGE)
@@ -47,7 +78,15 @@ def minutes_new(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id: 
     form = MinutesForm(
         request.POST or None, new=True, initial={"text": corrects.text if corrects else ""}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not going_back(request):
+        if (
+            form.cleaned_data["sign"]
+            and access.may(CaseAction.MANAGE_MEETING)
+            and not confirmed(request)
+        ):
+            return _sign_confirmation(
+                request, case, access, meeting, text=form.cleaned_data["text"], from_form=True
+            )
         try:
             services.minutes_create(
                 actor=request.user,
@@ -129,6 +168,14 @@ def minutes_sign(
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect(detail_url(case, meeting))
+    # Only the author of a draft is asked; anyone else gets the service's answer.
+    if (
+        minutes.author_id == request.user.pk
+        and minutes.signed_at is None
+        and access.may(CaseAction.MANAGE_MEETING)
+        and not confirmed(request)
+    ):
+        return _sign_confirmation(request, case, access, meeting, text=minutes.text, from_form=False)
     try:
         services.minutes_sign(
             actor=request.user,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups import selectors as groups
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import clamped
@@ -113,6 +115,30 @@ def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
+    if version.status == VersionStatus.DRAFT and not confirmed(request):
+        plan = version.plan
+        return confirm_page(
+            request,
+            heading=_("Publish version %(n)d of the roster?") % {"n": version.number},
+            consequence=_(
+                "Version %(n)d becomes the roster in force for %(group)s: everyone on it sees "
+                "their shifts, and it replaces any version published before."
+            )
+            % {"n": version.number, "group": plan.group.name},
+            irreversible=_(
+                "A published version cannot be changed or taken back. Later changes need a new "
+                "version."
+            ),
+            submit=_("Yes, publish version %(n)d") % {"n": version.number},
+            cancel_url=reverse("rostering:version_detail", args=[version.pk]),
+            details=[
+                (
+                    _("Period"),
+                    _("%(weeks)d weeks from %(start)s")
+                    % {"weeks": plan.weeks, "start": plan.period_start.isoformat()},
+                )
+            ],
+        )
     try:
         roster_services.version_publish(actor=request.user, version=version)
     except RosterRefused as exc:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.access import policy
 from samverkan.access.guards import verified_user
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.rostering import selectors
 from samverkan.rostering.forms import (
     SwapForm,
 )
+from samverkan.rostering.models import SwapStatus
 from samverkan.rostering.services import swaps as swap_services
 from samverkan.rostering.services.common import RosterRefused, StaleEdit
 from samverkan.rostering.views.common import _calendar_expert
@@ -110,6 +113,31 @@ def swap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def swap_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     swap = selectors.get_swap(actor=request.user, pk=pk)
     approve = request.POST.get("decision") == "approve"
+    if (
+        approve
+        and swap.status == SwapStatus.REQUESTED
+        and policy.can_manage_experts_of(actor=request.user, agency_id=swap.from_expert.agency_id)
+        and not confirmed(request)
+    ):
+        return confirm_page(
+            request,
+            heading=_("Approve the swap?"),
+            consequence=_(
+                "A new version of the roster is published at once with the swap: %(from)s hands "
+                "over the shift %(shift)s to %(to)s, and both see it in their calendars."
+            )
+            % {
+                "from": swap.from_expert.display_name,
+                "to": swap.to_expert.display_name,
+                "shift": swap.shift_id,
+            },
+            irreversible=_(
+                "A published version cannot be changed or taken back. Later changes need a new "
+                "version."
+            ),
+            submit=_("Yes, approve and publish"),
+            cancel_url=reverse("rostering:swap_list"),
+        )
     try:
         expected = int(request.POST.get("version_lock", "0"))
         swap_services.swap_decide(

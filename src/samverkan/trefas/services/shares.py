@@ -192,6 +192,16 @@ def share_propose(
 
 
 @transaction.atomic(durable=True)
+def share_decide_check(*, access: TrefasAccess, share: Share, approve: bool, reason: str) -> None:
+    """Refuse what ``share_decide`` would refuse before writing, changing nothing (the page
+    asks before it records the decision)."""
+    access.require(TrefasAction.REVIEW_SHARE, share)
+    if share.forum_id != access.forum_id:
+        raise ValidationError(_("The share belongs to another forum."))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the refusal.")})
+
+
 def share_decide(
     *,
     actor: User,
@@ -207,12 +217,8 @@ def share_decide(
     jurist was first), and nothing is written. The decision goes to the disclosure
     register (refusals too), the proposer gets a notice; audited
     TREFAS_SHARE_APPROVED / TREFAS_SHARE_REFUSED."""
-    access.require(TrefasAction.REVIEW_SHARE, share)
-    if share.forum_id != access.forum_id:
-        raise ValidationError(_("The share belongs to another forum."))
+    share_decide_check(access=access, share=share, approve=approve, reason=reason)
     reason = reason.strip()
-    if not approve and not reason:
-        raise ValidationError({"reason": _("Give the reason for the refusal.")})
     now = timezone.now()
     state = ShareState.APPROVED if approve else ShareState.REFUSED
     try:

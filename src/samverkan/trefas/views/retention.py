@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.accounts.reauth import require_recent_auth
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.jobs.services import job_start
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.trefas.forms.retention import RetentionRuleForm, TrefasPurgeForm
@@ -68,6 +70,24 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Confirm that you have checked the numbers."))
         return redirect("trefas:retention")
+    if not confirmed(request):
+        overview = selectors.retention_overview(actor=request.user)
+        labels: dict[str, str] = {key: str(label) for key, label in RecordType.choices}
+        labels["action"] = _("Actions")
+        counts = [(labels[kind], str(n)) for kind, n in overview.counts().items()]
+        return confirm_page(
+            request,
+            heading=_("Delete the Trefas records due for good?"),
+            consequence=_(
+                "The purge deletes now, for your organisation, the records past their retention "
+                "period counted below. Records on hold are kept."
+            ),
+            irreversible=_("Deleted records cannot be brought back, by anyone."),
+            submit=_("Yes, delete them for good"),
+            destructive=True,
+            cancel_url=reverse("trefas:retention"),
+            details=counts,
+        )
     job = job_start(actor=request.user, kind="trefas.retention_purge",
                     params={"organisation_id": request.user.organisation_id, "dry_run": False})
     return redirect("jobs:detail", public_id=job.public_id)

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import CONFLICT_STATUS, StaleEdit, show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
@@ -124,6 +126,31 @@ def shares(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
     return _shares_page(request, forum, access)
 
 
+def _decide_confirmation(request: AuthenticatedHttpRequest, forum: Forum, share: Share, *, approve: bool,
+                         reason: str) -> HttpResponse:
+    """The page between the jurist's choice and the decision: who will see what, and that
+    the decision is final."""
+    receivers = ", ".join(o.name for o in share.recipients.all())
+    return confirm_page(
+        request,
+        heading=_("Approve the share?") if approve else _("Refuse the share?"),
+        consequence=_("%(receivers)s see what is shared from now on. The decision is recorded in your "
+                      "disclosure register.") % {"receivers": receivers}
+        if approve
+        else _("The proposal is refused and nothing is shared. The refusal is recorded in your disclosure "
+               "register."),
+        irreversible=_("The decision cannot be changed. What the receivers have read cannot be taken back; "
+                       "withdrawing the share later only stops further reading.")
+        if approve
+        else _("The decision cannot be changed: the proposal cannot be decided again."),
+        submit=_("Yes, approve the share") if approve else _("Yes, refuse the share"),
+        destructive=not approve,
+        cancel_url=reverse("trefas:shares", args=[forum.pk]),
+        details=[(_("What it is about"), share.get_topic_display()), (_("What we share"), share.text),
+                 (_("To"), receivers), (_("Reason"), reason or "–")],
+    )
+
+
 @require_permission(Permission.TREFAS_SHARE_REVIEW)
 @require_POST
 def share_decide(request: AuthenticatedHttpRequest, forum_id: int, share_id: int) -> HttpResponse:
@@ -134,7 +161,16 @@ def share_decide(request: AuthenticatedHttpRequest, forum_id: int, share_id: int
     access.require(TrefasAction.REVIEW_SHARE, share)
     form = DecisionForm(request.POST)
     status = 400
-    if form.is_valid():
+    if form.is_valid() and share.state == ShareState.PROPOSED and not confirmed(request):
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.share_decide_check(access=access, share=share, approve=approve,
+                                        reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _decide_confirmation(request, forum, share, approve=approve, reason=form.cleaned_data["reason"])
+    elif form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
             services.share_decide(
