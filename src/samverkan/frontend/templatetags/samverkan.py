@@ -26,7 +26,7 @@ def staff_menu(context: Any) -> str:
 @register.filter
 def ltr(value: Any) -> str:
     """Isolate a number, time, telephone number or address written left to right, so an
-    Arabic page shows "08-508 00 000" and "2025–2026" in their own order:
+    Arabic page shows "08-508 00 000" and "2025-2026" in their own order:
     <bdi dir="ltr">value</bdi> (escaped). Keeps a msgid free of markup:
     {% blocktranslate with period=promise.period|ltr %}."""
     return format_html('<bdi dir="ltr">{}</bdi>', value)
