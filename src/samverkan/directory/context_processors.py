@@ -1,6 +1,7 @@
 """The organisation's identity for every template (headers of the staff and public
-pages): ``identity`` is read lazily, so a response that never shows it (a fragment,
-a redirect) makes no query, and a page makes one."""
+pages) as ``site_identity`` (a name no view uses: a case look-up passes its own
+``identity``). Read lazily, so a response that never shows it (a fragment, a redirect)
+makes no query, and a page makes one."""
 
 from __future__ import annotations
 
@@ -11,4 +12,4 @@ from samverkan.directory import selectors
 
 
 def identity(request: HttpRequest) -> dict[str, object]:
-    return {"identity": SimpleLazyObject(selectors.identity)}
+    return {"site_identity": SimpleLazyObject(selectors.identity)}
