@@ -10,7 +10,6 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
 from samverkan.audit.models import AuditEvent

@@ -92,7 +92,8 @@ class IdentityForm(StyledFormMixin, forms.Form):
         label=_("Logo (optional)"),
         required=False,
         help_text=_("A PNG or JPEG image of at most 1 MB. It is shown at most 800 by 400 pixels."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        # A plain file input: the stored logo is shown on the page, not as a link.
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
     address = forms.CharField(label=_("Postal address (optional)"), max_length=300, required=False)
@@ -111,8 +112,6 @@ class IdentityForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A plain file input: the stored logo is shown on the page, not as a link.
-        self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg"})
         self.logo_png: bytes | None = None
 
     def clean_primary_colour(self) -> str:
