@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
 from samverkan.demo.identity import DEMO_NAME, load_identity
 from samverkan.reminders import services
 from samverkan.reminders.models import Reminder
+from tests.world import records_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return records_world()
 
 
 def _remind(world):
