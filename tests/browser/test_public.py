@@ -104,8 +104,15 @@ def test_public_pages_in_each_language_are_accessible(live_server, page_factory,
 def test_error_summary_is_accessible(live_server, page_factory, area):
     page = page_factory()
     page.goto(f"{live_server.url}/tipsa/")
-    page.click("main button[type=submit]")
-    assert page.locator(".error-summary").is_visible()
+    # Sent at once, empty: each field says what is missing; nothing about sending too fast.
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.locator(".error-summary").wait_for()
+    # (The public pages speak Swedish first: public/locale/sv.)
+    assert page.locator(".error-summary a").all_inner_texts() == [
+        "Välj vilket område det gäller.", "Välj vad det gäller.", "Skriv vad du vill berätta för oss.",
+    ]
+    assert "för snabbt" not in page.locator("main").inner_text()
     assert page.locator("#id_text").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 

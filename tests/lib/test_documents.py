@@ -11,11 +11,24 @@ from pathlib import Path
 import pytest
 
 from samverkan.lib import documents
-from samverkan.lib.documents import DOCUMENT_BASE_URL, RefusedResource, render_pdf, static_file, url_fetcher
+from samverkan.lib.documents import (
+    DOCUMENT_BASE_URL,
+    DOCUMENT_IMAGES_URL,
+    RefusedResource,
+    render_pdf,
+    static_file,
+    url_fetcher,
+)
 from tests.documents import HOSTILE_MARKUP, active_content, assert_printed_literally, spy_on_document_fetches
 
 STYLESHEET_URL = DOCUMENT_BASE_URL + "static/frontend/pdf/documents.css"
 SRC = Path(documents.__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_letterhead(settings):
+    """These tests are about the document maker alone (no database): no letterhead."""
+    settings.SAMVERKAN_DOCUMENT_LETTERHEAD = ""
 
 
 @pytest.fixture
@@ -127,11 +140,18 @@ def test_the_link_detector_sees_a_link(template_dir):
     assert "/URI" in active_content(render_pdf(template_name=name, title="Prov", context={}))
 
 
+# The one image a document may show: the letterhead's logo, held in memory by lib.documents.
+LETTERHEAD_LOGO = '<img class="letterhead__logo" src="{{ document_images_url }}logo.png"'
+
+
 def test_no_document_template_can_switch_escaping_off_or_link_or_load():
     templates = [p for p in SRC.glob("*/templates/*/pdf/*.html")]
     assert len(templates) >= 6, templates
     for path in templates:
         text = re.sub(r"{% comment %}.*?{% endcomment %}", "", path.read_text(), flags=re.S)
+        if path.name == "base.html":
+            assert text.count(LETTERHEAD_LOGO) == 1 and text.count("<img") == 1, path
+            text = text.replace(LETTERHEAD_LOGO, "")
         for forbidden in ("|safe", "autoescape off", "safeseq", "<a ", "<img", "<object", "<embed",
                           "<iframe", "url(", "@import"):
             assert forbidden not in text, (path, forbidden)
@@ -147,3 +167,32 @@ def test_documents_refuse_an_engine_without_autoescaping(template_dir, settings)
                            "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], "autoescape": False}}]
     with pytest.raises(ImproperlyConfigured):
         render_pdf(template_name=name, title="Prov", context={"name": "Hedin <b>"})
+
+
+LOGO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\xdacd\xf8\xcf\x00\x00\x03\x06\x01\x80Z4}k\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def letterhead_for_test():
+    return {
+        "context": {"letterhead": {"name": "Provkommun", "contact_lines": ["08-000 00 00"], "has_logo": True,
+                                   "logo_alt": "Logotyp"}},
+        "images": {"logo.png": LOGO},
+    }
+
+
+def test_the_letterhead_is_printed_and_only_its_own_image_is_served(settings):
+    settings.SAMVERKAN_DOCUMENT_LETTERHEAD = "tests.lib.test_documents.letterhead_for_test"
+    from tests.documents import pdf_text
+
+    text = pdf_text(render_pdf(template_name="frontend/pdf/base.html", title="Prov", context={}))
+    assert "Provkommun" in text and "08-000 00 00" in text
+    fetcher = url_fetcher({"logo.png": LOGO})
+    assert fetcher.fetch(DOCUMENT_IMAGES_URL + "logo.png").read() == LOGO
+    for url in (DOCUMENT_IMAGES_URL + "other.png", DOCUMENT_IMAGES_URL + "../static/x.css", DOCUMENT_IMAGES_URL):
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(url)
+    with pytest.raises(RefusedResource):
+        url_fetcher().fetch(DOCUMENT_IMAGES_URL + "logo.png")

@@ -15,7 +15,7 @@ from django.test import Client
 from samverkan.audit.models import AuditEvent
 from samverkan.tips import receipt
 from samverkan.tips.models import Tip, TipMessage, TipRecipient
-from tests.tips.conftest import fetch_token, receipt_code, send_tip
+from tests.tips.conftest import TOKEN_RE, fetch_token, receipt_code, send_tip
 
 pytestmark = pytest.mark.django_db
 
@@ -120,11 +120,47 @@ def test_code_is_never_in_a_url_or_cookie(client, world):
     assert code not in response.get("Location", "")
 
 
-def test_honeypot_refuses_the_form(client, world):
+def test_honeypot_refuses_the_form_without_blaming_the_sender(client, world):
     data = {"area": "husby", "topic": "crime", "text": "spam", "website": "http://spam.example",
             "token": fetch_token(client)}
     response = client.post("/tipsa/", data)
+    html = response.content.decode()
     assert response.status_code == 200
+    assert not Tip.objects.exists()
+    assert "Check what you wrote and send the form again." in html
+    # No error on the hidden field, nothing about bots, and what was written comes back.
+    assert "Leave this field empty." not in html and 'href="#id_website"' not in html
+    assert "spam</textarea>" in html
+    # Sent again without the hidden field filled, the same tip is stored.
+    data.update(website="", token=TOKEN_RE.search(html).group(1))
+    assert receipt_code(client.post("/tipsa/", data))
+    assert Tip.objects.count() == 1
+
+
+def test_an_empty_form_names_each_field_and_says_nothing_about_bots(client, world, settings):
+    # A person who presses "send" at once: quicker than the bot check allows.
+    settings.TIPS_MIN_FILL_SECONDS = 60
+    response = client.post("/tipsa/", {"area": "", "text": "", "contact": "", "website": "",
+                                       "token": fetch_token(client)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Tip.objects.exists()
+    summary = html[html.index('class="error-summary"'):html.index("</ul>", html.index('class="error-summary"'))]
+    assert '<a href="#id_area">Choose which area it is about.</a>' in summary
+    assert '<a href="#id_topic">Choose what it is about.</a>' in summary
+    assert '<a href="#id_text">Enter what you want to tell us.</a>' in summary
+    assert summary.count("<li>") == 3
+    for bot_words in ("too quickly", "This field is required", "Check what you wrote", "expired"):
+        assert bot_words not in html
+    # Each message also stands at its own field, tied to the input for screen readers.
+    assert 'id="id_text_error"' in html and 'aria-describedby="id_text_hint id_text_error"' in html
+
+
+def test_too_long_text_says_which_field_and_how_long(client, world):
+    response = send_tip(client, text="x" * 5001, contact="y" * 301)
+    html = response.content.decode()
+    assert "What you want to tell us must be 5000 characters or fewer (it is 5001)." in html
+    assert "Contact details must be 300 characters or fewer (they are 301)." in html
     assert not Tip.objects.exists()
 
 
@@ -140,11 +176,18 @@ def test_tampered_missing_and_reused_tokens_are_refused(client, world):
     assert Tip.objects.count() == 1
 
 
-def test_a_form_sent_too_fast_is_refused(client, world, settings):
+def test_a_form_sent_too_fast_is_refused_and_the_sender_asked_to_send_again(client, world, settings):
     settings.TIPS_MIN_FILL_SECONDS = 60
     response = send_tip(client)
-    assert "too quickly" in response.content.decode() or "för snabbt" in response.content.decode()
+    html = response.content.decode()
     assert not Tip.objects.exists()
+    assert "Check what you wrote and send the form again." in html
+    assert "too quickly" not in html
+    assert "Någon säljer narkotika vid torget." in html  # what they wrote is kept
+    # Sent again with the fresh token once enough time has passed, it is stored.
+    settings.TIPS_MIN_FILL_SECONDS = 0
+    send_tip(client, token=TOKEN_RE.search(html).group(1))
+    assert Tip.objects.count() == 1
 
 
 def test_an_expired_form_is_refused(client, world, settings, monkeypatch):

@@ -40,6 +40,9 @@ PUBLIC_VIEWS = frozenset(
         "samverkan.accounts.views.oidc.oidc_callback",
         "samverkan.frontend.views.set_language",
         "samverkan.home.views.health",
+        # The organisation's logo and colour, shown on the public pages too
+        "samverkan.directory.views.identity_logo",
+        "samverkan.directory.views.identity_theme",
         # Public pages for residents and the anonymous tip channel
         "samverkan.public.views.overview",
         "samverkan.public.views.area",

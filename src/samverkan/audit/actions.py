@@ -256,3 +256,5 @@ class Action(StrEnum):
     # The weekly joint picture (picture.selectors.week_picture)
     PICTURE_WEEK_VIEWED = "picture.week_viewed"
     PICTURE_WEEK_EXPORTED = "picture.week_exported"
+    # The organisation's identity (directory.Identity): detail names the changed fields.
+    IDENTITY_UPDATED = "directory.identity_updated"

@@ -15,6 +15,7 @@ from samverkan.accounts.reference import ensure_default_roles
 from samverkan.cases import reference as programmes
 from samverkan.consent import reference as legal_bases
 from samverkan.demo.area_track import load_area_track
+from samverkan.demo.identity import load_identity
 from samverkan.demo.individual_track import load_individual_track
 from samverkan.demo.localpicture import load_local_picture
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
@@ -61,6 +62,7 @@ def demo_load() -> list[dict[str, Any]]:
         rows.append({"username": persona.username, "organisation": user.organisation.name,
                      "roles": ", ".join(persona.roles), "description": persona.description})
 
+    load_identity()
     load_area_track()
     public_demo_load()
     rows.extend(load_individual_track())

@@ -257,3 +257,54 @@ class AreaClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.list_year} {self.classification}"
+
+
+# The design system's own header colour: the theme until an administrator picks one.
+DEFAULT_PRIMARY_COLOUR = "#0b0c0c"
+
+
+class Identity(models.Model):
+    """The organisation's identity (one row, pk 1): the name, logo, colour and contact
+    details shown in the staff and public headers, on letterheads of documents and at the
+    foot of e-mails. Edited by a system administrator (directory.services.identity_save);
+    read through directory.selectors.identity (cached)."""
+
+    SINGLETON_PK = 1
+
+    name = models.CharField(
+        _("name of the organisation"),
+        max_length=120,
+        help_text=_("For example: Exempelstad municipality. Shown in every header."),
+    )
+    # Always a PNG re-encoded by directory.logo from an upload's pixels: never the file
+    # someone uploaded (no SVG, no metadata, no script).
+    logo_png = models.BinaryField(default=b"", blank=True, editable=False)
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=DEFAULT_PRIMARY_COLOUR,
+        validators=[
+            RegexValidator(
+                r"^#[0-9a-fA-F]{6}$",
+                _("Enter the colour as # and six hexadecimal digits, for example #1d70b8."),
+            )
+        ],
+    )
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_fictitious = models.BooleanField(
+        default=False, help_text="Demo data: an invented organisation (samverkan.demo)."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="identity_is_a_single_row"),
+        ]
+        verbose_name = _("identity")
+
+    def __str__(self) -> str:
+        return self.name

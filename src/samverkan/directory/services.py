@@ -15,7 +15,14 @@ from samverkan.access.permissions import Permission
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.directory import reference_data as ref
-from samverkan.directory.models import Area, AreaClassification, Classification, District, Organisation
+from samverkan.directory.models import (
+    Area,
+    AreaClassification,
+    Classification,
+    District,
+    Identity,
+    Organisation,
+)
 from samverkan.lib.concurrency import StaleEdit as StaleEdit  # re-exported: services.StaleEdit
 
 if TYPE_CHECKING:
@@ -159,3 +166,49 @@ def reference_data_load(*, actor: Actor | None = None) -> dict[str, int]:
         action=Action.REFERENCE_DATA_LOADED, actor=actor, subject_type="directory", detail=result
     )
     return result
+
+
+IDENTITY_FIELDS = ("name", "primary_colour", "address", "phone", "email", "website")
+
+
+@transaction.atomic
+def identity_save(
+    *,
+    actor: Actor,
+    values: dict[str, Any],
+    logo_png: bytes | None = None,
+    remove_logo: bool = False,
+    expected_version: int | None = None,
+) -> Identity:
+    """Save the organisation's identity (system administrators). ``values`` holds
+    IDENTITY_FIELDS, already checked (directory.forms.IdentityForm: the colour's
+    contrast); ``logo_png`` a logo re-encoded by directory.logo, or None to keep the
+    one stored. StaleEdit when another administrator saved first. Audited with the
+    names of the changed fields."""
+    _require_manage(actor)
+    current = Identity.objects.select_for_update().filter(pk=Identity.SINGLETON_PK).first()
+    if current is None:
+        current = Identity(pk=Identity.SINGLETON_PK, version=0)
+    elif current.version != expected_version:  # None: the editor saw no identity yet
+        raise StaleEdit
+    changed = [name for name in IDENTITY_FIELDS if getattr(current, name) != values[name]]
+    for name in IDENTITY_FIELDS:
+        setattr(current, name, values[name])
+    if logo_png is not None:
+        current.logo_png = logo_png
+        changed.append("logo")
+    elif remove_logo and current.logo_png:
+        current.logo_png = b""
+        changed.append("logo")
+    current.is_fictitious = False  # an administrator's identity is the real one
+    current.version += 1
+    current.full_clean()
+    current.save()
+    audit.record(
+        action=Action.IDENTITY_UPDATED,
+        actor=actor,
+        subject_type="identity",
+        subject_id=current.pk,
+        detail={"changed": changed},
+    )
+    return current

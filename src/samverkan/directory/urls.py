@@ -16,4 +16,7 @@ urlpatterns = [
     path("omraden/<int:pk>/", views.area_detail, name="area_detail"),
     path("omraden/<int:pk>/andra/", views.area_edit, name="area_edit"),
     path("omraden/<int:pk>/klassning/", views.area_classify, name="area_classify"),
+    path("identitet/", views.identity_edit, name="identity_edit"),
+    path("identitet/logotyp.png", views.identity_logo, name="identity_logo"),
+    path("identitet/tema.css", views.identity_theme, name="identity_theme"),
 ]

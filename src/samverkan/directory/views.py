@@ -6,18 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access import policy
 from samverkan.access.actor import ActorRequest
-from samverkan.access.guards import require_permission
+from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.directory import selectors, services
-from samverkan.directory.forms import AreaForm, ClassificationForm, DistrictForm, OrganisationForm
-from samverkan.directory.models import Area, District, Organisation, OrganisationKind
+from samverkan.directory.forms import (
+    AreaForm,
+    ClassificationForm,
+    DistrictForm,
+    IdentityForm,
+    OrganisationForm,
+)
+from samverkan.directory.models import (
+    DEFAULT_PRIMARY_COLOUR,
+    Area,
+    District,
+    Organisation,
+    OrganisationKind,
+)
+from samverkan.lib.colours import HEX_COLOUR
 from samverkan.lib.concurrency import show_conflict, stored_version
 
 
@@ -191,3 +205,76 @@ def area_classify(request: ActorRequest, pk: int) -> HttpResponse:
             "back_url": "directory:area_list",
         },
     )
+
+
+# --- The organisation's identity -----------------------------------------------------
+
+
+@require_permission(Permission.DIRECTORY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def identity_edit(request: ActorRequest) -> HttpResponse:
+    """The organisation's name, logo, colour and contact details (system administrators)."""
+    stored = selectors.identity_for_edit()
+    initial = {
+        "version": stored.version if stored.name else None,
+        "name": stored.name,
+        "primary_colour": stored.primary_colour,
+        "address": stored.address,
+        "phone": stored.phone,
+        "email": stored.email,
+        "website": stored.website,
+    }
+    form = IdentityForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.identity_save(
+                actor=request.user,
+                values={name: data[name] for name in services.IDENTITY_FIELDS},
+                logo_png=form.logo_png,
+                remove_logo=bool(data.get("remove_logo")),
+                expected_version=data.get("version"),
+            )
+        except services.StaleEdit:
+            status = show_conflict(form, selectors.identity().version)
+        else:
+            messages.success(request, _("Saved. The headers, documents and e-mails now use it."))
+            return redirect("directory:identity_edit")
+    return render(
+        request,
+        "directory/identity.html",
+        {"form": form, "stored": selectors.identity()},
+        status=status,
+    )
+
+
+def _public_asset(response: HttpResponse) -> HttpResponse:
+    # The URL carries the identity's version (?v=): a new identity is a new URL.
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@public
+@require_GET
+def identity_logo(request: HttpRequest) -> HttpResponse:
+    """The logo (a PNG re-encoded by directory.logo); 404 when there is none. Public:
+    the residents' pages show it too."""
+    png = selectors.identity_logo()
+    if not png:
+        raise Http404
+    return _public_asset(HttpResponse(png, content_type="image/png"))
+
+
+@public
+@require_GET
+def identity_theme(request: HttpRequest) -> HttpResponse:
+    """The stylesheet that themes the headers with the organisation's colour (a CSS
+    custom property, --sv-brand). A stylesheet, not an inline style: the pages' CSP
+    allows styles from this site only. The colour was validated as #rrggbb."""
+    colour = selectors.identity().primary_colour
+    if not HEX_COLOUR.match(colour):  # never print anything else into CSS
+        colour = DEFAULT_PRIMARY_COLOUR
+    css = render_to_string("directory/theme.css", {"colour": colour})
+    return _public_asset(HttpResponse(css, content_type="text/css; charset=utf-8"))

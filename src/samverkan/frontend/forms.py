@@ -14,6 +14,7 @@ _CLASSES = {
     forms.SelectMultiple: "govuk-select",
     forms.Textarea: "govuk-textarea",
     forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.FileInput: "govuk-file-upload",
 }
 
 

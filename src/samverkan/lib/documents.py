@@ -13,6 +13,12 @@ exception text) before any handler sees them, so a document can never put person
 in the log. Fonts are the system's (DejaVu Sans from Debian's fonts-dejavu-core), found
 through fontconfig; no document loads a font over a URL.
 
+Every document carries the organisation's letterhead (its name, contact details and
+logo) when the setting SAMVERKAN_DOCUMENT_LETTERHEAD names a function that returns it
+(``{"context": {...}, "images": {"logo.png": b"..."}}``; directory.selectors.
+identity_letterhead). The images are served to WeasyPrint from memory at
+DOCUMENT_IMAGES_URL + name: still nothing from the network or the disk.
+
 This module is a pure helper: it knows template names only, never a domain app.
 """
 
@@ -31,6 +37,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 # The origin a document's relative URLs resolve against. ".invalid" can never resolve
 # (RFC 6761), so even a fetcher that forgot a check would not reach a real host.
@@ -39,6 +46,9 @@ DOCUMENT_BASE_URL = "https://documents.samverkan.invalid/"
 # Independent of STATIC_URL (which may be a CDN) and of hashed names: the fetcher reads
 # the file from disk.
 DOCUMENT_STATIC_URL = DOCUMENT_BASE_URL + "static/"
+
+# In-memory images of one document (the letterhead's logo) by name.
+DOCUMENT_IMAGES_URL = DOCUMENT_BASE_URL + "images/"
 
 # The shared print stylesheet (A4, running header, page numbers, repeated table heads).
 PRINT_STYLESHEET = "frontend/pdf/documents.css"
@@ -140,12 +150,20 @@ def _fetcher_class() -> type:
     )
 
     class StaticOnlyFetcher(URLFetcher):
-        """WeasyPrint's fetcher, narrowed to the app's static files read from disk."""
+        """WeasyPrint's fetcher, narrowed to the app's static files read from disk and
+        the document's own in-memory images."""
 
-        def __init__(self) -> None:
+        def __init__(self, images: dict[str, bytes] | None = None) -> None:
             super().__init__(allow_redirects=False)
+            self.images = dict(images or {})
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(DOCUMENT_IMAGES_URL):
+                name = url[len(DOCUMENT_IMAGES_URL) :]
+                if name not in self.images:
+                    raise RefusedResource("no such document image")
+                mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=self.images[name], headers={"Content-Type": mime})
             path = static_file(url)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
@@ -153,9 +171,18 @@ def _fetcher_class() -> type:
     return StaticOnlyFetcher
 
 
-def url_fetcher() -> Any:
+def url_fetcher(images: dict[str, bytes] | None = None) -> Any:
     """A fresh fetcher for one document (WeasyPrint keeps per-request state on it)."""
-    return _fetcher_class()()
+    return _fetcher_class()(images)
+
+
+def letterhead() -> dict[str, Any]:
+    """The letterhead the setting SAMVERKAN_DOCUMENT_LETTERHEAD provides (empty when unset)."""
+    dotted = getattr(settings, "SAMVERKAN_DOCUMENT_LETTERHEAD", "")
+    if not dotted:
+        return {}
+    result = import_string(dotted)()
+    return result if isinstance(result, dict) else {}
 
 
 def render_pdf(*, template_name: str, title: str, context: dict[str, Any]) -> bytes:
@@ -172,16 +199,21 @@ def render_pdf(*, template_name: str, title: str, context: dict[str, Any]) -> by
     if not getattr(engine, "engine", None) or not engine.engine.autoescape:  # type: ignore[attr-defined]
         # Fail closed: without autoescaping, names would be markup again.
         raise ImproperlyConfigured("Documents need the Django template engine with autoescape on.")
+    head = letterhead()
     html = engine.get_template(template_name).render(
         {
+            **head.get("context", {}),
             **context,
+            "document_images_url": DOCUMENT_IMAGES_URL,
             "document_title": title,
             "document_date": timezone.localdate(),
             "document_language": (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
             "print_stylesheet_url": DOCUMENT_STATIC_URL + PRINT_STYLESHEET,
         }
     )
-    document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=url_fetcher())
+    document = HTML(
+        string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=url_fetcher(head.get("images"))
+    )
     pdf = document.write_pdf(pdf_tags=True)
     assert isinstance(pdf, bytes)
     return pdf

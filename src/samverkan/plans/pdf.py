@@ -21,7 +21,13 @@ from samverkan.audit.actions import Action
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.selectors import person_view
 from samverkan.lib.documents import render_pdf
-from samverkan.plans.selectors import PrintableCommitment, PrintablePlan, plan_for_print
+from samverkan.plans.selectors import (
+    PlanSender,
+    PrintableCommitment,
+    PrintablePlan,
+    plan_for_print,
+    plan_sender,
+)
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -47,10 +53,13 @@ def _commitment_lines(items: tuple[PrintableCommitment, ...]) -> list[dict[str, 
     return lines
 
 
-def render_plan_pdf(*, plan: PrintablePlan, name: str | None) -> bytes:
+def render_plan_pdf(
+    *, plan: PrintablePlan, name: str | None, sender: PlanSender | None = None
+) -> bytes:
     """Lay out ``plan`` (already filtered for the viewer) in the active language.
     ``name`` is None when the viewer may not see the participant's name; the name is
-    printed in the heading only, never in the document's metadata or running header."""
+    printed in the heading only, never in the document's metadata or running header.
+    ``sender``: who sends the plan and how to reach them (printed at the end)."""
     if plan.established_number:
         status = _("This is version %(n)d of your plan. We agreed on it on %(day)s.") % {
             "n": plan.established_number,
@@ -80,6 +89,7 @@ def render_plan_pdf(*, plan: PrintablePlan, name: str | None) -> bytes:
             ],
             "other_commitments": _commitment_lines(plan.other_commitments),
             "printed": _("Printed on %(day)s.") % {"day": _day(timezone.localdate())},
+            "sender": sender,
         },
     )
 
@@ -94,8 +104,11 @@ def plan_pdf(
     """The printable plan for the participant, for this viewer. Audited (counts only)."""
     plan = plan_for_print(case=case, access=access)
     person = person_view(case=case, access=access)
+    sender = plan_sender(case=case, actor=actor)
     with translation.override(language):
-        pdf = render_plan_pdf(plan=plan, name=person.name if person.visible else None)
+        pdf = render_plan_pdf(
+            plan=plan, name=person.name if person.visible else None, sender=sender
+        )
     audit.record(
         action=Action.PLAN_PDF_GENERATED,
         actor=actor,

@@ -42,6 +42,7 @@ OPEN_STATUSES = (GroupStatus.OPERATING,)
 class PlaceInfo:
     address: str
     description: str
+    own_description: bool = False  # written by staff (in Swedish), not our standard text
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,15 @@ class AgencyCount:
 class AgencyHelp:
     name: str
     help: str
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """The one thing a resident needs to know first about a group, in one sentence.
+    ``state`` names which case it is (see ``group_status``)."""
+
+    state: str
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ class GroupInfo:
     on_duty: list[AgencyCount] = field(default_factory=list)
     agencies: list[AgencyHelp] = field(default_factory=list)
     map_tile: str = ""
+    status_line: StatusLine | None = None
 
     @property
     def is_open_status(self) -> bool:
@@ -147,6 +158,19 @@ class AreaPage:
     poll: PollResults | None = None
 
 
+# The language staff write in: promises, addresses, notes and names are in Swedish only.
+CONTENT_LANGUAGE = "sv"
+
+
+def content_language_attrs(language: str | None) -> str:
+    """The attributes that mark staff-written (Swedish-only) text on a page in another
+    language: ``lang`` for screen readers and ``dir="ltr"`` so an Arabic page keeps its
+    full stops and numbers in place. Empty on the Swedish pages (Easy Swedish included)."""
+    if (language or "").split("-")[0] == CONTENT_LANGUAGE:
+        return ""
+    return f' lang="{CONTENT_LANGUAGE}" dir="ltr"'
+
+
 def _status_label(status: str) -> str:
     labels: dict[str, str] = {
         GroupStatus.FORMING: _("Being set up"),
@@ -154,6 +178,59 @@ def _status_label(status: str) -> str:
         GroupStatus.PAUSED: _("Closed for now"),
     }
     return str(labels.get(status, status))
+
+
+def _in_hours(now: time, opens: time, closes: time) -> bool:
+    if opens <= closes:
+        return opens <= now < closes
+    return now >= opens or now < closes  # open over midnight
+
+
+def group_status(
+    *,
+    status: str,
+    has_premises: bool,
+    around_the_clock: bool,
+    opens_at: time | None,
+    closes_at: time | None,
+    on_duty: int,
+    now: time,
+) -> StatusLine:
+    """ONE status sentence for a group, derived from its real state in this order:
+    not open yet (being set up), closed for now (paused), open but nowhere to visit (no
+    premises), no opening hours, outside the opening hours, inside them with someone on
+    duty by the published schedule, inside them with no one on duty. The rest of the
+    page (address, hours, who is here) shows facts and never a second status."""
+    hours = ""
+    if opens_at and closes_at:
+        hours = _("every day %(opens)s–%(closes)s") % {
+            "opens": opens_at.strftime("%H:%M"),
+            "closes": closes_at.strftime("%H:%M"),
+        }
+    if status == GroupStatus.FORMING:
+        return StatusLine("forming", _("The group is being set up and is not open yet."))
+    if status != GroupStatus.OPERATING:
+        return StatusLine("paused", _("The group is closed for now."))
+    if not has_premises:
+        return StatusLine(
+            "no_premises",
+            _("The group has no premises to visit yet. You can call or e-mail instead."),
+        )
+    if not around_the_clock and not hours:
+        return StatusLine("no_hours", _("The group's opening hours are not set yet."))
+    if (
+        not around_the_clock
+        and opens_at is not None
+        and closes_at is not None
+        and not _in_hours(now, opens_at, closes_at)
+    ):
+        return StatusLine("closed_now", _("Closed right now. Open %(hours)s.") % {"hours": hours})
+    if on_duty:
+        return StatusLine("open_staffed", _("Open now, and the agencies have staff here."))
+    return StatusLine(
+        "open_unstaffed",
+        _("Open now, but no one from the agencies is on duty according to the schedule."),
+    )
 
 
 def _place_description(kind: str) -> str:
@@ -217,13 +294,19 @@ def on_duty_now(
 
 
 def _group_infos(groups: list[ActionGroup], *, area: Area | None, detail: bool) -> list[GroupInfo]:
-    duty = on_duty_now(group_ids=[g.pk for g in groups]) if detail else {}
-    today = timezone.localdate()
+    now = timezone.now()
+    duty = on_duty_now(group_ids=[g.pk for g in groups], now=now) if detail else {}
+    today = timezone.localdate(now)
+    local_time = timezone.localtime(now).time()
     infos = []
     for g in groups:
         premises = (
             [
-                PlaceInfo(address=p.address, description=p.description or _place_description(p.kind))
+                PlaceInfo(
+                    address=p.address,
+                    description=p.description or _place_description(p.kind),
+                    own_description=bool(p.description),
+                )
                 for p in g.premises.all()
                 if p.valid_from <= today and (p.valid_to is None or p.valid_to >= today)
             ]
@@ -260,6 +343,17 @@ def _group_infos(groups: list[ActionGroup], *, area: Area | None, detail: bool) 
                 map_tile=_tile_url(area.centre_lat, area.centre_lon)
                 if (detail and area is not None)
                 else "",
+                status_line=group_status(
+                    status=g.status,
+                    has_premises=bool(premises),
+                    around_the_clock=g.around_the_clock,
+                    opens_at=g.opens_at,
+                    closes_at=g.closes_at,
+                    on_duty=sum(a.count for a in duty.get(g.pk, [])),
+                    now=local_time,
+                )
+                if detail
+                else None,
             )
         )
     return infos

@@ -1,6 +1,7 @@
 """Clear the public page cache when anything those pages show is saved elsewhere
 (action groups, premises, required agencies, roster versions being published; citizen
-promises and their progress; the åtgärdsplan's measures; safety-poll answers).
+promises and their progress; the åtgärdsplan's measures; safety-poll answers; the
+organisation's identity shown in the header).
 
 Versioned writes (lib.concurrency) are UPDATE queries and send no post_save: for those
 the cache listens to ``lib.concurrency.versioned_update`` of the same models. Either way
@@ -15,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 
 from samverkan.actiongroups.models import ActionGroup, PositionRequirement, Premises
 from samverkan.agreement.models import CitizenPromise, PromiseProgress
+from samverkan.directory.models import Identity
 from samverkan.lib.concurrency import versioned_update
 from samverkan.prevention.models import Measure, MeasureProgress, PreventionPlan
 from samverkan.public import cache as public_cache
@@ -32,6 +34,7 @@ WATCHED = (
     Measure,
     MeasureProgress,
     SafetyPollAnswer,
+    Identity,  # the header's name, logo and colour
 )
 
 

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.safestring import mark_safe
+from django.utils.translation import check_for_language, get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -44,7 +45,13 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     return cached_page(
         request,
         lambda: render_public(
-            request, "public/area.html", {"page": selectors.area_page(code=code)}
+            request,
+            "public/area.html",
+            {
+                "page": selectors.area_page(code=code),
+                # A constant of two attributes, never user input.
+                "sv_only": mark_safe(selectors.content_language_attrs(get_language())),  # noqa: S308
+            },
         ),
     )
 

@@ -25,6 +25,7 @@ from samverkan.audit.actions import Action
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.cases.models import Case
+from samverkan.directory.selectors import identity_mail_footer
 from samverkan.reminders import selectors
 from samverkan.reminders.models import GENERATED_KINDS, Reminder, ReminderKind
 
@@ -187,6 +188,7 @@ def digest_send(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     user_ids = set(Reminder.objects.filter(done=False).values_list("user_id", flat=True))
     sent = 0
+    footer = identity_mail_footer()  # the organisation's name and contact details
     with translation.override(settings.LANGUAGE_CODE):
         for user in (
             User.objects.filter(pk__in=user_ids, is_active=True)
@@ -197,7 +199,7 @@ def digest_send(*, today: date | None = None) -> dict[str, int]:
             if not counts:
                 continue
             subject, body = digest_text(counts)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            send_mail(subject, body + footer, settings.DEFAULT_FROM_EMAIL, [user.email])
             sent += 1
     result = {"users": len(user_ids), "sent": sent}
     audit.record(action=Action.REMINDER_DIGEST_SENT, subject_type="reminders", detail=result)

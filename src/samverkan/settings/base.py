@@ -38,6 +38,8 @@ DEBUG = False
 SAMVERKAN_DEMO_MODE = False
 # True only in production.py; demo shortcuts refuse to run where it is set.
 SAMVERKAN_PRODUCTION = False
+# The letterhead of every PDF (lib.documents): the organisation's identity.
+SAMVERKAN_DOCUMENT_LETTERHEAD = "samverkan.directory.selectors.identity_letterhead"
 
 ALLOWED_HOSTS: list[str] = guarded(lambda: env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"]))
 
@@ -141,6 +143,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "samverkan.frontend.context_processors.shell",
                 "samverkan.frontend.context_processors.languages",
+                "samverkan.directory.context_processors.identity",
             ],
         },
     }

@@ -30,10 +30,16 @@ UNAVAILABLE = _(
     "is still here. Please try again in a few minutes."
 )
 
+# What a sender sees when the bot checks refuse a form. None of them says the sender
+# looks like a machine: a person who was quick, or whose browser filled in the hidden
+# field, is simply asked to send it again (the page carries a fresh token).
+SEND_AGAIN = _("Check what you wrote and send the form again.")
+
 TOKEN_ERRORS = {
     "invalid": _("The form has expired. Please send it again."),
     "expired": _("The form has expired. Please send it again."),
-    "too_fast": _("The form was sent too quickly. Please check it and send it again."),
+    "too_fast": SEND_AGAIN,
+    "honeypot": SEND_AGAIN,
     "used": _("This form has already been sent. Please fill in a new one."),
     "unavailable": UNAVAILABLE,
 }
@@ -94,21 +100,26 @@ class BotCheckedForm(PublicForm):
     poll; a view accepts a valid one through ``admit_sender``."""
 
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    # No length limit: whatever a bot puts here is the honeypot's case, never a field error.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # Never shown as a field error: a missing or broken token is the token check's case.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.token_nonce = ""
 
-    def clean_website(self) -> str:
-        value: str = self.cleaned_data.get("website", "")
-        if value:
-            raise forms.ValidationError(_("Leave this field empty."))
-        return value
-
     def clean(self) -> dict[str, Any]:
+        """The bot checks run only on a form a person filled in completely: someone who
+        left a field empty or wrote too much sees what to fix in those fields, never a
+        bot message (the form they get back carries a fresh token). A filled honeypot or
+        a token sent back too fast asks the sender, politely, to send the form again; in
+        either case nothing is stored and no budget is spent."""
         cleaned = super().clean() or {}
+        if any(name in self.errors for name in self.fields if name not in (HONEYPOT, "token")):
+            return cleaned
+        if cleaned.get(HONEYPOT):
+            raise forms.ValidationError(TOKEN_ERRORS["honeypot"], code="honeypot")
         try:
             check = abuse.check_token(self.data.get("token", "") if hasattr(self.data, "get") else "")
         except abuse.LimiterUnavailable:
@@ -152,14 +163,35 @@ def admit_sender(request: HttpRequest, form: BotCheckedForm, *, scope: str) -> i
 
 
 class TipForm(BotCheckedForm):
-    area = forms.ChoiceField(label=_("Which area is it about?"), choices=())
+    # Each message names its field (the error summary lists them together).
+    area = forms.ChoiceField(
+        label=_("Which area is it about?"),
+        choices=(),
+        error_messages={
+            "required": _("Choose which area it is about."),
+            "invalid_choice": _("Choose an area from the list."),
+        },
+    )
     topic = forms.ChoiceField(
-        label=_("What is it about?"), choices=TipTopic.choices, widget=forms.RadioSelect
+        label=_("What is it about?"),
+        choices=TipTopic.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what it is about."),
+            "invalid_choice": _("Choose what it is about."),
+        },
     )
     text = forms.CharField(
         label=_("What do you want to tell us?"),
         max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": _("Enter what you want to tell us."),
+            "max_length": _(
+                "What you want to tell us must be %(limit_value)d characters or fewer "
+                "(it is %(show_value)d)."
+            ),
+        },
         help_text=_(
             "Write what happened, where and when. Do not write your name if you want to be anonymous."
         ),
@@ -168,6 +200,12 @@ class TipForm(BotCheckedForm):
         label=_("Contact details (optional)"),
         max_length=MAX_CONTACT_CHARS,
         required=False,
+        error_messages={
+            "max_length": _(
+                "Contact details must be %(limit_value)d characters or fewer (they are "
+                "%(show_value)d)."
+            )
+        },
         help_text=_(
             "Only if you want us to be able to contact you, for example a telephone number."
         ),

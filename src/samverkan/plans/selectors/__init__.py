@@ -31,7 +31,14 @@ from samverkan.plans.selectors.common import (
 )
 from samverkan.plans.selectors.due import DueCommitment, commitments_due
 from samverkan.plans.selectors.live import PlanPage, commitment_for_actor, goal_choices, goal_for_actor, plan_page
-from samverkan.plans.selectors.printable import PrintableCommitment, PrintableGoal, PrintablePlan, plan_for_print
+from samverkan.plans.selectors.printable import (
+    PlanSender,
+    PrintableCommitment,
+    PrintableGoal,
+    PrintablePlan,
+    plan_for_print,
+    plan_sender,
+)
 from samverkan.plans.selectors.versions import (
     SnapshotCommitment,
     SnapshotGoal,
@@ -45,6 +52,7 @@ __all__ = [
     "DueCommitment",
     "GoalRow",
     "PlanPage",
+    "PlanSender",
     "PrintableCommitment",
     "PrintableGoal",
     "PrintablePlan",
@@ -60,6 +68,7 @@ __all__ = [
     "plan_for_case",
     "plan_for_print",
     "plan_page",
+    "plan_sender",
     "plan_version_for_actor",
     "snapshot_view",
     "summary_visible",

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from samverkan.caseaccess.decision import CaseAccess
+from samverkan.cases.models import TeamMember, TeamRole
+from samverkan.directory.selectors import identity
 from samverkan.plans.models import Commitment, CommitmentStatus, GoalStatus, PlanVersion
 from samverkan.plans.selectors.common import (
     _group,
@@ -101,4 +103,36 @@ def plan_for_print(*, case: Any, access: CaseAccess) -> PrintablePlan:
         established_number=plan.established_number,
         established_on=timezone.localdate(latest) if latest else None,
         draft=plan.has_draft_changes,
+    )
+
+
+@dataclass(frozen=True)
+class PlanSender:
+    """Who sends the participant their plan, and how to reach them: the case's lead
+    coordinator (else the staff member printing it), their organisation, and the
+    organisation's contact details (directory.Identity). Staff names are not secret to
+    the participant: they meet these people."""
+
+    name: str
+    organisation: str
+    contact_lines: tuple[str, ...]
+
+
+def plan_sender(*, case: Any, actor: Any) -> PlanSender:
+    """One query for the team's lead coordinator, one for the identity."""
+    lead = (
+        TeamMember.objects.filter(case=case, active=True, team_role=TeamRole.LEAD_COORDINATOR)
+        .select_related("user", "organisation")
+        .order_by("added_at")
+        .first()
+    )
+    if lead is not None:
+        name, organisation = lead.user.get_full_name(), lead.organisation.name
+    else:
+        name = actor.get_full_name()
+        organisation = actor.organisation.name if actor.organisation_id else ""
+    return PlanSender(
+        name=name or "",
+        organisation=organisation,
+        contact_lines=tuple(identity().contact_lines),
     )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samverkan.directory.selectors import identity_mail_footer
 from samverkan.trefas.models import Forum, ForumMember, ForumOrganisation, ForumRole, Listing, Notice, NoticeKind
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def notify_red_rating(*, forum: Forum, listing: Listing) -> dict[str, int]:
     if addresses:
         with translation.override(settings.LANGUAGE_CODE):
             subject, body = red_rating_mail(forum)
+        body += identity_mail_footer()
 
         def send() -> None:
             # One message per member: no member learns who else is in the forum.

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from samverkan.accounts.models import User
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.directory.selectors import identity_mail_footer
 from samverkan.lib.concurrency import StaleEdit, update_versioned
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
 from samverkan.trefas.models import (
@@ -169,10 +170,11 @@ def release_reminders_send(*, today: date | None = None) -> dict[str, int]:
         notified.update(users)
         releases += 1
     emails = 0
+    footer = identity_mail_footer()  # the organisation's name and contact details
     with translation.override(settings.LANGUAGE_CODE):
         for user in User.objects.filter(pk__in=list(notified), is_active=True).exclude(email="").order_by("pk"):
             subject, body = reminder_text(notified[user.pk])
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            send_mail(subject, body + footer, settings.DEFAULT_FROM_EMAIL, [user.email])
             emails += 1
     result = {"releases": releases, "notices": sum(notified.values()), "emails": emails}
     audit.record(action=Action.TREFAS_RELEASE_REMINDED, subject_type="trefas_releases", detail=result)
