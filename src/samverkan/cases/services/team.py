@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.models import Case, TeamMember, TeamRole
+from samverkan.cases.changes import case_changed
 from samverkan.cases.services.common import _audit_case, require_case_open
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role
         raise ValidationError(_("That person is already on the team."))
     member = TeamMember.objects.create(case=case, user=user, organisation=org, team_role=team_role)
     _audit_case(Action.TEAM_MEMBER_ADDED, actor, case, {"user": user.pk, "organisation": org.pk, "role": team_role})
+    case_changed(case)
     return member
 
 
@@ -56,3 +58,4 @@ def team_remove(*, actor: User, case: Case, access: CaseGate, member: TeamMember
     _audit_case(
         Action.TEAM_MEMBER_REMOVED, actor, case, {"user": member.user_id, "organisation": member.organisation_id}
     )
+    case_changed(case)
