@@ -29,7 +29,6 @@ from samverkan.cases.models import Case
 from samverkan.reminders import selectors
 from samverkan.reminders.models import GENERATED_KINDS, Reminder, ReminderKind
 
-
 _CASE_SOURCES = (
     selectors.commitment_sources,
     selectors.meeting_sources,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
-from samverkan.cases.models import Case
 from samverkan.cases.changes import case_changed
+from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case
 
 if TYPE_CHECKING:
