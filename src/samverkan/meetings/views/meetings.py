@@ -159,7 +159,8 @@ def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id:
             selectors.meetings_clashing(
                 case=case, access=access, starts_at=form.cleaned_data["starts_at"], exclude=meeting
             )
-            if form.cleaned_data["starts_at"] != meeting.starts_at  # a moved meeting only
+            # a moved meeting only (the form holds whole minutes)
+            if form.cleaned_data["starts_at"] != meeting.starts_at.replace(second=0, microsecond=0)
             else []
         )
     ):
