@@ -85,6 +85,7 @@ class CommitmentForm(VersionedForm):
     responsible = forms.ModelChoiceField(
         label=_("Responsible"),
         queryset=TeamMember.objects.none(),
+        empty_label=_("Choose a person"),
         help_text=_("A member of the case team. Their organisation makes the commitment."),
     )
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.access import policy
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
 from samverkan.cases.changes import case_changed
@@ -28,6 +29,8 @@ def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role
         raise ValidationError(_("Unknown team role."))
     org = user.organisation
     allowed_kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
+    if not policy.may_be_on_case_team(user):
+        raise ValidationError(_("%(name)s does not work with cases and cannot be on a team.") % {"name": user.get_full_name()})
     if org.kind not in allowed_kinds or not user.is_active:
         raise ValidationError(
             _("%(org)s does not take part in %(programme)s.") % {"org": org.name, "programme": case.programme.name}
