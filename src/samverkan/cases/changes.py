@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CaseListener = Callable[[Any], None]
+CaseListener = Callable[[Any], object]  # what it returns is ignored
 
 _LISTENERS: dict[str, CaseListener] = {}
 

@@ -1,11 +1,11 @@
 """Swedish working days and office hours: the one helper every suggestion of a date or a
 meeting time uses (meetings' next follow-up, …).
 
-A working day is Monday–Friday and not a public holiday nor a de facto holiday: the
+A working day is Monday to Friday and not a public holiday nor a de facto holiday: the
 ``holidays`` package's Swedish calendar (country SE) with the categories ``public``
 (e.g. Good Friday, Ascension Day, National Day, Christmas Day) and ``de_facto``
 (Midsummer Eve, Christmas Eve and New Year's Eve — not holidays by law, but days nobody
-books a meeting on). Office hours are 09:00–16:00 local time.
+books a meeting on). Office hours are 09:00 to 16:00 local time.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def holiday_name(day: date) -> str | None:
 
 
 def is_working_day(day: date) -> bool:
-    """Monday–Friday and not a Swedish public or de facto holiday."""
+    """Monday to Friday and not a Swedish public or de facto holiday."""
     return day.weekday() < 5 and day not in _days_off(day.year)
 
 

@@ -18,7 +18,7 @@ CATEGORIES = {
 
 def _action_choices() -> list[tuple[str, str]]:
     """Every action by its label (in the viewer's language; a callable so that it is)."""
-    return [("", str(_("All")))] + action_choices()
+    return [("", str(_("All"))), *action_choices()]
 
 
 class AuditFilterForm(forms.Form):

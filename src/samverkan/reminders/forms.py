@@ -42,5 +42,5 @@ class ReminderFilterForm(StyledFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["typ"].choices = [("", _("All kinds")), *kinds]
-        self.fields["arende"].choices = [("", _("All cases")), *cases]
+        self.fields["typ"].choices = [("", _("All kinds")), *kinds]  # type: ignore[attr-defined]
+        self.fields["arende"].choices = [("", _("All cases")), *cases]  # type: ignore[attr-defined]

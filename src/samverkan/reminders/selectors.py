@@ -526,8 +526,9 @@ def case_label(row: ReminderRow) -> str:
     see it, otherwise the case's short id."""
     if row.case is None:
         return row.about
-    if row.person is not None and getattr(row.person, "name", ""):
-        return str(row.person.name)
+    name = str(row.person.name) if row.person is not None else ""
+    if name:
+        return name
     return str(row.case.public_id)[:8]
 
 

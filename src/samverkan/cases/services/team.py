@@ -30,7 +30,9 @@ def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role
     org = user.organisation
     allowed_kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
     if not policy.may_be_on_case_team(user):
-        raise ValidationError(_("%(name)s does not work with cases and cannot be on a team.") % {"name": user.get_full_name()})
+        raise ValidationError(
+            _("%(name)s does not work with cases and cannot be on a team.") % {"name": user.get_full_name()}
+        )
     if org.kind not in allowed_kinds or not user.is_active:
         raise ValidationError(
             _("%(org)s does not take part in %(programme)s.") % {"org": org.name, "programme": case.programme.name}
