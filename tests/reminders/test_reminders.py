@@ -323,8 +323,13 @@ def test_my_reminders_filters_order_and_groups(world, login):
     assert {k for k, _label in page.kinds} == {"commitment_due", "meeting"}
     only_meetings = selectors.reminder_page(actor=cw, kind="meeting")
     assert [r.reminder.kind for g in only_meetings.groups for r in g.rows] == ["meeting"]
+    only_this_case = selectors.reminder_page(actor=cw, case_public_id=str(world.case.public_id))
+    assert only_this_case.shown == 3
+    # A case or kind not among the user's reminders is ignored, never echoed to the log.
     other_case = selectors.reminder_page(actor=cw, case_public_id="00000000-0000-0000-0000-000000000000")
-    assert other_case.groups == [] and other_case.total == 3
+    assert other_case.shown == other_case.total == 3
+    assert selectors.reminder_page(actor=cw, kind="Hemlig text").shown == 3
+    assert AuditEvent.objects.filter(action="reminder.listed").last().subject_id == ""
     client = login(cw)
     body = client.get("/bevakningar/?typ=meeting").content.decode()
     assert "Commitment due" not in body.split("<h2", 1)[1]

@@ -571,7 +571,9 @@ def reminder_page(
     today: date | None = None,
 ) -> ReminderPage:
     """The actor's reminders for the "my reminders" page, filtered by kind and case,
-    grouped and ordered. Audited as one list event with the count shown."""
+    grouped and ordered. A kind or case that is not among the actor's reminders is
+    ignored (the page's choices are those). Audited as one list event with the count
+    shown."""
     today = today or timezone.localdate()
     rows = reminders_visible(actor=actor, include_done=include_done)
     kinds = sorted(
@@ -581,6 +583,8 @@ def reminder_page(
         {(str(r.case.public_id), case_label(r)) for r in rows if r.case is not None},
         key=lambda c: c[1].lower(),
     )
+    kind = kind if kind in {k for k, _label in kinds} else ""
+    case_public_id = case_public_id if case_public_id in {c for c, _label in cases} else ""
     shown = [
         r
         for r in rows
