@@ -268,3 +268,9 @@ def test_verify_page_job_shows_tampering(world, logged_in, unguarded):
     html = client.get(response["Location"]).content.decode()
     assert "govuk-error-summary" in html and "govuk-panel--confirmation" not in html
     assert f"#{target} (modified)" in html
+
+
+def test_the_audit_filter_and_table_show_labels(world, logged_in):
+    html = logged_in(world["auditor"]).get("/logg/").content.decode()
+    assert '<option value="auth.login">Logged in</option>' in html
+    assert '<option value="auth.login">auth.login</option>' not in html

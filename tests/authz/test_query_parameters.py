@@ -47,7 +47,8 @@ LIST_VIEWS: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("plans:commitment_new", "jarva_coord", {"public_id": "case"}, ["mal"]),
     ("meetings:minutes_new", "jarva_coord", {"public_id": "case", "meeting_id": "meeting_jarva"},
      ["rattar"]),
-    ("reminders:mine", "jarva_coord", {}, ["klara"]),
+    ("reminders:mine", "jarva_coord", {}, ["klara", "typ", "arende", "ordning"]),
+    ("cases:team", "jarva_coord", {"public_id": "case"}, ["q"]),
     ("consent:register", "jarva_manager", {}, ["direction", "page"]),
     ("consent:register_export", "jarva_manager", {}, ["direction"]),
     ("followup:overview", "jarva_manager", {}, ["ar"]),
@@ -251,7 +252,8 @@ def test_every_query_parameter_in_the_source_is_walked():
         covered.setdefault(_app_folder(name), set()).update(params)
     forms = {"AuditFilterForm": set(AUDIT), "RegisterFilterForm": {"direction"},
              "CapacityForm": set(CAPACITY), "WeekFilterForm": set(WEEK_FILTERS),
-             "ActionFilterForm": {"area", "mine", "overdue", "order"}, "CandidateSearchForm": {"q"}}
+             "ActionFilterForm": {"area", "mine", "overdue", "order"}, "CandidateSearchForm": {"q"},
+             "TeamSearchForm": {"q"}}
     missing = []
     for path in SRC.glob("*/**/*.py"):
         if "migrations" in path.parts:

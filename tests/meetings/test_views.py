@@ -343,3 +343,47 @@ def test_cancelling_a_meeting_asks_first_then_cancels(world, logged_in):
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
     assert AuditEvent.objects.filter(action="meeting.cancelled").count() == 1
+
+
+def test_suggested_meeting_avoids_christmas_and_weekends(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from samverkan.lib.workdays import is_working_day
+    from samverkan.meetings import selectors
+
+    access = world.access(world.lead)
+    tz = ZoneInfo("Europe/Stockholm")
+    # Due long before: the first day after "now" (23 Dec 2027) is Christmas Eve, a Friday.
+    late_evening = Meeting.objects.create(
+        case=world.case, starts_at=datetime(2027, 10, 1, 19, 30, tzinfo=tz), place="Kontoret",
+        recorded_by_organisation=world.orgs["jarva"], created_by=world.lead)
+    suggestion = selectors.meeting_suggestion(
+        case=world.case, access=access, now=datetime(2027, 12, 23, 14, 0, tzinfo=tz))
+    starts = timezone.localtime(suggestion["starts_at"])
+    assert starts.date() == datetime(2027, 12, 27).date()  # Monday after Christmas
+    assert is_working_day(starts.date())
+    assert starts.hour == 16 and starts.minute == 0  # the last meeting's 19:30 moved into office hours
+    assert late_evening.place == suggestion["place"]
+
+
+def test_booking_the_same_time_twice_warns(world, logged_in):
+    booked = _meeting(world, days=5)
+    client = logged_in(world.lead)
+    form = client.get(_url(world, "nytt/")).context["form"]
+    same_time = timezone.localtime(booked.starts_at + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    data = _form_data(form, starts_at=same_time, place="Kontoret")
+    response = client.post(_url(world, "nytt/"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "already has a meeting booked" in html and "Yes, book it anyway" in html
+    assert Meeting.objects.filter(case=world.case).count() == 1
+    response = client.post(_url(world, "nytt/"), {**data, "clash_ok": "on"})
+    assert response.status_code == 302
+    assert Meeting.objects.filter(case=world.case).count() == 2
+    # Another time: no warning. Changing only the place of a clashing meeting: no warning.
+    other = timezone.localtime(booked.starts_at + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(_url(world, "nytt/"), {**data, "starts_at": other}).status_code == 302
+    edit_url = _url(world, f"{booked.public_id}/andra/")
+    edit = _form_data(client.get(edit_url).context["form"], place="Husby")
+    assert client.post(edit_url, edit).status_code == 302

@@ -9,7 +9,7 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEvent
 from samverkan.cases import services as case_services
 from samverkan.plans import services
-from samverkan.plans.models import Goal
+from samverkan.plans.models import Commitment, Goal
 from samverkan.plans.selectors import plan_for_case
 from tests.factories import UserFactory
 from tests.world import give_consent
@@ -387,3 +387,33 @@ def test_establishing_asks_first_then_establishes(world, logged_in):
     assert client.post(_url(world, "faststall/"), {"revision": revision, "confirmed": "1"}).status_code == 302
     assert world.case.action_plan.versions.count() == 1
     assert AuditEvent.objects.filter(action="plan.established").count() == 1
+
+
+def test_a_due_date_in_the_past_must_be_confirmed(world, logged_in):
+    client = logged_in(world.lead)
+    member = client.get(_url(world, "ataganden/ny/")).context["form"].fields["responsible"].queryset.get(
+        user=world.lead)
+    data = {
+        "goal": "",
+        "description": "Ring skolan",
+        "responsible": member.pk,
+        "due_on": "2020-03-01",
+        "status": "planned",
+        "follow_up_note": "",
+        "category": "plan",
+    }
+    response = client.post(_url(world, "ataganden/ny/"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The due date 2020-03-01 has passed" in html and "Yes, the date is in the past" in html
+    assert 'type="checkbox" name="past_ok"' in html
+    assert not Commitment.objects.filter(case=world.case).exists()
+    assert client.post(_url(world, "ataganden/ny/"), {**data, "past_ok": "on"}).status_code == 302
+    commitment = Commitment.objects.get(case=world.case)
+    # Editing something else keeps the (already confirmed) date without asking again.
+    edit_url = _url(world, f"ataganden/{commitment.public_id}/")
+    response = client.post(edit_url, {**data, "version": commitment.version, "description": "Ring skolan igen"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # A finished commitment may carry a past date.
+    response = client.post(_url(world, "ataganden/ny/"), {**data, "status": "done"})
+    assert response.status_code == 302

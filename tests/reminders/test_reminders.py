@@ -246,3 +246,115 @@ def test_home_page_task(world, login):
     tasks = [t for t in home_for(user=world.lead).tasks if "/bevakningar/" in t.url]
     assert len(tasks) == 1 and tasks[0].count == 1
     assert not any("/bevakningar/" in t.url for t in home_for(user=world.users["police"]).tasks)
+
+
+# --- Reminders follow the change at once (no nightly refresh needed) ---------------------
+
+
+def test_booking_a_meeting_and_an_overdue_commitment_remind_at_once(world, login):
+    from samverkan.meetings import services as meeting_services
+    from samverkan.plans import services as plan_services
+
+    cw = world.users["jarva_cw"]
+    access = world.access(world.lead)
+    member = TeamMember.objects.get(case=world.case, user=cw, active=True)
+    assert Reminder.objects.filter(case=world.case).count() == 0
+    meeting = meeting_services.meeting_create(
+        actor=world.lead, case=world.case, access=access,
+        starts_at=timezone.now() + timedelta(days=2), place="Rinkeby", attendees=[member])
+    commitment = plan_services.commitment_create(
+        actor=world.lead, case=world.case, access=access, description="Ring skolan",
+        responsible=cw, due_on=timezone.localdate() - timedelta(days=3))
+    assert _kinds(cw) == ["commitment_due", "meeting"]
+    page = login(cw).get("/bevakningar/")
+    body = page.content.decode()
+    assert ("Overdue" in body and "This week" in body) or "Later" in body
+    assert "You have no reminders" not in body
+    # Marked done, it stays done while nothing changes; a new due date brings it back.
+    reminder = Reminder.objects.get(user=cw, kind="commitment_due")
+    services.reminder_set_done(actor=cw, reminder=reminder)
+    services.refresh_for_case(world.case)
+    assert Reminder.objects.get(pk=reminder.pk).done
+    commitment.refresh_from_db()
+    plan_services.commitment_update(
+        actor=world.lead, case=world.case, access=access, commitment=commitment,
+        expected_version=commitment.version, description="Ring skolan", responsible=cw,
+        due_on=timezone.localdate() + timedelta(days=1), status="planned", follow_up_note="",
+        goal=None, category="plan")
+    assert not Reminder.objects.get(pk=reminder.pk).done
+    # Completed: the reminder goes at once. Cancelled meeting: likewise.
+    commitment.refresh_from_db()
+    plan_services.commitment_follow_up(
+        actor=world.lead, case=world.case, access=access, commitment=commitment,
+        expected_version=commitment.version, status="done", follow_up_note="")
+    meeting.refresh_from_db()
+    meeting_services.meeting_cancel(actor=world.lead, case=world.case, access=access, meeting=meeting,
+                                    expected_version=meeting.version)
+    assert _kinds(cw) == []
+
+
+def test_closing_the_case_and_team_changes_refresh_at_once(world):
+    from samverkan.plans import services as plan_services
+
+    cw = world.users["jarva_cw"]
+    access = world.access(world.lead)
+    plan_services.commitment_create(
+        actor=world.lead, case=world.case, access=access, description="Ring skolan",
+        responsible=cw, due_on=timezone.localdate() + timedelta(days=1))
+    _consent(world, days=10)
+    case_services.case_touch(case=world.case)  # a consent recorded outside the service
+    assert "consent_expiring" in _kinds(world.lead)
+    member = TeamMember.objects.get(case=world.case, user=cw, active=True)
+    case_services.team_remove(actor=world.lead, case=world.case, access=access, member=member)
+    assert _kinds(cw) == []
+    case_services.case_close(actor=world.lead, case=world.case, access=access, outcome="moved")
+    assert "consent_expiring" not in _kinds(world.lead)  # a closed case's consents no longer remind
+
+
+def test_my_reminders_filters_order_and_groups(world, login):
+    cw = world.users["jarva_cw"]
+    _commitment(world, recorder=world.lead, responsible=cw, days=-2)
+    _commitment(world, recorder=world.lead, responsible=cw, days=13)
+    _meeting(world, attendee=cw, days=0.1)
+    services.reminders_refresh()
+    page = selectors.reminder_page(actor=cw)
+    assert next(g.key for g in page.groups) == "overdue"
+    assert sum(len(g.rows) for g in page.groups) == page.shown == page.total == 3
+    assert {k for k, _label in page.kinds} == {"commitment_due", "meeting"}
+    only_meetings = selectors.reminder_page(actor=cw, kind="meeting")
+    assert [r.reminder.kind for g in only_meetings.groups for r in g.rows] == ["meeting"]
+    only_this_case = selectors.reminder_page(actor=cw, case_public_id=str(world.case.public_id))
+    assert only_this_case.shown == 3
+    # A case or kind not among the user's reminders is ignored, never echoed to the log.
+    other_case = selectors.reminder_page(actor=cw, case_public_id="00000000-0000-0000-0000-000000000000")
+    assert other_case.shown == other_case.total == 3
+    assert selectors.reminder_page(actor=cw, kind="Hemlig text").shown == 3
+    assert AuditEvent.objects.filter(action="reminder.listed").last().subject_id == ""
+    client = login(cw)
+    body = client.get("/bevakningar/?typ=meeting").content.decode()
+    assert "Commitment due" not in body.split("<h2", 1)[1]
+    body = client.get(f"/bevakningar/?arende={world.case.public_id}&ordning=kind").content.decode()
+    assert "Overdue" in body
+    # Done ones are hidden unless asked for, then grouped last.
+    services.reminder_set_done(actor=cw, reminder=Reminder.objects.filter(user=cw, kind="meeting").get())
+    assert "done" not in [g.key for g in selectors.reminder_page(actor=cw).groups]
+    assert [g.key for g in selectors.reminder_page(actor=cw, include_done=True).groups][-1] == "done"
+    assert client.get("/bevakningar/?typ=bogus&ordning=bogus").status_code == 200
+
+
+def test_group_rows_by_week():
+    from datetime import date
+
+    from samverkan.reminders.models import Reminder as R
+    from samverkan.reminders.selectors import ReminderRow, group_rows
+
+    today = date(2026, 12, 9)  # a Wednesday
+    rows = [ReminderRow(reminder=R(pk=i, kind="custom", due_on=d), case=None, person=None, url="")
+            for i, d in enumerate([date(2026, 12, 8), date(2026, 12, 13), date(2026, 12, 14)])]
+    groups = group_rows(rows, today=today)
+    assert [(g.key, [r.reminder.due_on.day for r in g.rows]) for g in groups] == [
+        ("overdue", [8]), ("week", [13]), ("later", [14])]
+    rows.append(ReminderRow(reminder=R(pk=9, kind="custom", due_on=date(2026, 12, 20)), case=None, person=None,
+                            url=""))
+    later = next(g for g in group_rows(rows, today=today, order="latest") if g.key == "later")
+    assert [r.reminder.due_on.day for r in later.rows] == [20, 14]

@@ -61,6 +61,27 @@ def scope_users(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.none()
 
 
+def scope_case_team_eligible(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The users of ``queryset`` (users) who may be on a case's team: those whose roles
+    grant CASE_VIEW (caseworkers, coordinators, managers). Never a data-protection
+    officer, a log reviewer, an auditor or a system administrator as such: they reach
+    cases through their own duties, not a team. The roles' grants are read from the
+    database (an installation may change them)."""
+    role_model = queryset.model._meta.get_field("roles").related_model
+    role_ids = [
+        pk
+        for pk, granted in role_model.objects.values_list("pk", "permissions")
+        if Permission.CASE_VIEW.value in (granted or [])
+    ]
+    eligible = queryset.model.objects.filter(roles__in=role_ids).values("pk")
+    return queryset.filter(pk__in=eligible)
+
+
+def may_be_on_case_team(user: Any) -> bool:
+    """The same rule as ``scope_case_team_eligible`` for one user (the service's check)."""
+    return has_permission(user, Permission.CASE_VIEW)
+
+
 def can_manage_organisation_users(*, actor: Actor, organisation_id: int) -> bool:
     if has_permission(actor, Permission.ALL_USERS_MANAGE):
         return True

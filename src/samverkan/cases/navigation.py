@@ -17,6 +17,9 @@ def _team(access: CaseGate) -> bool:
     return True
 
 
+TEAM = _team  # "shown to every team member" (the default)
+
+
 @dataclass(frozen=True)
 class CaseNavItem:
     order: int

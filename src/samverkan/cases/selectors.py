@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,17 +106,30 @@ def programmes_for_intake(*, actor: User) -> QuerySet[Programme]:
     )
 
 
-def team_candidates(*, case: Case) -> QuerySet[Any]:
-    """Active staff of organisations that take part in the case's programme, not yet on
-    the team (staff directory data, not the participant's)."""
+TEAM_CANDIDATES_SHOWN = 50
+
+
+def team_candidates(*, case: Case, search: str = "") -> QuerySet[Any]:
+    """Active staff of organisations that take part in the case's programme who may be
+    on a case team (access.policy.scope_case_team_eligible), not yet on the team,
+    narrowed by ``search`` (words of the name, username or organisation), at most
+    TEAM_CANDIDATES_SHOWN (staff directory data, not the participant's)."""
     kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
     on_team = TeamMember.objects.filter(case=case, active=True).values("user_id")
-    return (
+    qs = policy.scope_case_team_eligible(
         User.objects.filter(is_active=True, organisation__kind__in=kinds, organisation__active=True)
-        .exclude(pk__in=on_team)
-        .select_related("organisation")
-        .order_by("organisation__name", "last_name")
-    )
+    ).exclude(pk__in=on_team)
+    for word in search.split()[:3]:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    # Unsliced (the form field filters it again to find the chosen one), at most N.
+    order = ("organisation__name", "last_name", "first_name", "pk")
+    ids = list(qs.order_by(*order).values_list("pk", flat=True)[:TEAM_CANDIDATES_SHOWN])
+    return User.objects.filter(pk__in=ids).select_related("organisation").order_by(*order)
 
 
 def referring_organisations() -> QuerySet[Any]:

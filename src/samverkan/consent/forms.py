@@ -47,6 +47,7 @@ class ConsentForm(_FileStyleMixin, forms.Form):
     guardianship = forms.ModelChoiceField(
         label=_("Which guardian"),
         queryset=Guardianship.objects.none(),
+        empty_label=_("Choose a guardian"),
         required=False,
         help_text=_(
             "Only when a guardian gave the consent. Register guardians on the Guardians page first."
@@ -139,9 +140,11 @@ class WithdrawForm(StyledFormMixin, forms.Form):
 
 
 class DisclosureForm(StyledFormMixin, forms.Form):
-    basis = forms.ModelChoiceField(label=_("Statutory basis"), queryset=LegalBasis.objects.none())
+    basis = forms.ModelChoiceField(label=_("Statutory basis"), queryset=LegalBasis.objects.none(),
+                                   empty_label=_("Choose the statutory basis"))
     to_organisation = forms.ModelChoiceField(
-        label=_("Receiving organisation"), queryset=Organisation.objects.none()
+        label=_("Receiving organisation"), queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
     categories = forms.MultipleChoiceField(
         label=_("Kinds of information disclosed"),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.actions import Action
+from samverkan.audit.labels import action_choices
 
 CATEGORIES = {
     "failed": [
@@ -15,13 +16,18 @@ CATEGORIES = {
 }
 
 
+def _action_choices() -> list[tuple[str, str]]:
+    """Every action by its label (in the viewer's language; a callable so that it is)."""
+    return [("", str(_("All"))), *action_choices()]
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.IntegerField(label=_("User id"), required=False, min_value=1)
     organisation = forms.IntegerField(label=_("Organisation id"), required=False, min_value=1)
     subject_type = forms.CharField(label=_("Subject type"), required=False, max_length=64)
     subject_id = forms.CharField(label=_("Subject id"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All"))] + [(a.value, a.value) for a in Action])
+                               choices=_action_choices)
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All")), ("failed", _("Failed logins and codes")),
                                           ("accounts", _("Account and two-factor changes"))])

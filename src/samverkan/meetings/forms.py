@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.cases.models import TeamMember
@@ -22,6 +23,10 @@ class MeetingForm(VersionedForm):
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    # Shown only once the time was refused as a clash with another booking (clashes_confirmed).
+    clash_ok = forms.BooleanField(
+        label=_("Yes, book it anyway"), required=False, widget=forms.HiddenInput
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     attendees = forms.ModelMultipleChoiceField(
@@ -48,6 +53,26 @@ class MeetingForm(VersionedForm):
         self.fields["attendees"].label_from_instance = _member_label  # type: ignore[attr-defined]
         if new:
             self.fields["version"].required = False
+
+    def clashes_confirmed(self, clashes: list[Any]) -> bool:
+        """False (and the time refused with a warning and a "book it anyway" box) when the
+        case already has a planned meeting at about the same time and the user has not
+        ticked the box; True otherwise. Call after is_valid()."""
+        if not clashes or self.cleaned_data.get("clash_ok"):
+            return True
+        self.fields["clash_ok"].widget = forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})
+        times = ", ".join(
+            formats.date_format(timezone.localtime(m.starts_at), "Y-m-d H:i") for m in clashes
+        )
+        self.add_error(
+            "starts_at",
+            _(
+                "The case already has a meeting booked at %(times)s. Check that this is not "
+                "the same meeting, or tick “Yes, book it anyway”."
+            )
+            % {"times": times},
+        )
+        return False
 
 
 class AttendanceForm(VersionedForm):

@@ -25,6 +25,7 @@ from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import VisibleCases, entries_visible, visible_cases
 from samverkan.cases.models import TeamMember
 from samverkan.cases.selectors import team_for_case
+from samverkan.lib.workdays import next_working_day, office_time
 from samverkan.meetings.models import (
     Attendee,
     Decision,
@@ -56,6 +57,26 @@ def meetings_visible(*, case: Any, access: CaseAccess) -> QuerySet[Meeting]:
         .select_related("recorded_by_organisation")
         .order_by("-starts_at", "-pk")
     )
+
+
+# Meetings have no end time: two planned meetings of a case starting less than this apart
+# are taken to be the same booking (a warning when booking, meetings.forms.MeetingForm).
+CLASH_WINDOW = timedelta(hours=1)
+
+
+def meetings_clashing(
+    *, case: Any, access: CaseAccess, starts_at: datetime, exclude: Meeting | None = None
+) -> list[Meeting]:
+    """Planned meetings of the case the viewer may see that start within CLASH_WINDOW of
+    ``starts_at`` (``exclude``: the meeting being changed)."""
+    qs = meetings_visible(case=case, access=access).filter(
+        status=MeetingStatus.PLANNED,
+        starts_at__gt=starts_at - CLASH_WINDOW,
+        starts_at__lt=starts_at + CLASH_WINDOW,
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs.order_by("starts_at", "pk"))
 
 
 def meeting_for_actor(*, case: Any, access: CaseAccess, public_id: UUID) -> Meeting:
@@ -142,12 +163,14 @@ def meeting_suggestion(
     *, case: Any, access: CaseAccess, now: datetime | None = None
 ) -> dict[str, Any]:
     """Initial values for the next follow-up meeting: on the due date (not in the past),
-    at the last meeting's time and place, with its attendees still on the team."""
+    moved to the first Swedish working day from it (no weekend or public holiday:
+    lib.workdays), at the last meeting's time within office hours and its place, with its
+    attendees still on the team."""
     now = now or timezone.now()
     follow = next_follow_up(case=case, access=access, now=now)
-    day = max(follow.due_on, timezone.localdate(now) + timedelta(days=1))
+    day = next_working_day(max(follow.due_on, timezone.localdate(now) + timedelta(days=1)))
     last = follow.last
-    at = timezone.localtime(last.starts_at).time() if last else DEFAULT_MEETING_TIME
+    at = office_time(timezone.localtime(last.starts_at).time() if last else DEFAULT_MEETING_TIME)
     team = team_for_case(case=case)
     if last is not None:
         attendees = list(

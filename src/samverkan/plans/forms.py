@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.cases.models import InformationCategory, TeamMember
 from samverkan.frontend.forms import StyledFormMixin
 from samverkan.lib.concurrency import show_conflict
 from samverkan.plans.models import (
+    OPEN_COMMITMENT_STATUSES,
     PLAN_ENTRY_CATEGORIES,
     CommitmentStatus,
     Goal,
@@ -82,9 +85,14 @@ class CommitmentForm(VersionedForm):
     responsible = forms.ModelChoiceField(
         label=_("Responsible"),
         queryset=TeamMember.objects.none(),
+        empty_label=_("Choose a person"),
         help_text=_("A member of the case team. Their organisation makes the commitment."),
     )
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Shown only once a due date in the past has been refused (clean): the user confirms it.
+    past_ok = forms.BooleanField(
+        label=_("Yes, the date is in the past"), required=False, widget=forms.HiddenInput
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=CommitmentStatus.choices, initial=CommitmentStatus.PLANNED
     )
@@ -101,8 +109,17 @@ class CommitmentForm(VersionedForm):
         help_text=CATEGORY_HELP,
     )
 
-    def __init__(self, *args: Any, goals: Any, team: Any, new: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        goals: Any,
+        team: Any,
+        new: bool = False,
+        previous_due: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.previous_due = previous_due  # an unchanged date is not asked about again
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
         self.fields["goal"].label_from_instance = (  # type: ignore[attr-defined]
             lambda g: f"{g.get_life_area_display()}: {g.title}"
@@ -113,6 +130,30 @@ class CommitmentForm(VersionedForm):
         )
         if new:
             self.fields["version"].required = False
+
+
+    def clean(self) -> dict[str, Any]:
+        """An open commitment due on a date that has passed is saved only when the user
+        ticks "Yes, the date is in the past" (it would be printed in the participant's plan)."""
+        data = super().clean() or {}
+        due, status = data.get("due_on"), data.get("status", CommitmentStatus.PLANNED)
+        if (
+            due is not None
+            and due < timezone.localdate()
+            and due != self.previous_due
+            and status in OPEN_COMMITMENT_STATUSES
+            and not data.get("past_ok")
+        ):
+            self.fields["past_ok"].widget = forms.CheckboxInput()
+            self.add_error(
+                "due_on",
+                _(
+                    "The due date %(date)s has passed. Check the date, or tick “Yes, the date "
+                    "is in the past” to save it anyway."
+                )
+                % {"date": due.isoformat()},
+            )
+        return data
 
 
 class FollowUpForm(VersionedForm):

@@ -217,7 +217,7 @@ def commitment_edit(request: AuthenticatedHttpRequest, public_id: UUID, commitme
             category=commitment.category,
             responsible=team.filter(user_id=commitment.responsible_id).first(),
         )
-        form = _commitment_form(request, case, access, initial=initial)
+        form = _commitment_form(request, case, access, initial=initial, previous_due=commitment.due_on)
     else:
         form = FollowUpForm(request.POST or None, initial=initial)
     status = 200

@@ -237,8 +237,9 @@ def due_counts(*, actor: User, within_days: int = 0, today: date | None = None) 
     return Counter(r.kind for r, _access in rows)
 
 
-# --- Sources for the refresh job (system-level reads; every reminder they produce is
-# --- filtered again through the policy when shown) -------------------------------------
+# --- Sources for the refresh (system-level reads; every reminder they produce is
+# --- filtered again through the policy when shown). Each takes ``case`` to compute
+# --- only that case's reminders (services.refresh_for_case) ------------------------------
 
 
 @dataclass(frozen=True)
@@ -270,22 +271,47 @@ def _lead_team(case_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
     return team
 
 
-def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
+def _in_case(user: User, case: Case) -> tuple[Case, Any] | None:
+    """(the case, the user's CaseAccess in it), or None if the user may not open it."""
+    within = visible_cases(actor=user, case_ids={case.pk})
+    if case.pk not in within.accesses:
+        return None
+    return within.cases[case.pk], within.accesses[case.pk]
+
+
+def commitment_sources(
+    *, today: date, within_days: int = 14, case: Case | None = None
+) -> list[Wanted]:
     """Open commitments due within ``within_days`` (overdue included), for their
     responsible person — only those the person's organisation may see
-    (plans.selectors.commitments_due with the person as actor)."""
-    user_ids = set(
-        Commitment.objects.filter(
-            status__in=OPEN_COMMITMENT_STATUSES,
-            due_on__lte=today + timedelta(days=within_days),
-            case__status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
-        ).values_list("responsible_id", flat=True)
+    (plans.selectors.commitments_due with the person as actor). Only ``case``'s when
+    given (the refresh of one case)."""
+    base = Commitment.objects.filter(
+        status__in=OPEN_COMMITMENT_STATUSES,
+        due_on__lte=today + timedelta(days=within_days),
+        case__status__in=[CaseStatus.INTAKE, CaseStatus.ACTIVE],
     )
+    if case is not None:
+        base = base.filter(case_id=case.pk)
+    user_ids = set(base.values_list("responsible_id", flat=True))
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        for row in commitments_due(
-            actor=user, within_days=within_days, today=today, responsible_only=True
-        ):
+        if case is None:
+            rows = commitments_due(
+                actor=user, within_days=within_days, today=today, responsible_only=True
+            )
+        elif (opened := _in_case(user, case)) is not None:
+            rows = commitments_due(
+                actor=user,
+                case=opened[0],
+                access=opened[1],
+                within_days=within_days,
+                today=today,
+                responsible_only=True,
+            )
+        else:
+            rows = []
+        for row in rows:
             if row.case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
                 continue
             wanted.append(
@@ -302,22 +328,39 @@ def commitment_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
     return wanted
 
 
-def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
+def meeting_sources(
+    *, today: date, within_days: int = 7, case: Case | None = None
+) -> list[Wanted]:
     """Planned meetings in the next ``within_days`` days, for each invited attendee who
-    may see the meeting (meetings.selectors.meetings_upcoming with the attendee as actor)."""
+    may see the meeting (meetings.selectors.meetings_upcoming with the attendee as
+    actor). Only ``case``'s when given."""
     now = timezone.now()
-    user_ids = set(
-        Attendee.objects.filter(
-            meeting__status=MeetingStatus.PLANNED,
-            meeting__starts_at__gte=now,
-            meeting__starts_at__lte=now + timedelta(days=within_days),
-        ).values_list("user_id", flat=True)
+    base = Attendee.objects.filter(
+        meeting__status=MeetingStatus.PLANNED,
+        meeting__starts_at__gte=now,
+        meeting__starts_at__lte=now + timedelta(days=within_days),
     )
+    if case is not None:
+        base = base.filter(meeting__case_id=case.pk)
+    user_ids = set(base.values_list("user_id", flat=True))
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        for row in meetings_upcoming(
-            actor=user, within_days=within_days, now=now, attending_only=True
-        ):
+        if case is None:
+            rows = meetings_upcoming(
+                actor=user, within_days=within_days, now=now, attending_only=True
+            )
+        elif (opened := _in_case(user, case)) is not None:
+            rows = meetings_upcoming(
+                actor=user,
+                case=opened[0],
+                access=opened[1],
+                within_days=within_days,
+                now=now,
+                attending_only=True,
+            )
+        else:
+            rows = []
+        for row in rows:
             wanted.append(
                 Wanted(
                     user.pk,
@@ -332,11 +375,14 @@ def meeting_sources(*, today: date, within_days: int = 7) -> list[Wanted]:
     return wanted
 
 
-def consent_sources(*, today: date, within_days: int = 30) -> list[Wanted]:
+def consent_sources(
+    *, today: date, within_days: int = 30, case: Case | None = None
+) -> list[Wanted]:
     """Consents in force that end within ``within_days``, for the case's lead team."""
+    case_ids = None if case is None else [case.pk]
     consents = [
         c
-        for c in consents_expiring(within_days=within_days, today=today)
+        for c in consents_expiring(within_days=within_days, today=today, case_ids=case_ids)
         if c.case.status in (CaseStatus.INTAKE, CaseStatus.ACTIVE)
     ]
     team = _lead_team({c.case_id for c in consents})
@@ -373,7 +419,9 @@ def retention_managers(organisation_ids: set[int]) -> dict[int, list[int]]:
     return result
 
 
-def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
+def retention_sources(
+    *, today: date, within_days: int = 60, case: Case | None = None
+) -> list[Wanted]:
     """Cases (not on legal hold) whose retention date falls within ``within_days`` (or
     has passed), for the lead organisation's retention managers."""
     until = today + timedelta(days=within_days)
@@ -383,7 +431,10 @@ def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
         q |= Q(programme_id=programme_id, last_entry_at__date__lte=cutoff)
     if not q:
         return []
-    cases = list(Case.objects.filter(q, legal_hold=False).select_related("programme"))
+    cases_qs = Case.objects.filter(q, legal_hold=False)
+    if case is not None:
+        cases_qs = cases_qs.filter(pk=case.pk)
+    cases = list(cases_qs.select_related("programme"))
     managers = retention_managers({c.lead_organisation_id for c in cases})
     return [
         Wanted(
@@ -400,15 +451,18 @@ def retention_sources(*, today: date, within_days: int = 60) -> list[Wanted]:
     ]
 
 
-def follow_up_sources(*, today: date, within_days: int = 14) -> list[Wanted]:
+def follow_up_sources(
+    *, today: date, within_days: int = 14, case: Case | None = None
+) -> list[Wanted]:
     """Planned 6- and 12-month follow-ups due within ``within_days``, for the lead team."""
-    rows = list(
-        FollowUp.objects.filter(
-            status=FollowUpStatus.PLANNED,
-            due_on__lte=today + timedelta(days=within_days),
-            case__status=CaseStatus.CLOSED,
-        )
+    qs = FollowUp.objects.filter(
+        status=FollowUpStatus.PLANNED,
+        due_on__lte=today + timedelta(days=within_days),
+        case__status=CaseStatus.CLOSED,
     )
+    if case is not None:
+        qs = qs.filter(case_id=case.pk)
+    rows = list(qs)
     team = _lead_team({f.case_id for f in rows})
     return [
         Wanted(
@@ -442,3 +496,112 @@ def cycle_step_sources(*, today: date, within_days: int | None = None) -> list[W
         )
         for row in steps_reminding(today=today, within_days=days)
     ]
+
+
+# --- The "my reminders" page: filters, order and groups ---------------------------------
+
+ORDER_SOONEST = "soonest"
+ORDER_LATEST = "latest"
+ORDER_KIND = "kind"
+ORDERS = (ORDER_SOONEST, ORDER_LATEST, ORDER_KIND)
+
+
+@dataclass(frozen=True)
+class ReminderGroup:
+    key: str  # "overdue", "week", "later" or "done"
+    rows: list[ReminderRow]
+
+
+@dataclass(frozen=True)
+class ReminderPage:
+    groups: list[ReminderGroup]
+    kinds: list[tuple[str, str]]  # (value, label) of the kinds among the user's reminders
+    cases: list[tuple[str, str]]  # (public id, name or short id) among the user's reminders
+    shown: int
+    total: int
+
+
+def case_label(row: ReminderRow) -> str:
+    """How a row's case is named on the page: the participant's name when the user may
+    see it, otherwise the case's short id."""
+    if row.case is None:
+        return row.about
+    name = str(row.person.name) if row.person is not None else ""
+    if name:
+        return name
+    return str(row.case.public_id)[:8]
+
+
+def _sort_key(order: str) -> Any:
+    if order == ORDER_KIND:
+        return lambda r: (str(r.reminder.get_kind_display()), r.reminder.due_on, r.reminder.pk)
+    return lambda r: (r.reminder.due_on, r.reminder.pk)
+
+
+def group_rows(rows: list[ReminderRow], *, today: date, order: str = ORDER_SOONEST) -> list[ReminderGroup]:
+    """Open reminders in three groups — overdue, due this week (to Sunday), later — and
+    the done ones last; each group in ``order``. Empty groups are left out."""
+    week_end = today + timedelta(days=6 - today.weekday())
+    buckets: dict[str, list[ReminderRow]] = {"overdue": [], "week": [], "later": [], "done": []}
+    for row in rows:
+        r = row.reminder
+        if r.done:
+            buckets["done"].append(row)
+        elif r.due_on < today:
+            buckets["overdue"].append(row)
+        elif r.due_on <= week_end:
+            buckets["week"].append(row)
+        else:
+            buckets["later"].append(row)
+    key = _sort_key(order)
+    return [
+        ReminderGroup(name, sorted(items, key=key, reverse=order == ORDER_LATEST))
+        for name, items in buckets.items()
+        if items
+    ]
+
+
+def reminder_page(
+    *,
+    actor: User,
+    include_done: bool = False,
+    kind: str = "",
+    case_public_id: str = "",
+    order: str = ORDER_SOONEST,
+    today: date | None = None,
+) -> ReminderPage:
+    """The actor's reminders for the "my reminders" page, filtered by kind and case,
+    grouped and ordered. A kind or case that is not among the actor's reminders is
+    ignored (the page's choices are those). Audited as one list event with the count
+    shown."""
+    today = today or timezone.localdate()
+    rows = reminders_visible(actor=actor, include_done=include_done)
+    kinds = sorted(
+        {(r.reminder.kind, str(r.reminder.get_kind_display())) for r in rows}, key=lambda k: k[1]
+    )
+    cases = sorted(
+        {(str(r.case.public_id), case_label(r)) for r in rows if r.case is not None},
+        key=lambda c: c[1].lower(),
+    )
+    kind = kind if kind in {k for k, _label in kinds} else ""
+    case_public_id = case_public_id if case_public_id in {c for c, _label in cases} else ""
+    shown = [
+        r
+        for r in rows
+        if (not kind or r.reminder.kind == kind)
+        and (not case_public_id or (r.case is not None and str(r.case.public_id) == case_public_id))
+    ]
+    audit.record(
+        action=Action.REMINDERS_VIEWED,
+        actor=actor,
+        subject_type="reminder_list",
+        subject_id=case_public_id,
+        detail={"shown": len(shown), "kind": kind},
+    )
+    return ReminderPage(
+        groups=group_rows(shown, today=today, order=order if order in ORDERS else ORDER_SOONEST),
+        kinds=kinds,
+        cases=cases,
+        shown=len(shown),
+        total=len(rows),
+    )

@@ -8,6 +8,7 @@ id or any text from a note or a reminder (tests assert it).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -29,34 +30,27 @@ from samverkan.directory.selectors import identity_mail_footer
 from samverkan.reminders import selectors
 from samverkan.reminders.models import GENERATED_KINDS, Reminder, ReminderKind
 
+_CASE_SOURCES = (
+    selectors.commitment_sources,
+    selectors.meeting_sources,
+    selectors.consent_sources,
+    selectors.retention_sources,
+    selectors.follow_up_sources,
+)
 
-@transaction.atomic
-def reminders_refresh(*, today: date | None = None, actor: User | None = None) -> dict[str, int]:
-    """Bring generated reminders in step with their sources: create the missing ones,
-    move changed due dates, and delete open ones whose source no longer applies (a done
-    reminder is kept so that it does not come back). Audited with counts only."""
-    today = today or timezone.localdate()
-    wanted: dict[tuple[int, str, str, str], selectors.Wanted] = {}
-    for source in (
-        selectors.commitment_sources,
-        selectors.meeting_sources,
-        selectors.consent_sources,
-        selectors.retention_sources,
-        selectors.follow_up_sources,
-        selectors.cycle_step_sources,
-    ):
-        for w in source(today=today):
-            wanted[(w.user_id, w.kind, w.source_type, w.source_id)] = w
-    existing = {
-        (r.user_id, r.kind, r.source_type, r.source_id): r
-        for r in Reminder.objects.filter(kind__in=GENERATED_KINDS)
-    }
-    created = updated = removed = 0
-    stale = [r.pk for key, r in existing.items() if key not in wanted and not r.done]
+
+def _sync(wanted: list[selectors.Wanted], existing_rows: Iterable[Reminder]) -> dict[str, int]:
+    """Make ``existing_rows`` (the generated reminders in scope) match ``wanted``: create
+    the missing ones, move changed due dates, and delete open ones whose source no longer
+    applies (a done reminder is kept so that it does not come back)."""
+    by_key = {(w.user_id, w.kind, w.source_type, w.source_id): w for w in wanted}
+    existing = {(r.user_id, r.kind, r.source_type, r.source_id): r for r in existing_rows}
+    updated = removed = 0
+    stale = [r.pk for key, r in existing.items() if key not in by_key and not r.done]
     if stale:
         removed = Reminder.objects.filter(pk__in=stale).delete()[0]
     new = []
-    for key, w in wanted.items():
+    for key, w in by_key.items():
         row = existing.get(key)
         if row is None:
             new.append(
@@ -74,13 +68,43 @@ def reminders_refresh(*, today: date | None = None, actor: User | None = None) -
             # A moved date is a new reminder: it comes back even if the old one was done.
             Reminder.objects.filter(pk=row.pk).update(due_on=w.due_on, done=False, done_at=None)
             updated += 1
-    Reminder.objects.bulk_create(new, batch_size=500)
-    created = len(new)
-    result = {"created": created, "updated": updated, "removed": removed, "wanted": len(wanted)}
+    # A refresh of the same case in a concurrent transaction may have made the same row.
+    Reminder.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return {"created": len(new), "updated": updated, "removed": removed, "wanted": len(by_key)}
+
+
+@transaction.atomic
+def reminders_refresh(*, today: date | None = None, actor: User | None = None) -> dict[str, int]:
+    """Bring every generated reminder in step with its source (the nightly job: it also
+    catches what time alone changes, e.g. a commitment coming within the window).
+    Audited with counts only."""
+    today = today or timezone.localdate()
+    wanted: list[selectors.Wanted] = []
+    for source in (*_CASE_SOURCES, selectors.cycle_step_sources):
+        wanted.extend(source(today=today))
+    result = _sync(wanted, Reminder.objects.filter(kind__in=GENERATED_KINDS))
     audit.record(
         action=Action.REMINDERS_REFRESHED, actor=actor, subject_type="reminders", detail=result
     )
     return result
+
+
+@transaction.atomic
+def refresh_for_case(case: Case, *, today: date | None = None) -> dict[str, int]:
+    """Bring one case's generated reminders in step with its facts, at once.
+
+    Called through the cases.changes hook (registered in RemindersConfig.ready) by every
+    service that changes what reminders are derived from — a meeting booked, moved or
+    cancelled, a commitment added, changed or completed, a consent recorded or withdrawn,
+    the team, the status, closure and follow-ups — inside that service's transaction.
+    Not audited on its own: the change that caused it is (reminders hold no personal
+    data; they are read through the policy)."""
+    today = today or timezone.localdate()
+    current = Case.objects.select_related("programme").get(pk=case.pk)
+    wanted: list[selectors.Wanted] = []
+    for source in _CASE_SOURCES:
+        wanted.extend(source(today=today, case=current))
+    return _sync(wanted, Reminder.objects.filter(case_id=current.pk, kind__in=GENERATED_KINDS))
 
 
 @transaction.atomic

@@ -20,15 +20,29 @@ from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases.selectors import person_view
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.reminders import selectors, services
-from samverkan.reminders.forms import ReminderForm
+from samverkan.reminders.forms import ReminderFilterForm, ReminderForm
 
 
 @require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_done = request.GET.get("klara") == "1"
-    rows = selectors.my_reminders(actor=request.user, include_done=include_done)
-    return render(request, "reminders/mine.html", {"rows": rows, "include_done": include_done})
+    kind = request.GET.get("typ", "")
+    case_id = request.GET.get("arende", "")
+    order = request.GET.get("ordning", selectors.ORDER_SOONEST)
+    page = selectors.reminder_page(
+        actor=request.user, include_done=include_done, kind=kind, case_public_id=case_id, order=order
+    )
+    form = ReminderFilterForm(
+        initial={"typ": kind, "arende": case_id, "ordning": order, "klara": include_done},
+        kinds=page.kinds,
+        cases=page.cases,
+    )
+    return render(
+        request,
+        "reminders/mine.html",
+        {"page": page, "form": form, "include_done": include_done, "filtered": bool(kind or case_id)},
+    )
 
 
 @require_permission(Permission.CASE_VIEW, Permission.RETENTION_MANAGE)

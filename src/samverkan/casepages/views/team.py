@@ -19,7 +19,7 @@ from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
-from samverkan.cases.forms.team import TeamAddForm
+from samverkan.cases.forms.team import TeamAddForm, TeamSearchForm
 from samverkan.frontend.confirm import confirm_page, confirmed
 
 
@@ -28,7 +28,12 @@ from samverkan.frontend.confirm import confirm_page, confirmed
 def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     can_manage = access.may(CaseAction.MANAGE_TEAM)
-    form = TeamAddForm(request.POST or None, users=selectors.team_candidates(case=case)) if can_manage else None
+    search = TeamSearchForm(request.GET or None)
+    words = search.cleaned_data["q"] if search.is_valid() else ""
+    if request.method == "POST":
+        words = request.POST.get("q", "")[:80]  # the list the person chose from
+    candidates = selectors.team_candidates(case=case, search=words) if can_manage else None
+    form = TeamAddForm(request.POST or None, users=candidates) if can_manage else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -44,6 +49,8 @@ def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "cases/team.html", {
         "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
         "team": selectors.team_for_case(case=case), "form": form, "can_manage": can_manage,
+        "search": search, "words": words, "shown": len(candidates) if candidates is not None else 0,
+        "limit": selectors.TEAM_CANDIDATES_SHOWN,
     })
 
 

@@ -22,7 +22,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     protected_identity = forms.BooleanField(label=_("The person has protected personal data"), required=False)
     intake_source = forms.ChoiceField(label=_("How the case started"), choices=IntakeSource.choices)
-    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Organisation.objects.none(), required=False)
+    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Organisation.objects.none(), required=False,
+                                         empty_label=_("No organisation"))
     received_on = forms.DateField(label=_("Received"), widget=forms.DateInput(attrs={"type": "date"}))
     intake_summary = forms.CharField(label=_("Reason for intake"), widget=forms.Textarea(attrs={"rows": 4}),
                                      required=False, max_length=4000)

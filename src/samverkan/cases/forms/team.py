@@ -12,9 +12,27 @@ from samverkan.cases.models import TeamRole
 from samverkan.frontend.forms import StyledFormMixin
 
 
+class TeamSearchForm(StyledFormMixin, forms.Form):
+    """Narrows the people offered (GET ``?q=``; works without JavaScript)."""
+
+    q = forms.CharField(
+        label=_("Search staff by name or organisation"),
+        required=False,
+        max_length=80,
+        help_text=_("Only staff who work with cases, in organisations that take part in the programme, are listed."),
+    )
+
+
 class TeamAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
-    team_role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, initial=TeamRole.CASEWORKER)
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), empty_label=_("Choose a person")
+    )
+    team_role = forms.ChoiceField(
+        label=_("Role in the team"),
+        choices=TeamRole.choices,
+        initial=TeamRole.CASEWORKER,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import (
     FOLLOW_UP_MONTHS,
     Case,
@@ -80,6 +81,7 @@ def case_close(
         )
     _audit_case(Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)})
     case.refresh_from_db()
+    case_changed(case)
     return closure
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.audit import services as audit
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import Case, CaseStatus
 
 if TYPE_CHECKING:
@@ -21,8 +22,10 @@ _audit_case = audit.record_case_event  # subject: the case and its lead organisa
 
 
 def case_touch(*, case: Case) -> None:
-    """Record that the case got a new entry (drives retention: N years after this)."""
+    """Record that the case got a new entry (drives retention: N years after this), and
+    tell what is derived from the case (reminders) that it changed (cases.changes)."""
     Case.objects.filter(pk=case.pk).update(last_entry_at=timezone.now())
+    case_changed(case)
 
 
 def require_case_open(case: Case) -> None:

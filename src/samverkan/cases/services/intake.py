@@ -15,6 +15,7 @@ from samverkan.access import policy
 from samverkan.access.permissions import Permission
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import Case, CaseStatus, Programme, TeamMember, TeamRole
 from samverkan.cases.services.common import _audit_case
 from samverkan.directory.models import District, Organisation
@@ -137,4 +138,5 @@ def case_decide(*, actor: User, case: Case, access: CaseGate, accepted: bool, re
     )
     _audit_case(Action.CASE_DECIDED, actor, case, {"accepted": accepted})
     case.refresh_from_db()
+    case_changed(case)
     return case

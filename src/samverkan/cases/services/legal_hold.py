@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case
 
@@ -31,4 +32,5 @@ def case_legal_hold(*, actor: User, case: Case, access: CaseGate, hold: bool, re
     Case.objects.filter(pk=case.pk).update(legal_hold=hold, legal_hold_reason=reason[:300], version=F("version") + 1)
     _audit_case(Action.CASE_LEGAL_HOLD, actor, case, {"hold": hold})
     case.refresh_from_db()
+    case_changed(case)
     return case

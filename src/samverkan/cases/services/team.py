@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.access import policy
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import Case, TeamMember, TeamRole
 from samverkan.cases.services.common import _audit_case, require_case_open
 
@@ -27,6 +29,10 @@ def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role
         raise ValidationError(_("Unknown team role."))
     org = user.organisation
     allowed_kinds = set(case.programme.participating_kinds) | {case.programme.lead_organisation_kind}
+    if not policy.may_be_on_case_team(user):
+        raise ValidationError(
+            _("%(name)s does not work with cases and cannot be on a team.") % {"name": user.get_full_name()}
+        )
     if org.kind not in allowed_kinds or not user.is_active:
         raise ValidationError(
             _("%(org)s does not take part in %(programme)s.") % {"org": org.name, "programme": case.programme.name}
@@ -37,6 +43,7 @@ def team_add(*, actor: User, case: Case, access: CaseGate, user: User, team_role
         raise ValidationError(_("That person is already on the team."))
     member = TeamMember.objects.create(case=case, user=user, organisation=org, team_role=team_role)
     _audit_case(Action.TEAM_MEMBER_ADDED, actor, case, {"user": user.pk, "organisation": org.pk, "role": team_role})
+    case_changed(case)
     return member
 
 
@@ -56,3 +63,4 @@ def team_remove(*, actor: User, case: Case, access: CaseGate, member: TeamMember
     _audit_case(
         Action.TEAM_MEMBER_REMOVED, actor, case, {"user": member.user_id, "organisation": member.organisation_id}
     )
+    case_changed(case)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.actions import Action
 from samverkan.cases.actions import CaseAction, CaseGate
+from samverkan.cases.changes import case_changed
 from samverkan.cases.models import Case
 from samverkan.cases.services.common import _audit_case, require_case_open
 
@@ -37,4 +38,5 @@ def case_transfer_programme(*, actor: User, case: Case, access: CaseGate) -> Cas
     Case.objects.filter(pk=case.pk).update(programme=successor, version=F("version") + 1, last_entry_at=timezone.now())
     _audit_case(Action.CASE_TRANSFERRED, actor, case, {"from": old, "to": successor.code})
     case.refresh_from_db()
+    case_changed(case)
     return case

@@ -12,6 +12,7 @@ register = template.Library()
 
 @register.simple_tag
 def case_nav(case: Any, access: Any = None) -> list[dict[str, str]]:
-    """The case's sub-pages the viewer may open (all of them without ``access``)."""
+    """The case's sub-pages the viewer may open, as the viewer's case decision (``access``)
+    says. Without it only the pages every team member may open: never a dead end."""
     return [{"label": str(item.label), "url": reverse(item.url_name, args=[case.public_id])}
-            for item in navigation.items(access)]
+            for item in navigation.items(access) if access is not None or item.shown is navigation.TEAM]

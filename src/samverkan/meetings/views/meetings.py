@@ -70,7 +70,13 @@ def meeting_new(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         initial = selectors.meeting_suggestion(case=case, access=access)
         initial["starts_at"] = timezone.localtime(initial["starts_at"])
     form = MeetingForm(request.POST or None, team=team, new=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.clashes_confirmed(
+            selectors.meetings_clashing(case=case, access=access, starts_at=form.cleaned_data["starts_at"])
+        )
+    ):
         d = form.cleaned_data
         try:
             meeting = services.meeting_create(
@@ -147,7 +153,18 @@ def meeting_edit(request: AuthenticatedHttpRequest, public_id: UUID, meeting_id:
     )
     status = 200
     current = None
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.clashes_confirmed(
+            selectors.meetings_clashing(
+                case=case, access=access, starts_at=form.cleaned_data["starts_at"], exclude=meeting
+            )
+            # a moved meeting only (the form holds whole minutes)
+            if form.cleaned_data["starts_at"] != meeting.starts_at.replace(second=0, microsecond=0)
+            else []
+        )
+    ):
         d = form.cleaned_data
         try:
             services.meeting_update(

@@ -23,6 +23,7 @@ from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors as case_selectors
 from samverkan.cases.models import Case
 from samverkan.frontend.confirm import confirm_page, confirmed, going_back
+from samverkan.lib.workdays import next_working_day
 from samverkan.meetings import selectors, services
 from samverkan.meetings.forms import (
     DecisionForm,
@@ -257,7 +258,7 @@ def decision_commit(
             "responsible": team.filter(user_id=decision.responsible_id).first()
             if decision.responsible_id
             else None,
-            "due_on": decision.due_on or timezone.localdate() + timedelta(days=14),
+            "due_on": decision.due_on or next_working_day(timezone.localdate() + timedelta(days=14)),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -25,7 +25,8 @@ class CandidateSearchForm(StyledFormMixin, forms.Form):
 
 
 class CoordinatorAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(),
+                                  empty_label=_("Choose a person"))
     tasks = forms.CharField(label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
                             help_text=_("For example: keeps the lägesbild up to date, runs the yearly cycle, "
                                         "is the police's contact."))
