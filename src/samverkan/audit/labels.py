@@ -236,6 +236,7 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.PREVENTION_CYCLE_STEP_DONE: pgettext_lazy("audit action", "Prevention step done"),
     Action.PICTURE_WEEK_VIEWED: pgettext_lazy("audit action", "Weekly picture viewed"),
     Action.PICTURE_WEEK_EXPORTED: pgettext_lazy("audit action", "Weekly picture exported"),
+    Action.IDENTITY_UPDATED: pgettext_lazy("audit action", "Municipality's name, logo or colour changed"),
 }
 
 
