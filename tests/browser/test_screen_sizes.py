@@ -75,6 +75,25 @@ _HIDDEN_DAYS = """() => {
 }"""
 
 
+# Words of sidebar labels and menu entries split over two lines ("Ansvari|g").
+_BROKEN_WORDS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.govuk-summary-list__key, .govuk-service-navigation__link')) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
 @dataclass
 class Measured:
     status: int
@@ -82,6 +101,7 @@ class Measured:
     widest: list[str] = field(default_factory=list)
     unreachable_tables: list[str] = field(default_factory=list)
     hidden_days: list[str] = field(default_factory=list)
+    broken_words: list[str] = field(default_factory=list)
     axe: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -188,6 +208,7 @@ def _measure(page: Any, url: str, name: str, width: int) -> Measured:
         status=response.status if response else 0,
         overflow=page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
         unreachable_tables=page.evaluate(_UNREACHABLE_TABLES),
+        broken_words=page.evaluate(_BROKEN_WORDS),
     )
     if result.overflow > 0:
         result.widest = page.evaluate(_WIDEST)
@@ -259,6 +280,14 @@ def test_the_page_never_scrolls_sideways(measured, name, width):
         f"{name} at {width} px: tables wider than their space outside a focusable, labelled scroll region: "
         f"{result.unreachable_tables}"
     )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_labels_and_menu_entries_never_break_mid_word(measured, name, width):
+    """The case page's sidebar ("Ansvarig" beside its value in a third of the page) and
+    the menu: a word wraps whole onto the next line, never split."""
+    assert not measured[(name, width)].broken_words, f"{name} at {width} px"
 
 
 @pytest.mark.parametrize("width", AXE_WIDTHS)
