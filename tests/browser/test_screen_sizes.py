@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("screen_sizes")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("screen_sizes")]
 
 PHONE, NARROWEST, DESKTOP = 390, 320, 1280
 AXE_WIDTHS = (PHONE, DESKTOP)
@@ -221,10 +221,12 @@ def _measure(page: Any, url: str, name: str, width: int) -> Measured:
 
 def _flush() -> None:
     """Empty the tables as a transactional test's end does (tests/conftest.py lifts the
-    append-only guards for it), so that the next module starts from nothing."""
+    append-only guards for it), and put back the rows data migrations seed (roles), so
+    that the next test starts from the database the migrations left."""
     from django.core.management import call_command
     from django.db import connection
 
+    from samverkan.accounts.reference import ensure_default_roles
     from tests.conftest import _guards
 
     for guard in _guards():
@@ -234,6 +236,7 @@ def _flush() -> None:
     finally:
         for guard in _guards():
             guard.install(connection)
+    ensure_default_roles()
 
 
 @pytest.fixture(scope="module")
