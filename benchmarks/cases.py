@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Individual-track benchmark: "my cases", case detail and identity look-up at 10,000 and
-100,000 people, against the production server.
+"""Individual-track benchmark: "my cases", case detail, identity look-up, a search by name
+and a filtered, sorted case list at 10,000 and 100,000 people, against the production
+server.
 
 Usage (from the repository root, with the project's virtual environment):
 
@@ -26,7 +27,8 @@ What it does:
    person (default 51) through ``audit.services.bulk_append`` — the hash chain stays
    valid (checked on a sample at the end). Then VACUUM ANALYZE.
 3. Queries per page, in-process (Django test client + CaptureQueriesContext, after one
-   warm-up request) for one team member: my cases, a case detail and a look-up.
+   warm-up request) for one team member: my cases, a case detail, a look-up, a name
+   search and the filtered list.
 4. Starts gunicorn with the **production settings** (SECRET_KEY and AUDIT_KEYS generated,
    connected as a runtime role of its own granted by ``samverkan db grants``,
    SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0 on plain-http loopback,
@@ -36,7 +38,9 @@ What it does:
    WEB_CONCURRENCY) gthread workers with ``--threads`` (default 2, as WEB_THREADS)
    threads, and logs ``--clients`` (default 20) different team members in through the real login and two-factor pages (TOTP computed from the
    device row). Each client then loops: my cases → one of its cases → a look-up of one
-   of its participants by identity number, waiting ``--think`` seconds (±50 %) between
+   of its participants by identity number → a search (POST) by the last name of one of
+   its participants → its active cases with a valid consent, sorted by next meeting
+   (``FILTERED_LIST``), waiting ``--think`` seconds (±50 %) between
    requests, as staff reading cases do, for ``--duration`` seconds after a
    ``--warmup``. Latency is measured from sending each request to reading the whole
    answer; any answer other than 200 counts as an error. The measured loop runs all
@@ -49,7 +53,9 @@ What it does:
 Output (``--json``: one JSON line on stdout)::
 
     {"sizes": {"10000": {"my_cases_p95_ms": …, "case_detail_p95_ms": …, "lookup_p95_ms": …,
-               "queries_per_page": {"my_cases": …, "case_detail": …, "lookup": …},
+               "name_search_p95_ms": …, "case_list_filtered_p95_ms": …,
+               "queries_per_page": {"my_cases": …, "case_detail": …, "lookup": …,
+                                    "name_search": …, "case_list_filtered": …},
                "my_cases_p50_ms": …, …, "requests": …, "errors": …, "rows": {…}}, "100000": {…}},
      "server_peak_rss_mb": …, "config": {…}}
 
@@ -102,6 +108,10 @@ NOTE_TEXTS = [
     "Kontakt med vårdnadshavare per telefon; inget nytt att rapportera.",
     "Avstämning i teamet om nästa steg i planen.",
 ]
+# The filtered, sorted list the loop reads: every case's access is needed (consent
+# filter, next-meeting sort), the heaviest of the list's paths.
+FILTERED_LIST = "/arenden/?status=active&consent=valid&sort=meeting"
+PAGES = ("my_cases", "case_detail", "lookup", "name_search", "case_list_filtered")
 ORG_CATEGORIES = {"lead": ["social", "basic", "family", "housing"], "police": ["crime"],
                   "school": ["school"], "probation": ["work", "crime"]}
 
@@ -289,7 +299,7 @@ def generate(world: World, target: int, *, notes: tuple[int, int], audit_per_per
     from samverkan.consent.models import Consent
     from samverkan.journal.models import JournalNote
     from samverkan.lib.identity_numbers import make_fictitious
-    from samverkan.people.models import Person
+    from samverkan.people.models import Person, name_search_key
 
     count = target - world.people
     if count <= 0:
@@ -318,9 +328,10 @@ def generate(world: World, target: int, *, notes: tuple[int, int], audit_per_per
         d = world.districts[i % len(world.districts)]
         birth = oldest + timedelta(days=i % span)
         identity = make_fictitious(birth, i // span)
+        first, last = rng.choice(FIRST), rng.choice(LAST)
         persons.append({
             "id": pid, "identity_number": identity, "identity_kind": "personnummer",
-            "first_name": rng.choice(FIRST), "last_name": rng.choice(LAST), "birth_date": birth,
+            "first_name": first, "last_name": last, "name_search": name_search_key(first, last), "birth_date": birth,
             "is_fictitious": True, "organisation_id": d["lead"],  # the lead's own person record
         })
         age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
@@ -434,6 +445,7 @@ class BenchUser:
     drift: int
     case_ids: list[str]
     identities: list[str]
+    names: list[str]  # the participants' last names, for the name search
 
 
 def choose_users(n: int, rng: random.Random) -> list[BenchUser]:
@@ -464,6 +476,7 @@ def choose_users(n: int, rng: random.Random) -> list[BenchUser]:
             username=user.username, key=device.key, step=device.step, t0=device.t0, digits=device.digits,
             drift=device.drift, case_ids=[str(m.case.public_id) for m in memberships],
             identities=[m.case.person.identity_number for m in memberships],
+            names=[m.case.person.last_name for m in memberships],
         ))
     return result
 
@@ -494,6 +507,8 @@ def queries_per_page(user: BenchUser) -> dict[str, int]:
         "case_detail": lambda: client.get(f"/arenden/{user.case_ids[0]}/"),
         "lookup": lambda: client.post("/arenden/sok/", {"identity": user.identities[0],
                                                          "purpose": "Förberedelse inför samverkansmöte"}),
+        "name_search": lambda: client.post("/arenden/", {"name": user.names[0]}),
+        "case_list_filtered": lambda: client.get(FILTERED_LIST),
     }
     result = {}
     for name, call in pages.items():
@@ -535,7 +550,8 @@ class Client:
         return match.group(1)
 
     def login(self) -> None:
-        """Sign in, then keep the look-up page's CSRF token for the identity look-ups."""
+        """Sign in, then keep the look-up page's CSRF token (for the identity look-ups and the
+        name searches: one session, one token)."""
         self.sign_in()
         self.lookup_token = self.csrf("/arenden/sok/")
 
@@ -634,7 +650,7 @@ async def _measure(port: int, clients: list[Client], *, duration: float, warmup:
                    seeds: list[int]) -> dict[str, Any]:
     stop = time.perf_counter() + warmup + duration
     measure_from = time.perf_counter() + warmup
-    times: dict[str, list[float]] = {"my_cases": [], "case_detail": [], "lookup": []}
+    times: dict[str, list[float]] = {page: [] for page in PAGES}
     errors: list[str] = []
 
     async def worker(client: Client, seed: int) -> None:
@@ -643,11 +659,16 @@ async def _measure(port: int, clients: list[Client], *, duration: float, warmup:
         await asyncio.sleep(r.random() * think)
         try:
             while time.perf_counter() < stop:
-                for page in ("my_cases", "case_detail", "lookup"):
+                for page in PAGES:
                     if page == "my_cases":
                         call: tuple[str, str, dict[str, str] | None] = ("GET", "/arenden/", None)
                     elif page == "case_detail":
                         call = ("GET", f"/arenden/{r.choice(client.user.case_ids)}/", None)
+                    elif page == "name_search":  # POST: a name never enters a URL
+                        call = ("POST", "/arenden/", {"csrfmiddlewaretoken": client.lookup_token,
+                                                      "name": r.choice(client.user.names)})
+                    elif page == "case_list_filtered":
+                        call = ("GET", FILTERED_LIST, None)
                     else:
                         call = ("POST", "/arenden/sok/", {"csrfmiddlewaretoken": client.lookup_token,
                                                           "identity": r.choice(client.user.identities),
@@ -854,6 +875,8 @@ def main(argv: list[str] | None = None) -> int:
                 "my_cases_p95_ms": load.pop("my_cases_p95_ms"),
                 "case_detail_p95_ms": load.pop("case_detail_p95_ms"),
                 "lookup_p95_ms": load.pop("lookup_p95_ms"),
+                "name_search_p95_ms": load.pop("name_search_p95_ms"),
+                "case_list_filtered_p95_ms": load.pop("case_list_filtered_p95_ms"),
                 "queries_per_page": qpp,
                 **load,
                 "server_peak_rss_mb_per_process": sorted(round(v / 2**20, 1) for v in sampler.peak.values()),

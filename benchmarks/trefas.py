@@ -203,7 +203,7 @@ def _add_forums(world: World, target: int, rng: random.Random, ids: Ids) -> dict
 
     from samverkan.accounts.models import User
     from samverkan.lib.identity_numbers import make_fictitious
-    from samverkan.people.models import Person
+    from samverkan.people.models import Person, name_search_key
     from samverkan.trefas import models as t
 
     now = timezone.now()
@@ -246,10 +246,11 @@ def _add_forums(world: World, target: int, rng: random.Random, ids: Ids) -> dict
             by = "police" if p % 12 < 9 else ("soc" if p % 12 < 11 else "probation")
             pid, lid = ids(Person), ids(t.Listing)
             birth = oldest + timedelta(days=(i * 7) % span)
+            first, last = rng.choice(bench.FIRST), rng.choice(bench.LAST)
             rows["person"].append({"id": pid, "organisation_id": orgs[by],
                                    "identity_number": make_fictitious(birth, 100 + i // span),
-                                   "identity_kind": "personnummer", "first_name": rng.choice(bench.FIRST),
-                                   "last_name": rng.choice(bench.LAST), "birth_date": birth,
+                                   "identity_kind": "personnummer", "first_name": first, "last_name": last,
+                                   "name_search": name_search_key(first, last), "birth_date": birth,
                                    "protected_identity": p == 59, "is_fictitious": True})
             rating = "red" if p % 10 == 0 else ("yellow" if p % 10 < 4 else "green")
             listed = now - timedelta(days=rng.randint(60, 365 * MEETING_YEARS))

@@ -62,8 +62,15 @@ def subjects(html: str) -> set[str]:
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return list(csv.DictReader(io.StringIO(body)))
+    """The export's rows keyed by column (the headers are words in the reader's language)."""
+    from samverkan.logreview.trail_views import CSV_COLUMNS
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel's UTF-8 mark
+    reader = csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";")
+    keys = {str(label): key for key, label in CSV_COLUMNS}
+    header = [keys[h] for h in next(reader)]
+    return [dict(zip(header, row, strict=True)) for row in reader]
 
 
 def test_log_reviewer_sees_only_their_organisations_events(world, logged_in):
@@ -89,6 +96,10 @@ def test_log_reviewer_csv_holds_only_their_organisations_events(world, logged_in
     assert case_rows == {"A-OWN-ACTOR", "A-SUBJECT"}
     org_a = str(world["org_a"].pk)
     assert all(org_a in (r["actor_organisation_id"], r["subject_organisation_id"]) for r in rows)
+    # Who did it by name, not only by id.
+    own = next(r for r in rows if r["subject_id"] == "A-OWN-ACTOR")
+    assert own["actor"] == world["other_a"].username
+    assert own["actor_organisation"] == world["org_a"].name
 
 
 def test_system_auditor_sees_everything(world, logged_in):

@@ -16,7 +16,7 @@ def statistics_values(user: Any) -> list[list[str]]:
     from samverkan.followup import exports, selectors
 
     text = exports.to_csv(selectors.statistics_for(actor=user, export_format="csv"))
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
 
 
 def capture_baseline(users: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ AUDIT = ["actor", "organisation", "subject_type", "subject_id", "action", "categ
 
 # (route name, persona, URL kwargs (name -> world key or callable), query parameters)
 LIST_VIEWS: list[tuple[str, str, dict[str, Any], list[str]]] = [
-    ("cases:list", "jarva_coord", {}, ["status", "page"]),
+    ("cases:list", "jarva_coord", {}, ["status", "page", "programme", "consent", "role", "overdue", "sort", "name"]),
     ("journal:notes", "jarva_coord", {"public_id": "case"}, ["page", "category"]),
     ("plans:commitment_new", "jarva_coord", {"public_id": "case"}, ["mal"]),
     ("meetings:minutes_new", "jarva_coord", {"public_id": "case", "meeting_id": "meeting_jarva"},

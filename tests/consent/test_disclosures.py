@@ -229,7 +229,7 @@ def test_register_csv_keeps_typed_text_inert(world, logged_in):
         )
     client = logged_in(UserFactory(organisation=world.orgs["police"], roles=["dpo"]))
     body = b"".join(client.get("/arenden/utlamnanden/export.csv").streaming_content).decode()
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     flat = [v for row in rows[1:] for v in row]
     for text in texts:
         assert "'" + text.strip() in flat, text  # the service stores the text stripped

@@ -56,7 +56,8 @@ PERSONNUMMER = re.compile(r"\b(19|20)?\d{6}[-+]?\d{4}\b")
 
 
 @pytest.fixture
-def demo():
+def demo(settings):
+    settings.DEMO_INCIDENT_SHARE = 1.0  # the whole year: its size, seasons and hotspots are checked
     ensure_default_roles()
     reference_data_load()
     audit_before = AuditEvent.objects.count()

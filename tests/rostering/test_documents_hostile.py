@@ -93,7 +93,7 @@ def test_roster_csv_and_xlsx_cells_are_inert(hostile_roster, personas, logged_in
     version = hostile_roster["version"]
     body = client.get(f"/bemanning/versioner/{version.pk}/export/csv/").content
     assert body.startswith("\ufeff".encode())  # Excel's UTF-8 mark kept
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     names = {r[7] for r in rows[1:]}
     for expert in hostile_roster["experts"]:
         shown = expert.display_name

@@ -22,7 +22,7 @@ def _row(name: str) -> list[str]:
 
 def test_csv_neutralises_every_formula_start():
     body = exports.to_csv([_row(v) for v in EVIL]).decode("utf-8-sig")
-    names = [r[7] for r in list(csv.reader(io.StringIO(body)))[1:]]
+    names = [r[7] for r in list(csv.reader(io.StringIO(body), delimiter=";"))[1:]]
     assert names == ["'" + v for v in EVIL]
     assert inert("Anna Testsson") == "Anna Testsson"
 

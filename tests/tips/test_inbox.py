@@ -191,7 +191,7 @@ def test_csv_export_neutralises_formulas(logged_in, world):
     _tip(world, text="@SUM(1+1)")
     response = logged_in(world["police_coordinator"]).get(reverse("tips:export"))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
     assert "'+46 70 123 45 67" in cells
@@ -209,7 +209,7 @@ def test_csv_export_neutralises_formulas_after_spaces_and_line_breaks(logged_in,
     for text in texts:
         _tip(world, text=text, contact=text)
     response = logged_in(world["police_coordinator"]).get(reverse("tips:export"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     cells = [cell for row in rows[1:] for cell in row]
     for text in texts:
         assert "'" + text in cells, text

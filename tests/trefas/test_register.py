@@ -96,7 +96,7 @@ def test_csv_has_track_and_outcome_and_keeps_sig_rows(world):
     response = fast_login(jurist).get(reverse("consent:register_export"))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
-    table = list(csv.reader(io.StringIO(text)))
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
     header = table[0]
     assert header[:4] == ["Decided at", "Track", "Outcome", "Case"]
     assert "Reason for refusal" in header

@@ -118,6 +118,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"Case {self.public_id}"
 
+    @property
+    def reference(self) -> str:
+        """A short, stable reference for people on the team to tell cases apart by (the
+        first eight hex digits of the public id, e.g. "3F2A-91C0"): on every list row,
+        also where the participant's name is not shared with the viewer."""
+        digits = self.public_id.hex[:8].upper()
+        return f"{digits[:4]}-{digits[4:]}"
+
 
 class TeamRole(models.TextChoices):
     LEAD_COORDINATOR = "lead_coordinator", _("Lead coordinator")

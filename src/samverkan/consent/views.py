@@ -5,7 +5,6 @@ casepages/views/consent.py."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
@@ -27,38 +26,31 @@ from samverkan.consent.forms import (
 from samverkan.consent.models import Disclosure
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.lib.params import page_number
-from samverkan.lib.spreadsheets import csv_row
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+from samverkan.lib.spreadsheets import csv_lines
 
 
 def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(
+    """For Swedish Excel (lib.spreadsheets.csv_lines); descriptions and reasons are
+    typed by users: every cell inert."""
+    return csv_lines(
         [
-            _("Decided at"),
-            _("Track"),
-            _("Outcome"),
-            _("Case"),
-            _("Statutory basis"),
-            _("From"),
-            _("To"),
-            _("Categories"),
-            _("What is disclosed"),
-            _("Balancing test"),
-            _("Reason for refusal"),
-            _("Decided by"),
-        ]
-    )
-    for d in rows:
-        yield writer.writerow(
-            csv_row(
+            [
+                _("Decided at"),
+                _("Track"),
+                _("Outcome"),
+                _("Case"),
+                _("Statutory basis"),
+                _("From"),
+                _("To"),
+                _("Categories"),
+                _("What is disclosed"),
+                _("Balancing test"),
+                _("Reason for refusal"),
+                _("Decided by"),
+            ],
+            *(
                 [
-                    timezone.localtime(d.decided_at).strftime("%Y-%m-%d %H:%M"),
+                    d.decided_at,
                     d.get_track_display(),
                     d.get_outcome_display(),
                     # A Trefas row has no case: never a case reference to follow.
@@ -72,8 +64,10 @@ def _register_csv(rows: list[Disclosure]) -> Iterator[str]:
                     d.refusal_reason,
                     d.decided_by.get_full_name(),
                 ]
-            )
-        )
+                for d in rows
+            ),
+        ]
+    )
 
 
 @require_permission(Permission.DISCLOSURE_REGISTER_VIEW)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
@@ -23,7 +24,6 @@ from samverkan.rostering.services import rosters as roster_services
 
 COORDINATOR = "jarva.samordnare"  # a municipal coordinator persona (demo/personas.py)
 EXPERTS_PER_STAFFED_AGENCY = 10
-SOLVE_SECONDS = 6
 
 # Husby (operating): where each agency stands, and the positions its experts fill.
 HUSBY: dict[str, tuple[str, int]] = {
@@ -143,7 +143,7 @@ def _link_persona(username: str, agency_code: str) -> None:
         )
 
 
-def load_area_track(*, solve_seconds: float = SOLVE_SECONDS) -> dict[str, Any]:
+def load_area_track(*, solve_seconds: float | None = None) -> dict[str, Any]:
     """Create the area-track demo (see the module docstring). Returns counts."""
     actor = _coordinator()
     fake = Faker("sv_SE")
@@ -213,7 +213,8 @@ def load_area_track(*, solve_seconds: float = SOLVE_SECONDS) -> dict[str, Any]:
     ).first() or roster_services.plan_get_or_create(actor=actor, group=husby, period_start=start, weeks=4)
     published = plan.versions.filter(status=VersionStatus.PUBLISHED).exists()
     if not published:
-        version = roster_services.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=solve_seconds)
+        seconds = solve_seconds or settings.DEMO_ROSTER_SECONDS
+        version = roster_services.solve_plan(plan=plan, actor_id=actor.pk, time_limit_s=seconds)
         if not version.violations and version.solver_status in ("optimal", "feasible"):
             roster_services.version_publish(actor=actor, version=version)
             published = True

@@ -4,14 +4,13 @@ never reach a file."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
 from django.utils.translation import gettext as _
 
 from samverkan.followup.selectors import Statistics, StatTable
-from samverkan.lib.spreadsheets import csv_row, xlsx_append
+from samverkan.lib.spreadsheets import csv_text, xlsx_append
 
 
 def _legend() -> str:
@@ -51,22 +50,21 @@ def _number(value: str) -> int | float | str:
     return value
 
 
-def to_csv(stats: Statistics, *, delimiter: str = ",") -> str:
-    """Labels such as programme and area names are entered by admins: every cell, the
-    headings and notes too, goes through csv_row. ``delimiter=";"`` for Swedish Excel
-    (whose decimal separator is the comma; decimals in the tables are written so)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(csv_row([stats.organisation, str(stats.year or stats.period or _("All years"))]))
+def to_csv(stats: Statistics) -> str:
+    """For Swedish Excel (lib.spreadsheets.csv_text: semicolons, byte-order mark; the
+    tables' decimals are already written with the decimal comma). Labels such as
+    programme and area names are entered by admins: every cell, the headings and notes
+    too, is made inert there."""
+    rows: list[list[str]] = [[stats.organisation, str(stats.year or stats.period or _("All years"))]]
     for table in stats.tables:
-        writer.writerow([])
-        writer.writerow(csv_row([table.caption]))
-        writer.writerows(csv_row(row) for row in table_rows(table))
+        rows.append([])
+        rows.append([table.caption])
+        rows.extend(table_rows(table))
         if table.note:
-            writer.writerow(csv_row([table.note]))
-    writer.writerow([])
-    writer.writerow(csv_row([_legend()]))
-    return "\ufeff" + out.getvalue()
+            rows.append([table.note])
+    rows.append([])
+    rows.append([_legend()])
+    return csv_text(rows)
 
 
 def _sheet_title(text: str, used: set[str]) -> str:

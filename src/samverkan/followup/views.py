@@ -78,7 +78,7 @@ def _trefas_filename(forum_id: int, extension: str) -> str:
 def trefas_csv(request: AuthenticatedHttpRequest, forum_id: int) -> HttpResponse:
     """For Swedish Excel: semicolons, a byte-order mark, decimal commas."""
     stats = trefas_statistics_for(actor=request.user, forum_id=forum_id, export_format="csv")
-    response = HttpResponse(exports.to_csv(stats, delimiter=";"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.to_csv(stats), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_trefas_filename(forum_id, "csv")}"'
     return response
 

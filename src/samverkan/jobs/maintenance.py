@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from samverkan.audit import maintenance as trail
 from samverkan.jobs.context import JobContext
 from samverkan.jobs.registry import handler
 
 
-@handler("audit.verify", result_template="audit/verify_result.html")
+@handler(
+    "audit.verify",
+    result_template="audit/verify_result.html",
+    label=lambda _params: _("Checking that the audit log is complete and unchanged"),
+)
 def audit_verify(ctx: JobContext) -> dict[str, Any]:
     def progress(done: int, total: int, *, final: bool = False) -> None:
         if final:
@@ -31,7 +37,7 @@ def audit_verify(ctx: JobContext) -> dict[str, Any]:
     )
 
 
-@handler("audit.checkpoint")
+@handler("audit.checkpoint", label=lambda _params: _("Recording a checkpoint of the audit log"))
 def audit_checkpoint(ctx: JobContext) -> dict[str, Any]:
     """Fails the job when the checkpoint file cannot be written."""
     return trail.checkpoint_head()

@@ -9,12 +9,21 @@ from typing import Any
 from samverkan.jobs.context import JobContext
 
 Handler = Callable[..., dict[str, Any] | None]
+# What a person is told a job does, from its parameters, in the active language
+# ("Planning the roster for Husby, 7 December 2026 – 3 January 2027").
+Label = Callable[[dict[str, Any]], str]
 _HANDLERS: dict[str, Handler] = {}
 _RESULT_TEMPLATES: dict[str, str] = {}
+_LABELS: dict[str, Label] = {}
+_COUNTED: set[str] = set()
 
 
-def handler(kind: str, *, result_template: str = "") -> Callable[[Handler], Handler]:
-    """Register ``func`` for ``kind``; ``result_template`` renders ``job.result``."""
+def handler(
+    kind: str, *, result_template: str = "", label: Label | None = None, counted: bool = True
+) -> Callable[[Handler], Handler]:
+    """Register ``func`` for ``kind``; ``result_template`` renders ``job.result``;
+    ``label`` names the job for people (the kind is only a key); ``counted=False`` when
+    the job's progress counts mean nothing to a reader (only the bar is shown)."""
 
     def register(func: Handler) -> Handler:
         if kind in _HANDLERS and _HANDLERS[kind] is not func:
@@ -22,6 +31,10 @@ def handler(kind: str, *, result_template: str = "") -> Callable[[Handler], Hand
         _HANDLERS[kind] = func
         if result_template:
             _RESULT_TEMPLATES[kind] = result_template
+        if label is not None:
+            _LABELS[kind] = label
+        if counted:
+            _COUNTED.add(kind)
         return func
 
     return register
@@ -36,6 +49,23 @@ def get(kind: str) -> Handler:
 
 def result_template(kind: str) -> str:
     return _RESULT_TEMPLATES.get(kind, "")
+
+
+def label(kind: str, params: dict[str, Any]) -> str:
+    """The job's name for people; a job registered without one is "A background job"."""
+    from django.utils.translation import gettext as _  # deferred: the registry loads before translations are ready
+
+    name = _LABELS.get(kind)
+    if name is not None:
+        try:
+            return name(params)
+        except LookupError:  # what the job was about is gone (e.g. the plan was deleted)
+            pass
+    return _("A background job")
+
+
+def counted(kind: str) -> bool:
+    return kind in _COUNTED
 
 
 def kinds() -> list[str]:

@@ -19,7 +19,14 @@ def detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     job = selectors.get_job_for_user(user=request.user, public_id=public_id)
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"  # type: ignore[attr-defined]
     return render(
-        request, template, {"job": job, "result_template": registry.result_template(job.kind)}
+        request,
+        template,
+        {
+            "job": job,
+            "job_label": registry.label(job.kind, job.params),
+            "counted": registry.counted(job.kind),
+            "result_template": registry.result_template(job.kind),
+        },
     )
 
 

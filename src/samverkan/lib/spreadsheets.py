@@ -8,20 +8,28 @@ module: text that could start a formula is prefixed with an apostrophe, so it is
 as the characters typed; numbers stay numbers (a negative count is not a formula).
 XLSX cells are moreover stored with the string type, never as formulas.
 
-Each export keeps its own file conventions (delimiter, byte-order mark, line ends); this
-module only decides what goes in a cell.
+Every CSV file Samverkan writes is for Swedish Excel (csv_text / csv_lines): semicolons
+between cells (the comma is the Swedish decimal separator), UTF-8 with a byte-order mark
+(so Excel does not read the text as Latin-1), CRLF line ends, decimals with the decimal
+comma and dates as YYYY-MM-DD (which Excel reads as dates).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 _NUMBERS = (int, float, Decimal)
+
+# Swedish Excel: the list separator is the semicolon, the decimal separator the comma.
+CSV_DELIMITER = ";"
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def inert(text: str) -> str:
@@ -63,3 +71,51 @@ def xlsx_append(sheet: Any, values: Iterable[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def excel_cell(value: Any) -> str:
+    """One CSV cell for Swedish Excel: a number with the decimal comma (a value we
+    formatted, so never a formula), a date as YYYY-MM-DD, a time of day as HH:MM in the
+    local time zone, anything else through csv_cell."""
+    if isinstance(value, bool):
+        return csv_cell(value)
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone  # deferred: this module stays usable without settings
+
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return csv_cell(value)
+
+
+class _Line:
+    """A file-like object whose write returns the line (for streaming responses)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """A CSV file for Swedish Excel, line by line (for a StreamingHttpResponse): the
+    byte-order mark first, then one semicolon-separated line per row, every cell through
+    excel_cell. An empty row is an empty line."""
+    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    yield BYTE_ORDER_MARK
+    for row in rows:
+        yield writer.writerow([excel_cell(v) for v in row])
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """The whole CSV file for Swedish Excel as text (see csv_lines); encode it as UTF-8
+    (the byte-order mark is its first character)."""
+    out = io.StringIO()
+    for line in csv_lines(rows):
+        out.write(line)
+    return out.getvalue()

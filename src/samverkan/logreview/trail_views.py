@@ -3,13 +3,13 @@ a verification of the chain (URL names ``audit:…``, mounted at /logg/)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access import policy
@@ -21,7 +21,7 @@ from samverkan.audit.actions import Action
 from samverkan.audit.models import AuditEvent
 from samverkan.jobs import services as jobs
 from samverkan.lib.params import whole_number
-from samverkan.lib.spreadsheets import csv_row
+from samverkan.lib.spreadsheets import csv_lines
 from samverkan.logreview.trail_forms import CATEGORIES, AuditFilterForm
 from samverkan.logreview.trail_selectors import AuditFilter, actor_names, audit_events_visible_to
 
@@ -72,28 +72,50 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-_CSV_HEADER = [
-    "seq", "time_utc", "actor_id", "actor_organisation_id", "action", "subject_type", "subject_id",
-    "subject_organisation_id", "purpose", "legal_basis", "request_id", "hash",
+# (key, header): the key names the column in code and tests, the header is what the
+# reader sees, in their language.
+CSV_COLUMNS = [
+    ("seq", _lazy("Sequence number")),
+    ("time_utc", _lazy("Time (UTC)")),
+    ("actor", _lazy("User")),
+    ("actor_organisation", _lazy("User's organisation")),
+    ("action", _lazy("Action")),
+    ("subject_type", _lazy("Kind of record")),
+    ("subject_id", _lazy("Record reference")),
+    ("purpose", _lazy("Purpose")),
+    ("legal_basis", _lazy("Legal basis")),
+    ("actor_id", _lazy("User id")),
+    ("actor_organisation_id", _lazy("Organisation id")),
+    ("subject_organisation_id", _lazy("Record's organisation id")),
+    ("request_id", _lazy("Request id")),
+    ("hash", _lazy("Hash")),
 ]
+_CHUNK = 2000
 
 
-def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so spreadsheet programs open it as UTF-8
-    yield writer.writerow(_CSV_HEADER)
-    for e in qs.iterator(chunk_size=2000):
-        # Subjects, purposes and legal bases are partly typed by users: every cell inert.
-        yield writer.writerow(csv_row([
-            e.seq, e.occurred_at.isoformat(), e.actor_id or "", e.actor_organisation_id or "",
-            e.action, e.subject_type, e.subject_id, e.subject_organisation_id or "", e.purpose,
-            e.legal_basis, e.request_id, e.hash,
-        ]))
+def _csv_rows(qs: QuerySet[AuditEvent], header: list[str]) -> Iterator[list[object]]:
+    """The header, then one row per event: user and organisation by name (resolved a
+    chunk at a time), and the ids and hash that tie a row to the chain."""
+    yield list(header)
+    chunk: list[AuditEvent] = []
+
+    def rows(events: list[AuditEvent]) -> Iterator[list[object]]:
+        users, orgs = actor_names(events=events)
+        for e in events:
+            yield [
+                e.seq, e.occurred_at.isoformat(), users.get(e.actor_id or 0, ""),
+                orgs.get(e.actor_organisation_id or 0, ""), e.action, e.subject_type, e.subject_id,
+                e.purpose, e.legal_basis, e.actor_id or "", e.actor_organisation_id or "",
+                e.subject_organisation_id or "", e.request_id, e.hash,
+            ]
+
+    for event in qs.iterator(chunk_size=_CHUNK):
+        chunk.append(event)
+        if len(chunk) == _CHUNK:
+            yield from rows(chunk)
+            chunk = []
+    if chunk:
+        yield from rows(chunk)
 
 
 @require_permission(Permission.AUDIT_EXPORT)
@@ -102,7 +124,9 @@ def event_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _form, qs = _filtered(request)
     audit.record(action=Action.AUDIT_EXPORTED, actor=request.user, subject_type="audit_log")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
+    # For Swedish Excel; subjects, purposes and legal bases are partly typed: every cell inert.
+    header = [str(label) for _key, label in CSV_COLUMNS]  # in the reader's language, now
+    response = StreamingHttpResponse(csv_lines(_csv_rows(qs, header)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
 

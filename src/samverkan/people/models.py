@@ -8,16 +8,23 @@ stored as 12 digits and never appear in URLs, logs or audit rows.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib import dates
+from samverkan.lib.text import search_key
 
 
 class IdentityKind(models.TextChoices):
     PERSONNUMMER = "personnummer", _("Personal identity number")
     SAMORDNINGSNUMMER = "samordningsnummer", _("Coordination number")
+
+
+def name_search_key(first_name: str, last_name: str) -> str:
+    """What Person.name_search holds for these names."""
+    return search_key(f"{first_name} {last_name}")
 
 
 class Person(models.Model):
@@ -35,6 +42,10 @@ class Person(models.Model):
     identity_kind = models.CharField(max_length=20, choices=IdentityKind.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # "first last" lowercased and without accents (lib.text.search_key), for the case
+    # list's name search; set by save() from the two names, never edited by itself. On
+    # PostgreSQL a trigram index serves it (migration 0003).
+    name_search = models.CharField(max_length=201, blank=True, default="", editable=False)
     birth_date = models.DateField(_("date of birth"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -58,6 +69,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:  # never used in logs; kept minimal
         return f"Person {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The search key follows the names on every save (services, demo data, test
+        # factories); bulk writers that skip save() call name_search_key themselves.
+        self.name_search = name_search_key(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_search"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

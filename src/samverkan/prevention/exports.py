@@ -5,15 +5,13 @@ numbers). Every text cell passes lib.spreadsheets (no formula from typed text)."
 
 from __future__ import annotations
 
-import csv
 import io
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from samverkan.lib.documents import render_pdf
-from samverkan.lib.spreadsheets import csv_cell, xlsx_append
+from samverkan.lib.spreadsheets import csv_text, xlsx_append
 from samverkan.prevention.models import PreventionPlan
 from samverkan.prevention.selectors.plans import ProblemGroup
 
@@ -45,25 +43,10 @@ def rows(groups: list[ProblemGroup]) -> list[list[Any]]:
     return out
 
 
-def _swedish(value: Any) -> str:
-    """A CSV cell for Swedish Excel: a number with the decimal comma (a value we
-    formatted, so never a formula), a date as ISO, anything else through csv_cell."""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if value is not None and hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return csv_cell(value)
-
-
 def to_csv(plan: PreventionPlan, groups: list[ProblemGroup]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([csv_cell(plan.title), csv_cell(_("Follow-up")), str(plan.number)])
-    writer.writerow([csv_cell(h) for h in headings()])
-    writer.writerows([_swedish(v) for v in row] for row in rows(groups))
-    return "\ufeff" + out.getvalue()
+    """For Swedish Excel (lib.spreadsheets.csv_text: semicolons, byte-order mark,
+    decimal commas, ISO dates)."""
+    return csv_text([[plan.title, _("Follow-up"), plan.number], headings(), *rows(groups)])
 
 
 def to_xlsx(plan: PreventionPlan, groups: list[ProblemGroup]) -> bytes:

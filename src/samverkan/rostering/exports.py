@@ -5,68 +5,72 @@ empty strings (or counted, in the PDF)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samverkan.lib.documents import render_pdf
-from samverkan.lib.spreadsheets import csv_row, xlsx_append
+from samverkan.lib.spreadsheets import csv_text, xlsx_append
 from samverkan.rostering.models import RosterAssignment
 from samverkan.rostering.selectors import Grid
 
-CSV_COLUMNS = [
-    "shift_id",
-    "group",
-    "shift_code",
-    "start",
-    "end",
-    "agency",
-    "expert_id",
-    "expert_name",
-]
 
-
-def _local(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def roster_rows(
-    assignments: Iterable[RosterAssignment], *, group_code: str, name_visible: dict[int, bool]
-) -> list[list[str]]:
+def columns() -> list[str]:
+    """The readable headers of the CSV and XLSX roster, in the active language."""
     return [
-        [
-            a.shift_id,
-            group_code,
-            a.shift_code,
-            _local(a.starts_at),
-            _local(a.ends_at),
-            a.agency.short_code,
-            f"e{a.expert_id}",
-            a.expert.display_name if name_visible.get(a.agency_id) else "",
-        ]
-        for a in assignments
+        _("Date"),
+        _("Day"),
+        _("Shift"),
+        _("Starts"),
+        _("Ends"),
+        _("Group"),
+        _("Agency"),
+        _("Expert"),
     ]
 
 
-def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with a byte-order mark and CRLF line ends, every cell inert (names of
+def roster_rows(
+    assignments: Iterable[RosterAssignment], *, group_name: str, name_visible: dict[int, bool]
+) -> list[list[Any]]:
+    """One row per assignment: the local date (a date, so a spreadsheet sorts it), the
+    day's name in the active language, the shift code, the local start and end times,
+    the group's and the agency's names and the expert's name (or that the reader may not
+    see it)."""
+    hidden = _("(name not shown)")
+    rows: list[list[Any]] = []
+    for a in assignments:
+        starts, ends = timezone.localtime(a.starts_at), timezone.localtime(a.ends_at)
+        rows.append(
+            [
+                starts.date(),
+                date_format(starts.date(), "l"),
+                a.shift_code,
+                f"{starts:%H:%M}",
+                f"{ends:%H:%M}",
+                group_name,
+                a.agency.name,
+                a.expert.display_name if name_visible.get(a.agency_id) else hidden,
+            ]
+        )
+    return rows
+
+
+def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
+    """For Swedish Excel (lib.spreadsheets.csv_text: semicolons, UTF-8 with a
+    byte-order mark, CRLF), headers in the active language, every cell inert (names of
     experts and groups are typed by users)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(csv_row(row))
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text([columns(), *rows]).encode("utf-8")
 
 
-def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
-    """One sheet: the title, a header row, one row per assignment; every text cell
-    inert and stored as a string."""
+def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
+    """One sheet: the title, a header row, one row per assignment (dates as dates);
+    every text cell inert and stored as a string."""
     from openpyxl import Workbook  # deferred: openpyxl (~0.4 s import), only for a download
     from openpyxl.styles import Font  # deferred: openpyxl, as above
 
@@ -75,22 +79,14 @@ def to_xlsx(rows: Sequence[Sequence[str]], *, title: str) -> bytes:
     ws.title = _("Roster")[:31]
     xlsx_append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
-    headers = [
-        _("Shift"),
-        _("Group"),
-        _("Shift code"),
-        _("Start"),
-        _("End"),
-        _("Agency"),
-        _("Expert id"),
-        _("Expert"),
-    ]
-    xlsx_append(ws, headers)
+    xlsx_append(ws, columns())
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
         xlsx_append(ws, row)
-    for col, width in zip("ABCDEFGH", (26, 14, 10, 18, 18, 22, 10, 28), strict=True):
+    for cell in ws["A"][2:]:
+        cell.number_format = "yyyy-mm-dd"
+    for col, width in zip("ABCDEFGH", (12, 12, 8, 8, 8, 22, 24, 28), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
     out = io.BytesIO()

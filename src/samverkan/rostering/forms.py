@@ -172,9 +172,6 @@ class SolveForm(StyledFormMixin, forms.Form):
         help_text=_("Usually a Monday."),
     )
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=8, initial=4)
-    time_limit_s = forms.IntegerField(
-        label=_("Time limit for the solver, seconds"), min_value=2, max_value=600, initial=20
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,16 +1,19 @@
-"""Background job: solve or re-plan a roster with live progress (best objective,
-bound, elapsed) and cancellation."""
+"""Background job: plan or re-plan a roster with live progress (how close the best
+roster so far is to the best possible, time used) and cancellation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from samverkan.jobs.context import JobCancelled, JobContext
 from samverkan.jobs.models import Job
 from samverkan.jobs.registry import handler
+from samverkan.rostering import quality
 from samverkan.rostering.engine import capacity
 from samverkan.rostering.engine.model import Rules
 from samverkan.rostering.models import RosterPlan
@@ -18,11 +21,33 @@ from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.services.common import RosterRefused
 
 
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+def plan_label(params: dict[str, Any]) -> str:
+    """"Planning the roster for Husby, 7 December 2026 to 3 January 2027" (or
+    re-planning), in the reader's language."""
+    try:
+        plan = RosterPlan.objects.select_related("group").get(pk=int(params.get("plan_id") or 0))
+    except RosterPlan.DoesNotExist:
+        raise LookupError("plan") from None
+    words = {
+        "group": plan.group.name,
+        "start": date_format(plan.period_start, "DATE_FORMAT"),
+        "end": date_format(plan.period_start + dt.timedelta(days=plan.days - 1), "DATE_FORMAT"),
+    }
+    if params.get("mode") == "replan":
+        return _("Re-planning the roster for %(group)s, %(start)s – %(end)s") % words
+    return _("Planning the roster for %(group)s, %(start)s – %(end)s") % words
 
 
-@handler(roster_services.SOLVE_JOB, result_template="rostering/solve_result.html")
+def _capacity_label(params: dict[str, Any]) -> str:
+    return _("Working out how many experts one agency needs")
+
+
+@handler(
+    roster_services.SOLVE_JOB,
+    result_template="rostering/solve_result.html",
+    label=plan_label,
+    counted=False,
+)
 def solve_job(
     ctx: JobContext,
     *,
@@ -42,13 +67,9 @@ def solve_job(
 
     def tick(live: dict[str, Any]) -> bool:
         # Runs in the job's own thread (the engine works in a helper thread).
-        message = _("Best objective %(obj)s, bound %(bound)s, %(s).1f s elapsed.") % {
-            "obj": _number(live["objective"]),
-            "bound": _number(live["bound"]),
-            "s": live["elapsed_s"],
-        }
+        # The words (how close, time used) are the result template's, in the reader's language.
         Job.objects.filter(pk=ctx.job.pk).update(result={**base, "running": True, **live})
-        ctx.progress(min(total - 1, int(live["elapsed_s"] * 10)), total, message, force=True)
+        ctx.progress(min(total - 1, int(live["elapsed_s"] * 10)), total, force=True)
         try:
             ctx.check_cancelled(force=True)
         except JobCancelled:
@@ -68,7 +89,7 @@ def solve_job(
             raise JobCancelled from None
         raise
     elapsed = round(time.monotonic() - started, 1)
-    ctx.progress(total, total, _("Finished after %(s).1f s.") % {"s": elapsed}, force=True)
+    ctx.progress(total, total, force=True)
     return {
         **base,
         "running": False,
@@ -82,10 +103,15 @@ def solve_job(
         "explanation": version.explanation[:20],
         "assignments": version.assignments.count(),
         "changes": version.stats.get("changes"),
+        **{k: v for k, v in version.stats.items() if k.startswith(quality.STATS_PREFIX)},
     }
 
 
-@handler("roster.capacity_proof", result_template="rostering/capacity_proof_result.html")
+@handler(
+    "roster.capacity_proof",
+    result_template="rostering/capacity_proof_result.html",
+    label=_capacity_label,
+)
 def capacity_proof_job(
     ctx: JobContext,
     *,
@@ -110,7 +136,12 @@ def capacity_proof_job(
         absence_rate=float(absence_pct) / 100,
         time_limit_s=float(time_limit_s),
     )
-    ctx.progress(1, 1, _("Finished after %(s).1f s.") % {"s": proof.seconds}, force=True)
+    ctx.progress(
+        1,
+        1,
+        _("Finished after %(s)s seconds.") % {"s": number_format(round(proof.seconds, 1), decimal_pos=1)},
+        force=True,
+    )
     return {
         "status": proof.status,
         "minimum": proof.minimum,

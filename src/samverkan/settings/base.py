@@ -337,6 +337,14 @@ if PICTURE_TILE_URL:
 PICTURE_TILE_ATTRIBUTION = env_str("PICTURE_TILE_ATTRIBUTION", "")
 # The largest photo a reporter may attach (it is re-encoded without its metadata).
 PICTURE_PHOTO_MAX_BYTES = guarded(lambda: env_int("PICTURE_PHOTO_MAX_MB", 5, minimum=1)) * 1024 * 1024
+# The share of a full year of incident reports the demo draws (about 20 000 at 1.0). The test
+# settings draw a tenth: the same pages and kinds of report, a demo that loads in a third of the time.
+DEMO_INCIDENT_SHARE = 1.0
+# How long the demo lets the roster engine plan its published roster (seconds; the tests: 2).
+DEMO_ROSTER_SECONDS = 6
+# How long the roster planner may look for a fairer roster, in seconds (it stops sooner
+# once it has proven the best one); coordinators are not asked.
+ROSTER_TIME_LIMIT_S = guarded(lambda: env_int("ROSTER_TIME_LIMIT_S", 20, minimum=2))
 TIPS_RETENTION_MONTHS = guarded(lambda: env_int("TIPS_RETENTION_MONTHS", 12, minimum=1))
 # Tip submissions (and receipt look-ups) per client per window; the client is known only
 # by a keyed hash under a random key that lives in the cache for one window.

@@ -25,3 +25,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests assert English msgids; tests of the Swedish default override LANGUAGE_CODE = "sv".
 LANGUAGE_CODE = "en"
+DEMO_INCIDENT_SHARE = 0.1  # base.py: a tenth of the demo's year of incident reports
+DEMO_ROSTER_SECONDS = 2  # base.py: the demo's roster, feasible well within it

@@ -7,7 +7,6 @@ cached anywhere (no-store), so a shared computer's back button shows nothing.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.frontend.public_pages import public_site, render_public
-from samverkan.lib.spreadsheets import csv_row
+from samverkan.lib.spreadsheets import csv_text
 from samverkan.tips import abuse, selectors, services
 from samverkan.tips.forms import (
     AddInformationForm,
@@ -184,27 +183,24 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     tips = list(selectors.inbox_for_user(actor=request.user, **_filters(request))[:5000])
     services.tips_record_export(actor=request.user, count=len(tips))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The text and contact are typed by an anonymous sender: every cell inert (csv_text).
+    rows: list[list[Any]] = [
+        [_("Reference"), _("Received"), _("Area"), _("Topic"), _("Status"), _("Text"), _("Contact")],
+        *(
+            [
+                tip.pk,
+                tip.received_on,
+                tip.area.name,
+                tip.get_topic_display(),
+                tip.get_status_display(),
+                tip.text,
+                tip.contact,
+            ]
+            for tip in tips
+        ),
+    ]
+    response = HttpResponse(csv_text(rows).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tips.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Reference"), _("Received"), _("Area"), _("Topic"), _("Status"), _("Text"), _("Contact")]
-    )
-    for tip in tips:
-        # The text and contact are typed by an anonymous sender: every cell inert.
-        writer.writerow(
-            csv_row(
-                (
-                    tip.pk,
-                    tip.received_on.isoformat(),
-                    tip.area.name,
-                    tip.get_topic_display(),
-                    tip.get_status_display(),
-                    tip.text,
-                    tip.contact,
-                )
-            )
-        )
     return response
 
 

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -21,6 +23,7 @@ from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.caseaccess import CaseAction
 from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.casepages import selectors as page_selectors
+from samverkan.casepages.forms import CaseListForm
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.intake import DecisionForm, EmergencyForm, LookupForm
 from samverkan.cases.models import CaseStatus, TeamRole
@@ -32,13 +35,27 @@ from samverkan.trefas.selectors.exits import trefas_links_for_case
 
 
 @require_permission(Permission.CASE_VIEW)
-@require_GET
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("name")
 def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    page_obj, rows = page_selectors.my_cases(actor=request.user, status=status,
-                                             page=page_number(request.GET.get("page")))
+    """My cases with filters and sorting (GET, a query string a link may carry) and the
+    search by name (POST only: a name is personal data and must not enter a URL, and
+    so the web server's access log, the browser history or a Referer header). A POST
+    without a name is the same list as a GET: redirected to it."""
+    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    if request.method == "GET":
+        data.pop("name", None)  # a name is never read from a URL
+    form = CaseListForm(data, programmes=page_selectors.programmes_in_caseload(actor=request.user))
+    query = form.query()
+    if request.method == "POST" and not query.name and "name" not in form.errors:
+        filters = form.filter_query_string()
+        return redirect(reverse("cases:list") + (f"?{filters}" if filters else ""))
+    page_obj, rows = page_selectors.my_cases(actor=request.user, query=query,
+                                             page=page_number(request.POST.get("page") or request.GET.get("page")))
     return render(request, "cases/list.html", {
-        "rows": rows, "page_obj": page_obj, "status": status, "statuses": CaseStatus.choices,
+        "rows": rows, "page_obj": page_obj, "form": form, "query": query,
+        "searching": bool(query.name), "filter_query": form.filter_query_string(),
+        "several_leads": len({r.lead_organisation for r in rows}) > 1,
         "can_intake": policy.has_permission(request.user, Permission.CASE_INTAKE)
         and selectors.programmes_for_intake(actor=request.user).exists(),
     })
@@ -46,6 +63,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_permission(Permission.PERSON_LOOKUP)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("identity")
 def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exact look-up by identity number. POST only, so the number never enters a URL."""
     form = LookupForm(request.POST or None)

@@ -9,8 +9,8 @@ the police, the fire service and, where registered, the fictitious housing compa
 shop; the demo reporters' own reports carry their user (they see them), the background
 reports only their organisation. Texts are about places, never people.
 
-About 20 000 reports: bulk_create in batches; the weekly counts (WeekCount) are summed in
-memory and written once.
+About 20 000 reports (settings.DEMO_INCIDENT_SHARE of them: the tests draw a tenth):
+bulk_create in batches; the weekly counts (WeekCount) are summed in memory and written once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils import timezone
 
 from samverkan.accounts.models import User
@@ -203,6 +204,7 @@ def draw_year(
     per category; the same for the same day and seed, whatever the hour: the year ends
     yesterday (a report "later today" would depend on the clock)."""
     rng = loader.rng
+    volume = float(settings.DEMO_INCIDENT_SHARE)
     first = loader.today - timedelta(days=365)
     reports: list[IncidentReport] = []
     counts: Counter[tuple[int, date, int, str]] = Counter()
@@ -222,7 +224,7 @@ def draw_year(
             key = _season_key(day)
             codes, category_cum = _category_weights(key)
             hour_cum = _hour_weights(key)
-            lam = mean * season_factor(day) * (1.5 if _new_year(day) else 1.0)
+            lam = volume * mean * season_factor(day) * (1.5 if _new_year(day) else 1.0)
             for _n in range(_poisson(rng, lam)):
                 draw = rng.random()
                 place, category = None, None

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -20,6 +21,7 @@ from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.jobs.services import job_start
 from samverkan.rostering import problem as pb
+from samverkan.rostering import quality
 from samverkan.rostering.engine import model as em
 from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
@@ -65,10 +67,18 @@ def plan_get_or_create(
     return plan
 
 
+def default_time_limit_s() -> int:
+    """How long the planner may run when nobody says otherwise (ROSTER_TIME_LIMIT_S)."""
+    return int(getattr(settings, "ROSTER_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_S))
+
+
 def solve_start(
-    *, actor: User, plan: RosterPlan, time_limit_s: int = DEFAULT_TIME_LIMIT_S, mode: str = "solve"
+    *, actor: User, plan: RosterPlan, time_limit_s: int | None = None, mode: str = "solve"
 ) -> Any:
-    """Start the background job that solves (or, ``mode="replan"``, repairs) ``plan``."""
+    """Start the background job that solves (or, ``mode="replan"``, repairs) ``plan``,
+    for ``time_limit_s`` seconds at most (default: the ROSTER_TIME_LIMIT_S setting)."""
+    if time_limit_s is None:
+        time_limit_s = default_time_limit_s()
     _require_rosters(actor)
     if mode not in ("solve", "replan"):
         raise ValueError(mode)
@@ -187,7 +197,10 @@ def solve_plan(
             bound=result.bound,
             violations=_violation_dicts(violations[:200]),
             explanation=explanation,
-            stats={k: v for k, v in result.stats.items() if isinstance(v, int | float)},
+            stats={
+                **{k: v for k, v in result.stats.items() if isinstance(v, int | float)},
+                **(quality.fairness_stats(problem, result.roster) if result.roster is not None else {}),
+            },
             created_by_id=actor_id,
         )
         if result.roster is not None:

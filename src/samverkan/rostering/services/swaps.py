@@ -17,6 +17,7 @@ from samverkan.access import policy
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.rostering import problem as pb
+from samverkan.rostering import quality
 from samverkan.rostering.engine import model as em
 from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
@@ -201,6 +202,9 @@ def swap_decide(
             )
         )
     RosterAssignment.objects.bulk_create(rows, batch_size=2000)
+    # The swap moves shifts between two experts: the fairness in words is the new roster's.
+    new.stats = {**new.stats, **quality.fairness_stats(pb.build_problem(old.plan), pb.roster_of(new))}
+    new.save(update_fields=["stats"])
     SwapRequest.objects.filter(pk=swap.pk).update(
         status=SwapStatus.APPROVED,
         decided_by=actor,

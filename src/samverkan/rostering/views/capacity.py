@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -114,11 +115,13 @@ def _plan(form: CapacityForm) -> Any:
 
 
 def _money(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f}".replace(",", " ")
+    """Whole kronor with the reader's digit grouping ("1 250 000" in Swedish)."""
+    return "–" if value is None else number_format(round(value), force_grouping=True)
 
 
 def _number(value: float, digits: int = 1) -> str:
-    return f"{value:,.{digits}f}".replace(",", " ")
+    """The reader's decimal style: a decimal comma in Swedish ("4,2")."""
+    return number_format(round(value, digits), decimal_pos=digits, force_grouping=True)
 
 
 @require_permission(Permission.CAPACITY_VIEW)

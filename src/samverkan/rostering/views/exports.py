@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,13 +21,13 @@ from samverkan.rostering.services import rosters as roster_services
 from samverkan.rostering.views.common import _download
 
 
-def _export_rows(request: AuthenticatedHttpRequest, version: RosterVersion) -> list[list[str]]:
+def _export_rows(request: AuthenticatedHttpRequest, version: RosterVersion) -> list[list[Any]]:
     rows = selectors.version_assignments(actor=request.user, version=version)
     visible = {
         a: policy.can_see_expert_names_of(actor=request.user, agency_id=a)
         for a in {r.agency_id for r in rows}
     }
-    return exports.roster_rows(rows, group_code=version.plan.group.code, name_visible=visible)
+    return exports.roster_rows(rows, group_name=version.plan.group.name, name_visible=visible)
 
 
 def _export_name(version: RosterVersion, ext: str) -> str:
@@ -48,7 +50,7 @@ def export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_version(actor=request.user, pk=pk)
     title = _("Roster %(group)s from %(start)s, version %(n)d") % {
         "group": version.plan.group.name,
-        "start": version.plan.period_start.isoformat(),
+        "start": date_format(version.plan.period_start, "DATE_FORMAT"),
         "n": version.number,
     }
     body = exports.to_xlsx(_export_rows(request, version), title=title)
@@ -71,8 +73,8 @@ def export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     title = _("Roster %(name)s, version %(n)s") % {"name": plan.group.name, "n": version.number}
     subtitle = _("%(start)s – %(end)s. Version %(n)d (%(status)s).") % {
-        "start": plan.period_start.isoformat(),
-        "end": (plan.period_start + dt.timedelta(days=plan.days - 1)).isoformat(),
+        "start": date_format(plan.period_start, "DATE_FORMAT"),
+        "end": date_format(plan.period_start + dt.timedelta(days=plan.days - 1), "DATE_FORMAT"),
         "n": version.number,
         "status": version.get_status_display(),
     }

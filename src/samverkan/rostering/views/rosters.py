@@ -56,9 +56,7 @@ def group_roster(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
                     period_start=d["period_start"],
                     weeks=d["weeks"],
                 )
-                job = roster_services.solve_start(
-                    actor=request.user, plan=plan, time_limit_s=d["time_limit_s"]
-                )
+                job = roster_services.solve_start(actor=request.user, plan=plan)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -75,6 +73,7 @@ def group_roster(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
             "version": version,
             "can_manage": can_manage,
             "form": form,
+            "time_limit_s": roster_services.default_time_limit_s(),
         },
         status=400 if form.errors else 200,
     )
@@ -128,9 +127,7 @@ def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def plan_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan(actor=request.user, pk=pk)
     try:
-        job = roster_services.solve_start(
-            actor=request.user, plan=plan, mode="replan", time_limit_s=roster_services.DEFAULT_TIME_LIMIT_S
-        )
+        job = roster_services.solve_start(actor=request.user, plan=plan, mode="replan")
     except RosterRefused as exc:
         messages.error(request, str(exc))
         return redirect("rostering:group_roster", group_pk=plan.group_id)
