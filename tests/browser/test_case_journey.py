@@ -55,7 +55,7 @@ def _staff():
 
 def _submit(page, url_glob: str) -> None:
     """Submit the page's main form (the one posting to the page itself)."""
-    page.click("main form:not([action]) button[type=submit] >> nth=0")
+    page.click("main form[method=post]:not([action]) button[type=submit] >> nth=0")
     page.wait_for_url(url_glob)
 
 
@@ -110,7 +110,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     assert_accessible(page)
     for username in ("jarva.handlaggare", "polis.rinkeby", "skola", "frivarden"):
         page.select_option("#id_user", str(staff[username].pk))
-        page.select_option("#id_team_role", "caseworker")
+        page.check("input[name=team_role][value=caseworker]")
         _submit(page, case_url + "team/")
     assert case.team.filter(active=True).count() == 5
 
@@ -169,7 +169,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     assert_accessible(page)
     page.fill("#id_text", "Deltagaren berättade om läget. Praktik diskuterades.")
     page.check("#id_sign")
-    page.click("main form:not([action]) button[type=submit] >> nth=0")
+    page.click("main form[method=post]:not([action]) button[type=submit] >> nth=0")
     _confirm(page, meeting_url)
     assert Minutes.objects.get().signed_at is not None
 

@@ -3,11 +3,15 @@ carries back, and that only a POST from its "Yes, …" button counts as confirme
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 
 from samverkan.frontend.confirm import confirm_page, confirmed, going_back
+
+# The page's header reads the municipality's name and logo (one query).
+pytestmark = pytest.mark.django_db
 
 
 def _post(data: dict, path: str = "/arenden/x/stang/?rattar=1"):
