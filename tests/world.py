@@ -20,6 +20,7 @@ from django.utils import timezone
 from samverkan.caseaccess.decision import CaseAccess
 from samverkan.caseaccess.selectors import case_access_for
 from samverkan.cases import services as case_services
+from samverkan.cases.changes import changes_batched
 from samverkan.cases.models import Case, Programme
 from samverkan.consent import services as consent_services
 from samverkan.consent.models import Consent, LegalBasis
@@ -206,7 +207,18 @@ def build_world(*, age_years: int = 16, age_days: int = 40, birth: date | None =
     """A case in SIG unga (under 19) or SIG unga vuxna Järva for a participant of
     ``age_years`` and ``age_days`` (or born on ``birth``), led by jarva_coord with ``team`` (TEAM by default),
     ``guardians`` guardians registered and, with ``notes``, a signed note by each team
-    organisation (``world.notes["<persona>-<category>"]``)."""
+    organisation (``world.notes["<persona>-<category>"]``). What reminders derive from the
+    case is brought up to date once, at the end (cases.changes.changes_batched)."""
+    with changes_batched():
+        return _build_world(age_years=age_years, age_days=age_days, birth=birth, programme=programme,
+                            serial=serial, personas=personas, team=team, first_name=first_name,
+                            last_name=last_name, guardians=guardians, notes=notes,
+                            intake_summary=intake_summary, reason=reason)
+
+
+def _build_world(*, age_years: int, age_days: int, birth: date | None, programme: str | None, serial: int,
+                 personas: tuple[str, ...] | list[str], team: dict[str, str] | None, first_name: str,
+                 last_name: str, guardians: int, notes: bool, intake_summary: str, reason: str) -> World:
     orgs = organisations()
     users = make_personas(orgs, personas)
     today = timezone.localdate()

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from samverkan.audit import services
 from samverkan.audit.actions import Action
+from samverkan.audit.labels import action_label
 from samverkan.audit.models import AuditEvent
 from tests.audit.conftest import TABLE, raw
 
@@ -100,6 +101,8 @@ def test_log_reviewer_csv_holds_only_their_organisations_events(world, logged_in
     own = next(r for r in rows if r["subject_id"] == "A-OWN-ACTOR")
     assert own["actor"] == world["other_a"].username
     assert own["actor_organisation"] == world["org_a"].name
+    # The event in words beside its code.
+    assert own["event"] == action_label(own["action"]) and own["event"] != own["action"]
 
 
 def test_system_auditor_sees_everything(world, logged_in):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.access import policy
@@ -18,6 +18,7 @@ from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
+from samverkan.audit.labels import action_label
 from samverkan.audit.models import AuditEvent
 from samverkan.jobs import services as jobs
 from samverkan.lib.params import whole_number
@@ -75,27 +76,29 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # (key, header): the key names the column in code and tests, the header is what the
 # reader sees, in their language.
 CSV_COLUMNS = [
-    ("seq", _lazy("Sequence number")),
-    ("time_utc", _lazy("Time (UTC)")),
-    ("actor", _lazy("User")),
-    ("actor_organisation", _lazy("User's organisation")),
-    ("action", _lazy("Action")),
-    ("subject_type", _lazy("Kind of record")),
-    ("subject_id", _lazy("Record reference")),
-    ("purpose", _lazy("Purpose")),
-    ("legal_basis", _lazy("Legal basis")),
-    ("actor_id", _lazy("User id")),
-    ("actor_organisation_id", _lazy("Organisation id")),
-    ("subject_organisation_id", _lazy("Record's organisation id")),
-    ("request_id", _lazy("Request id")),
-    ("hash", _lazy("Hash")),
+    ("seq", gettext_lazy("Sequence number")),
+    ("time_utc", gettext_lazy("Time (UTC)")),
+    ("actor", gettext_lazy("User")),
+    ("actor_organisation", gettext_lazy("User's organisation")),
+    ("event", gettext_lazy("Event")),
+    ("action", gettext_lazy("Event code")),
+    ("subject_type", gettext_lazy("Kind of record")),
+    ("subject_id", gettext_lazy("Record reference")),
+    ("purpose", gettext_lazy("Purpose")),
+    ("legal_basis", gettext_lazy("Legal basis")),
+    ("actor_id", gettext_lazy("User id")),
+    ("actor_organisation_id", gettext_lazy("Organisation id")),
+    ("subject_organisation_id", gettext_lazy("Record's organisation id")),
+    ("request_id", gettext_lazy("Request id")),
+    ("hash", gettext_lazy("Hash")),
 ]
 _CHUNK = 2000
 
 
 def _csv_rows(qs: QuerySet[AuditEvent], header: list[str]) -> Iterator[list[object]]:
     """The header, then one row per event: user and organisation by name (resolved a
-    chunk at a time), and the ids and hash that tie a row to the chain."""
+    chunk at a time), the event in words beside its code, and the ids and hash that tie a
+    row to the chain."""
     yield list(header)
     chunk: list[AuditEvent] = []
 
@@ -104,8 +107,8 @@ def _csv_rows(qs: QuerySet[AuditEvent], header: list[str]) -> Iterator[list[obje
         for e in events:
             yield [
                 e.seq, e.occurred_at.isoformat(), users.get(e.actor_id or 0, ""),
-                orgs.get(e.actor_organisation_id or 0, ""), e.action, e.subject_type, e.subject_id,
-                e.purpose, e.legal_basis, e.actor_id or "", e.actor_organisation_id or "",
+                orgs.get(e.actor_organisation_id or 0, ""), action_label(e.action), e.action,
+                e.subject_type, e.subject_id, e.purpose, e.legal_basis, e.actor_id or "", e.actor_organisation_id or "",
                 e.subject_organisation_id or "", e.request_id, e.hash,
             ]
 

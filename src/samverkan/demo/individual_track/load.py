@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from samverkan.cases.changes import changes_batched
 from samverkan.demo.individual_track.case_story import load_case
 from samverkan.demo.individual_track.common import Loader
 from samverkan.demo.individual_track.log_review import log_review_demo
@@ -21,8 +22,9 @@ def load_individual_track(today: date | None = None) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
     rows = ensure_staff()
     loader = Loader(today)
-    for spec in participant_specs(today):
-        if not already_loaded(spec):
-            load_case(loader, spec)
+    with changes_batched():  # each case's reminders once, after its story is written
+        for spec in participant_specs(today):
+            if not already_loaded(spec):
+                load_case(loader, spec)
     log_review_demo(today)
     return rows
