@@ -35,6 +35,10 @@ def test_team_picker_lists_only_staff_who_work_with_cases(login):
     world = build_world(personas=(*CASE_PERSONAS, "jarva_outsider", "police_manager", "jarva_dpo"), notes=False)
     admin = UserFactory(organisation=world.orgs["jarva"], roles=["system_admin"], first_name="Sys",
                         last_name="Admin")
+    # Names of their own (the factory's are drawn at random and may coincide).
+    for key, last_name in (("jarva_outsider", "Utanförsson"), ("police_manager", "Chefsdotter")):
+        world.users[key].last_name = last_name
+        world.users[key].save(update_fields=["last_name"])
     client = login(world.lead)
     url = f"/arenden/{world.case.public_id}/team/"
     page = client.get(url)
