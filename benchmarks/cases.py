@@ -445,7 +445,7 @@ class BenchUser:
     drift: int
     case_ids: list[str]
     identities: list[str]
-    names: list[str]  # the participants' last names, for the name search
+    names: list[str] = field(default_factory=list)  # the participants' last names, for the name search
 
 
 def choose_users(n: int, rng: random.Random) -> list[BenchUser]:
