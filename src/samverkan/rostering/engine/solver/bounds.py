@@ -1,5 +1,6 @@
-"""Objective values and bounds computed without the solver: the optimality gap, the static
-lower bound on re-planning changes, cohort fairness spreads and a component's objective.
+"""Values and bounds computed without the solver: the optimality gap, the static lower
+bound on re-planning changes and cohort fairness spreads (a roster's objective:
+``objective``).
 """
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import (
-    Assignment,
     Expert,
     Problem,
     Requirement,
@@ -119,27 +119,6 @@ def _cohort_spreads(ctx: _Context, comp: Component, chosen: set[tuple[str, str]]
             if len(counts) >= 2:
                 out.append((agency, kind, max(counts) - min(counts)))
     return out
-
-
-def _direct_objective(ctx: _Context, comp: Component, assignments: list[Assignment]) -> float:
-    """The objective of a component's roster without building its model (no changes)."""
-    w = ctx.problem.weights
-    weight = {
-        "nights": w.fairness_nights,
-        "weekends": w.fairness_weekends,
-        "holidays": w.fairness_holidays,
-    }
-    chosen = {(a.expert_id, a.shift_id) for a in assignments}
-    value = float(sum(weight[k] * spread for _a, k, spread in _cohort_spreads(ctx, comp, chosen)))
-    experts = {e.id: e for e in comp.experts}
-    for eid, sid in chosen:
-        e, s = experts.get(eid), ctx.shifts.get(sid)
-        if e is None or s is None:
-            continue
-        penalty = (s.code in e.avoided_shift_codes) + (s.start.weekday() in e.avoided_weekdays)
-        penalty += bool(e.wanted_shift_codes) and s.code not in e.wanted_shift_codes
-        value += w.preference * penalty
-    return value
 
 
 def fairness_spreads(problem: Problem, roster: Roster) -> dict[str, float]:

@@ -26,6 +26,10 @@ from .repair import Repairer
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
 
+# Least seconds between two solutions of one search evaluated for progress (a solution
+# of a large component takes a noticeable fraction of a second to read and evaluate).
+_KEEP_EVERY_S = 1.0
+
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -56,7 +60,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 @dataclass
 class _State:
-    """Best known solution of one component."""
+    """Best known solution of one component. ``objective`` is always the objective of
+    ``assignments`` computed from them (``_Model.evaluate``), never CP-SAT's value of a
+    solution (which overstates a spread before optimality); ``bound`` is a proven lower
+    bound on the component's objective over every roster that meets the rules."""
 
     model: _Model | None  # None: settled without a model (re-planning, unchanged part)
     comp: Component
@@ -133,27 +140,15 @@ class _Passes:
             self.cancelled = True
         return self.cancelled
 
-    def _totals(self) -> tuple[float | None, float]:
-        objective = sum(s.objective for s in self.states if s.solved)
-        bound = sum(s.bound for s in self.states if s.solved)
-        complete = bool(self.states) and all(s.solved for s in self.states)
-        return (objective if complete else None), bound
-
-    def _progress(self, current: _State | None = None, objective: float = 0.0, bound: float = 0.0) -> None:
+    def _progress(self) -> None:
+        """Report the objective of the roster that would be returned now (the components'
+        best rosters, once every component has one) and the sum of their proven bounds."""
         if self.on_progress is None:
             return
-        obj_sum = 0.0
-        bound_sum = 0.0
-        complete = len(self.states) == self.total_count  # all built (pass 1 builds lazily)
-        for st in self.states:
-            if st is current:
-                obj_sum += objective
-                bound_sum += bound
-            elif st.solved:
-                obj_sum += st.objective
-                bound_sum += st.bound
-            else:
-                complete = False
+        states = list(self.states)
+        complete = len(states) == self.total_count and all(st.solved for st in states)
+        obj_sum = sum(st.objective for st in states if st.solved)
+        bound_sum = sum(min(st.bound, st.objective) if st.solved else st.bound for st in states)
         self.on_progress(
             {
                 "objective": obj_sum if complete else None,
@@ -174,7 +169,14 @@ class _Passes:
         hint: Roster | None,
         first_only: bool = False,
         extra: Callable[[cp_model.CpModel], object] | None = None,
+        full: bool = False,
+        keep: bool = False,
     ) -> tuple[str, cp_model.CpSolver]:
+        """Solve ``st``'s model minimising ``objective``. ``full``: the objective is the
+        full one and ``extra`` adds nothing, so CP-SAT's bound is a bound on the component
+        (raised in ``st.bound`` as the search proves it). ``keep``: a solution that is
+        better by its own objective (``_Model.evaluate``) is kept in ``st`` as it is found
+        (at most every ``_KEEP_EVERY_S``), so progress reports a roster that exists."""
         model = st.model
         assert model is not None
         m = model.m if extra is None else model.m.clone()
@@ -197,9 +199,17 @@ class _Passes:
             solver.parameters.cp_model_presolve = False
             solver.parameters.num_workers = 2
 
+        last_kept = [-math.inf]
+
         def on_solution(cb: _Callback) -> None:
             self.solutions += 1
-            self._progress(st, cb.objective_value, cb.best_objective_bound)
+            if full:
+                st.bound = max(st.bound, cb.best_objective_bound)
+            now = time.monotonic()
+            if keep and now - last_kept[0] >= _KEEP_EVERY_S:
+                last_kept[0] = now
+                self._offer(st, model.assignments(cb.boolean_value))
+            self._progress()
 
         cb = _Callback(on_solution, self.should_stop)
         stop_event = threading.Event()
@@ -225,10 +235,23 @@ class _Passes:
         self._stopping()
         return _STATUS.get(status, "unknown"), solver
 
-    def _take(self, st: _State, status: str, solver: cp_model.CpSolver, *, optimal: bool) -> None:
+    def _offer(self, st: _State, assignments: list[Assignment]) -> bool:
+        """Keep ``assignments`` as ``st``'s roster if it has none yet or this one is better
+        by its own objective (computed from it); True if kept."""
         assert st.model is not None
-        st.assignments = st.model.assignments(solver.boolean_value)
-        st.objective = solver.objective_value
+        value = st.model.evaluate(assignments)[0]
+        if st.assignments is not None and value >= st.objective - 1e-9:
+            return False
+        st.assignments = assignments
+        st.objective = value
+        return True
+
+    def _take(self, st: _State, solver: cp_model.CpSolver, *, optimal: bool) -> None:
+        """After a solve of the full objective on the unrestricted model: keep its roster if
+        better and raise the bound (an optimal status proves the optimum: CP-SAT's value
+        of an optimal solution equals its roster's objective)."""
+        assert st.model is not None
+        self._offer(st, st.model.assignments(solver.boolean_value))
         st.bound = max(st.bound, solver.best_objective_bound, float(st.model.static_lb))
         st.status = "optimal" if optimal or st.objective <= st.bound + 1e-9 else "feasible"
 
@@ -297,9 +320,11 @@ class _Passes:
         if self.replan:
             self._repair(st, limit)
             return
-        status, solver = self._solve_model(st, model.full_objective(), limit, hint=self.hint, first_only=True)
+        status, solver = self._solve_model(
+            st, model.full_objective(), limit, hint=self.hint, first_only=True, full=True
+        )
         if status in ("optimal", "feasible"):
-            self._take(st, status, solver, optimal=status == "optimal")
+            self._take(st, solver, optimal=status == "optimal")
         elif status == "infeasible":
             st.status = "infeasible"
 
@@ -328,12 +353,20 @@ class _Passes:
                 hint=Roster(st.assignments or []),
                 extra=lambda m: m.add(model.changes_expr() <= best_changes),
             )
-            if status in ("optimal", "feasible") and solver.objective_value <= st.objective + 1e-9:
-                st.assignments = model.assignments(solver.boolean_value)
-                st.objective = solver.objective_value
-                st.changes = round(solver.value(model.changes_expr()))
             if status in ("optimal", "feasible"):
-                st.bound = max(st.bound, solver.best_objective_bound)
+                found = model.assignments(solver.boolean_value)
+                value, changes = model.evaluate(found)
+                if changes <= st.changes and value <= st.objective + 1e-9:
+                    st.assignments, st.objective, st.changes = found, value, changes
+                # The bound holds among rosters with at most ``best_changes`` changes; any
+                # other roster has at least one more change.
+                st.bound = max(
+                    st.bound,
+                    min(
+                        solver.best_objective_bound,
+                        float(self.problem.weights.change * (best_changes + 1) + model.static_lb),
+                    ),
+                )
             st.status = "optimal" if status == "optimal" and st.changes_optimal else "feasible"
             return
         if not st.tried_target and model.spread_vars:
@@ -353,19 +386,13 @@ class _Passes:
                 ],
             )
             if status in ("optimal", "feasible"):
-                value = float(model.static_lb + solver.objective_value)
-                if value <= st.objective + 1e-9:
-                    st.assignments = model.assignments(solver.boolean_value)
-                    st.objective = value
+                self._offer(st, model.assignments(solver.boolean_value))
                 if st.objective <= st.bound + 1e-9:
                     st.status = "optimal"
             return
-        status, solver = self._solve_model(st, model.full_objective(), limit, hint=Roster(st.assignments or []))
-        if status in ("optimal", "feasible") and solver.objective_value <= st.objective + 1e-9:
-            self._take(st, status, solver, optimal=status == "optimal")
-        elif status in ("optimal", "feasible"):
-            st.bound = max(st.bound, solver.best_objective_bound)
-        if status == "optimal":
-            st.status = "optimal"
-            st.bound = st.objective
+        status, solver = self._solve_model(
+            st, model.full_objective(), limit, hint=Roster(st.assignments or []), full=True, keep=True
+        )
+        if status in ("optimal", "feasible"):
+            self._take(st, solver, optimal=status == "optimal")
 

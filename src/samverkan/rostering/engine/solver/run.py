@@ -13,10 +13,11 @@ from ..model import (
     Roster,
     SolveResult,
 )
-from .bounds import _direct_objective, gap, static_changes_lower_bound
+from .bounds import gap, static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
 from .explain import explain
+from .objective import ObjectiveTerms, objective_parts
 from .passes import ProgressFn, StopFn, _Passes, _State
 
 
@@ -52,7 +53,10 @@ class _Run(_Passes):
                 st.assignments = kept
                 st.changes = st.changes_bound = 0
                 st.changes_optimal = True
-                st.objective = st.bound = _direct_objective(ctx, comp, kept)
+                st.objective = ObjectiveTerms(self.problem, [comp], replan=True).value(kept).total
+                # Optimal with changes first (any other roster changes at least one
+                # position: a removal and an addition); as a weighted sum, the bound.
+                st.bound = min(st.objective, 2.0 * self.problem.weights.change)
                 st.status = "optimal"
                 self.states.append(st)
             else:
@@ -155,8 +159,14 @@ class _Run(_Passes):
                 ],
                 stats=stats,
             )
-        objective = sum(st.objective for st in self.states)
-        bound = sum(st.bound for st in self.states)
+        assignments = [a for st in self.states for a in (st.assignments or [])]
+        assignments.sort(key=lambda a: (a.shift_id, a.agency, a.expert_id))
+        roster = Roster(assignments)
+        # The objective of the roster returned, recomputed from it; the bound is the sum
+        # of the components' proven bounds (each at most its roster's objective).
+        parts = objective_parts(self.problem, roster, replan=self.replan)
+        objective = parts.total
+        bound = min(objective, sum(min(st.bound, st.objective) for st in self.states))
         stats["first_feasible_s"] = round(first_feasible, 3)
         stats["objective"] = objective
         stats["bound"] = bound
@@ -170,12 +180,10 @@ class _Run(_Passes):
                     static_changes_lower_bound(self.problem),
                 )
             )
-        assignments = [a for st in self.states for a in (st.assignments or [])]
-        assignments.sort(key=lambda a: (a.shift_id, a.agency, a.expert_id))
         status = "optimal" if all(st.status == "optimal" for st in self.states) else "feasible"
         return SolveResult(
             status=status,
-            roster=Roster(assignments),
+            roster=roster,
             objective=objective,
             bound=bound,
             stats=stats,
