@@ -48,9 +48,14 @@ Modules, one subject each:
   ``feasibility`` for the binding rule.
 * ``run``: the entry points, the run loop over all components and the combined result,
   with the explanation of any part that has no roster (``solve``, ``replan``).
-* ``bounds``: objective values and bounds computed without the solver (``gap``,
+* ``bounds``: values and bounds computed without the solver (``gap``,
   ``static_changes_lower_bound``, ``fairness_spreads``).
+* ``objective``: the objective of a roster computed from the roster and the problem alone,
+  without OR-Tools (``objective``, ``objective_parts``, ``ObjectiveTerms``): what ``solve``
+  and ``replan`` report as ``SolveResult.objective`` for the roster they return. CP-SAT's
+  value of a solution found before optimality can be larger (a spread variable is only
+  bounded below by max - min), so it is never reported.
 
 Imports go one way: eligibility, decompose < build < bounds, repair < passes;
-build < feasibility < explain < run.
+eligibility, decompose < objective < run; build < feasibility < explain < run.
 """

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..model import Assignment, Expert, Problem, Requirement, Roster, Shift
 from ..shifts import is_night_shift
+from ..validator import on_leave
 from .decompose import Component, components
 from .eligibility import _kind_predicate, eligible
 
@@ -67,74 +68,77 @@ class ObjectiveTerms:
         self.problem = problem
         self.replan = replan and problem.published is not None
         shifts = {s.id: s for s in problem.shifts}
-        reqs: dict[tuple[str, str], list[Requirement]] = defaultdict(list)
+        self._reqs: dict[tuple[str, str], list[Requirement]] = defaultdict(list)
         for r in problem.requirements:
-            reqs[(r.shift_id, r.agency)].append(r)
-        need = {k: sum(r.count for r in v) for k, v in reqs.items()}
-        night = {s.id for s in problem.shifts if is_night_shift(s, problem.rules)}
+            self._reqs[(r.shift_id, r.agency)].append(r)
+        need = {k: sum(r.count for r in v) for k, v in self._reqs.items()}
+        self._night = {s.id for s in problem.shifts if is_night_shift(s, problem.rules)}
         published: set[tuple[str, str]] = set()  # (shift, expert), as the model keys it
         pinned_until = problem.pinned_until if problem.published is not None else None
         if problem.published is not None:
             published = {(a.shift_id, a.expert_id) for a in problem.published.assignments}
         self.cohorts: list[Cohort] = []
+        self.may: dict[str, frozenset[str]] = {}  # expert -> shifts the model has a variable for
         self.penalty: dict[tuple[str, str], int] = {}  # (expert, shift) -> preference penalty
-        self.may: set[tuple[str, str]] = set()  # (expert, shift): the model has a variable
-        self.fixed: set[tuple[str, str]] = set()  # … pinned to its published value
+        self.fixed: set[tuple[str, str]] = set()  # (expert, shift) pinned to its published value
         self.published_keys: set[tuple[str, str]] = set()  # changeable published (expert, shift)
         self.change_const = 0  # published assignments that are no longer possible
         weights = problem.weights
+        kinds = [
+            (kind, int(getattr(weights, attr)), _kind_predicate(kind, self._night))
+            for kind, attr in _KIND_WEIGHT
+            if getattr(weights, attr) > 0
+        ]
         for comp in components(problem) if comps is None else comps:
             by_group_agency: dict[tuple[str, str], list[Shift]] = defaultdict(list)
             for sid, agency in comp.cells:
                 by_group_agency[(shifts[sid].group, agency)].append(shifts[sid])
+            # Experts alike in everything eligibility reads but leave may work the same
+            # shifts, less those their leave overlaps (``eligible`` checks leave apart).
+            alike: dict[tuple[object, ...], list[Shift]] = {}
             mine: dict[str, list[Shift]] = {}
             for e in comp.experts:
-                mine[e.id] = self._may_work(e, by_group_agency, reqs, night, published, pinned_until)
+                profile = (e.agency, e.groups, e.night_allowed, e.qualifications)
+                if profile not in alike:
+                    alike[profile] = self._eligible_shifts(replace(e, leave=()), by_group_agency)
+                worked = alike[profile]
+                if e.leave:
+                    worked = [s for s in worked if not on_leave(e, s)]
+                if pinned_until is not None:
+                    worked = [s for s in worked if s.start >= pinned_until or (s.id, e.id) in published]
+                    self.fixed.update((e.id, s.id) for s in worked if s.start < pinned_until)
+                mine[e.id] = worked
+                self.may[e.id] = frozenset(s.id for s in worked)
+                if e.avoided_shift_codes or e.avoided_weekdays or e.wanted_shift_codes:
+                    for s in worked:
+                        penalty = (s.code in e.avoided_shift_codes) + (s.start.weekday() in e.avoided_weekdays)
+                        penalty += bool(e.wanted_shift_codes) and s.code not in e.wanted_shift_codes
+                        if penalty:
+                            self.penalty[(e.id, s.id)] = penalty
             for agency in sorted({a for _s, a in comp.cells}):
                 cells = [shifts[sid] for sid, a in comp.cells if a == agency]
-                for kind, attr in _KIND_WEIGHT:
-                    weight = int(getattr(weights, attr))
-                    if weight <= 0:
-                        continue
-                    pred = _kind_predicate(kind, night)
+                for kind, weight, pred in kinds:
                     total = sum(need[(s.id, agency)] for s in cells if pred(s))
-                    members = tuple(
-                        (e.id, frozenset(s.id for s in mine[e.id] if pred(s)))
-                        for e in comp.experts
-                        if e.agency == agency and any(pred(s) for s in mine[e.id])
-                    )
+                    members = []
+                    for e in comp.experts:
+                        if e.agency != agency:
+                            continue
+                        of_kind = frozenset(s.id for s in mine[e.id] if pred(s))
+                        if of_kind:
+                            members.append((e.id, of_kind))
                     if len(members) >= 2 and total != 0:
-                        self.cohorts.append(Cohort(agency=agency, kind=kind, weight=weight, members=members))
+                        self.cohorts.append(Cohort(agency=agency, kind=kind, weight=weight, members=tuple(members)))
             if self.replan:
-                self._changes(comp, shifts, published, pinned_until, mine)
+                self._changes(comp, shifts, published, pinned_until)
 
-    def _may_work(
-        self,
-        e: Expert,
-        by_group_agency: dict[tuple[str, str], list[Shift]],
-        reqs: dict[tuple[str, str], list[Requirement]],
-        night: set[str],
-        published: set[tuple[str, str]],
-        pinned_until: datetime | None,
-    ) -> list[Shift]:
-        out: list[Shift] = []
-        for g in sorted(e.groups):
-            for s in by_group_agency.get((g, e.agency), ()):
-                pinned = pinned_until is not None and s.start < pinned_until
-                if pinned and (s.id, e.id) not in published:
-                    continue
-                if not eligible(self.problem, e, s, reqs[(s.id, e.agency)], night=s.id in night):
-                    continue
-                out.append(s)
-                key = (e.id, s.id)
-                self.may.add(key)
-                if pinned:
-                    self.fixed.add(key)
-                penalty = (s.code in e.avoided_shift_codes) + (s.start.weekday() in e.avoided_weekdays)
-                penalty += bool(e.wanted_shift_codes) and s.code not in e.wanted_shift_codes
-                if penalty:
-                    self.penalty[key] = penalty
-        return out
+    def _eligible_shifts(self, e: Expert, by_group_agency: dict[tuple[str, str], list[Shift]]) -> list[Shift]:
+        """The component's shifts ``e`` may work (``eligibility.eligible``), before pins."""
+        return [
+            s
+            for g in sorted(e.groups)
+            for s in by_group_agency.get((g, e.agency), ())
+            if eligible(self.problem, e, s, self._reqs[(s.id, e.agency)], night=s.id in self._night)
+        ]
 
     def _changes(
         self,
@@ -142,7 +146,6 @@ class ObjectiveTerms:
         shifts: dict[str, Shift],
         published: set[tuple[str, str]],
         pinned_until: datetime | None,
-        mine: dict[str, list[Shift]],
     ) -> None:
         assert self.problem.published is not None
         expert_ids = {e.id for e in comp.experts}
@@ -153,20 +156,22 @@ class ObjectiveTerms:
             s = shifts.get(a.shift_id)
             if s is None or (pinned_until is not None and s.start < pinned_until):
                 continue
-            if (a.expert_id, a.shift_id) not in self.may:
+            if a.shift_id not in self.may.get(a.expert_id, ()):
                 self.change_const += 1
-        for eid, worked in mine.items():
-            for s in worked:
-                key = (eid, s.id)
-                if key not in self.fixed and (s.id, eid) in published:
+        for eid in expert_ids:
+            for shift_id in self.may.get(eid, ()):
+                key = (eid, shift_id)
+                if key not in self.fixed and (shift_id, eid) in published:
                     self.published_keys.add(key)
 
     def spreads(self, assignments: Iterable[Assignment]) -> list[tuple[Cohort, int]]:
         """Each cohort with the max - min of its members' counts in ``assignments``."""
-        chosen = {(a.expert_id, a.shift_id) for a in assignments}
+        worked: dict[str, set[str]] = defaultdict(set)
+        for a in assignments:
+            worked[a.expert_id].add(a.shift_id)
         out = []
         for c in self.cohorts:
-            counts = [sum(1 for sid in sids if (eid, sid) in chosen) for eid, sids in c.members]
+            counts = [len(sids & worked[eid]) if eid in worked else 0 for eid, sids in c.members]
             out.append((c, max(counts) - min(counts)))
         return out
 
@@ -174,7 +179,9 @@ class ObjectiveTerms:
         assignments = list(assignments)
         w = self.problem.weights
         fairness = float(sum(c.weight * spread for c, spread in self.spreads(assignments)))
-        chosen = {(a.expert_id, a.shift_id) for a in assignments} & self.may
+        chosen = {
+            (a.expert_id, a.shift_id) for a in assignments if a.shift_id in self.may.get(a.expert_id, frozenset())
+        }
         preference = float(w.preference * sum(self.penalty.get(k, 0) for k in chosen))
         changes = 0
         if self.replan:

@@ -17,7 +17,7 @@ from .bounds import gap, static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
 from .explain import explain
-from .objective import ObjectiveTerms, objective_parts
+from .objective import ObjectiveTerms
 from .passes import ProgressFn, StopFn, _Passes, _State
 
 
@@ -86,6 +86,8 @@ class _Run(_Passes):
                 limit = max(2.0, self.remaining() * share1 * lanes * size / left_est)
                 left_est -= size
                 futures.append(pool.submit(self._first_pass, st, limit))
+            # The objective's terms (problem data only) while CP-SAT searches without the GIL.
+            terms = ObjectiveTerms(self.problem, comps, replan=self.replan)
             for f in futures:
                 f.result()
         for st in self.states:
@@ -162,10 +164,10 @@ class _Run(_Passes):
         assignments = [a for st in self.states for a in (st.assignments or [])]
         assignments.sort(key=lambda a: (a.shift_id, a.agency, a.expert_id))
         roster = Roster(assignments)
-        # The objective of the roster returned, recomputed from it; the bound is the sum
-        # of the components' proven bounds (each at most its roster's objective).
-        parts = objective_parts(self.problem, roster, replan=self.replan)
-        objective = parts.total
+        # The objective of the roster returned, recomputed from it (what
+        # ``objective.objective(problem, roster)`` gives); the bound is the sum of the
+        # components' proven bounds (each at most its roster's objective).
+        objective = terms.value(roster.assignments).total
         bound = min(objective, sum(min(st.bound, st.objective) for st in self.states))
         stats["first_feasible_s"] = round(first_feasible, 3)
         stats["objective"] = objective
