@@ -3,7 +3,7 @@
 
 Usage (from the repository root, with the project's virtual environment):
 
-    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~3-5 min
+    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~4-6 min
     .venv/bin/python benchmarks/roster.py --json --quick         # smoke run, short limits
     .venv/bin/python benchmarks/roster.py --json --instances stockholm,replan --seed 7
 
