@@ -6,7 +6,9 @@
 - solver.run.replan(problem, *, time_limit_s, on_progress, should_stop) -> SolveResult
   (problem.published and problem.pinned_until set; fewest changes)
   (solver/: decompose, eligibility, build (the CP-SAT model), repair, passes, run (the loop),
-  bounds, feasibility, explain)
+  bounds, objective, feasibility, explain)
+- solver.objective.objective(problem, roster, *, replan=False) -> float   (no OR-Tools; what
+  solve/replan report as SolveResult.objective for the roster they return)
 - solver.feasibility.feasible(problem, *, relax, time_limit_s) -> bool | None
 - solver.explain.explain_infeasible(problem) -> list[str];
   solver.explain.explain(problem) -> list[Explanation]
