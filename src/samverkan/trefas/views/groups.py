@@ -117,7 +117,7 @@ def group_member_end(request: AuthenticatedHttpRequest, forum_id: int, membershi
                 heading=_("End the membership of %(name)s in %(group)s?")
                 % {"name": name, "group": membership.group.name},
                 consequence=_(
-                    "%(name)s is recorded as a member of %(group)s until %(until)s. The relation view then "
+                    "%(name)s is recorded as a member of %(group)s until %(until)s. The groups page then "
                     "shows the membership as ended."
                 )
                 % {"name": name, "group": membership.group.name, "until": until.isoformat()},
