@@ -354,7 +354,6 @@ def test_approving_a_swap_through_the_page_asks_first(small, personas, logged_in
     assert RosterVersion.objects.filter(plan=small["plan"], status=VersionStatus.PUBLISHED).count() == 2
 
 
-
 def test_rejecting_a_swap_through_the_page_asks_first(small, personas, logged_in):
     from samverkan.audit.models import AuditEvent
 
