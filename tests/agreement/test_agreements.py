@@ -240,7 +240,8 @@ def test_a_party_with_commitments_is_not_removed(world, login):
     assert housing.status_code == 302
     world.jarva.refresh_from_db()
     added = world.jarva.parties.get(organisation=world.local.orgs["housing"])
-    client.post(reverse("agreement:party_remove", args=[world.jarva.pk, added.pk]), {"version": world.jarva.version})
+    client.post(reverse("agreement:party_remove", args=[world.jarva.pk, added.pk]),
+                {"version": world.jarva.version, "confirmed": "1"})
     assert not world.jarva.parties.filter(pk=added.pk).exists()
 
 

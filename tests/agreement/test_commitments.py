@@ -51,7 +51,7 @@ def test_a_draft_commitment_is_changed_and_removed(world, login):
     commitment.refresh_from_db()
     assert (commitment.text, str(commitment.due_on), commitment.status) == ("Ny lydelse", "2027-06-30", "ongoing")
     remove = reverse("agreement:commitment_remove", args=[world.jarva.pk, commitment.pk])
-    client.post(remove, {"version": commitment.version - 1})  # an old version: nothing removed
+    client.post(remove, {"version": commitment.version - 1, "confirmed": "1"})  # an old version: nothing removed
     assert Commitment.objects.filter(pk=commitment.pk).exists()
-    client.post(remove, {"version": commitment.version})
+    client.post(remove, {"version": commitment.version, "confirmed": "1"})
     assert not Commitment.objects.filter(pk=commitment.pk).exists()

@@ -130,7 +130,7 @@ CONFIRMED_ROUTES = {
     "cases:close", "cases:decide", "cases:transfer", "cases:team_remove", "plans:establish",
     "journal:note_sign", "journal:note_new", "journal:note_edit", "journal:note_correct",
     "meetings:minutes_sign", "meetings:minutes_new", "meetings:cancel", "dataprotection:retention_run",
-    "consent:withdraw",
+    "consent:withdraw", "cases:legal_hold",
 }
 
 

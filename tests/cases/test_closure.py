@@ -164,7 +164,7 @@ def test_legal_hold_set_and_clear_by_lead_decider(world, login):
     assert login(world.users["police"]).post(url, {"hold": "clear", "reason": "Vill ta bort den"}).status_code == 403
     assert login(world.users["skarholmen"]).post(url, {"hold": "clear", "reason": "Vill ta bort den"}).status_code == 404
     assert Case.objects.get(pk=world.case.pk).legal_hold
-    assert manager.post(url, {"hold": "clear", "reason": "Målet är avgjort nu"}).status_code == 302
+    assert manager.post(url, {"hold": "clear", "reason": "Målet är avgjort nu", "confirmed": "1"}).status_code == 302
     assert not Case.objects.get(pk=world.case.pk).legal_hold
     events = list(AuditEvent.objects.filter(action="case.legal_hold").order_by("seq"))
     assert [e.detail for e in events] == ['{"hold":true}', '{"hold":false}']

@@ -1,6 +1,6 @@
-"""Closing a case and removing someone from its team ask first: the first POST shows a
-confirmation page (what happens, what cannot be undone) and changes nothing; only the
-POST sent from that page (``confirmed=1``, the same data carried along) commits."""
+"""Closing a case, removing someone from its team and clearing a legal hold ask first: the
+first POST shows a confirmation page (what happens, what cannot be undone) and changes
+nothing; only the POST sent from that page (``confirmed=1``, the same data carried along) commits."""
 
 from __future__ import annotations
 
@@ -148,3 +148,44 @@ def test_moving_to_the_next_programme_asks_first_then_moves(world, login):
     assert AuditEvent.objects.filter(action="case.programme_transferred").count() == 1
     # Others on the team get no confirmation page.
     assert login(world.users["jarva_cw"]).post(url).status_code == 403
+
+
+def test_clearing_a_legal_hold_asks_first_then_clears(world, login):
+    url = f"/arenden/{world.case.public_id}/avslut/rattslig-kvarhallning/"
+    manager = login(world.users["jarva_manager"])
+    # Setting a hold is not irreversible (it can be cleared): it is done at once.
+    assert manager.post(url, {"hold": "set", "reason": "Begäran från förvaltningsrätten"}).status_code == 302
+    assert Case.objects.get(pk=world.case.pk).legal_hold
+    assert AuditEvent.objects.filter(action="case.legal_hold").count() == 1
+    # Those who may not clear it get no confirmation page.
+    assert login(world.users["police"]).post(url, {"hold": "clear", "reason": "Vill ta bort den"}).status_code == 403
+    assert login(world.users["skarholmen"]).post(url, {"hold": "clear", "reason": "Vill ta bort den"}).status_code == 404
+
+    data = {"hold": "clear", "reason": "Målet är avgjort nu"}
+    first = manager.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Clear the legal hold?" in body and "Yes, clear the legal hold" in body
+    assert "the retention purge deletes the case" in body and "cannot be brought back" in body
+    assert "Begäran från förvaltningsrätten" in body and "Målet är avgjort nu" in body
+    assert _hidden(body, "hold", "clear") and _hidden(body, "reason", "Målet är avgjort nu")
+    assert _hidden(body, "confirmed", "1")
+    closure = f"/arenden/{world.case.public_id}/avslut/"
+    assert f'href="{closure}"' in body  # Cancel: back to the closure page
+    assert Case.objects.get(pk=world.case.pk).legal_hold
+    assert AuditEvent.objects.filter(action="case.legal_hold").count() == 1
+    # Going back: the closure page still shows the hold.
+    assert "On legal hold" in manager.get(closure).content.decode()
+
+    assert manager.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert not Case.objects.get(pk=world.case.pk).legal_hold
+    assert AuditEvent.objects.filter(action="case.legal_hold").count() == 2
+
+
+def test_an_invalid_clearing_shows_its_errors_not_the_confirmation(world, login):
+    url = f"/arenden/{world.case.public_id}/avslut/rattslig-kvarhallning/"
+    manager = login(world.users["jarva_manager"])
+    manager.post(url, {"hold": "set", "reason": "Begäran från förvaltningsrätten"})
+    response = manager.post(url, {"hold": "clear", "reason": "kort"})
+    assert response.status_code == 400 and "Clear the legal hold?" not in response.content.decode()
+    assert Case.objects.get(pk=world.case.pk).legal_hold

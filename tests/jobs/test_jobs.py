@@ -160,11 +160,39 @@ def test_cancel_view_is_post_only_and_scoped(logged_in, caseworker, user_factory
     assert not job.cancel_requested
     owner = logged_in(caseworker)
     assert owner.get(url).status_code == 405
-    response = owner.post(url)
+    response = owner.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("jobs:detail", args=[job.public_id])
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
+
+
+def test_cancelling_a_job_asks_first_then_cancels(logged_in, caseworker):
+    from samverkan.audit.models import AuditEvent
+
+    job = Job.objects.create(kind="test.count", params={"n": 1}, created_by=caseworker)
+    url = reverse("jobs:cancel", args=[job.public_id])
+    detail = reverse("jobs:detail", args=[job.public_id])
+    owner = logged_in(caseworker)
+    first = owner.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Cancel the job?" in body and "Yes, cancel the job" in body and "govuk-button--warning" in body
+    assert "A cancelled job cannot be resumed" in body and 'type="hidden" name="confirmed" value="1"' in body
+    assert f'<a class="govuk-link" href="{detail}">No, let it run</a>' in body
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and not job.cancel_requested
+    assert not AuditEvent.objects.filter(action="job.cancelled").exists()
+    # Going back: the job's page still offers to cancel it.
+    assert f'action="{url}"' in owner.get(detail).content.decode()
+
+    assert owner.post(url, {"confirmed": "1"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.cancel_requested
+    assert AuditEvent.objects.filter(action="job.cancelled").count() == 1
+    # A finished job asks nothing and changes nothing.
+    assert owner.post(url).status_code == 302
+    assert AuditEvent.objects.filter(action="job.cancelled").count() == 1
 
 
 def test_failure_stores_only_the_exception_class_name(caseworker, caplog):

@@ -352,3 +352,37 @@ def test_approving_a_swap_through_the_page_asks_first(small, personas, logged_in
     swap.refresh_from_db()
     assert swap.status == SwapStatus.APPROVED
     assert RosterVersion.objects.filter(plan=small["plan"], status=VersionStatus.PUBLISHED).count() == 2
+
+
+def test_rejecting_a_swap_through_the_page_asks_first(small, personas, logged_in):
+    from samverkan.audit.models import AuditEvent
+
+    version = _published(small)
+    a = version.assignments.order_by("starts_at").last()
+    other = next(e for e in small["experts"] if e.pk != a.expert_id)
+    swap = swap_services.swap_request(
+        actor=personas["tull_coord"], version=version, shift_id=a.shift_id, from_expert=a.expert, to_expert=other,
+    )
+    url = f"/bemanning/byten/{swap.pk}/beslut/"
+    data = {"decision": "reject", "version_lock": swap.version_lock}
+    assert logged_in(personas["skv_coord"]).post(url, data).status_code == 404
+    client = logged_in(personas["tull_coord"])
+    first = client.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Reject the swap?" in body and a.shift_id in body and "Yes, reject the swap" in body
+    assert "A rejection cannot be undone" in body and "govuk-button--warning" in body
+    assert 'type="hidden" name="decision" value="reject"' in body
+    assert f'type="hidden" name="version_lock" value="{swap.version_lock}"' in body
+    assert 'href="/bemanning/byten/"' in body  # Cancel: back to the list of swaps
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.REQUESTED
+    assert not AuditEvent.objects.filter(action="roster.swap_rejected").exists()
+    # Going back: the list still offers the decision on this swap.
+    assert f'action="{url}"' in client.get("/bemanning/byten/").content.decode()
+
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.REJECTED
+    assert AuditEvent.objects.filter(action="roster.swap_rejected").count() == 1
+    assert RosterVersion.objects.filter(plan=small["plan"], status=VersionStatus.PUBLISHED).count() == 1

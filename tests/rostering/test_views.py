@@ -310,3 +310,35 @@ def test_publishing_asks_first_then_publishes(setup, logged_in):
     version.refresh_from_db()
     assert version.status == "published"
     assert AuditEvent.objects.filter(action="roster.published").count() == 1
+
+
+def test_removing_leave_asks_first_then_removes(personas, logged_in, setup):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from samverkan.audit.models import AuditEvent
+    from samverkan.rostering.models import ExpertLeave
+
+    e = setup["tull"][0]
+    tz = timezone.get_current_timezone()
+    leave = ExpertLeave.objects.create(expert=e, kind="sick", starts_at=datetime(2026, 2, 2, 8, 0, tzinfo=tz),
+                                       ends_at=datetime(2026, 2, 5, 17, 0, tzinfo=tz))
+    url = f"/bemanning/experter/{e.pk}/franvaro/{leave.pk}/ta-bort/"
+    assert logged_in(personas["skv_coord"]).post(url).status_code == 404  # another agency's expert
+    client = logged_in(personas["tull_coord"])
+    first = client.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert f"Remove this leave for {e.display_name}?" in body and "Yes, remove the leave" in body
+    assert "from 2026-02-02 08:00 to 2026-02-05 17:00" in body and "rosters planned from now on" in body
+    assert "The removal cannot be undone" in body and 'type="hidden" name="confirmed" value="1"' in body
+    assert f'href="/bemanning/experter/{e.pk}/"' in body  # Cancel: back to the expert
+    assert ExpertLeave.objects.filter(pk=leave.pk).exists()
+    assert not AuditEvent.objects.filter(action="roster.leave_removed").exists()
+    # Going back: the expert's page still lists the leave with its Remove button.
+    assert f'action="{url}"' in client.get(f"/bemanning/experter/{e.pk}/").content.decode()
+
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    assert not ExpertLeave.objects.filter(pk=leave.pk).exists()
+    assert AuditEvent.objects.filter(action="roster.leave_removed").count() == 1

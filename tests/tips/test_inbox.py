@@ -62,6 +62,31 @@ def test_routing_admin_screen(logged_in, world):
     assert logged_in(world["police_coordinator"]).get(reverse("tips:routing")).status_code == 403
 
 
+def test_removing_a_routing_rule_asks_first_then_removes(logged_in, world):
+    from samverkan.tips.models import RoutingRule
+
+    rule = RoutingRule.objects.get(area=world["husby"], topic="young_person")
+    url = reverse("tips:routing_delete", args=[rule.pk])
+    assert logged_in(world["police_coordinator"]).post(url).status_code == 403
+    admin = logged_in(world["admin"])
+    first = admin.post(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Remove the routing rule?" in body and "Yes, remove the rule" in body
+    assert "no longer go to Stadsdelsförvaltning Test" in body and "Worry about a young person" in body
+    assert "The removal cannot be undone" in body and "govuk-warning-text" in body
+    assert 'type="hidden" name="confirmed" value="1"' in body
+    assert f'href="{reverse("tips:routing")}"' in body  # Cancel: back to the routing table
+    assert RoutingRule.objects.filter(pk=rule.pk).exists()
+    assert not AuditEvent.objects.filter(action="tip.routing_changed").exists()
+    # Going back: the routing table still lists the rule, with its Remove button.
+    assert f'action="{url}"' in admin.get(reverse("tips:routing")).content.decode()
+
+    assert admin.post(url, {"confirmed": "1"}).status_code == 302
+    assert not RoutingRule.objects.filter(pk=rule.pk).exists()
+    assert AuditEvent.objects.filter(action="tip.routing_changed", detail__contains="deleted").count() == 1
+
+
 # --- personas ------------------------------------------------------------------------------
 
 

@@ -130,10 +130,55 @@ def test_police_change_through_the_pages(world, networks):
                        {"listing": person.pk, "since": "2025-01-01"}).status_code == 302
     membership = GroupMembership.objects.get(group=b, listing=person)
     assert client.post(reverse("trefas:group_member_end", args=[world.forum.pk, membership.pk]),
-                       {"until": "2025-06-01"}).status_code == 302
+                       {"until": "2025-06-01", "confirmed": "1"}).status_code == 302
     membership.refresh_from_db()
     assert str(membership.until) == "2025-06-01"
     assert AuditEvent.objects.filter(action="trefas.group_changed").count() >= 5
+
+
+def test_ending_a_membership_asks_first_then_ends_it(world, networks):
+    _a, b, _conflict = networks
+    person = list_person(world, by="soc")
+    services.membership_add(actor=world.users["police"], access=access(world, "police"), group=b, listing=person,
+                            since=timezone.localdate() - timedelta(days=30), until=None)
+    membership = GroupMembership.objects.get(group=b, listing=person)
+    url = reverse("trefas:group_member_end", args=[world.forum.pk, membership.pk])
+    until = timezone.localdate().isoformat()
+    client = fast_login(world.users["police"])
+    before = AuditEvent.objects.filter(action="trefas.group_changed").count()
+    first = client.post(url, {"until": until})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert f"End the membership of {person.person.full_name} in {b.name}?" in body
+    assert f"until {until}" in body and "An ended membership cannot be reopened" in body
+    assert "Yes, end the membership" in body and "govuk-button--warning" in body
+    assert f'type="hidden" name="until" value="{until}"' in body
+    assert 'type="hidden" name="confirmed" value="1"' in body
+    groups_url = reverse("trefas:groups", args=[world.forum.pk])
+    assert f'href="{groups_url}"' in body  # Cancel: back to the groups
+    membership.refresh_from_db()
+    assert membership.until is None
+    assert AuditEvent.objects.filter(action="trefas.group_changed").count() == before
+    # Going back: the groups page still offers to end the membership.
+    assert f'action="{url}"' in client.get(groups_url).content.decode()
+
+    assert client.post(url, {"until": until, "confirmed": "1"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.until == timezone.localdate()
+    assert AuditEvent.objects.filter(action="trefas.group_changed").count() == before + 1
+
+
+def test_an_end_before_the_start_is_an_error_not_a_confirmation(world, networks):
+    _a, b, _conflict = networks
+    person = list_person(world, by="soc")
+    services.membership_add(actor=world.users["police"], access=access(world, "police"), group=b, listing=person,
+                            since=timezone.localdate(), until=None)
+    membership = GroupMembership.objects.get(group=b, listing=person)
+    url = reverse("trefas:group_member_end", args=[world.forum.pk, membership.pk])
+    response = fast_login(world.users["police"]).post(url, {"until": "2020-01-01"})
+    assert response.status_code == 400 and "The end date is before the start date." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.until is None
 
 
 def test_conflict_status_with_optimistic_locking(world, networks):

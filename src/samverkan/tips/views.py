@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from samverkan.access import policy
 from samverkan.access.guards import public, require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.frontend.public_pages import public_site, render_public
 from samverkan.lib.spreadsheets import csv_text
 from samverkan.tips import abuse, selectors, services
@@ -317,6 +319,26 @@ def routing(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_permission(Permission.TIPS_ROUTING_MANAGE)
 @require_POST
 def routing_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    services.routing_rule_delete(actor=request.user, rule=selectors.get_routing_rule(rule_id=pk))
+    rule = selectors.get_routing_rule(rule_id=pk)
+    if not confirmed(request):
+        area = rule.area.name if rule.area else _("Every area")
+        topic = rule.get_topic_display() if rule.topic else _("Every topic")
+        return confirm_page(
+            request,
+            heading=_("Remove the routing rule?"),
+            consequence=_(
+                "From now on, new tips that match this rule no longer go to %(organisation)s "
+                "through it. Tips already received stay where they are."
+            )
+            % {"organisation": rule.organisation.name},
+            irreversible=_(
+                "The removal cannot be undone. To route such tips there again, add the rule anew."
+            ),
+            submit=_("Yes, remove the rule"),
+            destructive=True,
+            cancel_url=reverse("tips:routing"),
+            details=[(_("Area"), area), (_("Topic"), topic), (_("Organisation"), rule.organisation.name)],
+        )
+    services.routing_rule_delete(actor=request.user, rule=rule)
     messages.success(request, _("Routing rule removed."))
     return redirect("tips:routing")

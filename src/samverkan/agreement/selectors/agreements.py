@@ -202,6 +202,20 @@ def organisation_choices() -> list[Organisation]:
     return list(Organisation.objects.filter(active=True).order_by("name"))
 
 
+def party_for(*, agreement: Agreement, party_id: int) -> AgreementParty:
+    """One party of an agreement already fetched through the scope (404 otherwise)."""
+    party = agreement.parties.select_related("organisation").filter(pk=party_id).first()
+    if party is None:
+        raise Http404
+    return party
+
+
+def party_has_commitments(*, party: AgreementParty) -> bool:
+    """Whether the party's organisation has commitments in the agreement (it cannot be
+    removed before they are)."""
+    return Commitment.objects.filter(agreement_id=party.agreement_id, organisation_id=party.organisation_id).exists()
+
+
 def signatory_for(*, agreement: Agreement, signatory_id: int) -> Signatory:
     signatory = agreement.signatories.select_related("organisation").filter(pk=signatory_id).first()
     if signatory is None:

@@ -26,7 +26,8 @@ from samverkan.agreement.models import Agreement, AgreementKind, AgreementStatus
 from samverkan.agreement.selectors import agreements as selectors
 from samverkan.agreement.selectors.presence import presence_table
 from samverkan.agreement.services import agreements as services
-from samverkan.agreement.views.common import confirm_page, form_page, scoped, unless_draft
+from samverkan.agreement.views.common import confirm_page, confirm_removal, form_page, scoped, unless_draft
+from samverkan.frontend.confirm import confirmed
 from samverkan.lib.concurrency import StaleEdit, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.picture.decision import LocalAccess, LocalAction
@@ -173,6 +174,21 @@ def party_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpRespo
 def party_remove(request: AuthenticatedHttpRequest, agreement_id: int, party_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
     form = VersionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        if (back := unless_draft(request, agreement)) is not None:
+            return back
+        party = selectors.party_for(agreement=agreement, party_id=party_id)
+        if selectors.party_has_commitments(party=party):
+            messages.error(request, _("The party has commitments. Remove them first."))
+            return redirect(_detail(agreement))
+        name = party.organisation.name
+        return confirm_removal(
+            request, agreement=agreement,
+            heading=_("Remove %(organisation)s from the agreement?") % {"organisation": name},
+            consequence=_("%(organisation)s is taken off the draft's parties now.") % {"organisation": name},
+            submit=_("Yes, remove the party"), back=_detail(agreement),
+            details=[(_("Party"), name), (_("Role"), party.role or "–")],
+        )
     try:
         if not form.is_valid():
             raise StaleEdit
@@ -220,6 +236,21 @@ def signatory_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpR
 def signatory_remove(request: AuthenticatedHttpRequest, agreement_id: int, signatory_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
     form = VersionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        if (back := unless_draft(request, agreement)) is not None:
+            return back
+        signatory = selectors.signatory_for(agreement=agreement, signatory_id=signatory_id)
+        consequence = _("%(name)s (%(office)s, %(organisation)s) is taken off the draft's signatories now.") % {
+            "name": signatory.name, "office": signatory.office, "organisation": signatory.organisation.name}
+        if signatory.signed_on:
+            consequence += " " + _("The signature recorded for %(date)s is removed with them.") % {
+                "date": signatory.signed_on.isoformat()}
+        return confirm_removal(
+            request, agreement=agreement,
+            heading=_("Remove the signatory %(office)s?") % {"office": signatory.office},
+            consequence=consequence, submit=_("Yes, remove the signatory"), back=_detail(agreement),
+            details=[(_("Signatory"), f"{signatory.office}: {signatory.name} ({signatory.organisation.name})")],
+        )
     try:
         if not form.is_valid():
             raise StaleEdit

@@ -19,7 +19,8 @@ from samverkan.agreement.forms.common import VersionForm
 from samverkan.agreement.models import Agreement, AgreementStatus, Commitment
 from samverkan.agreement.selectors.commitments import commitment_for
 from samverkan.agreement.services import commitments as services
-from samverkan.agreement.views.common import form_page, scoped, unless_draft
+from samverkan.agreement.views.common import confirm_removal, form_page, scoped, unless_draft
+from samverkan.frontend.confirm import confirmed
 from samverkan.lib.concurrency import StaleEdit, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.prevention.models import Problem
@@ -110,6 +111,18 @@ def commitment_remove(request: AuthenticatedHttpRequest, agreement_id: int, comm
     access, agreement = scoped(request, agreement_id, manage=True)
     commitment = commitment_for(agreement=agreement, commitment_id=commitment_id)
     form = VersionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        if (back := unless_draft(request, agreement)) is not None:
+            return back
+        organisation = commitment.organisation.name
+        return confirm_removal(
+            request, agreement=agreement, heading=_("Remove the commitment?"),
+            consequence=_("The commitment of %(organisation)s is taken out of the draft now, with its due date "
+                          "and status.") % {"organisation": organisation},
+            submit=_("Yes, remove the commitment"), back=_detail(agreement),
+            details=[(_("Party"), organisation), (_("Commitment"), commitment.text),
+                     (_("Due"), commitment.due_on.isoformat() if commitment.due_on else "–")],
+        )
     try:
         services.commitment_remove(actor=request.user, access=access, agreement=agreement, commitment=commitment,
                                    expected_version=form.cleaned_data["version"] if form.is_valid() else None)

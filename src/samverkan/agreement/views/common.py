@@ -1,6 +1,6 @@
 """What the agreement's pages share: the person's area scope and the agreement fetched
-through it (404 outside it), and the shared page templates for a form and for a
-confirmation."""
+through it (404 outside it), and the shared page templates for a form, for a
+confirmation with a form (signing) and for the confirmation before a removal."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.agreement.models import Agreement, AgreementStatus
 from samverkan.agreement.selectors.agreements import agreement_for
+from samverkan.frontend.confirm import confirm_page as confirm_step
 from samverkan.picture.decision import LocalAccess, LocalAction
 from samverkan.picture.selectors.scope import local_access_for
 
@@ -46,6 +47,19 @@ def confirm_page(request: AuthenticatedHttpRequest, *, access: LocalAccess, agre
         "access": access, "agreement": agreement, "heading": heading, "warning": warning, "form": form,
         "submit": submit, "back": back, "summary": summary or [],
     }, status=status)
+
+
+def confirm_removal(request: AuthenticatedHttpRequest, *, agreement: Agreement, heading: str, consequence: str,
+                    submit: str, back: str, details: list[tuple[str, str]]) -> HttpResponse:
+    """The confirmation step (frontend.confirm) before something is removed from a draft:
+    it commits nothing; the view removes on the POST sent from it."""
+    return confirm_step(
+        request, heading=heading, consequence=consequence,
+        irreversible=_("The removal cannot be undone. To have it back, add it to the draft again; the "
+                       "agreement's history keeps the removal."),
+        submit=submit, destructive=True, cancel_url=back,
+        details=[(_("Agreement"), agreement.title), *details],
+    )
 
 
 def unless_draft(request: AuthenticatedHttpRequest, agreement: Agreement) -> HttpResponse | None:

@@ -22,7 +22,8 @@ from samverkan.agreement.forms.presence import PresencePromiseForm, PresenceRepo
 from samverkan.agreement.models import Agreement
 from samverkan.agreement.selectors import presence as selectors
 from samverkan.agreement.services import presence as services
-from samverkan.agreement.views.common import form_page, scoped, unless_draft
+from samverkan.agreement.views.common import confirm_removal, form_page, scoped, unless_draft
+from samverkan.frontend.confirm import confirmed
 from samverkan.lib.concurrency import StaleEdit
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.picture.decision import LocalAction
@@ -59,6 +60,17 @@ def presence_new(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpRe
 def presence_remove(request: AuthenticatedHttpRequest, agreement_id: int, promise_id: int) -> HttpResponse:
     access, agreement = scoped(request, agreement_id, manage=True)
     promise = selectors.promise_for(agreement=agreement, promise_id=promise_id)
+    if not confirmed(request):
+        if (back := unless_draft(request, agreement)) is not None:
+            return back
+        return confirm_removal(
+            request, agreement=agreement, heading=_("Remove the promised presence?"),
+            consequence=_("The promise of %(what)s in %(area)s, %(per_week)s %(unit)s a week, is taken out of "
+                          "the draft now.") % {"what": promise.what, "area": promise.area.name,
+                                               "per_week": selectors.number(promise.per_week), "unit": promise.unit},
+            submit=_("Yes, remove the promise"), back=_detail(agreement),
+            details=[(_("Area"), promise.area.name), (_("What is promised"), promise.what)],
+        )
     try:
         services.promise_remove(actor=request.user, access=access, agreement=agreement, promise=promise)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.access.guards import require_permission
@@ -176,13 +177,46 @@ def legal_hold(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     access.require(CaseAction.DECIDE)
     form = LegalHoldForm(request.POST)
+    hold = request.POST.get("hold") == "set"
+    # Setting a hold only keeps data longer and can be cleared again: no confirmation.
+    # Clearing one lets the retention purge delete the case for good: ask first.
+    if form.is_valid() and not hold and case.legal_hold and not confirmed(request):
+        return confirm_page(
+            request,
+            heading=_("Clear the legal hold?"),
+            consequence=ngettext(
+                "Without the hold, the retention purge deletes the case's data %(years)d year "
+                "after the last entry; if that time has passed, the next purge deletes it.",
+                "Without the hold, the retention purge deletes the case's data %(years)d years "
+                "after the last entry; if that time has passed, the next purge deletes it.",
+                case.programme.retention_years,
+            )
+            % {"years": case.programme.retention_years},
+            irreversible=_(
+                "Once the purge has run, the case cannot be brought back, by anyone. Until then a "
+                "new hold can be set."
+            ),
+            submit=_("Yes, clear the legal hold"),
+            destructive=True,
+            cancel_url=reverse("cases:closure", args=[case.public_id]),
+            details=[
+                (_("Reason for the hold"), case.legal_hold_reason or "–"),
+                (_("Reason for clearing it"), form.cleaned_data["reason"]),
+            ],
+            header="cases/_case_header.html",
+            context={
+                "case": case,
+                "access": access,
+                "person": selectors.person_view(case=case, access=access),
+            },
+        )
     if form.is_valid():
         try:
             services.case_legal_hold(
                 actor=request.user,
                 case=case,
                 access=access,
-                hold=request.POST.get("hold") == "set",
+                hold=hold,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:

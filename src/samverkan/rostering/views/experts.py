@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from samverkan.access.guards import require_permission, verified_user
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
 from samverkan.actiongroups import selectors as groups
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.rostering import exports, selectors
@@ -154,10 +156,33 @@ def leave_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def leave_remove(request: AuthenticatedHttpRequest, pk: int, leave_pk: int) -> HttpResponse:
     expert = selectors.get_expert(actor=request.user, pk=pk)
-    expert_services.leave_remove(
-        actor=request.user,
-        leave=selectors.get_leave(actor=request.user, expert=expert, pk=leave_pk),
-    )
+    leave = selectors.get_leave(actor=request.user, expert=expert, pk=leave_pk)
+    if not confirmed(request):
+        if not policy.can_manage_experts_of(actor=request.user, agency_id=expert.agency_id):
+            raise PermissionDenied
+        starts = timezone.localtime(leave.starts_at).strftime("%Y-%m-%d %H:%M")
+        ends = timezone.localtime(leave.ends_at).strftime("%Y-%m-%d %H:%M")
+        return confirm_page(
+            request,
+            heading=_("Remove this leave for %(name)s?") % {"name": expert.display_name},
+            consequence=_(
+                "%(name)s is no longer shown as away from %(starts)s to %(ends)s: rosters planned "
+                "from now on may put them on shifts then. Rosters already published stay as they are."
+            )
+            % {"name": expert.display_name, "starts": starts, "ends": ends},
+            irreversible=_(
+                "The removal cannot be undone. If the leave still applies, record it again."
+            ),
+            submit=_("Yes, remove the leave"),
+            destructive=True,
+            cancel_url=reverse("rostering:expert_detail", args=[expert.pk]),
+            details=[
+                (_("Kind of leave"), leave.get_kind_display()),
+                (_("From"), starts),
+                (_("Until"), ends),
+            ],
+        )
+    expert_services.leave_remove(actor=request.user, leave=leave)
     messages.success(request, _("The leave was removed."))
     return redirect("rostering:expert_detail", pk=expert.pk)
 

@@ -21,7 +21,7 @@ from samverkan.rostering import selectors
 from samverkan.rostering.forms import (
     SwapForm,
 )
-from samverkan.rostering.models import SwapStatus
+from samverkan.rostering.models import SwapRequest, SwapStatus
 from samverkan.rostering.services import swaps as swap_services
 from samverkan.rostering.services.common import RosterRefused, StaleEdit
 from samverkan.rostering.views.common import _calendar_expert
@@ -108,36 +108,58 @@ def swap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _decide_confirmation(request: AuthenticatedHttpRequest, swap: SwapRequest, *, approve: bool) -> HttpResponse:
+    """The page between the click on Approve or Reject and the decision, which is final."""
+    names = {
+        "from": swap.from_expert.display_name,
+        "to": swap.to_expert.display_name,
+        "shift": swap.shift_id,
+    }
+    if not approve:
+        return confirm_page(
+            request,
+            heading=_("Reject the swap?"),
+            consequence=_(
+                "%(from)s keeps the shift %(shift)s; %(to)s does not take it over. The roster is "
+                "not changed."
+            )
+            % names,
+            irreversible=_(
+                "A rejection cannot be undone: this request cannot be decided again. To swap after "
+                "all, someone has to ask anew."
+            ),
+            submit=_("Yes, reject the swap"),
+            destructive=True,
+            cancel_url=reverse("rostering:swap_list"),
+        )
+    return confirm_page(
+        request,
+        heading=_("Approve the swap?"),
+        consequence=_(
+            "A new version of the roster is published at once with the swap: %(from)s hands "
+            "over the shift %(shift)s to %(to)s, and both see it in their calendars."
+        )
+        % names,
+        irreversible=_(
+            "A published version cannot be changed or taken back. Later changes need a new "
+            "version."
+        ),
+        submit=_("Yes, approve and publish"),
+        cancel_url=reverse("rostering:swap_list"),
+    )
+
+
 @verified_user
 @require_POST
 def swap_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     swap = selectors.get_swap(actor=request.user, pk=pk)
     approve = request.POST.get("decision") == "approve"
     if (
-        approve
-        and swap.status == SwapStatus.REQUESTED
+        swap.status == SwapStatus.REQUESTED
         and policy.can_manage_experts_of(actor=request.user, agency_id=swap.from_expert.agency_id)
         and not confirmed(request)
     ):
-        return confirm_page(
-            request,
-            heading=_("Approve the swap?"),
-            consequence=_(
-                "A new version of the roster is published at once with the swap: %(from)s hands "
-                "over the shift %(shift)s to %(to)s, and both see it in their calendars."
-            )
-            % {
-                "from": swap.from_expert.display_name,
-                "to": swap.to_expert.display_name,
-                "shift": swap.shift_id,
-            },
-            irreversible=_(
-                "A published version cannot be changed or taken back. Later changes need a new "
-                "version."
-            ),
-            submit=_("Yes, approve and publish"),
-            cancel_url=reverse("rostering:swap_list"),
-        )
+        return _decide_confirmation(request, swap, approve=approve)
     try:
         expected = int(request.POST.get("version_lock", "0"))
         swap_services.swap_decide(

@@ -111,7 +111,8 @@ def own_group(*, access: TrefasAccess, group_id: int) -> Group:
 def group_membership(*, access: TrefasAccess, membership_id: int) -> GroupMembership:
     keys = visible_groups(access=access).values("pk")
     return policy.get_or_404(
-        GroupMembership.objects.select_related("group").filter(group_id__in=keys), pk=membership_id
+        GroupMembership.objects.select_related("group", "listing__person").filter(group_id__in=keys),
+        pk=membership_id,
     )
 
 

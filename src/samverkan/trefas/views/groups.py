@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.frontend.confirm import confirm_page, confirmed
 from samverkan.lib.concurrency import StaleEdit, show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.trefas.decision import TrefasAccess, TrefasAction
@@ -31,6 +33,7 @@ from samverkan.trefas.forms.groups import (
 from samverkan.trefas.models import Forum
 from samverkan.trefas.selectors import groups as selectors
 from samverkan.trefas.selectors.forums import forum_for_actor
+from samverkan.trefas.selectors.shares import person_label
 from samverkan.trefas.services import groups as services
 
 
@@ -105,6 +108,34 @@ def group_member_end(request: AuthenticatedHttpRequest, forum_id: int, membershi
     membership = selectors.group_membership(access=access, membership_id=membership_id)
     access.require(TrefasAction.MANAGE_GROUPS, membership.group)
     form = MembershipEndForm(request.POST)
+    if form.is_valid() and membership.until is None and not confirmed(request):
+        until = form.cleaned_data["until"]
+        if until >= membership.since:  # an earlier date gets the service's error on the form instead
+            name = person_label(access, membership.listing)
+            return confirm_page(
+                request,
+                heading=_("End the membership of %(name)s in %(group)s?")
+                % {"name": name, "group": membership.group.name},
+                consequence=_(
+                    "%(name)s is recorded as a member of %(group)s until %(until)s. The groups page then "
+                    "shows the membership as ended."
+                )
+                % {"name": name, "group": membership.group.name, "until": until.isoformat()},
+                irreversible=_(
+                    "An ended membership cannot be reopened and its end date cannot be changed. If they "
+                    "join the group again, record a new membership."
+                ),
+                submit=_("Yes, end the membership"),
+                destructive=True,
+                cancel_url=reverse("trefas:groups", args=[forum.pk]),
+                details=[
+                    (_("Group"), membership.group.name),
+                    (_("Member since"), membership.since.isoformat()),
+                    (_("Member until"), until.isoformat()),
+                ],
+                header="trefas/_forum_header.html",
+                context={"forum": forum, "access": access},
+            )
     if form.is_valid():
         try:
             services.membership_end(actor=request.user, access=access, membership=membership,
