@@ -4,6 +4,7 @@ flushes, logged-in clients with 2FA (the organisations and personas: tests/world
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -245,7 +246,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases, and before they are dropped at the end (PostgreSQL):
     end any session another thread of the run left open on them (a connection a worker
     thread opened and the garbage collector has not closed yet), or DROP DATABASE refuses
-    and the run ends in an error after every test passed."""
+    and the run ends in an error after every test passed.
+
+    On SQLite the freshly migrated database is kept as bytes (sqlite3's serialize) before
+    any test touches it: `migrated_sqlite` hands copies of it to the tests whose
+    subprocesses need a database file of their own."""
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            _MIGRATED_SQLITE.append(connection.connection.serialize())
     yield
     with django_db_blocker.unblock():
         from django.db import connection
@@ -254,3 +265,51 @@ def django_db_setup(django_db_setup, django_db_blocker):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+# --- A migrated SQLite file for subprocesses -------------------------------------------------
+# Tests that run the real command line or server in a subprocess on a SQLite file (the test
+# database itself lives in this process's memory) used to migrate that file themselves:
+# about 18 s of CPU each, most of it Django rendering 100+ model states. They start from a
+# copy of a database migrated once instead: the worker's own test database as migrated at
+# the start (SQLite suite), or one file migrated for the whole run by whichever worker
+# needs it first (PostgreSQL suite). `migrate` on the copy then has nothing to apply.
+_MIGRATED_SQLITE: list[bytes] = []
+
+
+def _run_wide_migrated_sqlite(tmp_path_factory) -> Path:
+    import fcntl
+    import subprocess
+    import sys
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    template = shared / "migrated-template.sqlite3"
+    with (shared / "migrated-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker migrates; the others wait for it
+        if not template.exists():
+            partial = shared / f"migrated-template.{os.getpid()}.partial"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+            env.update(DJANGO_SETTINGS_MODULE="samverkan.settings.test", DATABASE_URL=f"sqlite:///{partial}",
+                       SAMVERKAN_HOME=str(shared))
+            done = subprocess.run([sys.executable, "-m", "samverkan", "migrate", "--noinput", "-v", "0"],
+                                  env=env, cwd=shared, capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+            partial.rename(template)
+    return template
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path, tmp_path_factory, django_db_setup, django_db_blocker):
+    """A factory: ``migrated_sqlite(path)`` writes a SQLite database file with every
+    migration applied (and what data migrations seed, nothing else) to ``path``."""
+    import shutil
+
+    def write(path: Path) -> Path:
+        if _MIGRATED_SQLITE:
+            path.write_bytes(_MIGRATED_SQLITE[0])
+        else:
+            shutil.copyfile(_run_wide_migrated_sqlite(tmp_path_factory), path)
+        return path
+
+    return write

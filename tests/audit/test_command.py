@@ -135,9 +135,10 @@ def test_plain_progress_lines_when_not_a_terminal(chain, monkeypatch):
 
 
 @pytest.mark.slow
-def test_command_line_exit_codes(tmp_path):
-    """The real command line on a SQLite file: 0 when intact, 1 after tampering."""
-    db = tmp_path / "cli.sqlite3"
+def test_command_line_exit_codes(tmp_path, migrated_sqlite):
+    """The real command line on a SQLite file: 0 when intact, 1 after tampering. (The file
+    starts migrated — tests/conftest.py's migrated_sqlite — so `migrate` finds it current.)"""
+    db = migrated_sqlite(tmp_path / "cli.sqlite3")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="samverkan.settings.test",
                DATABASE_URL=f"sqlite:///{db}", SAMVERKAN_HOME=str(tmp_path))
 
