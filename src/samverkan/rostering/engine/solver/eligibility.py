@@ -12,7 +12,7 @@ from ..model import (
     Requirement,
     Shift,
 )
-from ..shifts import is_night_shift
+from ..shifts import breaks_ok, is_night_shift
 from ..validator import on_leave
 
 KINDS = ("nights", "weekends", "holidays")
@@ -48,6 +48,8 @@ def eligible(
     if shift.hours > rules.max_shift_hours + 1e-9:
         return False
     if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
+        return False
+    if not breaks_ok(shift, rules):  # ATL § 15: a stretch too long without a break
         return False
     if on_leave(expert, shift):
         return False
