@@ -153,7 +153,9 @@ def generate_shifts(
     start order. Ids are deterministic: ``f"{group}:{start:%Y%m%dT%H%M}"``. ``breaks``
     (per shift code) overrides the pattern's; a code with none gets ``standard_breaks``."""
     templates = sorted(pattern_templates(pattern), key=lambda t: t[1])
-    given: dict[str, tuple[BreakTemplate, ...]] = dict(PATTERN_BREAKS.get(pattern, {}) if isinstance(pattern, str) else {})
+    given: dict[str, tuple[BreakTemplate, ...]] = {}
+    if isinstance(pattern, str):
+        given.update(PATTERN_BREAKS.get(pattern, {}))
     for code, items in (breaks or {}).items():
         given[code] = tuple((float(o), float(h)) for o, h in items)
     per_code = {
