@@ -31,10 +31,11 @@ weekly_rest (ATL § 14)
     period's end), the longest stretch free of work within the block — counting the time
     from the block's start to the first shift and from the last shift to the block's end —
     is at least ``weekly_rest_hours``. With ``rules.weekly_rest_rolling``: in every 7-day
-    window [t, t + 7 days) with t from the start of what is known (the period's start, or
-    up to 7 days earlier when the previous period's work is given, see *history*) to the
-    period's end less 7 days, the longest free stretch is at least ``weekly_rest_hours``
-    (windows reaching past the period's end are the next period's to check).
+    window [t, t + 7 days) with t from the start of what is known (the period's start, or,
+    when the previous period's work is given, see *history*, every window that ends inside
+    the period) to the period's end less 7 days, the longest free stretch is at least ``weekly_rest_hours``
+    (windows reaching past the period's end are the next period's to check; windows start
+    on whole minutes, as shift times do).
 history (the period boundary)
     ``problem.history`` holds the expert's work before the period (the end of the previous
     published roster). It is fixed and is never reported itself, but daily rest (the gap
@@ -221,7 +222,8 @@ def total_windows(problem: Problem) -> list[tuple[datetime, datetime]]:
 def rolling_week_starts(problem: Problem) -> tuple[datetime, datetime]:
     """First and last start of the rolling 7-day windows checked for weekly rest."""
     p0, p1 = period_bounds(problem)
-    first = max(known_from(problem), p0 - timedelta(days=7))
+    # Windows that end by the period's start were the previous period's to check.
+    first = max(known_from(problem), p0 - timedelta(days=7) + timedelta(minutes=1))
     last = max(first, p1 - timedelta(days=7))
     return first, last
 
@@ -524,7 +526,7 @@ def _check_expert(
 def _check_rolling_week(problem: Problem, expert: Expert, busy: list[tuple[datetime, datetime]], add: AddFn) -> None:
     """Weekly rest over every rolling 7-day window (rule in the module docstring): a free
     stretch [a, b) of at least R serves the windows starting in [a + R - 7 days, b - R];
-    the first start not served by any stretch is reported."""
+    the first start (on a whole minute) not served by any stretch is reported."""
     rules = problem.rules
     need = timedelta(hours=rules.weekly_rest_hours)
     week = timedelta(days=7)
@@ -536,17 +538,19 @@ def _check_rolling_week(problem: Problem, expert: Expert, busy: list[tuple[datet
         if s - cursor >= need - timedelta(seconds=1):
             served.append((cursor + need - week, s - need))
         cursor = max(cursor, e)
+    # Windows start on whole minutes (shift times are whole minutes).
+    minute = timedelta(minutes=1)
     t, covered = first, False
     for a, b in sorted(served):
         if b < t:
             continue
-        if a > t:
+        if a > (t + minute if covered else t):
             break
         t, covered = b, True
     if covered and t >= last:
         return
     # The first window start served by no free stretch.
-    start = min(t + timedelta(minutes=1) if covered else t, last)
+    start = min(t + minute if covered else t, last)
     free = longest_free(busy, start, start + week)
     add(
         "weekly_rest",

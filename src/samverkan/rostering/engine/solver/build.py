@@ -6,6 +6,7 @@ The formulation is described in the package docstring (``engine/solver/__init__.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -143,44 +144,53 @@ class _Context:
         return result
 
     def _rolling_windows(self, mine: list[Shift], before: list[PriorWork]) -> list[list[list[int]] | None]:
-        """Weekly rest over rolling 7-day windows (validator: ``_check_rolling_week``).
-        Candidate free windows of ``weekly_rest_hours`` start at the first checked moment or
-        where a possible (or earlier) shift ends. Every window [t, t + 7 days) must hold a
-        chosen one; the sets of candidates inside a window are smallest just after a
-        candidate start leaves it, so one at-least-one group is posted per candidate start
-        before the last checked t (and one for the first t). Sufficient for the validator's
-        rule (a free stretch reaching back before t is not counted), so every roster it
-        allows is valid."""
+        """Weekly rest over rolling 7-day windows (validator: ``_check_rolling_week``), exact
+        on whole minutes. With F(u) = "[u, u + R) is free" and S the places a free stretch may
+        begin (the first checked moment, the ends of possible and earlier shifts), a window
+        [t, t + 7 days) holds R free hours iff F(t) or F(x) for some x in S within
+        [t, t + 7 days - R]. That changes only where t, t + R or t + 7 days - R meets a shift
+        boundary or a point of S, so it is required at those points and a minute after each:
+        one at-least-one group of candidate free windows per point."""
         rules = self.problem.rules
         need = timedelta(hours=rules.weekly_rest_hours)
         slack = timedelta(days=7) - need
+        minute = timedelta(minutes=1)
         first, last = self.rolling_span
         fixed = [(w.start, w.end) for w in before if w.end > first]
-        starts = sorted(
-            {first}
-            | {s.end for s in mine if first < s.end <= last + slack}
-            | {e for _s, e in fixed if first < e <= last + slack}
-        )
-        candidates: list[tuple[datetime, list[int]]] = []
-        for t in starts:
-            t_end = t + need
-            if any(fs < t_end and fe > t for fs, fe in fixed):
-                continue
-            candidates.append((t, [i for i, s in enumerate(mine) if s.start < t_end and s.end > t]))
+        bounds = {s.start for s in mine} | {s.end for s in mine} | {x for w in fixed for x in w}
+        starts = sorted({first} | {x for x in bounds if x > first} & ({s.end for s in mine} | {e for _s, e in fixed}))
+        critical = {first, last}
+        for x in bounds:
+            critical.update((x, x - need))
+        for x in starts:
+            critical.update((x, x - slack))
+        points = sorted({t for c in critical for t in (c, c + minute) if first <= t <= last})
+        over_cache: dict[datetime, list[int] | None] = {}
+
+        def over(u: datetime) -> list[int] | None:
+            """Shifts a free window at u forbids; None if earlier work already fills it."""
+            if u not in over_cache:
+                u_end = u + need
+                if any(fs < u_end and fe > u for fs, fe in fixed):
+                    over_cache[u] = None
+                else:
+                    over_cache[u] = [i for i, s in enumerate(mine) if s.start < u_end and s.end > u]
+            return over_cache[u]
+
         result: list[list[list[int]] | None] = []
-        for k, t in enumerate(starts):
-            if t >= last and k > 0:
-                break
-            lo, hi = (t, t + slack) if k == 0 else (t + timedelta(seconds=1), t + slack)
+        for t in points:
+            lo = bisect.bisect_left(starts, t)
+            hi = bisect.bisect_right(starts, t + slack)
             group: list[list[int]] | None = []
-            for c, over in candidates:
-                if not lo <= c <= hi:
+            for u in [t, *starts[lo:hi]]:
+                forbids = over(u)
+                if forbids is None:
                     continue
-                if not over:
+                if not forbids:
                     group = None
                     break
                 assert group is not None
-                group.append(over)
+                group.append(forbids)
             result.append(group)
         return result
 
@@ -284,13 +294,17 @@ class _Model:
             rest = 0.0 if "daily_rest" in self.relax else p.rules.daily_rest_hours
             for clique in ctx.cliques(mine, rest):
                 m.add_at_most_one([xs[i] for i in clique])
+            free_window: dict[tuple[int, ...], cp_model.IntVar] = {}
             for windows in ctx.windows(mine, ctx.history.get(e.id)):
                 if windows is None or "weekly_rest" in self.relax:
                     continue
                 lits = []
                 for over in windows:
-                    w = m.new_bool_var("")
-                    m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
+                    key = tuple(over)
+                    w = free_window.get(key)
+                    if w is None:
+                        w = free_window[key] = m.new_bool_var("")
+                        m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
                     lits.append(w)
                 m.add_bool_or(lits)
             # Hours (in minutes).
