@@ -300,10 +300,10 @@ class _Model:
                     continue
                 lits = []
                 for over in windows:
-                    key = tuple(over)
-                    w = free_window.get(key)
+                    forbids = tuple(over)
+                    w = free_window.get(forbids)
                     if w is None:
-                        w = free_window[key] = m.new_bool_var("")
+                        w = free_window[forbids] = m.new_bool_var("")
                         m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
                     lits.append(w)
                 m.add_bool_or(lits)
