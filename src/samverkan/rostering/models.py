@@ -193,7 +193,7 @@ class RosterRules(models.Model):
         help_text=_("The law allows at most four months (16 weeks lie within it)."),
     )
     weekly_rest_rolling = models.BooleanField(
-        _("weekly rest in every 7 days in a row, not per calendar week (ATL 14 §)"),
+        _("weekly rest in every 7 days in a row, not per week of the period (ATL 14 §)"),
         default=False,
         help_text=_(
             "Stricter: every stretch of 7 days must hold the weekly rest, also across "

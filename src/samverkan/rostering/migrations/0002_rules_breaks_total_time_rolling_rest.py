@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rosterrules',
             name='weekly_rest_rolling',
-            field=models.BooleanField(default=False, help_text='Stricter: every stretch of 7 days must hold the weekly rest, also across weeks. Some collective agreements ask for it.', verbose_name='weekly rest in every 7 days in a row, not per calendar week (ATL 14 §)'),
+            field=models.BooleanField(default=False, help_text='Stricter: every stretch of 7 days must hold the weekly rest, also across weeks. Some collective agreements ask for it.', verbose_name='weekly rest in every 7 days in a row, not per week of the period (ATL 14 §)'),
         ),
         migrations.AddField(
             model_name='rosterversion',

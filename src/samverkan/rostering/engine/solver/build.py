@@ -22,7 +22,7 @@ from ..model import (
     Requirement,
     Shift,
 )
-from ..shifts import is_night_shift
+from ..shifts import breaks_ok, is_night_shift
 from ..validator import (
     clipped_hours,
     history_by_expert,
@@ -49,6 +49,7 @@ class _Context:
             self.reqs[(r.shift_id, r.agency)].append(r)
         self.need = {k: sum(r.count for r in v) for k, v in self.reqs.items()}
         self.night = {s.id for s in problem.shifts if is_night_shift(s, rules)}
+        self.no_break = {s.id for s in problem.shifts if not breaks_ok(s, rules)}
         self.minutes = {s.id: round(s.hours * 60) for s in problem.shifts}
         self.published: set[tuple[str, str]] = set()
         self.pinned_until = problem.pinned_until if problem.published is not None else None
@@ -256,7 +257,9 @@ class _Model:
                     clash = any(
                         w.start < s.end and (s.start - w.end).total_seconds() < rest_s for w in before
                     )
-                    if clash or not eligible(p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night):
+                    if clash or not eligible(
+                        p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night, breaks=s.id not in ctx.no_break
+                    ):
                         if pinned:
                             self.impossible.append((e.id, s.id))
                         continue
@@ -322,6 +325,8 @@ class _Model:
                     cap_total = math.floor(
                         p.rules.total_week_average_hours * (hi - lo).total_seconds() / (7 * 1440) + 1e-6
                     ) - done
+                    if cap_total >= cap:
+                        continue  # implied by the period's hours cap above
                     inside = [round(clipped_hours(s.start, s.end, lo, hi) * 60) for s in mine]
                     if sum(inside) > cap_total:
                         m.add(cp_model.LinearExpr.weighted_sum(xs, inside) <= cap_total)

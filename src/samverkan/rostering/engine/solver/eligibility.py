@@ -40,8 +40,10 @@ def eligible(
     reqs: Sequence[Requirement],
     *,
     night: bool | None = None,
+    breaks: bool | None = None,
 ) -> bool:
-    """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?"""
+    """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?
+    ``night`` / ``breaks``: whether it is a night shift / keeps the break rule, when known."""
     rules = problem.rules
     if shift.group not in expert.groups or not reqs or sum(r.count for r in reqs) <= 0:
         return False
@@ -49,7 +51,7 @@ def eligible(
         return False
     if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
         return False
-    if not breaks_ok(shift, rules):  # ATL § 15: a stretch too long without a break
+    if not (breaks_ok(shift, rules) if breaks is None else breaks):  # ATL § 15
         return False
     if on_leave(expert, shift):
         return False
