@@ -5,6 +5,7 @@ validator and to the solver."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import datetime, time
 
@@ -276,3 +277,28 @@ def test_the_solver_respects_rest_across_the_boundary():
     # Monday 06:00, 96 h after the last one ended, so e2 is free until Tuesday 02:00 at least.
     e2 = sorted(s.start for s in shifts for a in result.roster.assignments if a.shift_id == s.id and a.expert_id == "e2")
     assert not e2 or e2[0] >= at(1, 2)
+
+
+def test_the_solver_and_the_validator_agree_on_rolling_weekly_rest():
+    """One expert must work every required shift, so a roster exists exactly when the
+    validator accepts that one: the solver's rolling-window model is neither looser nor
+    stricter than the validator's rule (random cases, with and without history)."""
+    rng = random.Random(3)
+    seen = set()
+    for _case in range(30):
+        days = sorted(rng.sample(range(14), rng.randint(6, 10)))
+        required = [sid(d, rng.choice((6, 14, 22))) for d in days]
+        p = problem(
+            required=required,
+            experts=[expert("e1")],
+            rules=Rules(weekly_rest_rolling=True, daily_rest_hours=0.0),
+        )
+        if rng.random() < 0.5:
+            before = sorted(rng.sample(range(-7, 0), rng.randint(1, 5)))
+            p.history = worked("e1", *((at(d, 6), at(d, 14)) for d in before))
+            p.history_from = at(-7, 0)
+        valid = not validate(p, roster(*((s, "e1") for s in required)))
+        result = solve(p, time_limit_s=5)
+        assert (result.roster is not None) == valid, (required, p.history)
+        seen.add(valid)
+    assert seen == {True, False}
