@@ -302,3 +302,46 @@ def test_the_solver_and_the_validator_agree_on_rolling_weekly_rest():
         assert (result.roster is not None) == valid, (required, p.history)
         seen.add(valid)
     assert seen == {True, False}
+
+
+# ---------------------------------------------------------------- two weeks' notice (ATL 12 §)
+
+
+def _notice_case(override: str = "") -> tuple[Problem, object]:
+    published = roster((sid(2, 6), "e1"), (sid(9, 6), "e1"))
+    p = problem(required=[sid(2, 6), sid(9, 6)], experts=[expert("e1"), expert("e2")], days=14)
+    p.published = published
+    p.replanned_at = at(0, 0)
+    p.notice_override = override
+    p.rules = Rules(schedule_notice_days=7)
+    return p, published
+
+
+def test_changes_inside_the_notice_period_need_a_reason():
+    p, _published_roster = _notice_case()
+    moved = roster((sid(2, 6), "e2"), (sid(9, 6), "e2"))
+    v = validate(p, moved)
+    assert rules_of(v) == {"notice"}
+    assert {x.shift_id for x in v} == {sid(2, 6)}  # day 9 is after the 7-day notice
+    p, _published_roster = _notice_case(override="Expert e1 sick in week 1")
+    assert validate(p, moved) == []
+
+
+def test_replan_keeps_the_notice_period_unless_a_reason_overrides_it():
+    from samverkan.rostering.engine.model import Leave
+    from samverkan.rostering.engine.solver.run import replan
+
+    sick = (Leave(at(2, 0), at(3, 0), "sick"),)  # inside the 7-day notice period
+    p, _published_roster = _notice_case()
+    p.experts = [expert("e1", leave=sick), expert("e2")]
+    kept = replan(p, time_limit_s=5)
+    assert kept.status == "infeasible" and kept.roster is None
+    assert any("pinned" in line for line in kept.explanation)
+
+    p, _published_roster = _notice_case(override="Sickness in week 1")
+    p.experts = [expert("e1", leave=sick), expert("e2")]
+    repaired = replan(p, time_limit_s=5)
+    assert repaired.roster is not None
+    assert validate(p, repaired.roster) == []
+    assert {a.expert_id for a in repaired.roster.assignments if a.shift_id == sid(2, 6)} == {"e2"}
+    assert {a.expert_id for a in repaired.roster.assignments if a.shift_id == sid(9, 6)} == {"e1"}

@@ -154,13 +154,18 @@ class Problem:
     # (``history_from``; None: no history, the period stands alone).
     history: list[PriorWork] = field(default_factory=list)
     history_from: datetime | None = None
+    # Re-planning at ``replanned_at``: shifts starting within ``rules.schedule_notice_days``
+    # of it keep their published people (ATL § 12) unless ``notice_override`` says why not
+    # (a sickness repair); the solver's replan pins them, the validator checks it.
+    replanned_at: datetime | None = None
+    notice_override: str = ""
 
 
 @dataclass(frozen=True)
 class Violation:
     # coverage | agency | overlap | daily_rest | weekly_rest | weekly_hours | contract_hours |
     # night_average | night_not_allowed | leave | qualification | group | shift_length |
-    # breaks | total_hours | pinned | unknown  (definitions: validator.py)
+    # breaks | total_hours | pinned | notice | unknown  (definitions: validator.py)
     rule: str
     message: str  # in words, for people; no personal data beyond the expert id
     expert_id: str = ""

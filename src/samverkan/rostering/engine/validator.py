@@ -78,6 +78,12 @@ total_hours (ATL § 10 b)
 pinned
     When ``problem.published`` and ``problem.pinned_until`` are set, the assignments of
     shifts starting before ``pinned_until`` equal the published ones.
+notice (ATL § 12)
+    When ``problem.published`` and ``problem.replanned_at`` are set and
+    ``problem.notice_override`` is empty, the assignments of shifts starting before
+    ``replanned_at`` + ``schedule_notice_days`` equal the published ones (shifts already
+    reported as *pinned* are not reported again). A sickness repair names its reason in
+    ``notice_override`` and may change them.
 unknown
     Every assignment names a known shift and a known expert.
 """
@@ -330,6 +336,7 @@ def validate(problem: Problem, roster: Roster) -> list[Violation]:
             history.get(expert_id, []),
         )
     _check_pinned(problem, shifts, roster, add)
+    _check_notice(problem, shifts, roster, add)
     return out
 
 
@@ -558,6 +565,40 @@ def _check_rolling_week(problem: Problem, expert: Expert, busy: list[tuple[datet
         f"at least {_h(rules.weekly_rest_hours)} consecutive hours are required in every 7 days.",
         expert.id,
     )
+
+
+def notice_until(problem: Problem) -> datetime | None:
+    """Before this moment a re-plan keeps the published people (ATL § 12), or None when no
+    notice applies (no re-planning moment, or an override with its reason)."""
+    if problem.published is None or problem.replanned_at is None or problem.notice_override.strip():
+        return None
+    return problem.replanned_at + timedelta(days=problem.rules.schedule_notice_days)
+
+
+def _check_notice(problem: Problem, shifts: dict[str, Shift], roster: Roster, add: AddFn) -> None:
+    until = notice_until(problem)
+    if until is None or problem.published is None:
+        return
+    already = problem.pinned_until if problem.pinned_until is not None else datetime.min
+
+    def inside(r: Roster) -> set[tuple[str, str]]:
+        return {
+            (a.shift_id, a.expert_id)
+            for a in r.assignments
+            if a.shift_id in shifts and already <= shifts[a.shift_id].start < until
+        }
+
+    before, now = inside(problem.published), inside(roster)
+    for shift_id, expert_id in sorted(before ^ now):
+        add(
+            "notice",
+            f"Shift {shift_id} starts before {_fmt(until)}, inside the "
+            f"{problem.rules.schedule_notice_days}-day notice period, but expert {expert_id} was "
+            f"{'removed' if (shift_id, expert_id) in before else 'added'}; only a repair that "
+            "names its reason (e.g. sickness) may change it.",
+            expert_id,
+            shift_id,
+        )
 
 
 def _check_pinned(problem: Problem, shifts: dict[str, Shift], roster: Roster, add: AddFn) -> None:

@@ -137,14 +137,22 @@ def solve_plan(
     The engine runs in a helper thread and never touches the database; this thread
     calls ``tick(progress)`` about every ``tick_interval_s`` with the latest best
     objective, bound and elapsed seconds, and stops the engine when it returns True
-    (then RosterRefused("cancelled") is raised and nothing is stored)."""
+    (then RosterRefused("cancelled") is raised and nothing is stored).
+
+    Re-planning keeps the notice period (ATL 12 §: ``replan_pinned_until``) unless
+    ``notice_override_reason`` is given; an explicit ``pinned_until`` replaces both."""
     from samverkan.rostering.engine.solver import run as solver  # deferred: OR-Tools (~0.7 s import)
 
     reason = notice_override_reason.strip() if mode == "replan" else ""
     pinned: dt.datetime | None = None
     if mode == "replan":
-        pinned = pinned_until or replan_pinned_until(plan=plan, override_notice=bool(reason))
+        now = timezone.now()
+        pinned = pinned_until or replan_pinned_until(plan=plan, now=now, override_notice=bool(reason))
         problem = pb.build_problem(plan, with_published=True, pinned_until=pinned)
+        if pinned_until is None:
+            # The engine checks the notice period too (ATL 12 §), unless a reason overrides it.
+            problem.replanned_at = pb.to_local_naive(now)
+            problem.notice_override = reason
         if problem.published is None:
             raise RosterRefused(_("There is no published roster to re-plan."))
         hint = None
