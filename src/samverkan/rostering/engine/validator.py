@@ -50,8 +50,8 @@ weekly_hours / contract_hours (ATL § 5)
     hours still open once the pinned shifts are counted: credit = min(leave days x R / 7,
     max(0, C - pinned hours)), and the expert's own hours are at most C - credit =
     max(R x (days - leave days) / 7, min(C, pinned hours)). Pinned hours are the expert's
-    published assignments on shifts starting before ``problem.pinned_until`` (re-planning).
-    So leave lowers the cap pro rata, yet a late sick leave never makes hours already
+    published assignments on shifts starting before ``problem.pinned_until`` or the end of
+    the notice period (re-planning). So leave lowers the cap pro rata, yet a late sick leave never makes hours already
     worked or announced illegal: the expert simply gets no further hours. Without
     ``leave_reduces_hours`` the cap is C.
 night_not_allowed
@@ -145,10 +145,15 @@ def available_days(expert: Expert, problem: Problem) -> float:
 
 def pinned_hours(problem: Problem) -> dict[str, float]:
     """Hours per expert of the published assignments on shifts starting before
-    ``problem.pinned_until`` (empty without re-planning)."""
-    if problem.published is None or problem.pinned_until is None:
+    ``problem.pinned_until`` or the end of the notice period, whichever is later (empty
+    without re-planning)."""
+    if problem.published is None:
         return {}
-    until = problem.pinned_until
+    # The notice period (ATL § 12) is kept like the pinned shifts (``solver.run.replan``).
+    kept = [t for t in (problem.pinned_until, notice_until(problem)) if t is not None]
+    if not kept:
+        return {}
+    until = max(kept)
     shifts = {s.id: s for s in problem.shifts}
     out: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
