@@ -146,8 +146,24 @@ class PatternForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One shift per line: code, start, hours — e.g. 'D 07:00 10'. "
+            "One shift per line: code, start, hours and, if you like, its breaks — e.g. "
+            "'D 07:00 10 11:00-11:30 15:00-15:30'. A shift without breaks gets 30-minute "
+            "breaks spaced so that no one works longer without a break than the rules allow. "
             "Used with the custom pattern."
+        ),
+    )
+
+
+class SicknessReplanForm(StyledFormMixin, forms.Form):
+    """Re-planning after sickness that may change shifts inside the notice period (ATL 12 §)."""
+
+    reason = forms.CharField(
+        label=_("Why shifts must change at short notice"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept with the new version. Say what happened, e.g. 'Three experts sick in week 2' "
+            "— no names or health details."
         ),
     )
 

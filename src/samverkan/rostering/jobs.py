@@ -54,6 +54,7 @@ def solve_job(
     plan_id: int,
     time_limit_s: int = roster_services.DEFAULT_TIME_LIMIT_S,
     mode: str = "solve",
+    notice_override_reason: str = "",
 ) -> dict[str, Any]:
     plan = RosterPlan.objects.select_related("group").get(pk=plan_id)
     started = time.monotonic()
@@ -83,6 +84,7 @@ def solve_job(
             time_limit_s=time_limit_s,
             mode=mode,
             tick=tick,
+            notice_override_reason=notice_override_reason,
         )
     except RosterRefused as exc:
         if str(exc) == "cancelled":

@@ -165,6 +165,41 @@ class RosterRules(models.Model):
         default=14,
         validators=[MaxValueValidator(60)],
     )
+    break_after_hours = models.DecimalField(
+        _("longest work without a break, hours (ATL 15 §)"),
+        max_digits=4,
+        decimal_places=1,
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "No shift may have a longer stretch of work without a break. The shift pattern "
+            "places the breaks."
+        ),
+    )
+    total_week_average_hours = models.DecimalField(
+        _("total working time per 7 days on average, hours (ATL 10 b §)"),
+        max_digits=4,
+        decimal_places=1,
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Counted with the earlier published rosters over the calculation period below."
+        ),
+    )
+    total_reference_weeks = models.PositiveSmallIntegerField(
+        _("calculation period for total working time, weeks"),
+        default=16,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_("The law allows at most four months (16 weeks lie within it)."),
+    )
+    weekly_rest_rolling = models.BooleanField(
+        _("weekly rest in every 7 days in a row, not per week of the period (ATL 14 §)"),
+        default=False,
+        help_text=_(
+            "Stricter: every stretch of 7 days must hold the weekly rest, also across "
+            "weeks. Some collective agreements ask for it."
+        ),
+    )
     fairness_nights = models.PositiveSmallIntegerField(
         _("weight: fair spread of nights"), default=10
     )
@@ -185,6 +220,10 @@ class RosterRules(models.Model):
         "night_average_hours_per_24h",
         "max_shift_hours",
         "schedule_notice_days",
+        "break_after_hours",
+        "total_week_average_hours",
+        "total_reference_weeks",
+        "weekly_rest_rolling",
     )
     WEIGHT_FIELDS = (
         "fairness_nights",
@@ -266,6 +305,10 @@ class RosterVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Re-planning: shifts starting before this moment kept their published assignments.
+    pinned_until = models.DateTimeField(null=True, blank=True)
+    # Why a re-plan changed shifts inside the notice period (ATL 12 §), e.g. sickness.
+    notice_override_reason = models.TextField(_("reason for changes at short notice"), blank=True)
 
     class Meta:
         ordering = ["plan", "-number"]

@@ -53,13 +53,35 @@ def expert_pk(engine_id: str) -> int | None:
 
 def pattern_for(group: ActionGroup) -> str | list[tuple[str, dt.time, float]]:
     """The group's shift pattern in the engine's terms (3x8 when none is stored)."""
+    return pattern_and_breaks_for(group)[0]
+
+
+def pattern_and_breaks_for(
+    group: ActionGroup,
+) -> tuple[str | list[tuple[str, dt.time, float]], dict[str, list[tuple[float, float]]]]:
+    """The group's shift pattern and the breaks its custom shifts name (per code: hours
+    after the shift's start, length in hours; a code without breaks gets the engine's
+    standard placement, the built-in patterns their own)."""
     pattern = ShiftPattern.objects.filter(group=group).first()
     if pattern is None or pattern.kind != PatternKind.CUSTOM:
-        return pattern.kind if pattern else PatternKind.THREE_BY_EIGHT.value
-    return [
-        (str(s["code"]), dt.time.fromisoformat(str(s["start"])), float(s["hours"]))
-        for s in pattern.custom
-    ]
+        return (pattern.kind if pattern else PatternKind.THREE_BY_EIGHT.value), {}
+    templates = []
+    breaks: dict[str, list[tuple[float, float]]] = {}
+    for s in pattern.custom:
+        start = dt.time.fromisoformat(str(s["start"]))
+        templates.append((str(s["code"]), start, float(s["hours"])))
+        if s.get("breaks"):
+            breaks[str(s["code"])] = [
+                (break_offset_hours(start, str(b["start"])), int(b["minutes"]) / 60) for b in s["breaks"]
+            ]
+    return templates, breaks
+
+
+def break_offset_hours(shift_start: dt.time, break_start: str) -> float:
+    """Hours from a shift's start to a break's start (the break may fall after midnight)."""
+    b = dt.time.fromisoformat(break_start)
+    minutes = (b.hour * 60 + b.minute) - (shift_start.hour * 60 + shift_start.minute)
+    return (minutes % (24 * 60)) / 60
 
 
 def rules_for(group: ActionGroup) -> tuple[em.Rules, em.Weights]:
@@ -71,6 +93,10 @@ def rules_for(group: ActionGroup) -> tuple[em.Rules, em.Weights]:
         night_average_hours_per_24h=float(row.night_average_hours_per_24h),
         max_shift_hours=float(row.max_shift_hours),
         schedule_notice_days=int(row.schedule_notice_days),
+        break_after_hours=float(row.break_after_hours),
+        total_week_average_hours=float(row.total_week_average_hours),
+        total_reference_weeks=int(row.total_reference_weeks),
+        weekly_rest_rolling=bool(row.weekly_rest_rolling),
     )
     weights = em.Weights(**{name: int(getattr(row, name)) for name in RosterRules.WEIGHT_FIELDS})
     return rules, weights
@@ -107,9 +133,18 @@ def build_problem(
     of kind "other", so that the groups never double-book a person."""
     group = plan.group
     days = plan.days
+    rules, weights = rules_for(group)
+    pattern, breaks = pattern_and_breaks_for(group)
     shifts = [
         s
-        for s in generate_shifts(group.code, plan.period_start, days, pattern_for(group))
+        for s in generate_shifts(
+            group.code,
+            plan.period_start,
+            days,
+            pattern,
+            breaks=breaks,
+            break_after_hours=rules.break_after_hours,
+        )
         if _open(group, s)
     ]
     positions = list(
@@ -156,7 +191,7 @@ def build_problem(
         )
         for e in experts
     ]
-    rules, weights = rules_for(group)
+    history, history_from = _history(plan, experts, p0, rules)
     published = None
     if with_published:
         version = current_published(plan)
@@ -172,7 +207,57 @@ def build_problem(
         weights=weights,
         published=published,
         pinned_until=to_local_naive(pinned_until) if pinned_until else None,
+        history=history,
+        history_from=history_from,
     )
+
+
+def _history(
+    plan: RosterPlan, experts: list[Expert], p0: dt.datetime, rules: em.Rules
+) -> tuple[list[em.PriorWork], dt.datetime | None]:
+    """The experts' work before the period, from the published rosters in force of the
+    periods before it (every group's: a person's rest does not depend on where they
+    worked), back to the start of the total-time calculation period (ATL 10 b §), and the
+    moment from which that record is complete: the first day of the earliest such period,
+    at most the calculation period back. None when no earlier period of the group is
+    published (the period stands alone)."""
+    reach = dt.timedelta(weeks=max(1, rules.total_reference_weeks))
+    earlier = (
+        RosterVersion.objects.filter(
+            status=VersionStatus.PUBLISHED,
+            plan__period_start__lt=p0.date(),
+            plan__period_start__gte=p0.date() - reach - dt.timedelta(weeks=8),
+        )
+        .order_by("plan_id", "-number")
+        .values("pk", "plan_id", "plan__group_id", "plan__period_start")
+    )
+    latest: dict[int, int] = {}
+    own_starts: list[dt.date] = []
+    for v in earlier:
+        if v["plan_id"] in latest:
+            continue
+        latest[v["plan_id"]] = v["pk"]
+        if v["plan__group_id"] == plan.group_id:
+            own_starts.append(v["plan__period_start"])
+    if not own_starts:
+        return [], None
+    start = max(to_aware(dt.datetime.combine(min(own_starts), dt.time())), p0 - reach)
+    rows = RosterAssignment.objects.filter(
+        version_id__in=latest.values(),
+        expert_id__in=[e.pk for e in experts],
+        starts_at__lt=p0,
+        ends_at__gt=start,
+    ).values_list("expert_id", "shift_id", "starts_at", "ends_at")
+    history = [
+        em.PriorWork(
+            expert_id=expert_engine_id(e),
+            start=to_local_naive(s),
+            end=to_local_naive(t),
+            shift_id=sid,
+        )
+        for e, sid, s, t in rows
+    ]
+    return history, to_local_naive(start)
 
 
 def _busy_elsewhere(

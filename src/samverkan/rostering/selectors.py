@@ -104,6 +104,12 @@ def pattern_version(*, group: ActionGroup) -> int | None:
     return ShiftPattern.objects.filter(group=group).values_list("version", flat=True).first()
 
 
+def schedule_notice_days(*, group: ActionGroup) -> int:
+    """Days ahead the group's schedule changes are announced (ATL 12 §; its rules)."""
+    rules, _weights = pb.rules_for(group)
+    return rules.schedule_notice_days
+
+
 def plans_for_group(*, actor: User, group: ActionGroup) -> list[RosterPlan]:
     if not policy.can_view_rosters(actor=actor):
         return []

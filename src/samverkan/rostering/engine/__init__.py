@@ -1,7 +1,9 @@
 """The roster engine: pure Python, no Django. See model.py for the data it works on.
 
-- shifts.generate_shifts(group, period_start, days, pattern) -> list[Shift]
-- validator.validate(problem, roster) -> list[Violation]     (never uses the solver)
+- shifts.generate_shifts(group, period_start, days, pattern, breaks=None) -> list[Shift]
+  (every shift with its breaks, ATL 15 §)
+- validator.validate(problem, roster) -> list[Violation]     (never uses the solver; checks
+  across the period boundary with problem.history, the previous periods' work)
 - solver.run.solve(problem, *, time_limit_s, on_progress, should_stop, hint) -> SolveResult
 - solver.run.replan(problem, *, time_limit_s, on_progress, should_stop) -> SolveResult
   (problem.published and problem.pinned_until set; fewest changes)

@@ -33,6 +33,17 @@ class Rules:
     # Leave days lower the ordinary-hours cap pro rata (a week of vacation is not worked up
     # in the other weeks of the period): cap = min(contract, average) × (days − leave days) / 7.
     leave_reduces_hours: bool = True
+    # § 15: no more than 5 hours of work in a row without a break. A property of the shift
+    # pattern (Shift.breaks); the validator checks it and the solver uses no shift breaking it.
+    break_after_hours: float = 5.0
+    # § 10 b: total time ≤ 48 h per 7 days on average over a calculation period of at most
+    # 4 months; 16 weeks is the longest whole number of weeks inside 4 months. Checked over
+    # the period together with the previous periods' hours (Problem.history).
+    total_week_average_hours: float = 48.0
+    total_reference_weeks: int = 16
+    # § 14 read over every rolling 7-day window (stricter; some agreements ask for it)
+    # instead of the fixed 7-day blocks from the period's first day.
+    weekly_rest_rolling: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class Shift:
     code: str = ""  # e.g. "D" (06–14), "E" (14–22), "N" (22–06)
     is_weekend: bool = False
     is_holiday: bool = False
+    # Breaks within the shift (start, end). None: not described (e.g. a roster from another
+    # system), so the break rule (ATL § 15) cannot be checked; () : no break at all.
+    breaks: tuple[tuple[datetime, datetime], ...] | None = None
 
     @property
     def hours(self) -> float:
@@ -102,6 +116,22 @@ class Assignment:
     agency: str  # the position's agency (equals the expert's agency)
 
 
+@dataclass(frozen=True)
+class PriorWork:
+    """Work of an expert before the period: a shift of the previous published roster(s),
+    fixed. The rules that reach over the period's start (daily rest, weekly rest, the total
+    time of ATL § 10 b) are checked together with it."""
+
+    expert_id: str
+    start: datetime
+    end: datetime
+    shift_id: str = ""
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
 @dataclass
 class Roster:
     assignments: list[Assignment] = field(default_factory=list)
@@ -119,13 +149,23 @@ class Problem:
     # Re-planning: the published roster and the moment before which nothing may change.
     published: Roster | None = None
     pinned_until: datetime | None = None
+    # The end of the previous published period(s): work before ``period_start`` (a night
+    # shift may reach into the period), and the moment from which it is complete
+    # (``history_from``; None: no history, the period stands alone).
+    history: list[PriorWork] = field(default_factory=list)
+    history_from: datetime | None = None
+    # Re-planning at ``replanned_at``: shifts starting within ``rules.schedule_notice_days``
+    # of it keep their published people (ATL § 12) unless ``notice_override`` says why not
+    # (a sickness repair); the solver's replan pins them, the validator checks it.
+    replanned_at: datetime | None = None
+    notice_override: str = ""
 
 
 @dataclass(frozen=True)
 class Violation:
     # coverage | agency | overlap | daily_rest | weekly_rest | weekly_hours | contract_hours |
     # night_average | night_not_allowed | leave | qualification | group | shift_length |
-    # pinned | unknown  (definitions: validator.py)
+    # breaks | total_hours | pinned | notice | unknown  (definitions: validator.py)
     rule: str
     message: str  # in words, for people; no personal data beyond the expert id
     expert_id: str = ""

@@ -73,10 +73,17 @@ def default_time_limit_s() -> int:
 
 
 def solve_start(
-    *, actor: User, plan: RosterPlan, time_limit_s: int | None = None, mode: str = "solve"
+    *,
+    actor: User,
+    plan: RosterPlan,
+    time_limit_s: int | None = None,
+    mode: str = "solve",
+    notice_override_reason: str = "",
 ) -> Any:
     """Start the background job that solves (or, ``mode="replan"``, repairs) ``plan``,
-    for ``time_limit_s`` seconds at most (default: the ROSTER_TIME_LIMIT_S setting)."""
+    for ``time_limit_s`` seconds at most (default: the ROSTER_TIME_LIMIT_S setting).
+    ``notice_override_reason`` (re-planning only, e.g. sickness): the repair may change
+    shifts inside the notice period (ATL 12 §) too; the reason is kept with the version."""
     if time_limit_s is None:
         time_limit_s = default_time_limit_s()
     _require_rosters(actor)
@@ -84,19 +91,26 @@ def solve_start(
         raise ValueError(mode)
     if mode == "replan" and pb.current_published(plan) is None:
         raise RosterRefused(_("There is no published roster to re-plan."))
-    return job_start(
-        actor=actor,
-        kind=SOLVE_JOB,
-        params={"plan_id": plan.pk, "time_limit_s": int(time_limit_s), "mode": mode},
-    )
+    reason = notice_override_reason.strip()
+    if reason and mode != "replan":
+        raise ValueError("only a re-plan may override the notice period")
+    params: dict[str, Any] = {"plan_id": plan.pk, "time_limit_s": int(time_limit_s), "mode": mode}
+    if reason:
+        params["notice_override_reason"] = reason[:500]
+    return job_start(actor=actor, kind=SOLVE_JOB, params=params)
 
 
-def replan_pinned_until(*, plan: RosterPlan, now: dt.datetime | None = None) -> dt.datetime:
+def replan_pinned_until(
+    *, plan: RosterPlan, now: dt.datetime | None = None, override_notice: bool = False
+) -> dt.datetime:
     """Shifts starting before this moment keep their published assignments when
     re-planning: the past, and the near term the statute's notice period protects
     (ATL 12 §: changes announced ``schedule_notice_days`` ahead) — unless that would
-    pin a shift someone cannot work, which the engine then reports in words."""
+    pin a shift someone cannot work, which the engine then reports in words. With
+    ``override_notice`` (a sickness repair, its reason recorded) only the past is kept."""
     now = now or timezone.now()
+    if override_notice:
+        return now
     rules, _weights = pb.rules_for(plan.group)
     return now + dt.timedelta(days=rules.schedule_notice_days)
 
@@ -113,6 +127,7 @@ def solve_plan(
     tick: Tick | None = None,
     tick_interval_s: float = 0.5,
     pinned_until: dt.datetime | None = None,
+    notice_override_reason: str = "",
 ) -> RosterVersion:
     """Run the engine on ``plan`` and store the outcome as a new draft version: the
     roster (checked by the independent validator) or, when none exists, the reasons in
@@ -122,12 +137,22 @@ def solve_plan(
     The engine runs in a helper thread and never touches the database; this thread
     calls ``tick(progress)`` about every ``tick_interval_s`` with the latest best
     objective, bound and elapsed seconds, and stops the engine when it returns True
-    (then RosterRefused("cancelled") is raised and nothing is stored)."""
+    (then RosterRefused("cancelled") is raised and nothing is stored).
+
+    Re-planning keeps the notice period (ATL 12 §: ``replan_pinned_until``) unless
+    ``notice_override_reason`` is given; an explicit ``pinned_until`` replaces both."""
     from samverkan.rostering.engine.solver import run as solver  # deferred: OR-Tools (~0.7 s import)
 
+    reason = notice_override_reason.strip() if mode == "replan" else ""
+    pinned: dt.datetime | None = None
     if mode == "replan":
-        pinned = pinned_until or replan_pinned_until(plan=plan)
+        now = timezone.now()
+        pinned = pinned_until or replan_pinned_until(plan=plan, now=now, override_notice=bool(reason))
         problem = pb.build_problem(plan, with_published=True, pinned_until=pinned)
+        if pinned_until is None:
+            # The engine checks the notice period too (ATL 12 §), unless a reason overrides it.
+            problem.replanned_at = pb.to_local_naive(now)
+            problem.notice_override = reason
         if problem.published is None:
             raise RosterRefused(_("There is no published roster to re-plan."))
         hint = None
@@ -202,6 +227,8 @@ def solve_plan(
                 **(quality.fairness_stats(problem, result.roster) if result.roster is not None else {}),
             },
             created_by_id=actor_id,
+            pinned_until=pinned,
+            notice_override_reason=reason,
         )
         if result.roster is not None:
             RosterAssignment.objects.bulk_create(
@@ -215,6 +242,7 @@ def solve_plan(
             detail={
                 "plan": plan.pk,
                 "mode": mode,
+                "notice_overridden": bool(reason),
                 "status": result.status,
                 "violations": len(violations),
                 "assignments": version.assignments.count(),

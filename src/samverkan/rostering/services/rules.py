@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 
 def parse_custom_pattern(text: str) -> list[dict[str, Any]]:
-    """Parse lines "CODE HH:MM HOURS" (e.g. "D 07:00 10") into the stored form."""
+    """Parse lines "CODE HH:MM HOURS [HH:MM-HH:MM ...]" (e.g. "D 07:00 10 11:00-11:30")
+    into the stored form; the optional ranges are the shift's breaks (ATL 15 §). A shift
+    that lists none gets the standard placement (the engine's ``standard_breaks``)."""
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         parts = line.split()
@@ -47,8 +49,44 @@ def parse_custom_pattern(text: str) -> list[dict[str, Any]]:
             ) from None
         if not 0 < hours <= 24 or len(code) > 8:
             raise ValidationError(_("Line %(n)d: hours must be between 0 and 24.") % {"n": number})
-        out.append({"code": code, "start": start.strftime("%H:%M"), "hours": hours})
+        item: dict[str, Any] = {"code": code, "start": start.strftime("%H:%M"), "hours": hours}
+        breaks = [_parse_break(number, start, hours, word) for word in parts[3:]]
+        if breaks:
+            item["breaks"] = breaks
+        out.append(item)
     return out
+
+
+def _parse_break(number: int, start: dt.time, hours: float, word: str) -> dict[str, Any]:
+    """One break "HH:MM-HH:MM" inside a shift starting at ``start`` lasting ``hours``."""
+    try:
+        lo, hi = (dt.time.fromisoformat(x) for x in word.split("-", 1))
+    except ValueError:
+        raise ValidationError(
+            _("Line %(n)d: write each break as start-end, e.g. '11:00-11:30'.") % {"n": number}
+        ) from None
+    day = 24 * 60
+    base = start.hour * 60 + start.minute
+    offset = (lo.hour * 60 + lo.minute - base) % day
+    minutes = (hi.hour * 60 + hi.minute - lo.hour * 60 - lo.minute) % day
+    if minutes == 0 or offset + minutes > hours * 60:
+        raise ValidationError(
+            _("Line %(n)d: the break %(b)s does not fall within the shift.") % {"n": number, "b": word}
+        )
+    return {"start": lo.strftime("%H:%M"), "minutes": minutes}
+
+
+def pattern_text(custom: list[dict[str, Any]]) -> str:
+    """The stored custom shifts as the lines ``parse_custom_pattern`` reads."""
+    lines = []
+    for s in custom:
+        words = [str(s["code"]), str(s["start"]), f"{s['hours']:g}"]
+        for b in s.get("breaks") or []:
+            start = dt.datetime.combine(dt.date(2000, 1, 1), dt.time.fromisoformat(str(b["start"])))
+            end = start + dt.timedelta(minutes=int(b["minutes"]))
+            words.append(f"{start:%H:%M}-{end:%H:%M}")
+        lines.append(" ".join(words))
+    return "\n".join(lines)
 
 
 @transaction.atomic(durable=True)

@@ -27,6 +27,7 @@ from samverkan.rostering import selectors
 from samverkan.rostering.forms import (
     PatternForm,
     RulesForm,
+    SicknessReplanForm,
     SolveForm,
 )
 from samverkan.rostering.models import PatternKind, RosterVersion, VersionStatus
@@ -100,6 +101,8 @@ def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "week": week,
             "weeks": range(1, plan.weeks + 1),
             "in_force": in_force,
+            "replan_form": SicknessReplanForm(prefix="s"),
+            "rules_notice_days": selectors.schedule_notice_days(group=plan.group),
             "can_manage": policy.can_manage_rosters(actor=request.user),
             "can_publish": version.status == VersionStatus.DRAFT
             and not version.violations
@@ -152,8 +155,17 @@ def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan(actor=request.user, pk=pk)
+    reason = ""
+    if "s-reason" in request.POST:  # a sickness repair inside the notice period (ATL 12 §)
+        form = SicknessReplanForm(request.POST, prefix="s")
+        if not form.is_valid():
+            messages.error(request, _("Say why shifts must change at short notice."))
+            return redirect("rostering:group_roster", group_pk=plan.group_id)
+        reason = form.cleaned_data["reason"]
     try:
-        job = roster_services.solve_start(actor=request.user, plan=plan, mode="replan")
+        job = roster_services.solve_start(
+            actor=request.user, plan=plan, mode="replan", notice_override_reason=reason
+        )
     except RosterRefused as exc:
         messages.error(request, str(exc))
         return redirect("rostering:group_roster", group_pk=plan.group_id)
@@ -168,9 +180,7 @@ def group_settings(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResp
         raise PermissionDenied
     rules = rule_services.rules_get(group=group)
     pattern = getattr(group, "shift_pattern", None)
-    custom_text = "\n".join(
-        f"{s['code']} {s['start']} {s['hours']}" for s in (pattern.custom if pattern else [])
-    )
+    custom_text = rule_services.pattern_text(pattern.custom if pattern else [])
     pattern_form = PatternForm(
         request.POST if "pattern" in request.POST else None,
         prefix="p",

@@ -6,6 +6,7 @@ The formulation is described in the package docstring (``engine/solver/__init__.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -16,12 +17,22 @@ from ortools.sat.python import cp_model
 from ..model import (
     Assignment,
     Expert,
+    PriorWork,
     Problem,
     Requirement,
     Shift,
 )
-from ..shifts import is_night_shift
-from ..validator import hours_caps, night_cap, period_bounds, pinned_hours
+from ..shifts import breaks_ok, is_night_shift
+from ..validator import (
+    clipped_hours,
+    history_by_expert,
+    hours_caps,
+    night_cap,
+    period_bounds,
+    pinned_hours,
+    rolling_week_starts,
+    total_windows,
+)
 from .decompose import Component
 from .eligibility import _kind_predicate, conflicts, eligible
 
@@ -38,6 +49,7 @@ class _Context:
             self.reqs[(r.shift_id, r.agency)].append(r)
         self.need = {k: sum(r.count for r in v) for k, v in self.reqs.items()}
         self.night = {s.id for s in problem.shifts if is_night_shift(s, rules)}
+        self.no_break = {s.id for s in problem.shifts if not breaks_ok(s, rules)}
         self.minutes = {s.id: round(s.hours * 60) for s in problem.shifts}
         self.published: set[tuple[str, str]] = set()
         self.pinned_until = problem.pinned_until if problem.published is not None else None
@@ -48,8 +60,12 @@ class _Context:
         self.blocks = [
             (p0 + timedelta(days=7 * k), p0 + timedelta(days=7 * (k + 1))) for k in range(math.ceil(problem.days / 7))
         ]
+        self.history = history_by_expert(problem)
+        self.rolling = rules.weekly_rest_rolling
+        self.rolling_span = rolling_week_starts(problem)
+        self.total_windows = total_windows(problem)
         self._cliques: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
-        self._windows: dict[tuple[str, ...], list[list[list[int]] | None]] = {}
+        self._windows: dict[tuple[object, ...], list[list[list[int]] | None]] = {}
 
     def cliques(self, mine: list[Shift], rest: float) -> list[tuple[int, ...]]:
         """Index cliques covering every conflicting pair of ``mine`` (sorted by start)."""
@@ -83,26 +99,40 @@ class _Context:
         self._cliques[key] = result
         return result
 
-    def windows(self, mine: list[Shift]) -> list[list[list[int]] | None]:
-        """Per 7-day block: None when no possible shift touches the block or a free window
-        exists whatever is chosen; else the candidate windows, each as the indices of the
-        shifts it forbids."""
-        key = tuple(s.id for s in mine)
+    def windows(self, mine: list[Shift], before: list[PriorWork] | None = None) -> list[list[list[int]] | None]:
+        """Per 7-day block (fixed weeks) or per rolling window start (see ``rolling``):
+        None when no possible shift touches the block or a free window exists whatever is
+        chosen; else the candidate windows, each as the indices of the shifts it forbids.
+        ``before``: the expert's work before the period (fixed; a window overlapping it is
+        no candidate)."""
+        before = before or []
+        key = (*(s.id for s in mine), *((w.start, w.end) for w in before))
         cached = self._windows.get(key)
         if cached is not None:
             return cached
+        if self.rolling:
+            result = self._rolling_windows(mine, before)
+            self._windows[key] = result
+            return result
         week_rest = timedelta(hours=self.problem.rules.weekly_rest_hours)
-        result: list[list[list[int]] | None] = []
+        result = []
         for lo, hi in self.blocks:
             in_block = [i for i, s in enumerate(mine) if s.end > lo and s.start < hi]
             if not in_block:
                 result.append(None)
                 continue
-            starts = {lo} | {mine[i].end for i in in_block if lo < mine[i].end < hi}
+            fixed = [(w.start, w.end) for w in before if w.end > lo and w.start < hi]
+            starts = (
+                {lo}
+                | {mine[i].end for i in in_block if lo < mine[i].end < hi}
+                | {e for _s, e in fixed if lo < e < hi}
+            )
             windows: list[list[int]] | None = []
             for t in sorted(starts):
                 t_end = t + week_rest
                 if t_end > hi:
+                    continue
+                if any(fs < t_end and fe > t for fs, fe in fixed):
                     continue
                 over = [i for i in in_block if mine[i].start < t_end and mine[i].end > t]
                 if not over:
@@ -112,6 +142,57 @@ class _Context:
                 windows.append(over)
             result.append(windows)
         self._windows[key] = result
+        return result
+
+    def _rolling_windows(self, mine: list[Shift], before: list[PriorWork]) -> list[list[list[int]] | None]:
+        """Weekly rest over rolling 7-day windows (validator: ``_check_rolling_week``), exact
+        on whole minutes. With F(u) = "[u, u + R) is free" and S the places a free stretch may
+        begin (the first checked moment, the ends of possible and earlier shifts), a window
+        [t, t + 7 days) holds R free hours iff F(t) or F(x) for some x in S within
+        [t, t + 7 days - R]. That changes only where t, t + R or t + 7 days - R meets a shift
+        boundary or a point of S, so it is required at those points and a minute after each:
+        one at-least-one group of candidate free windows per point."""
+        rules = self.problem.rules
+        need = timedelta(hours=rules.weekly_rest_hours)
+        slack = timedelta(days=7) - need
+        minute = timedelta(minutes=1)
+        first, last = self.rolling_span
+        fixed = [(w.start, w.end) for w in before if w.end > first]
+        bounds = {s.start for s in mine} | {s.end for s in mine} | {x for w in fixed for x in w}
+        starts = sorted({first} | {x for x in bounds if x > first} & ({s.end for s in mine} | {e for _s, e in fixed}))
+        critical = {first, last}
+        for x in bounds:
+            critical.update((x, x - need))
+        for x in starts:
+            critical.update((x, x - slack))
+        points = sorted({t for c in critical for t in (c, c + minute) if first <= t <= last})
+        over_cache: dict[datetime, list[int] | None] = {}
+
+        def over(u: datetime) -> list[int] | None:
+            """Shifts a free window at u forbids; None if earlier work already fills it."""
+            if u not in over_cache:
+                u_end = u + need
+                if any(fs < u_end and fe > u for fs, fe in fixed):
+                    over_cache[u] = None
+                else:
+                    over_cache[u] = [i for i, s in enumerate(mine) if s.start < u_end and s.end > u]
+            return over_cache[u]
+
+        result: list[list[list[int]] | None] = []
+        for t in points:
+            lo = bisect.bisect_left(starts, t)
+            hi = bisect.bisect_right(starts, t + slack)
+            group: list[list[int]] | None = []
+            for u in [t, *starts[lo:hi]]:
+                forbids = over(u)
+                if forbids is None:
+                    continue
+                if not forbids:
+                    group = None
+                    break
+                assert group is not None
+                group.append(forbids)
+            result.append(group)
         return result
 
 
@@ -163,14 +244,22 @@ class _Model:
         # Variables.
         expert_shifts: dict[str, list[Shift]] = {}
         by_cell: dict[tuple[str, str], list[tuple[Expert, cp_model.IntVar]]] = defaultdict(list)
+        rest_s = p.rules.daily_rest_hours * 3600 - 1e-6
         for e in self.comp.experts:
             mine: list[Shift] = []
+            before = ctx.history.get(e.id, [])
             for g in sorted(e.groups):
                 for s in by_agency_group.get((g, e.agency), ()):
                     pinned = pinned_until is not None and s.start < pinned_until
                     if pinned and (s.id, e.id) not in ctx.published:
                         continue
-                    if not eligible(p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night):
+                    # The previous period's work: overlap or too short a rest across the boundary.
+                    clash = any(
+                        w.start < s.end and (s.start - w.end).total_seconds() < rest_s for w in before
+                    )
+                    if clash or not eligible(
+                        p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night, breaks=s.id not in ctx.no_break
+                    ):
                         if pinned:
                             self.impossible.append((e.id, s.id))
                         continue
@@ -208,13 +297,17 @@ class _Model:
             rest = 0.0 if "daily_rest" in self.relax else p.rules.daily_rest_hours
             for clique in ctx.cliques(mine, rest):
                 m.add_at_most_one([xs[i] for i in clique])
-            for windows in ctx.windows(mine):
+            free_window: dict[tuple[int, ...], cp_model.IntVar] = {}
+            for windows in ctx.windows(mine, ctx.history.get(e.id)):
                 if windows is None or "weekly_rest" in self.relax:
                     continue
                 lits = []
                 for over in windows:
-                    w = m.new_bool_var("")
-                    m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
+                    forbids = tuple(over)
+                    w = free_window.get(forbids)
+                    if w is None:
+                        w = free_window[forbids] = m.new_bool_var("")
+                        m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
                     lits.append(w)
                 m.add_bool_or(lits)
             # Hours (in minutes).
@@ -224,6 +317,19 @@ class _Model:
             total = cp_model.LinearExpr.weighted_sum(xs, minutes)
             if sum(minutes) > cap and "hours" not in self.relax:
                 m.add(total <= cap)
+            # Total time over the calculation period with the earlier periods' work (ATL § 10 b).
+            if "hours" not in self.relax:
+                before = ctx.history.get(e.id, [])
+                for lo, hi in ctx.total_windows:
+                    done = sum(round(clipped_hours(w.start, w.end, lo, hi) * 60) for w in before)
+                    cap_total = math.floor(
+                        p.rules.total_week_average_hours * (hi - lo).total_seconds() / (7 * 1440) + 1e-6
+                    ) - done
+                    if cap_total >= cap:
+                        continue  # implied by the period's hours cap above
+                    inside = [round(clipped_hours(s.start, s.end, lo, hi) * 60) for s in mine]
+                    if sum(inside) > cap_total:
+                        m.add(cp_model.LinearExpr.weighted_sum(xs, inside) <= cap_total)
             night_idx = [i for i, s in enumerate(mine) if s.id in ctx.night]
             if night_idx and min(cap, sum(minutes)) > cap_night and "night_average" not in self.relax:
                 nw = m.new_bool_var("")

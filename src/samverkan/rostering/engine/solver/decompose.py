@@ -87,6 +87,10 @@ def sub_problem(problem: Problem, comp: Component) -> Problem:
         weights=problem.weights,
         published=published,
         pinned_until=problem.pinned_until,
+        history=[w for w in problem.history if w.expert_id in expert_ids],
+        history_from=problem.history_from,
+        replanned_at=problem.replanned_at,
+        notice_override=problem.notice_override,
     )
 
 

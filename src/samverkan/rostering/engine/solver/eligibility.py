@@ -12,7 +12,7 @@ from ..model import (
     Requirement,
     Shift,
 )
-from ..shifts import is_night_shift
+from ..shifts import breaks_ok, is_night_shift
 from ..validator import on_leave
 
 KINDS = ("nights", "weekends", "holidays")
@@ -40,14 +40,18 @@ def eligible(
     reqs: Sequence[Requirement],
     *,
     night: bool | None = None,
+    breaks: bool | None = None,
 ) -> bool:
-    """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?"""
+    """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?
+    ``night`` / ``breaks``: whether it is a night shift / keeps the break rule, when known."""
     rules = problem.rules
     if shift.group not in expert.groups or not reqs or sum(r.count for r in reqs) <= 0:
         return False
     if shift.hours > rules.max_shift_hours + 1e-9:
         return False
     if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
+        return False
+    if not (breaks_ok(shift, rules) if breaks is None else breaks):  # ATL § 15
         return False
     if on_leave(expert, shift):
         return False

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from ..model import Expert, Explanation, Problem, Requirement, Shift
-from ..shifts import is_night_shift
+from ..shifts import breaks_ok, is_night_shift, longest_stretch
 from ..validator import hours_caps, on_leave, period_bounds
 from .decompose import components, sub_problem
 from .eligibility import eligible
@@ -39,6 +39,10 @@ TEMPLATES: dict[str, str] = {
     "shift_too_long": (
         "Shift {shift} lasts {hours} h; no one may work it (at most {max_hours} h per shift, "
         "and at most {window_hours} h so that {rest_hours} h of rest fit in 24 h)."
+    ),
+    "shift_without_break": (
+        "Shift {shift} has {hours} h of work without a break; no one may work it (at most "
+        "{max_hours} h in a row, ATL 15 §); add breaks to the shift pattern."
     ),
     "pinned_conflict": (
         "Shift {shift} starts before {until} and is pinned to expert {expert}, who can no "
@@ -93,7 +97,7 @@ TEMPLATES: dict[str, str] = {
 RULE_NAMES: dict[str, str] = {
     "daily_rest": "daily rest",
     "weekly_rest": "weekly rest",
-    "hours": "weekly hours",
+    "hours": "weekly and total hours",
     "night_average": "night work average",
 }
 
@@ -343,6 +347,15 @@ def explain(problem: Problem, *, deep: bool = True, time_limit_s: float = 10.0) 
                     max_hours=_n(rules.max_shift_hours),
                     window_hours=_n(window),
                     rest_hours=_n(rules.daily_rest_hours),
+                )
+            )
+        elif not breaks_ok(s, rules):
+            out.append(
+                _make(
+                    "shift_without_break",
+                    shift=s.id,
+                    hours=_n(longest_stretch(s) or s.hours),
+                    max_hours=_n(rules.break_after_hours),
                 )
             )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from ..model import (
     Explanation,
@@ -13,6 +14,7 @@ from ..model import (
     Roster,
     SolveResult,
 )
+from ..validator import notice_until
 from .bounds import gap, static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
@@ -231,13 +233,19 @@ def replan(
     should_stop: StopFn | None = None,
 ) -> SolveResult:
     """Repair ``problem.published`` with the fewest changed assignments (added + removed):
-    shifts starting before ``problem.pinned_until`` keep their published assignments.
+    shifts starting before ``problem.pinned_until`` keep their published assignments, and
+    with ``problem.replanned_at`` those in the notice period after it (ATL § 12) unless
+    ``problem.notice_override`` names a reason.
     First minimises the changes, then the other objectives among rosters with that many
     changes. ``stats["changes"]`` and ``stats["changes_lower_bound"]`` (a proven bound: the
     larger of the solver's bound and the count of published assignments that became
     impossible plus their refills) are reported."""
     if problem.published is None:
         raise ValueError("replan needs problem.published (the roster to repair)")
+    # Two weeks' notice (ATL § 12): without an override the notice period is pinned too.
+    notice = notice_until(problem)
+    if notice is not None and (problem.pinned_until is None or problem.pinned_until < notice):
+        problem = replace(problem, pinned_until=notice)
     run = _Run(
         problem,
         time_limit_s=time_limit_s,

@@ -2,7 +2,7 @@
 
     samverkan roster solve --group husby --start 2026-12-07 [--weeks 4] [--time-limit 60]
                            [--publish]
-    samverkan roster replan --group husby --start 2026-12-07
+    samverkan roster replan --group husby --start 2026-12-07 [--override-notice REASON]
     samverkan roster validate --group husby --start 2026-12-07 --csv roster.csv
 
 On a terminal, solving shows a progress bar with the best objective, the bound and the
@@ -55,6 +55,16 @@ class Command(BaseCommand):
                     action="store_true",
                     help="Publish the result if it keeps every rule.",
                 )
+                if name == "replan":
+                    p.add_argument(
+                        "--override-notice",
+                        metavar="REASON",
+                        default="",
+                        help=(
+                            "Sickness repair: also change shifts inside the notice period "
+                            "(ATL 12 §); the reason is kept with the version."
+                        ),
+                    )
             else:
                 p.add_argument("--csv", required=True, type=Path, help="The roster file.")
 
@@ -96,7 +106,13 @@ class Command(BaseCommand):
 
         mode = "replan" if options["action"] == "replan" else "solve"
         try:
-            version = roster_services.solve_plan(plan=plan, time_limit_s=limit, mode=mode, tick=tick)
+            version = roster_services.solve_plan(
+                plan=plan,
+                time_limit_s=limit,
+                mode=mode,
+                tick=tick,
+                notice_override_reason=options.get("override_notice") or "",
+            )
         except RosterRefused as exc:
             raise CommandError(str(exc)) from None
         if tty:
