@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,32 @@ def login(page, base_url: str, user, password: str) -> None:
     page.click("main button[type=submit]")
     # The home page, or where it sends the person (an external reporter: the report form).
     page.wait_for_url(lambda url: url.startswith(base_url) and "/konto/" not in url)
+
+
+# The whole demo in the live server's database. Loading it takes ~15 s of CPU; the suites
+# that crawl it (test_login_and_accessibility's shares, test_trefas_phone) run several times
+# on a worker, so each worker loads it once and keeps a copy of the loaded database in a
+# private in-memory SQLite database (the SQLite suite, where the browser tests run); later
+# tests copy it back with SQLite's backup API — into the shared in-memory test database the
+# live server's thread reads too (sqlite3's deserialize would detach this thread's
+# connection from it). The live-server test's flush afterwards empties it as usual. On
+# another database every test loads the demo itself.
+_DEMO_DATABASE: list[sqlite3.Connection] = []
+
+
+def load_demo_database() -> None:
+    from django.db import connection
+
+    from samverkan.demo.services import demo_load
+
+    if connection.vendor != "sqlite":
+        demo_load()
+        return
+    connection.ensure_connection()
+    if _DEMO_DATABASE:
+        _DEMO_DATABASE[0].backup(connection.connection)
+        return
+    demo_load()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    _DEMO_DATABASE.append(copy)

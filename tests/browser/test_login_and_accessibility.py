@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.demo.trefas.staff import TREFAS_PERSONAS
-from tests.browser.conftest import assert_accessible, axe_violations, login
+from tests.browser.conftest import assert_accessible, axe_violations, load_demo_database, login
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,9 +151,8 @@ def test_the_shares_cover_every_persona_once():
 @pytest.mark.parametrize("share", range(_SHARES), ids=lambda i: f"share{i + 1}of{_SHARES}")
 def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory, share):
     from samverkan.accounts.models import User
-    from samverkan.demo.services import demo_load
 
-    demo_load()
+    load_demo_database()
     personas = _PERSONA_SHARES[share]
     total = 0
     for persona in personas:

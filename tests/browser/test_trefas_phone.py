@@ -9,7 +9,7 @@ import pytest
 from samverkan.demo.personas import DEMO_PASSWORD
 from samverkan.demo.trefas.common import FORUM_CODE
 from samverkan.trefas.models import ForumMeeting, Incident, Listing, Rating, Release
-from tests.browser.conftest import axe_violations, login
+from tests.browser.conftest import axe_violations, load_demo_database, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -51,9 +51,8 @@ def _pages(forum_id: int) -> dict[str, list[str]]:
 
 def test_trefas_pages_fit_a_phone(live_server, page_factory):
     from samverkan.accounts.models import User
-    from samverkan.demo.services import demo_load
 
-    demo_load()
+    load_demo_database()
     forum_id = ForumMeeting.objects.filter(forum__code=FORUM_CODE).values_list("forum_id", flat=True).first()
     assert forum_id is not None
     failures = []
