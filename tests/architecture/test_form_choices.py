@@ -1,5 +1,5 @@
 """No choice in a form reads "---------" (Django's default empty choice) or any other
-placeholder without words ("", "–", "—"): an empty choice says what it means ("Choose an
+placeholder without words (an empty label, a dash): an empty choice says what it means ("Choose an
 organisation", "Every area", "No successor"), a required field with a handful of choices
 is radio buttons, and a required field may have no empty choice at all (issue 12, 6).
 
@@ -7,8 +7,8 @@ Three checks, since choices are made in three places:
 
 * the fields every form class declares, or its ModelForm makes of the model (a foreign key's
   ``empty_label``, the blank choice of a model field with ``choices``), seen on the class;
-* choices put together in code (``[("", "–"), *groups]`` in a form's ``__init__``,
-  ``set_choices(..., blank="–")``), seen in the source with ``ast``;
+* choices put together in code (``[("", <a dash>), *groups]`` in a form's ``__init__``,
+  ``set_choices(..., blank=<a dash>)``), seen in the source with ``ast``;
 * every form that can be made without arguments, rendered, as a last net.
 """
 
@@ -100,10 +100,10 @@ def _wordless_literals(tree: ast.AST) -> Iterator[ast.AST]:
                 and _placeholder(node.elts[1].value)):
             yield node
         # set_choices(..., blank="–"), ModelChoiceField(..., empty_label="---------")
-        if isinstance(node, ast.keyword) and node.arg in ("blank", "empty_label"):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) \
-                    and _placeholder(node.value.value):
-                yield node.value
+        if (isinstance(node, ast.keyword) and node.arg in ("blank", "empty_label")
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                and _placeholder(node.value.value)):
+            yield node.value
 
 
 def test_no_wordless_empty_choice_in_code() -> None:

@@ -58,6 +58,8 @@ def model_choice_field(
     if radios:
         kwargs["widget"] = forms.RadioSelect
     field = model_field.formfield(**kwargs)
+    if field is None:
+        raise TypeError(f"{model.__name__}.{name} has no form field.")
     if empty_label is None and not field.required:
         raise ValueError(f"{model.__name__}.{name} may be left empty: name its empty choice.")
     if isinstance(field, forms.ModelChoiceField):
