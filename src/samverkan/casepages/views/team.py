@@ -22,6 +22,7 @@ from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.team import TeamAddForm, TeamSearchForm
 from samverkan.frontend.confirm import confirm_page, confirmed
+from samverkan.frontend.picker import picker_search
 
 
 @require_permission(Permission.CASE_VIEW)
@@ -29,28 +30,17 @@ from samverkan.frontend.confirm import confirm_page, confirmed
 @sensitive_post_parameters("q")
 def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The team, and for the lead coordinator the picker of people to add. The picker's
-    search by name is a POST (``intent=search``), answered with the page itself: a staff
-    member's name is personal data and must not enter a URL (the web server's access log,
-    the browser history, a Referer header), as the case list's name search. A search
-    without words is the page as a GET: redirected to it. The add form carries the words
-    back (hidden ``q``) so the person chosen is checked against the list they chose from."""
+    search by name is a POST answered with the page itself, never a URL
+    (frontend.picker); a search without words is the page as a GET: redirected to it."""
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     can_manage = access.may(CaseAction.MANAGE_TEAM)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
-    searching = request.method == "POST" and request.POST.get("intent") == "search"
-    words = ""
-    if searching:
-        search = TeamSearchForm(request.POST)
-        words = search.cleaned_data["q"].strip() if search.is_valid() else ""
-        if search.is_valid() and not words:
-            return redirect("cases:team", public_id=case.public_id)
-    else:
-        if request.method == "POST":
-            words = request.POST.get("q", "")[:80]  # the list the person chose from
-        search = TeamSearchForm(initial={"q": words})
-    candidates = selectors.team_candidates(case=case, search=words) if can_manage else None
-    adding = request.method == "POST" and not searching
+    search = picker_search(request, TeamSearchForm)
+    if search.cleared:
+        return redirect("cases:team", public_id=case.public_id)
+    candidates = selectors.team_candidates(case=case, search=search.words) if can_manage else None
+    adding = request.method == "POST" and not search.searching
     form = TeamAddForm(request.POST if adding else None, users=candidates) if can_manage else None
     if adding and form is not None and form.is_valid():
         try:
@@ -64,9 +54,9 @@ def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "cases/team.html", {
         "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
         "team": selectors.team_for_case(case=case), "form": form, "can_manage": can_manage,
-        "search": search, "words": words, "shown": len(candidates) if candidates is not None else 0,
+        "search": search.form, "words": search.words, "shown": len(candidates) if candidates is not None else 0,
         "limit": selectors.TEAM_CANDIDATES_SHOWN,
-    }, status=400 if search.errors else 200)
+    }, status=400 if search.form.errors else 200)
 
 
 @require_permission(Permission.CASE_TEAM_MANAGE)
