@@ -70,7 +70,7 @@ def test_group_outreach_experts_solve_publish_calendar(live_server, page_factory
     page.click("summary >> nth=0")
     page.fill("#id_c-contacted_on", "2026-01-12")
     page.fill("#id_c-who", "Regionchef")
-    page.select_option("#id_c-channel", "meeting")
+    page.check("input[name='c-channel'][value=meeting]")
     page.fill("#id_c-summary", "Möte om två experter dygnet runt.")
     page.click("form[action$='/logg/'] button[type=submit]")
     page.wait_for_url(outreach_url)

@@ -108,7 +108,14 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     # 2. The team: the lead's caseworker, the police, the school and probation.
     page.goto(case_url + "team/")
     assert_accessible(page)
-    for username in ("jarva.handlaggare", "polis.rinkeby", "skola", "frivarden"):
+    # The picker's search by name is posted: the name stays out of the address.
+    page.fill("#id_q", staff["polis.rinkeby"].last_name)
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    assert page.url == case_url + "team/"
+    assert page.locator(f"#id_user option[value='{staff['polis.rinkeby'].pk}']").count() == 1
+    assert_accessible(page)
+    for username in ("polis.rinkeby", "jarva.handlaggare", "skola", "frivarden"):
         page.select_option("#id_user", str(staff[username].pk))
         page.check("input[name=team_role][value=caseworker]")
         _submit(page, case_url + "team/")

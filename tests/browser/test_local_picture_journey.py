@@ -151,7 +151,7 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
 
     # 6. The promise's progress, in plain words, on the residents' page.
     desk.goto(f"{live_server.url}/overenskommelser/medborgarloften/{promise.pk}/")
-    desk.select_option("#id_state", "on_track")
+    desk.check("input[name=state][value=on_track]")
     desk.fill("#id_public_text", "Vi har bytt belysningen i gångtunnlarna PROMISEMARK.")
     _check(desk, failures, "promise progress")
     with desk.expect_navigation():

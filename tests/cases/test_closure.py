@@ -3,12 +3,17 @@ with persona negatives (outsider 404, too-weak role 403)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
+
 import pytest
 from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.cases import services
 from samverkan.cases.models import Case, CaseStatus, Closure, FollowUp, FollowUpStatus
+from samverkan.cases.services import closure as closure_services
+from samverkan.lib.workdays import is_working_day
 from tests.world import records_world
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +42,37 @@ def test_lead_coordinator_closes_and_follow_ups_are_planned(world, login):
     follow_ups = list(FollowUp.objects.filter(case=case).order_by("months_after"))
     assert [f.months_after for f in follow_ups] == [6, 12]
     closed_on = timezone.localdate(case.closed_at)
-    assert follow_ups[0].due_on == services.add_months(closed_on, 6)
-    assert follow_ups[1].due_on == services.add_months(closed_on, 12)
+    assert follow_ups[0].due_on == services.follow_up_due(closed_on, 6)
+    assert follow_ups[1].due_on == services.follow_up_due(closed_on, 12)
+    assert all(is_working_day(f.due_on) for f in follow_ups)
     event = AuditEvent.objects.filter(action="case.closed").get()
     assert event.subject_id == str(case.public_id)
     assert "Planen" not in event.detail and "plan_completed" in event.detail
+
+
+@pytest.mark.parametrize(("closed_on", "months", "due"), [
+    (dt.date(2026, 6, 24), 6, dt.date(2026, 12, 28)),  # Christmas Eve, Day, a weekend: Monday
+    (dt.date(2025, 12, 6), 12, dt.date(2026, 12, 7)),  # a Sunday: Monday
+    (dt.date(2026, 12, 25), 6, dt.date(2027, 6, 28)),  # Midsummer Eve (a Friday), a weekend: Monday
+    (dt.date(2026, 3, 3), 6, dt.date(2026, 9, 3)),  # a Thursday: the day itself
+])
+def test_follow_up_falls_on_a_working_day(closed_on, months, due):
+    assert services.add_months(closed_on, months) <= due
+    assert services.follow_up_due(closed_on, months) == due
+    assert is_working_day(due)
+
+
+def test_a_case_closed_half_a_year_before_christmas_eve(world, monkeypatch):
+    """Closed on 24 June 2026: the 6-month follow-up would fall on Christmas Eve (then
+    Christmas Day and a weekend), so it is due the Monday after; the 12-month one falls on
+    24 June 2027, a Thursday and a working day: due that day."""
+    closed_at = timezone.make_aware(dt.datetime(2026, 6, 24, 10, 0))
+    monkeypatch.setattr(closure_services, "timezone",
+                        SimpleNamespace(now=lambda: closed_at, localdate=timezone.localdate))
+    services.case_close(actor=world.lead, case=world.case, access=world.access(world.lead),
+                        outcome="plan_completed")
+    due = dict(FollowUp.objects.filter(case=world.case).values_list("months_after", "due_on"))
+    assert due == {6: dt.date(2026, 12, 28), 12: dt.date(2027, 6, 24)}
 
 
 def test_outcome_is_required_and_must_be_known(world, login):

@@ -5,6 +5,7 @@ a number of queries that does not grow with the data."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -151,9 +152,17 @@ def test_the_overview_s_queries_do_not_grow_with_the_data(world, login, django_a
 def test_naming_a_coordinator_through_the_pages(world, login):
     client = login(world["jarva_coord"])
     staff = world["jarva_staff"]
-    page = client.get(f"{INDEX}samordning/jarva/samordnare/ny/?q={staff.last_name}").content.decode()
+    url = f"{INDEX}samordning/jarva/samordnare/ny/"
+    # The search by name is posted (a name never enters a URL) and answered with the page.
+    found = client.post(url, {"intent": "search", "q": staff.last_name})
+    assert found.status_code == 200 and "Location" not in found.headers
+    assert staff in set(found.context["form"].fields["user"].queryset)
+    page = found.content.decode()
     assert f'value="{staff.pk}"' in page
     assert f'value="{world["city_coord"].pk}"' not in page  # the city's staff are not the district's
+    assert not [u for u in re.findall(r'(?:href|action)="([^"]*)"', page) if staff.last_name in u]
+    assert staff in set(client.get(url, {"q": "nobody-by-this-name"}).context["form"].fields["user"].queryset)
+    assert client.post(url, {"intent": "search", "q": " "}).headers["Location"] == url
     response = client.post(f"{INDEX}samordning/jarva/samordnare/ny/",
                            {"q": "", "user": staff.pk, "tasks": "Trygghetssamordnare", "since": "2026-01-01"})
     assert response.status_code == 302

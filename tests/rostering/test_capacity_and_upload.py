@@ -139,3 +139,32 @@ def test_upload_form_lists_only_the_groups_the_actor_may_see(personas, published
     )
     assert not outsider.fields["group"].queryset.exists()
     assert not outsider.is_valid() and "group" in outsider.errors
+
+
+# Words of the people who built the planner, not of the coordinator who uses it (issue 12, 8).
+ENGINEER_WORDS = ("solver", "objective", "lösare", "målvärde", "optimal", "heuristic", "cp-sat",
+                  "or-tools")
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_capacity_planner_speaks_plain_words(personas, logged_in, settings, language):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = language
+    client = logged_in(personas["city_coord"])
+    pages = [client.get("/bemanning/kapacitet/").content.decode(),
+             client.get("/bemanning/kontrollera/").content.decode()]
+    with translation.override(language):
+        for method in ("solver", "arithmetic"):
+            for status in ("proven", "open"):
+                pages.append(render_to_string("rostering/capacity_proof_result.html", {"result": {
+                    "status": status, "minimum": 9, "lower_bound": 9, "best_found": 10,
+                    "with_absence": 11, "method": method}}))
+        from samverkan.rostering import jobs
+
+        pages.append(str(jobs._capacity_label({})))
+    for html in pages:
+        text = html.lower()
+        assert not [w for w in ENGINEER_WORDS if w in text], [w for w in ENGINEER_WORDS if w in text]
+    assert "Check with a whole roster" in pages[0] or language == "sv"

@@ -117,7 +117,8 @@ class UserForm(StyledFormMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
     roles = RoleChoiceField(
         label=_("Roles"),

@@ -14,7 +14,7 @@ from samverkan.actiongroups.models import (
     Premises,
 )
 from samverkan.directory.models import Area, Organisation
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
 
 
 class GroupForm(StyledFormMixin, forms.ModelForm):
@@ -127,6 +127,8 @@ class OutreachForm(StyledFormMixin, forms.Form):
 
 
 class ContactForm(StyledFormMixin, forms.ModelForm):
+    channel = model_choice_field(ContactLogEntry, "channel", radios=True)
+
     class Meta:
         model = ContactLogEntry
         fields = ["contacted_on", "who", "channel", "summary"]

@@ -14,7 +14,7 @@ from samverkan.directory.models import (
     Organisation,
     OrganisationKind,
 )
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
 from samverkan.lib.colours import AA_NORMAL_TEXT, HEX_COLOUR, contrast_ratio
 
 
@@ -23,6 +23,9 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
 
 
 class OrganisationForm(VersionedModelForm):
+    kind = model_choice_field(Organisation, "kind", empty_label=_("Choose a kind"))
+    parent = model_choice_field(Organisation, "parent", empty_label=_("No parent organisation"))
+
     class Meta:
         model = Organisation
         fields = ["name", "short_code", "kind", "parent", "municipality", "active"]
@@ -36,12 +39,19 @@ class OrganisationForm(VersionedModelForm):
 
 
 class DistrictForm(VersionedModelForm):
+    administration = model_choice_field(
+        District, "administration", empty_label=_("No district administration")
+    )
+
     class Meta:
         model = District
         fields = ["name", "code", "municipality", "administration", "active"]
 
 
 class AreaForm(VersionedModelForm):
+    district = model_choice_field(Area, "district", empty_label=_("Choose a district"))
+    police_area = model_choice_field(Area, "police_area", empty_label=_("No local police area"))
+
     class Meta:
         model = Area
         fields = ["name", "code", "district", "police_area", "centre_lat", "centre_lon", "boundary"]
@@ -62,6 +72,8 @@ class AreaForm(VersionedModelForm):
 
 
 class ClassificationForm(StyledFormMixin, forms.ModelForm):
+    classification = model_choice_field(AreaClassification, "classification", radios=True)
+
     class Meta:
         model = AreaClassification
         fields = ["list_year", "classification", "published_on", "source"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from samverkan.lib.concurrency import show_conflict
 from samverkan.lib.params import whole_number
@@ -35,6 +36,40 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
             widget.attrs["aria-describedby"] = " ".join(described)
         widget.attrs["class"] = css
     return form
+
+
+def model_choice_field(
+    model: type[models.Model],
+    name: str,
+    *,
+    empty_label: Any = None,
+    radios: bool = False,
+    **kwargs: Any,
+) -> forms.Field:
+    """The form field a ModelForm makes of the choice or foreign-key field ``name`` of
+    ``model`` (its label, help text, requiredness), but without Django's "---------": the
+    empty choice reads ``empty_label`` ("Choose an organisation", "No successor"), or there
+    is none (``None``: a required field, best shown as ``radios`` for a handful of choices,
+    none of them ticked until the person chooses). tests/architecture/test_form_choices.py
+    holds every form to this."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own.")
+    if radios:
+        kwargs["widget"] = forms.RadioSelect
+    field = model_field.formfield(**kwargs)
+    if field is None:
+        raise TypeError(f"{model.__name__}.{name} has no form field.")
+    if empty_label is None and not field.required:
+        raise ValueError(f"{model.__name__}.{name} may be left empty: name its empty choice.")
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = empty_label
+    elif isinstance(field, forms.ChoiceField):
+        choices = [c for c in model_field.choices or [] if c[0] != ""]
+        field.choices = [("", empty_label), *choices] if empty_label is not None else choices
+    else:
+        raise TypeError(f"{model.__name__}.{name} is not a choice or foreign-key field.")
+    return field
 
 
 class StyledFormMixin:

@@ -20,6 +20,7 @@ coordinator who sees the scope (prevention.selectors.coordination.steps_still_re
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -279,6 +280,19 @@ def _in_case(user: User, case: Case) -> tuple[Case, Any] | None:
     return within.cases[case.pk], within.accesses[case.pk]
 
 
+def _rows_for(user: User, case: Case | None, selector: Callable[..., list[Any]], **kwargs: Any) -> list[Any]:
+    """What ``selector`` (a selector with the person as ``actor`` that takes ``case`` and
+    ``access`` for one case: commitments_due, meetings_upcoming) gives ``user``: over the
+    cases they may see, or in ``case`` only (the refresh of one case) — nothing if they
+    may not open it."""
+    if case is None:
+        return selector(actor=user, **kwargs)
+    opened = _in_case(user, case)
+    if opened is None:
+        return []
+    return selector(actor=user, case=opened[0], access=opened[1], **kwargs)
+
+
 def commitment_sources(
     *, today: date, within_days: int = 14, case: Case | None = None
 ) -> list[Wanted]:
@@ -296,21 +310,9 @@ def commitment_sources(
     user_ids = set(base.values_list("responsible_id", flat=True))
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        if case is None:
-            rows = commitments_due(
-                actor=user, within_days=within_days, today=today, responsible_only=True
-            )
-        elif (opened := _in_case(user, case)) is not None:
-            rows = commitments_due(
-                actor=user,
-                case=opened[0],
-                access=opened[1],
-                within_days=within_days,
-                today=today,
-                responsible_only=True,
-            )
-        else:
-            rows = []
+        rows = _rows_for(
+            user, case, commitments_due, within_days=within_days, today=today, responsible_only=True
+        )
         for row in rows:
             if row.case.status not in (CaseStatus.INTAKE, CaseStatus.ACTIVE):
                 continue
@@ -345,21 +347,9 @@ def meeting_sources(
     user_ids = set(base.values_list("user_id", flat=True))
     wanted = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("roles"):
-        if case is None:
-            rows = meetings_upcoming(
-                actor=user, within_days=within_days, now=now, attending_only=True
-            )
-        elif (opened := _in_case(user, case)) is not None:
-            rows = meetings_upcoming(
-                actor=user,
-                case=opened[0],
-                access=opened[1],
-                within_days=within_days,
-                now=now,
-                attending_only=True,
-            )
-        else:
-            rows = []
+        rows = _rows_for(
+            user, case, meetings_upcoming, within_days=within_days, now=now, attending_only=True
+        )
         for row in rows:
             wanted.append(
                 Wanted(

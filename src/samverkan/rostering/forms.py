@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.actiongroups.models import ActionGroup
 from samverkan.actiongroups.selectors import groups_visible_to
-from samverkan.frontend.forms import StyledFormMixin
-from samverkan.rostering.models import Expert, ExpertLeave, LeaveKind, PatternKind, RosterRules
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
+from samverkan.rostering.models import Expert, ExpertLeave, PatternKind, RosterRules
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -33,6 +33,11 @@ def _words(text: str) -> list[str]:
 
 class ExpertForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    agency = model_choice_field(Expert, "agency", empty_label=_("Choose an agency"))
+    user = model_choice_field(
+        Expert, "user", empty_label=_("No user account"),
+        help_text=_("Only if the expert logs in to see their own calendar."),
+    )
     qualifications_text = forms.CharField(
         label=_("Qualifications"),
         required=False,
@@ -88,8 +93,6 @@ class ExpertForm(StyledFormMixin, forms.ModelForm):
         self.fields["home_groups"].queryset = groups  # type: ignore[attr-defined]
         self.fields["extra_groups"].queryset = groups  # type: ignore[attr-defined]
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
-        self.fields["user"].required = False
-        self.fields["user"].help_text = _("Only if the expert logs in to see their own calendar.")
         inst = self.instance
         if inst.pk:
             self.initial.update(
@@ -115,6 +118,8 @@ class ExpertForm(StyledFormMixin, forms.ModelForm):
 
 
 class LeaveForm(StyledFormMixin, forms.ModelForm):
+    kind = model_choice_field(ExpertLeave, "kind", radios=True)
+
     class Meta:
         model = ExpertLeave
         fields = ["kind", "starts_at", "ends_at"]
@@ -126,10 +131,6 @@ class LeaveForm(StyledFormMixin, forms.ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = LeaveKind.choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -195,7 +196,8 @@ class SolveForm(StyledFormMixin, forms.Form):
 
 
 class SwapForm(StyledFormMixin, forms.Form):
-    to_expert = forms.ModelChoiceField(label=_("Give the shift to"), queryset=Expert.objects.none())
+    to_expert = forms.ModelChoiceField(label=_("Give the shift to"), queryset=Expert.objects.none(),
+                                       empty_label=_("Choose a colleague"))
     return_shift_id = forms.ChoiceField(label=_("In exchange for (optional)"), required=False)
 
     def __init__(
@@ -216,7 +218,8 @@ class SwapForm(StyledFormMixin, forms.Form):
 
 
 class UploadForm(StyledFormMixin, forms.Form):
-    group = forms.ModelChoiceField(label=_("Action group"), queryset=ActionGroup.objects.none())
+    group = forms.ModelChoiceField(label=_("Action group"), queryset=ActionGroup.objects.none(),
+                                   empty_label=_("Choose an action group"))
     period_start = forms.DateField(
         label=_("First day of the period"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -128,7 +128,7 @@ def capacity_proof_job(
     ctx.progress(
         0,
         1,
-        _("The solver is looking for the smallest staff that can keep every rule."),
+        _("Looking for the smallest staff that can keep every rule."),
         force=True,
     )
     proof = capacity.prove_minimum(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.directory.models import Area, Organisation
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
 from samverkan.tips import abuse
 from samverkan.tips.models import (
     MAX_CONTACT_CHARS,
@@ -259,7 +259,8 @@ class StatusForm(StyledFormMixin, forms.Form):
 
 class ForwardForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Forward to"), queryset=Organisation.objects.none()
+        label=_("Forward to"), queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
     legal_basis = forms.CharField(
         label=_("Legal basis for the disclosure"),
@@ -288,6 +289,10 @@ class ReplyForm(StyledFormMixin, forms.Form):
 
 
 class RoutingRuleForm(StyledFormMixin, forms.ModelForm):
+    area = model_choice_field(RoutingRule, "area", empty_label=_("Every area"))
+    topic = model_choice_field(RoutingRule, "topic", empty_label=_("Every topic"))
+    organisation = model_choice_field(RoutingRule, "organisation", empty_label=_("Choose an organisation"))
+
     class Meta:
         model = RoutingRule
         fields = ["area", "topic", "organisation"]

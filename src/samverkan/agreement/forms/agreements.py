@@ -36,10 +36,10 @@ class AgreementForm(VersionForm):
     def __init__(self, *args: Any, municipalities: list[str], districts: Choices, police: Choices,
                  parents: Choices, areas: Choices, problems: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [("", "–"), *((m, m) for m in municipalities)]  # type: ignore[attr-defined]
-        set_choices(self, "district", districts, blank="–")
+        set_choices(self, "municipality", [(m, m) for m in municipalities], blank=_("None (a local agreement)"))
+        set_choices(self, "district", districts, blank=_("None (a city-wide agreement)"))
         set_choices(self, "police", police)
-        set_choices(self, "parent", parents, blank="–")
+        set_choices(self, "parent", parents, blank=_("Not part of a city-wide agreement"))
         set_choices(self, "areas", areas)
         set_choices(self, "problems", problems)
 

@@ -30,4 +30,4 @@ class CommitmentForm(CommitmentStatusForm):
     def __init__(self, *args: Any, parties: Choices, problems: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "organisation", parties)
-        set_choices(self, "problem", problems, blank="–")
+        set_choices(self, "problem", problems, blank=_("No particular problem"))

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
+from django.utils.functional import Promise
 
 from samverkan.frontend.forms import VersionedForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-Choices = Sequence[tuple[int, str]]
+Choices = Sequence[tuple[int | str, str]]
 
 
 class VersionForm(VersionedForm):
@@ -21,8 +22,8 @@ class VersionForm(VersionedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
-def set_choices(form: forms.Form, name: str, choices: Choices, *, blank: str | None = None) -> None:
-    options: list[tuple[object, str]] = [(pk, label) for pk, label in choices]
+def set_choices(form: forms.Form, name: str, choices: Choices, *, blank: str | Promise | None = None) -> None:
+    options: list[tuple[object, str | Promise]] = [(pk, label) for pk, label in choices]
     if blank is not None:
         options.insert(0, ("", blank))
     form.fields[name].choices = options  # type: ignore[attr-defined]

@@ -43,4 +43,4 @@ class DecisionForm(VersionForm):
 
     def __init__(self, *args: Any, organisations: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "organisation", organisations, blank="–")
+        set_choices(self, "organisation", organisations, blank=_("No organisation"))

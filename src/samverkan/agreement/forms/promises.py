@@ -27,11 +27,12 @@ class _AreaChoice(forms.ModelChoiceField):
 
 
 class PromiseForm(StyledFormMixin, forms.Form):
-    area = _AreaChoice(label=_("Area"), queryset=Area.objects.none())
+    area = _AreaChoice(label=_("Area"), queryset=Area.objects.none(), empty_label=_("Choose an area"))
     agreement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Made within the agreement"),
         queryset=Agreement.objects.none(),  # set in __init__
         required=False,
+        empty_label=_("No agreement"),
         help_text=_("The collaboration agreement the promise belongs to, if any."),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -67,7 +68,7 @@ class PublishForm(forms.Form):
 
 class ProgressForm(StyledFormMixin, forms.Form):
     recorded_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    state = forms.ChoiceField(label=_("How is it going?"), choices=[("", "—"), *PromiseState.choices])
+    state = forms.ChoiceField(label=_("How is it going?"), choices=PromiseState.choices, widget=forms.RadioSelect)
     public_text = forms.CharField(
         label=_("For residents, in plain words"),
         max_length=MAX_PUBLIC_TEXT,

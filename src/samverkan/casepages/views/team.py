@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.access import policy
@@ -21,37 +22,41 @@ from samverkan.caseaccess.selectors import case_for_actor
 from samverkan.cases import selectors, services
 from samverkan.cases.forms.team import TeamAddForm, TeamSearchForm
 from samverkan.frontend.confirm import confirm_page, confirmed
+from samverkan.frontend.picker import picker_search
 
 
 @require_permission(Permission.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("q")
 def team(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """The team, and for the lead coordinator the picker of people to add. The picker's
+    search by name is a POST answered with the page itself, never a URL
+    (frontend.picker); a search without words is the page as a GET: redirected to it."""
     case, access = case_for_actor(actor=request.user, public_id=public_id)
     can_manage = access.may(CaseAction.MANAGE_TEAM)
-    search = TeamSearchForm(request.GET or None)
-    words = search.cleaned_data["q"] if search.is_valid() else ""
-    if request.method == "POST":
-        words = request.POST.get("q", "")[:80]  # the list the person chose from
-    candidates = selectors.team_candidates(case=case, search=words) if can_manage else None
-    form = TeamAddForm(request.POST or None, users=candidates) if can_manage else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.team_add(actor=request.user, case=case, access=access, user=form.cleaned_data["user"],
-                                  team_role=form.cleaned_data["team_role"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Added to the team."))
-                return redirect("cases:team", public_id=case.public_id)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    search = picker_search(request, TeamSearchForm)
+    if search.cleared:
+        return redirect("cases:team", public_id=case.public_id)
+    candidates = selectors.team_candidates(case=case, search=search.words) if can_manage else None
+    adding = request.method == "POST" and not search.searching
+    form = TeamAddForm(request.POST if adding else None, users=candidates) if can_manage else None
+    if adding and form is not None and form.is_valid():
+        try:
+            services.team_add(actor=request.user, case=case, access=access, user=form.cleaned_data["user"],
+                              team_role=form.cleaned_data["team_role"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Added to the team."))
+            return redirect("cases:team", public_id=case.public_id)
     return render(request, "cases/team.html", {
         "case": case, "access": access, "person": selectors.person_view(case=case, access=access),
         "team": selectors.team_for_case(case=case), "form": form, "can_manage": can_manage,
-        "search": search, "words": words, "shown": len(candidates) if candidates is not None else 0,
+        "search": search.form, "words": search.words, "shown": len(candidates) if candidates is not None else 0,
         "limit": selectors.TEAM_CANDIDATES_SHOWN,
-    })
+    }, status=400 if search.form.errors else 200)
 
 
 @require_permission(Permission.CASE_TEAM_MANAGE)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.cases.models import Programme
 from samverkan.directory.models import District, OrganisationKind
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
 
 
 class ProgrammeForm(StyledFormMixin, forms.ModelForm):
@@ -23,6 +23,7 @@ class ProgrammeForm(StyledFormMixin, forms.ModelForm):
         queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    successor = model_choice_field(Programme, "successor", empty_label=_("No other programme"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -58,7 +59,6 @@ class ProgrammeForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             successor_qs = successor_qs.exclude(pk=self.instance.pk)
         self.fields["successor"].queryset = successor_qs  # type: ignore[attr-defined]
-        self.fields["successor"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,8 @@ from samverkan.frontend.forms import StyledFormMixin
 
 
 class TeamSearchForm(StyledFormMixin, forms.Form):
-    """Narrows the people offered (GET ``?q=``; works without JavaScript)."""
+    """Narrows the people offered. Sent by POST, never in a URL (a name is personal data;
+    casepages.views.team); works without JavaScript."""
 
     q = forms.CharField(
         label=_("Search staff by name or organisation"),

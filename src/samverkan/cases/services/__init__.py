@@ -26,6 +26,7 @@ from samverkan.cases.services.closure import (
     FOLLOW_UP_ANSWER_FIELDS,
     add_months,
     case_close,
+    follow_up_due,
     follow_up_record,
 )
 from samverkan.cases.services.common import case_touch, require_case_open
@@ -53,6 +54,7 @@ __all__ = [
     "case_transfer_programme",
     "eligibility_problems",
     "emergency_access_grant",
+    "follow_up_due",
     "follow_up_record",
     "programme_save",
     "require_case_open",

@@ -26,6 +26,7 @@ from samverkan.cases.models import (
 )
 from samverkan.cases.services.common import _audit_case, case_touch
 from samverkan.lib.concurrency import ANY_VERSION, update_versioned
+from samverkan.lib.workdays import next_working_day
 
 if TYPE_CHECKING:
     from samverkan.accounts.models import User
@@ -35,6 +36,14 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     result: date = day + relativedelta(months=months)
     return result
+
+
+def follow_up_due(closed_on: date, months: int) -> date:
+    """When the follow-up ``months`` after a closure on ``closed_on`` is due: that day, or
+    the first working day after it when it falls on a weekend or a Swedish public or de
+    facto holiday (Christmas Eve, Midsummer Eve; lib.workdays), so nobody is asked to
+    follow up on a day the office is closed."""
+    return next_working_day(add_months(closed_on, months))
 
 
 @transaction.atomic
@@ -48,7 +57,8 @@ def case_close(
     expected_version: int | None = None,
 ) -> Any:
     """Close an active case (lead team with CASE_DECIDE) with an outcome code and a note,
-    and plan the structured follow-ups at 6 and 12 months. Audited (codes only)."""
+    and plan the structured follow-ups at 6 and 12 months, each on a working day
+    (follow_up_due). Audited (codes only)."""
     access.require(CaseAction.DECIDE)
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
@@ -76,7 +86,7 @@ def case_close(
             case=case,
             closure=closure,
             months_after=months,
-            due_on=add_months(closed_on, months),
+            due_on=follow_up_due(closed_on, months),
             recorded_by_organisation_id=case.lead_organisation_id,
         )
     _audit_case(Action.CASE_CLOSED, actor, case, {"outcome": outcome, "follow_ups": len(FOLLOW_UP_MONTHS)})

@@ -133,6 +133,6 @@ def backdate(
         closed_on = timezone.localdate(closed)
         for months in (6, 12):
             FollowUp.objects.filter(case=case, months_after=months).update(
-                due_on=cases.add_months(closed_on, months)
+                due_on=cases.follow_up_due(closed_on, months)
             )
     Case.objects.filter(pk=case.pk).update(**updates)

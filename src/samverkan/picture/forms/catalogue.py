@@ -57,7 +57,7 @@ class PlaceForm(forms.ModelForm):
 class ReporterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(),
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        empty_label=_("Choose an organisation"), widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

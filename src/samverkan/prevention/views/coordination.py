@@ -11,11 +11,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from samverkan.access.guards import require_permission
 from samverkan.access.permissions import Permission
 from samverkan.accounts.http import AuthenticatedHttpRequest
+from samverkan.frontend.picker import picker_search
 from samverkan.lib.concurrency import StaleEdit, show_conflict, stored_version
 from samverkan.lib.form_errors import apply_validation_error
 from samverkan.picture.decision import LocalAction
@@ -42,18 +44,19 @@ def _status(form: object, status: int) -> int:
 
 @require_permission(Permission.PREVENTION_MANAGE)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("q")
 def coordinator_add(request: AuthenticatedHttpRequest, scope: str) -> HttpResponse:
     access = local_access_for(request.user)
     ref = scope_for_actor(access=access, key=scope)
     access.require(LocalAction.MANAGE_DOCUMENT, ref)
-    search = CandidateSearchForm(request.GET or None)
-    words = search.cleaned_data["q"] if search.is_valid() else ""
-    if request.method == "POST":
-        # The list the person chose from (the search is sent again with the form).
-        words = request.POST.get("q", "")[:80]
-    candidates = selectors.coordinator_candidates(scope=ref, search=words)
-    form = CoordinatorAddForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    # The search by name is posted, never in a URL (frontend.picker).
+    search = picker_search(request, CandidateSearchForm)
+    if search.cleared:
+        return redirect("prevention:coordinator_add", scope=scope)
+    candidates = selectors.coordinator_candidates(scope=ref, search=search.words)
+    choosing = request.method == "POST" and not search.searching
+    form = CoordinatorAddForm(request.POST if choosing else None, candidates=candidates)
+    if choosing and form.is_valid():
         try:
             services.coordinator_add(
                 actor=request.user, access=access, scope=ref, user=form.cleaned_data["user"],
@@ -65,9 +68,9 @@ def coordinator_add(request: AuthenticatedHttpRequest, scope: str) -> HttpRespon
             messages.success(request, _("The coordinator is named."))
             return redirect(BACK)
     return render(request, "prevention/coordinator_add.html", {
-        "scope": ref, "form": form, "search": search, "words": words, "shown": len(candidates),
+        "scope": ref, "form": form, "search": search.form, "words": search.words, "shown": len(candidates),
         "limit": selectors.CANDIDATES_SHOWN,
-    }, status=_status(form, 200) if request.method == "POST" else 200)
+    }, status=400 if search.form.errors else _status(form, 200) if choosing else 200)
 
 
 @require_permission(Permission.PREVENTION_MANAGE)

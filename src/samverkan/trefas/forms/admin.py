@@ -59,7 +59,8 @@ class ForumForm(StyledFormMixin, forms.ModelForm):
 
 
 class ForumOrganisationForm(StyledFormMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          empty_label=_("Choose an organisation"))
     kind = forms.ChoiceField(label=_("Takes part as"), choices=MemberKind.choices)
     active = forms.BooleanField(label=_("Takes part now"), required=False, initial=True)
     confirm = forms.BooleanField(
@@ -83,6 +84,7 @@ class ForumOrganisationForm(StyledFormMixin, forms.Form):
 
 class MemberForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(),
+                                  empty_label=_("Choose a person"),
                                   help_text=_("Staff of the forum's member organisations."))
     role = forms.ChoiceField(label=_("Role in the forum"), choices=ForumRole.choices,
                              help_text=_("A jurist must hold the jurist role; a coordinator or member a role "

@@ -28,7 +28,7 @@ class MembershipForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, listings: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["listing"].choices = [("", ""), *listings]  # type: ignore[attr-defined]
+        self.fields["listing"].choices = [("", _("Choose a person")), *listings]  # type: ignore[attr-defined]
 
 
 class MembershipEndForm(StyledFormMixin, forms.Form):
@@ -45,7 +45,7 @@ class ConflictForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, groups: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("group_a", "group_b"):
-            self.fields[name].choices = [("", ""), *groups]  # type: ignore[attr-defined]
+            self.fields[name].choices = [("", _("Choose a group")), *groups]  # type: ignore[attr-defined]
 
 
 class ConflictStatusForm(StyledFormMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.directory.models import Area
-from samverkan.frontend.forms import StyledFormMixin
+from samverkan.frontend.forms import StyledFormMixin, model_choice_field
 from samverkan.lib.identity_numbers import IdentityNumber
 from samverkan.people.forms import IdentityNumberField
 from samverkan.trefas.models import ChecklistTemplate, IncidentKind, LinkRole
@@ -93,11 +93,14 @@ class ActionDoneForm(forms.Form):
 
 class ChecklistTemplateForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    member_kind = model_choice_field(ChecklistTemplate, "member_kind", radios=True)
+    incident_kind = model_choice_field(ChecklistTemplate, "incident_kind", radios=True,
+                                       empty_label=_("Every kind of incident"))
 
     class Meta:
         model = ChecklistTemplate
         fields = ["title", "member_kind", "incident_kind", "deadline_hours", "order", "active"]
-        labels = {"order": _("Position in the checklist"), "incident_kind": _("After (empty: every kind)")}
+        labels = {"order": _("Position in the checklist")}
         help_texts = {
             "title": _("What the organisation does, in plain words. Write no names."),
             "deadline_hours": _("Hours from the registration of the incident."),

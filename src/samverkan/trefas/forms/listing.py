@@ -51,7 +51,8 @@ class NominateForm(StyledFormMixin, RatingFields):
         help_text=_("Optional: it follows from the identity number and is checked against it."),
     )
     protected_identity = forms.BooleanField(label=_("The person has protected personal data"), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False,
+                                  empty_label=_("Choose an area"))
     nomination_reason = forms.CharField(
         label=_("Why on the list (in words)"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -34,7 +34,8 @@ class VersionForm(forms.Form):
 
 
 class PlanActionForm(StyledFormMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          empty_label=_("Choose an organisation"))
     title = forms.CharField(label=_("What is to be done"), max_length=300,
                             help_text=_("In plain words. Write no names and no conditions: share those."))
     due_on = forms.DateField(label=_("Done by"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -25,6 +25,7 @@ class ShareForm(StyledFormMixin, forms.Form):
     basis = forms.ModelChoiceField(
         label=_("Statutory basis"),
         queryset=LegalBasis.objects.none(),
+        empty_label=_("Choose the statutory basis"),
         help_text=_("The basis decides who may receive it, for which ages, and whether a jurist reviews it first."),
     )
     balancing_test = forms.CharField(
