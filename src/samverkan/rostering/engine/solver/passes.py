@@ -21,7 +21,7 @@ from ..validator import validate
 from .bounds import static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, sub_problem
-from .repair import Repairer
+from .repair import NeighbourhoodSearch, Repairer
 
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
@@ -171,12 +171,15 @@ class _Passes:
         extra: Callable[[cp_model.CpModel], object] | None = None,
         full: bool = False,
         keep: bool = False,
+        bound_search: bool = False,
     ) -> tuple[str, cp_model.CpSolver]:
         """Solve ``st``'s model minimising ``objective``. ``full``: the objective is the
         full one and ``extra`` adds nothing, so CP-SAT's bound is a bound on the component
         (raised in ``st.bound`` as the search proves it). ``keep``: a solution that is
         better by its own objective (``_Model.evaluate``) is kept in ``st`` as it is found
-        (at most every ``_KEEP_EVERY_S``), so progress reports a roster that exists."""
+        (at most every ``_KEEP_EVERY_S``), so progress reports a roster that exists.
+        ``bound_search``: a stronger linear relaxation (linearization level 2), which on
+        re-planning's changes objective proves its bound far sooner."""
         model = st.model
         assert model is not None
         m = model.m if extra is None else model.m.clone()
@@ -192,6 +195,11 @@ class _Passes:
         solver.parameters.max_time_in_seconds = max(0.05, limit)
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 1
+        if bound_search:
+            solver.parameters.linearization_level = 2
+            # A hint that is no roster (the published one, less what became impossible)
+            # is repaired into one first.
+            solver.parameters.repair_hint = True
         if first_only:
             # Presolve dominates the time to a first roster on these models, and the
             # feasibility-jump worker finds one quickly without it.
@@ -269,44 +277,85 @@ class _Passes:
         return kept
 
     def _repair(self, st: _State, limit: float) -> None:
-        """Re-planning one disturbed component. A constructive repair (repair.Repairer:
-        remove what became impossible, fill each hole directly or by a chain of two) gives
-        CP-SAT a complete roster close to the fewest changes; CP-SAT then minimises the
-        changes from there, everything else seeded with the published assignments. The
-        component's bound on the changes is the largest of the solver's, the static one
-        and the hole-assignment relaxation (repair.Repairer.extra_lower_bound)."""
+        """Re-planning one disturbed component, the fewest changes first.
+
+        1. A constructive repair (repair.Repairer: remove what became impossible, fill each
+           hole directly or by a short ejection chain) and the bound on the changes (the
+           largest of the static one and the hole-assignment relaxation,
+           repair.Repairer.extra_lower_bound).
+        2. A neighbourhood search (repair.NeighbourhoodSearch) from that roster: a few of
+           the component's experts at a time are re-solved exactly, the rest kept, widening
+           only when a size stops improving; it stops at the bound.
+        3. Unless the bound is reached, CP-SAT on the whole component minimises the changes
+           with the time left, hinted with the best roster, to improve it or prove it
+           optimal (raising the bound)."""
         model = st.model
         assert model is not None and self.problem.published is not None
         deadline = time.monotonic() + limit
         sub = sub_problem(self.problem, st.comp)
         static = static_changes_lower_bound(sub)
         repairer = Repairer(model)
-        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.75 * limit)
-        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.1 * limit)))
+        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.85 * limit)
+        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.05 * limit)))
         st.changes_bound = max(st.changes_bound, static, static_changes_lower_bound(sub, hours=False) + extra)
         if complete and validate(sub, Roster(greedy)):
             complete = False
-        hint_roster = Roster(greedy) if complete else self.problem.published
-        status, solver = self._solve_model(
-            st, model.changes_expr(), max(0.1, deadline - time.monotonic()), hint=hint_roster
-        )
-        if status in ("optimal", "feasible"):
-            st.changes = round(solver.objective_value)
-            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
-            st.assignments = model.assignments(solver.boolean_value)
-        elif complete:
-            st.changes = model.evaluate(greedy)[1]
-            st.assignments = greedy
-        elif status == "infeasible":
-            st.status = "infeasible"
-            return
-        else:
-            return
         if complete:
-            greedy_changes = model.evaluate(greedy)[1]
-            if greedy_changes < st.changes:
-                st.changes, st.assignments = greedy_changes, greedy
-        st.changes_optimal = status == "optimal" or st.changes <= st.changes_bound
+            st.assignments = greedy
+            st.changes = model.evaluate(greedy)[1]
+        lns = NeighbourhoodSearch(
+            _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
+        )
+        start = {(a.expert_id, a.shift_id) for a in greedy}
+        if not lns.feasible(start):
+            start = {(eid, sid) for eid, sids in repairer.kept_within_caps().items() for sid in sids}
+        if (st.assignments is None or st.changes > st.changes_bound) and lns.feasible(start):
+            proof_share = 0.35 * limit
+            best, optimal = lns.run(
+                start,
+                deadline=lambda: deadline - proof_share - time.monotonic(),
+                target=st.changes_bound,
+            )
+            if lns.value(best)[0] and st.assignments is None:
+                # Positions still empty: search on with all the time left (a roster first).
+                best, optimal = lns.run(best, deadline=lambda: self.remaining() - 0.2, target=st.changes_bound)
+            empty, changes = lns.value(best)
+            if empty == 0 and (st.assignments is None or changes < st.changes):
+                found = [
+                    Assignment(shift_id=sid, expert_id=eid, agency=repairer.experts[eid].agency)
+                    for eid, sid in sorted(best)
+                ]
+                if not validate(sub, Roster(found)):
+                    st.assignments, st.changes = found, changes
+                    if optimal:
+                        st.changes_bound = max(st.changes_bound, changes)
+        if st.assignments is None or st.changes > st.changes_bound:
+            hint_roster = Roster(st.assignments) if st.assignments is not None else self.problem.published
+            status, solver = self._solve_model(
+                st,
+                model.changes_expr(),
+                max(0.1, deadline - time.monotonic()),
+                hint=hint_roster,
+                bound_search=True,
+                extra=(lambda m: m.add(model.changes_expr() <= st.changes)) if st.assignments is not None else None,
+            )
+            if status in ("optimal", "feasible"):
+                st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+                changes = round(solver.objective_value)
+                if st.assignments is None or changes < st.changes:
+                    st.changes = changes
+                    st.assignments = model.assignments(solver.boolean_value)
+                if status == "optimal":
+                    st.changes_bound = max(st.changes_bound, st.changes)
+            elif status == "infeasible":
+                if st.assignments is None:
+                    st.status = "infeasible"
+                    return
+                # Nothing better than the roster in hand: it is optimal.
+                st.changes_bound = max(st.changes_bound, st.changes)
+            elif st.assignments is None:
+                return
+        st.changes_optimal = st.changes <= st.changes_bound
         st.status = "feasible"
         st.objective = model.evaluate(st.assignments)[0]
         st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
@@ -334,7 +383,7 @@ class _Passes:
         if self.replan:
             if not st.changes_optimal:
                 status, solver = self._solve_model(
-                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or [])
+                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or []), bound_search=True
                 )
                 if status in ("optimal", "feasible"):
                     st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))

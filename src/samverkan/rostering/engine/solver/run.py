@@ -46,14 +46,19 @@ class _Run(_Passes):
         left_est = float(sum(est))
         share1 = 0.3
         todo_comps: list[tuple[Component, int]] = []
+        # Re-planning: the objective's terms of every component, built once (an unchanged
+        # component's objective is its roster's fairness and preferences: no changes).
+        replan_terms = ObjectiveTerms(self.problem, comps, replan=True) if self.replan else None
         for comp, size in zip(comps, est, strict=True):
             kept = self._unchanged(ctx, comp) if self.replan else None
             if kept is not None:
+                assert replan_terms is not None
                 st = _State(None, comp=comp)
                 st.assignments = kept
                 st.changes = st.changes_bound = 0
                 st.changes_optimal = True
-                st.objective = ObjectiveTerms(self.problem, [comp], replan=True).value(kept).total
+                parts = replan_terms.value(kept)
+                st.objective = parts.fairness + parts.preference
                 # Optimal with changes first (any other roster changes at least one
                 # position: a removal and an addition); as a weighted sum, the bound.
                 st.bound = min(st.objective, 2.0 * self.problem.weights.change)
@@ -63,7 +68,7 @@ class _Run(_Passes):
                 todo_comps.append((comp, size))
         left_est = float(sum(size for _c, size in todo_comps)) or 1.0
         if self.replan:
-            # Only the disturbed components are solved, one at a time with both workers;
+            # Only the disturbed components are solved, one at a time with one worker;
             # each takes its share of most of the budget when it starts (time a component
             # does not need flows to the next), the rest is left for pass 2.
             todo_comps.sort(key=lambda cs: cs[1])
@@ -87,7 +92,7 @@ class _Run(_Passes):
                 left_est -= size
                 futures.append(pool.submit(self._first_pass, st, limit))
             # The objective's terms (problem data only) while CP-SAT searches without the GIL.
-            terms = ObjectiveTerms(self.problem, comps, replan=self.replan)
+            terms = replan_terms or ObjectiveTerms(self.problem, comps, replan=self.replan)
             for f in futures:
                 f.result()
         for st in self.states:
@@ -245,5 +250,9 @@ def replan(
         should_stop=should_stop,
         hint=problem.published,
         replan=True,
+        # One CP-SAT worker: the repair is a sequence of small exact solves and one
+        # bound search, which one core does as fast as two (and the target holds on a
+        # machine whose other core is busy).
+        workers=1,
     )
     return run.run()
