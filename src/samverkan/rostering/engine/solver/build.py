@@ -195,19 +195,18 @@ class _Model:
         for key in cells:
             group = ctx.reqs[key]
             lits = [v for _e, v in by_cell.get(key, ())]
-            short: cp_model.LinearExprT = 0
+            short: list[cp_model.IntVar] = []
             if self.elastic:
-                u = m.new_int_var(0, ctx.need[key], "")
-                self.shortfall.append(u)
-                short = u
-            m.add(cp_model.LinearExpr.sum(lits) + short == ctx.need[key])
+                short = [m.new_int_var(0, ctx.need[key], "")]
+                self.shortfall.extend(short)
+            m.add(cp_model.LinearExpr.sum([*lits, *short]) == ctx.need[key])
             if len(group) > 1:
                 for r in group:
                     if not r.qualifications:
                         continue
                     demand = sum(o.count for o in group if r.qualifications <= o.qualifications)
                     qual = [v for e, v in by_cell.get(key, ()) if r.qualifications <= e.qualifications]
-                    m.add(cp_model.LinearExpr.sum(qual) + short >= demand)
+                    m.add(cp_model.LinearExpr.sum([*qual, *short]) >= demand)
 
         # Per-expert rules.
         cap_night = math.floor(night_cap(p) * 60 + 1e-6)

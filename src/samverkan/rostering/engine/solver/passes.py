@@ -197,9 +197,6 @@ class _Passes:
         solver.parameters.random_seed = 1
         if bound_search:
             solver.parameters.linearization_level = 2
-            # A hint that is no roster (the published one, less what became impossible)
-            # is repaired into one first.
-            solver.parameters.repair_hint = True
         if first_only:
             # Presolve dominates the time to a first roster on these models, and the
             # feasibility-jump worker finds one quickly without it.

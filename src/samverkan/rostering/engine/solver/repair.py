@@ -276,7 +276,7 @@ class NeighbourhoodSearch:
         for key in elastic.x:
             self.by_expert[key[0]].append(key)
         self.experts = sorted(self.by_expert)
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - a search heuristic, seeded for repeatable runs
         self.solves = 0
         self.shortest = min((elastic.ctx.shifts[sid].hours for _e, sid in elastic.x), default=0.0)
         self.free_shifts = sorted({sid for key in elastic.x if key not in elastic.fixed_one for sid in [key[1]]})
@@ -325,37 +325,35 @@ class NeighbourhoodSearch:
         return found is not None
 
     def _neighbourhood(self, best: set[tuple[str, str]], size: int, turn: int) -> Callable[[tuple[str, str]], bool]:
-        """Every other turn ``size`` experts (all their shifts), biased to those who may
-        fill an empty position; in between, every expert's shifts within ``size`` days
-        around an empty position or, with none, a random day."""
+        """``size`` experts (all their shifts): while a position is empty, some who may
+        fill it and one with hours to spare; else, every other turn, every expert's shifts
+        within ``size`` days around a random day."""
         m = self.model
         agency = {e.id: e.agency for e in m.comp.experts}
         count: dict[tuple[str, str], int] = defaultdict(int)
         for eid, sid in best:
             count[(sid, agency[eid])] += 1
         holes = [c for c in m.comp.cells if count[c] < m.ctx.need[c]]
-        if turn % 2 == 0:
+        # While a position is empty, experts only: an exchange that frees the hours for it
+        # may lie on any day.
+        if turn % 2 == 0 or holes:
             chosen: set[str] = set()
             if holes:
                 # Someone who may take an empty position, and someone with hours to spare
                 # (where a chain of exchanges can end).
                 sid, ag = self.rng.choice(holes)
                 able = [e for e in self.experts if (e, sid) in m.x and agency[e] == ag]
-                chosen.update(self.rng.sample(able, min(len(able), max(1, size // 2))))
+                chosen.update(self.rng.sample(able, min(len(able), 1)))
                 hours: dict[str, float] = defaultdict(float)
                 for eid, s in best:
                     hours[eid] += m.ctx.shifts[s].hours
                 spare = [e for e in self.experts if e not in chosen and self.caps[e] - hours[e] >= self.shortest]
-                if spare:
-                    chosen.add(self.rng.choice(spare))
+                chosen.update(self.rng.sample(spare, min(len(spare), max(1, size - 2))))
             rest = [e for e in self.experts if e not in chosen]
             chosen.update(self.rng.sample(rest, min(len(rest), max(0, size - len(chosen)))))
             return lambda key: key[0] in chosen
         shifts = m.ctx.shifts
-        if holes:
-            centre = shifts[self.rng.choice(holes)[0]].start
-        else:
-            centre = shifts[self.rng.choice(self.free_shifts)].start
+        centre = shifts[self.rng.choice(self.free_shifts)].start
         half = timedelta(days=size / 2)
         lo, hi = centre - half, centre + half
         return lambda key: lo <= shifts[key[1]].start < hi
@@ -391,7 +389,8 @@ class NeighbourhoodSearch:
                 best, val, stall = found, new, 0
                 continue
             stall += 1
-            # A neighbourhood one expert (or day) wider takes several times as long.
-            if stall >= 3 * n:
+            # A neighbourhood one expert (or day) wider takes several times as long; but
+            # a roster (no empty position) comes first.
+            if stall >= (n if val[0] else 3 * n):
                 size, stall = size + 1, 0
         return best, False

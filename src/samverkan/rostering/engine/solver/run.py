@@ -69,7 +69,7 @@ class _Run(_Passes):
         left_est = float(sum(size for _c, size in todo_comps)) or 1.0
         if self.replan:
             # Only the disturbed components are solved, one at a time with one worker;
-            # each takes its share of most of the budget when it starts (time a component
+            # each takes its share of 90 % of the budget left when it starts (time a component
             # does not need flows to the next), the rest is left for pass 2.
             todo_comps.sort(key=lambda cs: cs[1])
             for comp, size in todo_comps:
@@ -77,7 +77,7 @@ class _Run(_Passes):
                     break
                 st = _State(_Model(self.problem, comp, replan=True, ctx=ctx), comp=comp)
                 self.states.append(st)
-                limit = max(1.0, (self.remaining() * 0.75 - 0.2) * size / left_est)
+                limit = max(1.0, (self.remaining() * 0.9 - 0.2) * size / left_est)
                 left_est -= size
                 self._first_pass(st, limit)
             todo_comps = []
