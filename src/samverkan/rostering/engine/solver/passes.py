@@ -326,36 +326,70 @@ class _Passes:
                     st.assignments, st.changes = found, changes
                     if optimal:
                         st.changes_bound = max(st.changes_bound, changes)
-        if st.assignments is None or st.changes > st.changes_bound:
-            hint_roster = Roster(st.assignments) if st.assignments is not None else self.problem.published
+        if st.assignments is None:
+            # No roster yet: CP-SAT on the whole component from the published roster.
             status, solver = self._solve_model(
                 st,
                 model.changes_expr(),
                 max(0.1, deadline - time.monotonic()),
-                hint=hint_roster,
+                hint=self.problem.published,
                 bound_search=True,
-                extra=(lambda m: m.add(model.changes_expr() <= st.changes)) if st.assignments is not None else None,
             )
-            if status in ("optimal", "feasible"):
-                st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
-                changes = round(solver.objective_value)
-                if st.assignments is None or changes < st.changes:
-                    st.changes = changes
-                    st.assignments = model.assignments(solver.boolean_value)
-                if status == "optimal":
-                    st.changes_bound = max(st.changes_bound, st.changes)
-            elif status == "infeasible":
-                if st.assignments is None:
-                    st.status = "infeasible"
-                    return
-                # Nothing better than the roster in hand: it is optimal.
-                st.changes_bound = max(st.changes_bound, st.changes)
-            elif st.assignments is None:
+            if status == "infeasible":
+                st.status = "infeasible"
                 return
+            if status not in ("optimal", "feasible"):
+                return
+            st.changes = round(solver.objective_value)
+            st.assignments = model.assignments(solver.boolean_value)
+            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+        self._prove_changes(st, max(0.0, deadline - time.monotonic()))
         st.changes_optimal = st.changes <= st.changes_bound
         st.status = "feasible"
         st.objective = model.evaluate(st.assignments)[0]
         st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
+
+    def _prove_changes(self, st: _State, limit: float) -> None:
+        """Raise ``st.changes_bound`` (and improve the roster if CP-SAT finds a better one)
+        by asking the whole component's model for a roster with at most k changes: first
+        k = 10 % below the roster's changes, then one below (optimality). "None" proves
+        k + 1; a roster found is kept and its changes become the next target. Infeasibility
+        with a cap on the objective is proven far sooner than a minimisation closes its gap.
+        """
+        model = st.model
+        assert model is not None and st.assignments is not None
+        end = time.monotonic() + limit
+        while st.changes > st.changes_bound and not self._stopping():
+            left = end - time.monotonic()
+            if left < 0.05:
+                return
+            coarse = math.floor(st.changes / 1.1)
+            cap = coarse if st.changes_bound <= coarse < st.changes - 1 else st.changes - 1
+
+            def capped(m: cp_model.CpModel, cap: int = cap) -> None:
+                m.add(model.changes_expr() <= cap)
+
+            status, solver = self._solve_model(
+                st, model.changes_expr(), left, hint=Roster(st.assignments), bound_search=True, extra=capped
+            )
+            if status == "infeasible":
+                st.changes_bound = max(st.changes_bound, cap + 1)
+            elif status in ("optimal", "feasible"):
+                found = model.assignments(solver.boolean_value)
+                changes = model.evaluate(found)[1]
+                if changes < st.changes:
+                    st.assignments, st.changes = found, changes
+                # Every roster with fewer changes than ``cap + 1`` is in the capped model.
+                if status == "optimal":
+                    st.changes_bound = max(st.changes_bound, st.changes)
+                else:
+                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+            else:
+                # Unknown: the capped model's bound holds for the uncapped one up to cap + 1.
+                st.changes_bound = max(
+                    st.changes_bound, min(cap + 1, math.ceil(solver.best_objective_bound - 1e-6))
+                )
+                return
 
     def _first_pass(self, st: _State, limit: float) -> None:
         model = st.model
@@ -379,17 +413,10 @@ class _Passes:
         assert model is not None
         if self.replan:
             if not st.changes_optimal:
-                status, solver = self._solve_model(
-                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or []), bound_search=True
-                )
-                if status in ("optimal", "feasible"):
-                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
-                    st.changes_optimal = status == "optimal"
-                    st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
-                    if round(solver.objective_value) < st.changes:
-                        st.changes = round(solver.objective_value)
-                        st.assignments = model.assignments(solver.boolean_value)
-                        st.objective = model.evaluate(st.assignments)[0]
+                self._prove_changes(st, limit * 0.7)
+                st.changes_optimal = st.changes <= st.changes_bound
+                st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
+                st.objective = model.evaluate(st.assignments or [])[0]
                 limit *= 0.3
             best_changes = st.changes
             status, solver = self._solve_model(
