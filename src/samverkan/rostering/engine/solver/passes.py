@@ -30,6 +30,9 @@ StopFn = Callable[[], bool]
 # of a large component takes a noticeable fraction of a second to read and evaluate).
 _KEEP_EVERY_S = 1.0
 
+# Least seconds ``run._Run`` gives a part still without a roster after its share.
+_NO_ROSTER_EXTENSION_S = 5.0
+
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -288,7 +291,8 @@ class _Passes:
            optimal (raising the bound)."""
         model = st.model
         assert model is not None and self.problem.published is not None
-        deadline = time.monotonic() + limit
+        began = time.monotonic()
+        deadline = began + limit
         sub = sub_problem(self.problem, st.comp)
         static = static_changes_lower_bound(sub)
         repairer = Repairer(model)
@@ -314,8 +318,12 @@ class _Passes:
                 target=st.changes_bound,
             )
             if lns.value(best)[0] and st.assignments is None:
-                # Positions still empty: search on with all the time left (a roster first).
-                best, optimal = lns.run(best, deadline=lambda: self.remaining() - 0.2, target=st.changes_bound)
+                # Positions still empty: search on with all the time left, and at least the
+                # 5 s the run loop would give a part without a roster (a roster first; the
+                # search keeps what it has found rather than start again).
+                until = max(self.remaining() - 0.2, _NO_ROSTER_EXTENSION_S - (time.monotonic() - began))
+                end = time.monotonic() + until
+                best, optimal = lns.run(best, deadline=lambda: end - time.monotonic(), target=st.changes_bound)
             empty, changes = lns.value(best)
             if empty == 0 and (st.assignments is None or changes < st.changes):
                 found = [

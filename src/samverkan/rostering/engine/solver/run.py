@@ -18,7 +18,7 @@ from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
 from .explain import explain
 from .objective import ObjectiveTerms
-from .passes import ProgressFn, StopFn, _Passes, _State
+from .passes import _NO_ROSTER_EXTENSION_S, ProgressFn, StopFn, _Passes, _State
 
 
 class _Run(_Passes):
@@ -98,7 +98,7 @@ class _Run(_Passes):
         for st in self.states:
             # No roster within its share: one more try with the time left (at least 5 s).
             if st.status == "unknown" and not self._stopping():
-                self._first_pass(st, max(5.0, self.remaining()))
+                self._first_pass(st, max(_NO_ROSTER_EXTENSION_S, self.remaining()))
         infeasible = [st.comp for st in self.states if st.status == "infeasible"]
         if (
             self.states
