@@ -40,7 +40,8 @@ Modules, one subject each:
   ``conflicts``, ``KINDS``).
 * ``build``: the CP-SAT model of one component (``_Context``, ``_Model``).
 * ``repair``: re-planning's constructive repair and its lower bound on the changes
-  (``Repairer``).
+  (``Repairer``), and the neighbourhood search for the fewest changes on a component's
+  elastic model (``NeighbourhoodSearch``).
 * ``passes``: solving one component (pass 1, pass 2, re-planning repair) with progress
   reporting and cancellation (``_Passes``, ``_State``).
 * ``feasibility``: whether any roster exists under the rules, less some (``feasible``).

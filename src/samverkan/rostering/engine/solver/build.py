@@ -207,10 +207,16 @@ class _Model:
         replan: bool,
         ctx: _Context | None = None,
         relax: frozenset[str] = frozenset(),
+        elastic: bool = False,
     ) -> None:
         """``relax`` drops rule families (daily_rest, weekly_rest, hours, night_average) -
-        only for explaining infeasibility, never for a roster."""
+        only for explaining infeasibility, never for a roster. ``elastic`` (re-planning's
+        neighbourhood search): a cell may be left short, by ``shortfall`` (so any roster
+        that keeps the per-expert rules, e.g. the published one less what became
+        impossible, is a solution); never for a roster that is returned as it is."""
         self.relax = relax
+        self.elastic = elastic
+        self.shortfall: list[cp_model.IntVar] = []
         self.problem = problem
         self.comp = comp
         self.ctx = ctx or _Context(problem)
@@ -278,14 +284,18 @@ class _Model:
         for key in cells:
             group = ctx.reqs[key]
             lits = [v for _e, v in by_cell.get(key, ())]
-            m.add(cp_model.LinearExpr.sum(lits) == ctx.need[key])
+            short: list[cp_model.IntVar] = []
+            if self.elastic:
+                short = [m.new_int_var(0, ctx.need[key], "")]
+                self.shortfall.extend(short)
+            m.add(cp_model.LinearExpr.sum([*lits, *short]) == ctx.need[key])
             if len(group) > 1:
                 for r in group:
                     if not r.qualifications:
                         continue
                     demand = sum(o.count for o in group if r.qualifications <= o.qualifications)
                     qual = [v for e, v in by_cell.get(key, ()) if r.qualifications <= e.qualifications]
-                    m.add(cp_model.LinearExpr.sum(qual) >= demand)
+                    m.add(cp_model.LinearExpr.sum([*qual, *short]) >= demand)
 
         # Per-expert rules.
         cap_night = math.floor(night_cap(p) * 60 + 1e-6)

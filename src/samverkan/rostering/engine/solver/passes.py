@@ -21,7 +21,7 @@ from ..validator import validate
 from .bounds import static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, sub_problem
-from .repair import Repairer
+from .repair import NeighbourhoodSearch, Repairer
 
 ProgressFn = Callable[[dict[str, float | None]], None]
 StopFn = Callable[[], bool]
@@ -29,6 +29,9 @@ StopFn = Callable[[], bool]
 # Least seconds between two solutions of one search evaluated for progress (a solution
 # of a large component takes a noticeable fraction of a second to read and evaluate).
 _KEEP_EVERY_S = 1.0
+
+# Least seconds ``run._Run`` gives a part still without a roster after its share.
+_NO_ROSTER_EXTENSION_S = 5.0
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -171,12 +174,15 @@ class _Passes:
         extra: Callable[[cp_model.CpModel], object] | None = None,
         full: bool = False,
         keep: bool = False,
+        bound_search: bool = False,
     ) -> tuple[str, cp_model.CpSolver]:
         """Solve ``st``'s model minimising ``objective``. ``full``: the objective is the
         full one and ``extra`` adds nothing, so CP-SAT's bound is a bound on the component
         (raised in ``st.bound`` as the search proves it). ``keep``: a solution that is
         better by its own objective (``_Model.evaluate``) is kept in ``st`` as it is found
-        (at most every ``_KEEP_EVERY_S``), so progress reports a roster that exists."""
+        (at most every ``_KEEP_EVERY_S``), so progress reports a roster that exists.
+        ``bound_search``: a stronger linear relaxation (linearization level 2), which on
+        re-planning's changes objective proves its bound far sooner."""
         model = st.model
         assert model is not None
         m = model.m if extra is None else model.m.clone()
@@ -192,6 +198,8 @@ class _Passes:
         solver.parameters.max_time_in_seconds = max(0.05, limit)
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 1
+        if bound_search:
+            solver.parameters.linearization_level = 2
         if first_only:
             # Presolve dominates the time to a first roster on these models, and the
             # feasibility-jump worker finds one quickly without it.
@@ -269,47 +277,127 @@ class _Passes:
         return kept
 
     def _repair(self, st: _State, limit: float) -> None:
-        """Re-planning one disturbed component. A constructive repair (repair.Repairer:
-        remove what became impossible, fill each hole directly or by a chain of two) gives
-        CP-SAT a complete roster close to the fewest changes; CP-SAT then minimises the
-        changes from there, everything else seeded with the published assignments. The
-        component's bound on the changes is the largest of the solver's, the static one
-        and the hole-assignment relaxation (repair.Repairer.extra_lower_bound)."""
+        """Re-planning one disturbed component, the fewest changes first.
+
+        1. A constructive repair (repair.Repairer: remove what became impossible, fill each
+           hole directly or by a short ejection chain) and the bound on the changes (the
+           largest of the static one and the hole-assignment relaxation,
+           repair.Repairer.extra_lower_bound).
+        2. A neighbourhood search (repair.NeighbourhoodSearch) from that roster: a few of
+           the component's experts at a time are re-solved exactly, the rest kept, widening
+           only when a size stops improving; it stops at the bound.
+        3. Unless the bound is reached, CP-SAT on the whole component minimises the changes
+           with the time left, hinted with the best roster, to improve it or prove it
+           optimal (raising the bound)."""
         model = st.model
         assert model is not None and self.problem.published is not None
-        deadline = time.monotonic() + limit
+        began = time.monotonic()
+        deadline = began + limit
         sub = sub_problem(self.problem, st.comp)
         static = static_changes_lower_bound(sub)
         repairer = Repairer(model)
-        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.75 * limit)
-        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.1 * limit)))
+        greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.85 * limit)
+        extra = repairer.extra_lower_bound(min(1.0, max(0.1, 0.05 * limit)))
         st.changes_bound = max(st.changes_bound, static, static_changes_lower_bound(sub, hours=False) + extra)
         if complete and validate(sub, Roster(greedy)):
             complete = False
-        hint_roster = Roster(greedy) if complete else self.problem.published
-        status, solver = self._solve_model(
-            st, model.changes_expr(), max(0.1, deadline - time.monotonic()), hint=hint_roster
-        )
-        if status in ("optimal", "feasible"):
-            st.changes = round(solver.objective_value)
-            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
-            st.assignments = model.assignments(solver.boolean_value)
-        elif complete:
-            st.changes = model.evaluate(greedy)[1]
-            st.assignments = greedy
-        elif status == "infeasible":
-            st.status = "infeasible"
-            return
-        else:
-            return
         if complete:
-            greedy_changes = model.evaluate(greedy)[1]
-            if greedy_changes < st.changes:
-                st.changes, st.assignments = greedy_changes, greedy
-        st.changes_optimal = status == "optimal" or st.changes <= st.changes_bound
+            st.assignments = greedy
+            st.changes = model.evaluate(greedy)[1]
+        lns = NeighbourhoodSearch(
+            _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
+        )
+        start = {(a.expert_id, a.shift_id) for a in greedy}
+        if not lns.feasible(start):
+            start = {(eid, sid) for eid, sids in repairer.kept_within_caps().items() for sid in sids}
+        if (st.assignments is None or st.changes > st.changes_bound) and lns.feasible(start):
+            proof_share = 0.35 * limit
+            best, optimal = lns.run(
+                start,
+                deadline=lambda: deadline - proof_share - time.monotonic(),
+                target=st.changes_bound,
+            )
+            if lns.value(best)[0] and st.assignments is None:
+                # Positions still empty: search on with all the time left, and at least the
+                # 5 s the run loop would give a part without a roster (a roster first; the
+                # search keeps what it has found rather than start again).
+                until = max(self.remaining() - 0.2, _NO_ROSTER_EXTENSION_S - (time.monotonic() - began))
+                end = time.monotonic() + until
+                best, optimal = lns.run(best, deadline=lambda: end - time.monotonic(), target=st.changes_bound)
+            empty, changes = lns.value(best)
+            if empty == 0 and (st.assignments is None or changes < st.changes):
+                found = [
+                    Assignment(shift_id=sid, expert_id=eid, agency=repairer.experts[eid].agency)
+                    for eid, sid in sorted(best)
+                ]
+                if not validate(sub, Roster(found)):
+                    st.assignments, st.changes = found, changes
+                    if optimal:
+                        st.changes_bound = max(st.changes_bound, changes)
+        if st.assignments is None:
+            # No roster yet: CP-SAT on the whole component from the published roster.
+            status, solver = self._solve_model(
+                st,
+                model.changes_expr(),
+                max(0.1, deadline - time.monotonic()),
+                hint=self.problem.published,
+                bound_search=True,
+            )
+            if status == "infeasible":
+                st.status = "infeasible"
+                return
+            if status not in ("optimal", "feasible"):
+                return
+            st.changes = round(solver.objective_value)
+            st.assignments = model.assignments(solver.boolean_value)
+            st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+        self._prove_changes(st, max(0.0, deadline - time.monotonic()))
+        st.changes_optimal = st.changes <= st.changes_bound
         st.status = "feasible"
         st.objective = model.evaluate(st.assignments)[0]
         st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
+
+    def _prove_changes(self, st: _State, limit: float) -> None:
+        """Raise ``st.changes_bound`` (and improve the roster if CP-SAT finds a better one)
+        by asking the whole component's model for a roster with at most k changes: first
+        k = 10 % below the roster's changes, then one below (optimality). "None" proves
+        k + 1; a roster found is kept and its changes become the next target. Infeasibility
+        with a cap on the objective is proven far sooner than a minimisation closes its gap.
+        """
+        model = st.model
+        assert model is not None and st.assignments is not None
+        end = time.monotonic() + limit
+        while st.changes > st.changes_bound and not self._stopping():
+            left = end - time.monotonic()
+            if left < 0.05:
+                return
+            coarse = math.floor(st.changes / 1.1)
+            cap = coarse if st.changes_bound <= coarse < st.changes - 1 else st.changes - 1
+
+            def capped(m: cp_model.CpModel, cap: int = cap) -> None:
+                m.add(model.changes_expr() <= cap)
+
+            status, solver = self._solve_model(
+                st, model.changes_expr(), left, hint=Roster(st.assignments), bound_search=True, extra=capped
+            )
+            if status == "infeasible":
+                st.changes_bound = max(st.changes_bound, cap + 1)
+            elif status in ("optimal", "feasible"):
+                found = model.assignments(solver.boolean_value)
+                changes = model.evaluate(found)[1]
+                if changes < st.changes:
+                    st.assignments, st.changes = found, changes
+                # Every roster with fewer changes than ``cap + 1`` is in the capped model.
+                if status == "optimal":
+                    st.changes_bound = max(st.changes_bound, st.changes)
+                else:
+                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
+            else:
+                # Unknown: the capped model's bound holds for the uncapped one up to cap + 1.
+                st.changes_bound = max(
+                    st.changes_bound, min(cap + 1, math.ceil(solver.best_objective_bound - 1e-6))
+                )
+                return
 
     def _first_pass(self, st: _State, limit: float) -> None:
         model = st.model
@@ -333,17 +421,10 @@ class _Passes:
         assert model is not None
         if self.replan:
             if not st.changes_optimal:
-                status, solver = self._solve_model(
-                    st, model.changes_expr(), limit * 0.7, hint=Roster(st.assignments or [])
-                )
-                if status in ("optimal", "feasible"):
-                    st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
-                    st.changes_optimal = status == "optimal"
-                    st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
-                    if round(solver.objective_value) < st.changes:
-                        st.changes = round(solver.objective_value)
-                        st.assignments = model.assignments(solver.boolean_value)
-                        st.objective = model.evaluate(st.assignments)[0]
+                self._prove_changes(st, limit * 0.7)
+                st.changes_optimal = st.changes <= st.changes_bound
+                st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
+                st.objective = model.evaluate(st.assignments or [])[0]
                 limit *= 0.3
             best_changes = st.changes
             status, solver = self._solve_model(

@@ -11,8 +11,10 @@ removal opens a position (an addition) too.
 from __future__ import annotations
 
 import math
+import random
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -97,11 +99,9 @@ class Repairer:
             out.extend([key] * max(0, self.model.ctx.need[key] - count[key]))
         return sorted(out, key=lambda k: (self.shifts[k[0]].start, k))
 
-    def greedy(self, deadline: Callable[[], bool]) -> tuple[list[Assignment], bool]:
-        """A repaired roster: remove the impossible assignments (and, for an expert over
-        their lowered hours cap, their latest movable shifts), then fill each hole directly
-        if someone can take it, else by a chain of depth two (Y takes the hole and gives
-        up a shift t that Z takes). Returns (assignments, complete)."""
+    def kept_within_caps(self) -> dict[str, set[str]]:
+        """The published assignments still possible, less (for an expert who no longer
+        meets their rules, e.g. over a lowered hours cap) their latest movable shifts."""
         roster: dict[str, set[str]] = {eid: set(self.kept.get(eid, set())) for eid in self.experts}
         for eid, sids in roster.items():
             movable = sorted(
@@ -111,6 +111,14 @@ class Repairer:
             )
             while movable and not self.ok(eid, sids):
                 sids.discard(movable.pop(0))
+        return roster
+
+    def greedy(self, deadline: Callable[[], bool]) -> tuple[list[Assignment], bool]:
+        """A repaired roster: remove the impossible assignments (and, for an expert over
+        their lowered hours cap, their latest movable shifts), then fill each hole directly
+        if someone can take it, else by a chain of depth two (Y takes the hole and gives
+        up a shift t that Z takes). Returns (assignments, complete)."""
+        roster = self.kept_within_caps()
         complete = True
         for sid, agency in self.holes(roster):
             if deadline():
@@ -238,3 +246,151 @@ class Repairer:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return 0
         return 2 * max(0, math.ceil(solver.best_objective_bound - 1e-6))
+
+
+class NeighbourhoodSearch:
+    """Re-planning's neighbourhood search on one disturbed component: the fewest changes,
+    found by repeatedly re-solving a small neighbourhood exactly while everything else stays
+    as it is.
+
+    It works on the component's elastic model (``_Model(elastic=True)``: a position may be
+    left empty, at a cost above any number of changes), so the published roster less what
+    became impossible - or the constructive repair - is a solution from the start. A
+    neighbourhood is a few experts of the component: their assignments from the pinned
+    time on are free, everyone else's stay as in the current roster; CP-SAT (one worker)
+    minimises empty positions, then changes, hinted with the current roster. The
+    neighbourhood widens (more experts at once) when the current size stops improving;
+    once it holds every expert the search is the whole component's, exact."""
+
+    def __init__(self, elastic: _Model, caps: dict[str, float], *, seed: int = 1) -> None:
+        """``caps``: each expert's hours cap for the period (``Repairer.cap``)."""
+        assert elastic.elastic
+        self.model = elastic
+        self.caps = caps
+        self.big = len(elastic.x) + elastic.change_const + 1  # one empty position > any changes
+        elastic.m.minimize(
+            self.big * cp_model.LinearExpr.sum(elastic.shortfall) + elastic.changes_expr()
+        )
+        self.index = {key: v.index for key, v in elastic.x.items()}
+        self.by_expert: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in elastic.x:
+            self.by_expert[key[0]].append(key)
+        self.experts = sorted(self.by_expert)
+        self.rng = random.Random(seed)  # noqa: S311 - a search heuristic, seeded for repeatable runs
+        self.solves = 0
+        self.shortest = min((elastic.ctx.shifts[sid].hours for _e, sid in elastic.x), default=0.0)
+        self.free_shifts = sorted({sid for key in elastic.x if key not in elastic.fixed_one for sid in [key[1]]})
+
+    def value(self, chosen: set[tuple[str, str]]) -> tuple[int, int]:
+        """(empty positions, changes) of ``chosen`` (pairs (expert, shift))."""
+        m = self.model
+        count: dict[tuple[str, str], int] = defaultdict(int)
+        agency = {e.id: e.agency for e in m.comp.experts}
+        for eid, sid in chosen:
+            count[(sid, agency[eid])] += 1
+        empty = sum(max(0, m.ctx.need[c] - count[c]) for c in m.comp.cells)
+        return empty, m.evaluate(
+            Assignment(shift_id=sid, expert_id=eid, agency=agency[eid]) for eid, sid in chosen
+        )[1]
+
+    def _solve(
+        self, free: Callable[[tuple[str, str]], bool], current: set[tuple[str, str]], limit: float
+    ) -> tuple[set[tuple[str, str]] | None, bool]:
+        """Re-solve with only the variables ``free`` selects free; (solution or None, optimal)."""
+        m = self.model.m.clone()
+        variables = m.proto.variables
+        for key, idx in self.index.items():
+            m.add_hint(self.model.x[key], key in current)
+            if not free(key) and key not in self.model.fixed_one:
+                b = 1 if key in current else 0
+                dom = variables[idx].domain
+                dom.clear()
+                dom.extend([b, b])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.02, limit)
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 1
+        # The neighbourhoods are small: presolve would cost more than it saves.
+        solver.parameters.cp_model_presolve = False
+        self.solves += 1
+        status = solver.solve(m)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, False
+        chosen = {key for key, v in self.model.x.items() if solver.boolean_value(v)}
+        return chosen, status == cp_model.OPTIMAL
+
+    def feasible(self, chosen: set[tuple[str, str]]) -> bool:
+        """Does ``chosen`` meet the elastic model (every rule, no cell over-filled)?"""
+        found, _opt = self._solve(lambda _key: False, chosen, 1.0)
+        return found is not None
+
+    def _neighbourhood(self, best: set[tuple[str, str]], size: int, turn: int) -> Callable[[tuple[str, str]], bool]:
+        """``size`` experts (all their shifts): while a position is empty, some who may
+        fill it and one with hours to spare; else, every other turn, every expert's shifts
+        within ``size`` days around a random day."""
+        m = self.model
+        agency = {e.id: e.agency for e in m.comp.experts}
+        count: dict[tuple[str, str], int] = defaultdict(int)
+        for eid, sid in best:
+            count[(sid, agency[eid])] += 1
+        holes = [c for c in m.comp.cells if count[c] < m.ctx.need[c]]
+        # While a position is empty, experts only: an exchange that frees the hours for it
+        # may lie on any day.
+        if turn % 2 == 0 or holes:
+            chosen: set[str] = set()
+            if holes:
+                # Someone who may take an empty position, and someone with hours to spare
+                # (where a chain of exchanges can end).
+                sid, ag = self.rng.choice(holes)
+                able = [e for e in self.experts if (e, sid) in m.x and agency[e] == ag]
+                chosen.update(self.rng.sample(able, min(len(able), 1)))
+                hours: dict[str, float] = defaultdict(float)
+                for eid, s in best:
+                    hours[eid] += m.ctx.shifts[s].hours
+                spare = [e for e in self.experts if e not in chosen and self.caps[e] - hours[e] >= self.shortest]
+                chosen.update(self.rng.sample(spare, min(len(spare), max(1, size - 2))))
+            rest = [e for e in self.experts if e not in chosen]
+            chosen.update(self.rng.sample(rest, min(len(rest), max(0, size - len(chosen)))))
+            return lambda key: key[0] in chosen
+        shifts = m.ctx.shifts
+        centre = shifts[self.rng.choice(self.free_shifts)].start
+        half = timedelta(days=size / 2)
+        lo, hi = centre - half, centre + half
+        return lambda key: lo <= shifts[key[1]].start < hi
+
+    def run(
+        self,
+        start: set[tuple[str, str]],
+        *,
+        deadline: Callable[[], float],
+        target: int,
+        sub_limit: float = 0.3,
+        size: int = 3,
+    ) -> tuple[set[tuple[str, str]], bool]:
+        """Improve ``start`` (a solution of the elastic model) until ``deadline()`` (seconds
+        left) runs out, its changes reach ``target`` (a proven lower bound) with no empty
+        position, or a search of the whole component proves it optimal. Returns (the best
+        roster, proven optimal)."""
+        best = set(start)
+        val = self.value(best)
+        n = len(self.experts)
+        stall = 0
+        turn = 0
+        while deadline() > 0.02 and not (val[0] == 0 and val[1] <= target) and self.free_shifts:
+            if size >= n:
+                found, optimal = self._solve(lambda _key: True, best, deadline())
+                if found is not None and self.value(found) <= val:
+                    best, val = found, self.value(found)
+                return best, optimal
+            turn += 1
+            found, _opt = self._solve(self._neighbourhood(best, size, turn), best, min(sub_limit, deadline()))
+            new = self.value(found) if found is not None else val
+            if found is not None and new < val:
+                best, val, stall = found, new, 0
+                continue
+            stall += 1
+            # A neighbourhood one expert (or day) wider takes several times as long; but
+            # a roster (no empty position) comes first.
+            if stall >= (n if val[0] else 3 * n):
+                size, stall = size + 1, 0
+        return best, False

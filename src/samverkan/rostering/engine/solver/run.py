@@ -20,7 +20,7 @@ from .build import _Context, _Model
 from .decompose import Component, components, sub_problem
 from .explain import explain
 from .objective import ObjectiveTerms
-from .passes import ProgressFn, StopFn, _Passes, _State
+from .passes import _NO_ROSTER_EXTENSION_S, ProgressFn, StopFn, _Passes, _State
 
 
 class _Run(_Passes):
@@ -48,14 +48,19 @@ class _Run(_Passes):
         left_est = float(sum(est))
         share1 = 0.3
         todo_comps: list[tuple[Component, int]] = []
+        # Re-planning: the objective's terms of every component, built once (an unchanged
+        # component's objective is its roster's fairness and preferences: no changes).
+        replan_terms = ObjectiveTerms(self.problem, comps, replan=True) if self.replan else None
         for comp, size in zip(comps, est, strict=True):
             kept = self._unchanged(ctx, comp) if self.replan else None
             if kept is not None:
+                assert replan_terms is not None
                 st = _State(None, comp=comp)
                 st.assignments = kept
                 st.changes = st.changes_bound = 0
                 st.changes_optimal = True
-                st.objective = ObjectiveTerms(self.problem, [comp], replan=True).value(kept).total
+                parts = replan_terms.value(kept)
+                st.objective = parts.fairness + parts.preference
                 # Optimal with changes first (any other roster changes at least one
                 # position: a removal and an addition); as a weighted sum, the bound.
                 st.bound = min(st.objective, 2.0 * self.problem.weights.change)
@@ -65,8 +70,8 @@ class _Run(_Passes):
                 todo_comps.append((comp, size))
         left_est = float(sum(size for _c, size in todo_comps)) or 1.0
         if self.replan:
-            # Only the disturbed components are solved, one at a time with both workers;
-            # each takes its share of most of the budget when it starts (time a component
+            # Only the disturbed components are solved, one at a time with one worker;
+            # each takes its share of 90 % of the budget left when it starts (time a component
             # does not need flows to the next), the rest is left for pass 2.
             todo_comps.sort(key=lambda cs: cs[1])
             for comp, size in todo_comps:
@@ -74,7 +79,7 @@ class _Run(_Passes):
                     break
                 st = _State(_Model(self.problem, comp, replan=True, ctx=ctx), comp=comp)
                 self.states.append(st)
-                limit = max(1.0, (self.remaining() * 0.75 - 0.2) * size / left_est)
+                limit = max(1.0, (self.remaining() * 0.9 - 0.2) * size / left_est)
                 left_est -= size
                 self._first_pass(st, limit)
             todo_comps = []
@@ -89,13 +94,13 @@ class _Run(_Passes):
                 left_est -= size
                 futures.append(pool.submit(self._first_pass, st, limit))
             # The objective's terms (problem data only) while CP-SAT searches without the GIL.
-            terms = ObjectiveTerms(self.problem, comps, replan=self.replan)
+            terms = replan_terms or ObjectiveTerms(self.problem, comps, replan=self.replan)
             for f in futures:
                 f.result()
         for st in self.states:
             # No roster within its share: one more try with the time left (at least 5 s).
             if st.status == "unknown" and not self._stopping():
-                self._first_pass(st, max(5.0, self.remaining()))
+                self._first_pass(st, max(_NO_ROSTER_EXTENSION_S, self.remaining()))
         infeasible = [st.comp for st in self.states if st.status == "infeasible"]
         if (
             self.states
@@ -253,5 +258,9 @@ def replan(
         should_stop=should_stop,
         hint=problem.published,
         replan=True,
+        # One CP-SAT worker: the repair is a sequence of small exact solves and one
+        # bound search, which one core does as fast as two (and the target holds on a
+        # machine whose other core is busy).
+        workers=1,
     )
     return run.run()
