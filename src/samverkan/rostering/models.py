@@ -272,7 +272,7 @@ class VersionStatus(models.TextChoices):
 
 
 class VersionSource(models.TextChoices):
-    SOLVER = "solver", _("Solver")
+    SOLVER = "solver", _("Automatic planning")
     REPLAN = "replan", _("Re-plan")
     SWAP = "swap", _("Shift swap")
 
