@@ -54,6 +54,10 @@ RUNNER_FUNCTION = "samverkan.rostering.parallel.part_runner"
 # Runners enqueued per run: more than the workers any deployment runs at once is harmless
 # (a runner that finds no part left ends at once), fewer would leave workers idle.
 DEFAULT_RUNNERS = 16
+# As jobs.backends' RQ limits (not imported: this module also runs outside Django, in
+# benchmarks/roster.py).
+RUNNER_TIMEOUT_S = 6 * 3600
+RUNNER_RESULT_TTL_S = 3600
 MAX_TRIES = 3  # a part lost more often than this (it kills its worker?) fails the run
 
 
@@ -321,14 +325,12 @@ def _slim(problem: Problem, comp: Any) -> Problem:
 
 
 def _enqueue_runner(rq: Any, run_id: str, redis_url: str) -> str:
-    from samverkan.jobs.backends import RQ_JOB_TIMEOUT_S, RQ_RESULT_TTL_S
-
     job = rq.enqueue(
         RUNNER_FUNCTION,
         run_id,
         redis_url,
-        job_timeout=RQ_JOB_TIMEOUT_S,
-        result_ttl=RQ_RESULT_TTL_S,
+        job_timeout=RUNNER_TIMEOUT_S,
+        result_ttl=RUNNER_RESULT_TTL_S,
         description="roster.parts",
     )
     return str(job.id)
