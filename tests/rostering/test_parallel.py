@@ -91,6 +91,7 @@ def test_parts_are_solved_by_the_workers_and_combined(redis_url, rq_queue_name):
     connection = Redis.from_url(redis_url)
     queue = Queue(rq_queue_name, connection=connection)
     progress: list[dict] = []
+    before = set(connection.scan_iter(f"{parallel.PREFIX}:*"))
     thread, out = _run_in_thread(
         problem,
         connection=connection,
@@ -110,7 +111,9 @@ def test_parts_are_solved_by_the_workers_and_combined(redis_url, rq_queue_name):
     assert progress[-1]["parts_done"] == 3 and progress[-1]["parts_total"] == 3
     assert progress[-1]["objective"] == pytest.approx(result.objective)
     # Nothing of the run is left on Redis but the cancel flag (which expires).
-    assert [k for k in connection.scan_iter(f"{parallel.PREFIX}:*") if not k.endswith(b":cancel")] == []
+    left = set(connection.scan_iter(f"{parallel.PREFIX}:*")) - before
+    assert [k for k in left if not k.endswith(b":cancel")] == []
+    assert all(0 < connection.ttl(k) <= parallel.CANCEL_TTL_S for k in left)
 
 
 def test_a_part_whose_worker_died_is_solved_again(redis_url, rq_queue_name):  # noqa: F811
@@ -200,3 +203,28 @@ def test_the_solve_job_uses_the_workers_with_the_rq_backend(
     problem = pb.build_problem(plan)
     assert version.objective == pytest.approx(objective(problem, pb.roster_of(version)))
     assert ticks[-1]["parts_total"] == 1
+
+
+def test_the_progress_page_counts_the_parts():
+    from django.template.loader import render_to_string
+
+    live = {
+        "running": True,
+        "status": None,
+        "objective": None,
+        "bound": 12.0,
+        "elapsed_s": 3.0,
+        "time_limit_s": 60,
+        "mode": "solve",
+        "changes": None,
+        "explanation": [],
+        "violations": 0,
+        "version_id": None,
+        "parts_done": 5,
+        "parts_total": 660,
+    }
+    page = render_to_string("rostering/solve_result.html", {"result": live})
+    assert 'data-testid="parts">5 of 660<' in page
+    assert 'data-testid="parts"' not in render_to_string(
+        "rostering/solve_result.html", {"result": {**live, "parts_done": None, "parts_total": None}}
+    )

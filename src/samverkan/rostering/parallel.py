@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 PREFIX = "samverkan:roster-run"
 KEY_TTL_S = 24 * 3600
+CANCEL_TTL_S = 600
 HEARTBEAT_TTL_S = 15  # a runner silent this long is taken for dead
 HEARTBEAT_EVERY_S = 3.0
 POLL_S = 0.25
@@ -101,6 +102,13 @@ def _connect(redis_url: str) -> Redis:
     return Redis.from_url(settings.REDIS_URL)
 
 
+_POP_AND_CLAIM = """
+local index = redis.call('LPOP', KEYS[1])
+if index then redis.call('HSET', KEYS[2], index, ARGV[1]) end
+return index
+"""
+
+
 def _work(connection: Redis, run_id: str, *, runner_id: str) -> int:
     from samverkan.rostering.engine.solver.decompose import sub_problem  # deferred: OR-Tools
     from samverkan.rostering.engine.solver.run import solve
@@ -130,15 +138,16 @@ def _work(connection: Redis, run_id: str, *, runner_id: str) -> int:
 
     try:
         while not cancelled():
-            raw = connection.lpop(_key(run_id, "pending"))
+            # Taken and claimed in one step: a runner that dies in between cannot lose it.
+            raw = connection.eval(_POP_AND_CLAIM, 2, _key(run_id, "pending"), _key(run_id, "claims"), runner_id)
             if raw is None:
                 break
             index = int(raw)
-            connection.hset(_key(run_id, "claims"), str(index), runner_id)
             blob = connection.hget(_key(run_id, "parts"), str(index))
             if blob is None or connection.hexists(_key(run_id, "done"), str(index)):
+                connection.hdel(_key(run_id, "claims"), str(index))
                 continue
-            problem, comp, hint = pickle.loads(blob)  # noqa: S301 (our own payload, see module doc)
+            problem, comp, hint = _unpickle(blob)
             part = sub_problem(problem, comp)
             size = max(1, len(comp.cells)) * max(1, len(comp.experts))
             pending_before = float(connection.incrbyfloat(_key(run_id, "pending_size"), -size)) + size
@@ -236,19 +245,23 @@ def run_parts(
         pipe.expire(key, KEY_TTL_S)
     pipe.execute()
     rq = Queue(queue, connection=connection)
-    rq_ids = [_enqueue_runner(rq, run_id, redis_url) for _ in range(max(1, runners))]
+    rq_ids: list[str] = []
     helper: threading.Thread | None = None
-    if help:
-        helper = threading.Thread(
-            target=_work, args=(connection, run_id), kwargs={"runner_id": f"coordinator-{run_id[:8]}"},
-            daemon=True, name="roster-parts-helper",
-        )
-        helper.start()
     retried = 0
     seen = 0
     cancelled = False
     done: dict[int, PartResult] = {}
     try:
+        rq_ids.extend(_enqueue_runner(rq, run_id, redis_url) for _ in range(max(1, runners)))
+        if help:
+            helper = threading.Thread(
+                target=_work,
+                args=(connection, run_id),
+                kwargs={"runner_id": f"coordinator-{run_id[:8]}"},
+                daemon=True,
+                name="roster-parts-helper",
+            )
+            helper.start()
         while True:
             if should_stop is not None and should_stop():
                 cancelled = True
@@ -260,7 +273,7 @@ def run_parts(
                 index = int(field)
                 blob = connection.hget(keys[5], field)
                 if index not in done and blob is not None:
-                    done[index] = pickle.loads(blob)  # noqa: S301 (our own payload)
+                    done[index] = _unpickle(blob)
             if on_progress is not None:
                 on_progress(_progress(done, len(comps), started))
             if len(done) == len(comps):
@@ -268,12 +281,16 @@ def run_parts(
             retried += _requeue_lost(connection, run_id, rq, redis_url, done)
             time.sleep(POLL_S)
     finally:
-        connection.set(keys[-1], "1", ex=KEY_TTL_S)  # every runner stops at its next poll
+        # Every runner stops at its next poll (the flag outlives the run's other keys a
+        # little; a runner started later finds no run and ends).
+        connection.set(keys[-1], "1", ex=CANCEL_TTL_S)
         connection.delete(keys[1])
         for rq_id in rq_ids:
             _cancel_queued(rq, rq_id)
         if helper is not None:
             helper.join(timeout=30)
+        for key in keys[:-1]:
+            connection.delete(key)
     wall = time.monotonic() - started
     stats: dict[str, float] = {
         "wall_s": round(wall, 3),
@@ -284,8 +301,6 @@ def run_parts(
         "parts_retried": float(retried),
         "solutions": float(sum(r.solutions for r in done.values())),
     }
-    for key in keys[:-1]:
-        connection.delete(key)
     if cancelled:
         return SolveResult(status="cancelled", roster=None, stats=stats)
     infeasible = [r for r in done.values() if r.status == "infeasible"]
@@ -353,18 +368,27 @@ def _requeue_lost(connection: Redis, run_id: str, rq: Any, redis_url: str, done:
     lost = 0
     for field, owner in connection.hgetall(_key(run_id, "claims")).items():
         index = int(field)
-        if index in done or connection.exists(_key(run_id, f"hb:{owner.decode()}")):
+        if index in done or connection.exists(_key(run_id, f"hb:{_text(owner)}")):
             continue
         if connection.hdel(_key(run_id, "claims"), field):
             if int(connection.hincrby(_key(run_id, "tries"), field, 1)) > MAX_TRIES:
                 raise PartFailed(f"part {index} was lost {MAX_TRIES + 1} times")
             connection.lpush(_key(run_id, "pending"), str(index))
-            part = pickle.loads(connection.hget(_key(run_id, "parts"), field) or b"")  # noqa: S301
+            part = _unpickle(connection.hget(_key(run_id, "parts"), field) or b"")
             comp = part[1]
             connection.incrbyfloat(_key(run_id, "pending_size"), max(1, len(comp.cells)) * max(1, len(comp.experts)))
             _enqueue_runner(rq, run_id, redis_url)
             lost += 1
     return lost
+
+
+def _unpickle(value: bytes | str) -> Any:
+    """A payload this module pickled (see the module docstring on trusting Redis)."""
+    return pickle.loads(value if isinstance(value, bytes) else value.encode("latin-1"))  # noqa: S301
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _progress(done: dict[int, PartResult], total: int, started: float) -> dict[str, float | None]:

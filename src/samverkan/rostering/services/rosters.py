@@ -20,9 +20,8 @@ from samverkan.actiongroups.models import ActionGroup
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.jobs.services import job_start
-from samverkan.rostering import parallel
+from samverkan.rostering import parallel, quality
 from samverkan.rostering import problem as pb
-from samverkan.rostering import quality
 from samverkan.rostering.engine import model as em
 from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
