@@ -228,3 +228,21 @@ def test_the_progress_page_counts_the_parts():
     assert 'data-testid="parts"' not in render_to_string(
         "rostering/solve_result.html", {"result": {**live, "parts_done": None, "parts_total": None}}
     )
+
+
+def test_one_thread_still_proves_a_part_impossible():
+    """A worker solves parts with one thread (local search first, which cannot prove
+    anything); a part without any roster is still reported infeasible, with reasons."""
+    from samverkan.rostering.engine.solver.run import solve
+
+    problem = tiny(1)
+    short = Problem(
+        period_start=problem.period_start,
+        days=problem.days,
+        shifts=problem.shifts,
+        requirements=problem.requirements,
+        experts=problem.experts[:1],
+    )
+    result = solve(short, time_limit_s=10, threads=1)
+    assert result.status == "infeasible" and result.explanation
+    assert solve(problem, time_limit_s=10, threads=1).status == "optimal"
