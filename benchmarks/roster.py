@@ -3,9 +3,11 @@
 
 Usage (from the repository root, with the project's virtual environment):
 
-    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~4-6 min
+    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~6-10 min (needs Redis)
     .venv/bin/python benchmarks/roster.py --json --quick         # smoke run, short limits
     .venv/bin/python benchmarks/roster.py --json --instances stockholm,replan --seed 7
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/roster.py --json \
+        --instances national_workers [--areas 12]                 # 1 then 2 samverkan workers
 
 Instances, generated from ``--seed`` (default 1), period 28 days from Monday 2026-12-14
 (includes Christmas, New Year and Epiphany), 3 x 8 h shifts, 2 positions per agency for
