@@ -246,3 +246,33 @@ def test_one_thread_still_proves_a_part_impossible():
     result = solve(short, time_limit_s=10, threads=1)
     assert result.status == "infeasible" and result.explanation
     assert solve(problem, time_limit_s=10, threads=1).status == "optimal"
+
+
+@pytest.mark.slow
+def test_a_real_samverkan_worker_solves_the_parts(redis_url, rq_queue_name):  # noqa: F811
+    """`samverkan worker` as production runs it (a forked work horse per runner job)."""
+    import os
+    import subprocess
+    import sys
+
+    problem = tiny(2)
+    connection = Redis.from_url(redis_url)
+    thread, out = _run_in_thread(
+        problem, connection=connection, queue=rq_queue_name, time_limit_s=30, help=False, runners=2, redis_url=redis_url
+    )
+    for _ in range(100):  # the runners are queued
+        if Queue(rq_queue_name, connection=connection).count:
+            break
+        time.sleep(0.05)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samverkan.settings.test", "REDIS_URL": redis_url}
+    worker = subprocess.run(
+        [sys.executable, "-m", "samverkan", "worker", "--burst", "--queue", rq_queue_name],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    thread.join(timeout=30)
+    assert not thread.is_alive() and "error" not in out
+    _check_whole(problem, out["result"])
