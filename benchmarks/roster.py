@@ -3,9 +3,11 @@
 
 Usage (from the repository root, with the project's virtual environment):
 
-    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~4-6 min
+    .venv/bin/python benchmarks/roster.py --json                 # all instances, ~6-10 min (needs Redis)
     .venv/bin/python benchmarks/roster.py --json --quick         # smoke run, short limits
     .venv/bin/python benchmarks/roster.py --json --instances stockholm,replan --seed 7
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/roster.py --json \
+        --instances national_workers [--areas 12]                 # 1 then 2 samverkan workers
 
 Instances, generated from ``--seed`` (default 1), period 28 days from Monday 2026-12-14
 (includes Christmas, New Year and Epiphany), 3 x 8 h shifts, 2 positions per agency for
@@ -35,6 +37,15 @@ shifts within any agency cohort. ``replan``: the Stockholm roster is published, 
 experts (seeded) fall sick for week 2, shifts before week 2 are pinned, and the roster is
 repaired with a 10 s limit (sick leave from Monday 06:00, when Sunday's pinned night
 shift has ended: a pinned shift overlapping new leave is reported as a conflict); changes count added + removed assignments.
+
+``national_workers``: the national instance (``--quick``: 12 areas; ``--areas N``: N
+areas, a reduced check) solved through 1 and then 2 real ``samverkan worker`` processes on
+Redis (REDIS_URL, default redis://127.0.0.1:6379/0; the workers use
+DJANGO_SETTINGS_MODULE, default the demo settings): its independent parts are queued by
+``samverkan.rostering.parallel`` and each worker solves parts with one CP-SAT thread;
+``seconds`` is the wall time from queueing to the combined roster (limit 300 s, ``--quick``
+60 s), ``ratio_2_to_1`` the second over the first (target ≤ 0.6 on 2 cores). Its objective
+is recomputed and its roster validated like the others'.
 
 Note: the machine has 2 cores; other processes running at the same time slow this down.
 """
@@ -362,6 +373,90 @@ def run_replan(*, seed: int, quick: bool) -> dict[str, Any]:
     }
 
 
+def run_national_workers(*, seed: int, quick: bool, areas: int | None = None) -> dict[str, Any]:
+    """The national instance solved through 1 and then 2 real ``samverkan worker``
+    processes on Redis (REDIS_URL, default redis://127.0.0.1:6379/0): its parts are
+    queued (``samverkan.rostering.parallel.run_parts``, the coordinator here only waits
+    and combines), the workers solve them, one CP-SAT thread each. ``seconds`` is the wall
+    time from queueing to the combined roster; the roster is checked as a whole."""
+    import uuid
+
+    from redis import Redis
+    from rq import Queue, Worker
+
+    from samverkan.rostering.engine.validator import validate
+    from samverkan.rostering.parallel import run_parts
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    connection = Redis.from_url(url)
+    try:
+        connection.ping()
+    except Exception as exc:
+        raise SystemExit(
+            f"national_workers needs Redis at REDIS_URL ({url}): {type(exc).__name__}; "
+            "leave it out with --instances"
+        ) from None
+    if areas is None:
+        problem = instance("national", seed=seed, quick=quick)
+    else:
+        problem = build([f"Område {i:02d}" for i in range(1, areas + 1)], seed=seed)
+    limit = 60.0 if quick else 300.0
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "samverkan.settings.demo"),
+        "REDIS_URL": url,
+    }
+    out: dict[str, Any] = {}
+    for n in (1, 2):
+        queue = f"samverkan-bench-{uuid.uuid4().hex[:12]}"
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "samverkan", "worker", "--queue", queue, "--verbosity", "0"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(n)
+        ]
+        try:
+            wait_until = time.monotonic() + 120
+            while Worker.count(queue=Queue(queue, connection=connection)) < n:
+                if time.monotonic() > wait_until or any(w.poll() is not None for w in workers):
+                    errors = b"".join(w.stderr.read() if w.stderr and w.poll() is not None else b"" for w in workers)
+                    raise SystemExit(f"samverkan worker did not start: {errors.decode()[-2000:]}")
+                time.sleep(0.2)
+            started = time.monotonic()
+            result = run_parts(problem, connection=connection, queue=queue, time_limit_s=limit, help=False, redis_url=url)
+            seconds = time.monotonic() - started
+        finally:
+            for w in workers:
+                w.terminate()
+            for w in workers:
+                try:
+                    w.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    w.kill()
+            Queue(queue, connection=connection).delete(delete_jobs=True)
+        violations = validate(problem, result.roster) if result.roster is not None else None
+        out[str(n)] = {
+            "seconds": round(seconds, 1),
+            "status": result.status,
+            "objective": result.objective,
+            "objective_recomputed": None if result.roster is None else recompute_objective(problem, result.roster),
+            "bound": result.bound,
+            "violations": None if violations is None else len(violations),
+            "parts": result.stats.get("parts"),
+            "parts_optimal": result.stats.get("components_optimal"),
+            "parts_retried": result.stats.get("parts_retried"),
+        }
+    out["ratio_2_to_1"] = round(out["2"]["seconds"] / max(out["1"]["seconds"], 1e-9), 3)
+    out["limit_s"] = limit
+    out["experts"] = len(problem.experts)
+    out["areas"] = len({s.group for s in problem.shifts})
+    return out
+
+
 def child(name: str, seed: int, quick: bool) -> None:
     if name == "replan":
         data = run_replan(seed=seed, quick=quick)
@@ -404,6 +499,18 @@ def objective_mismatches(report: dict[str, Any]) -> list[str]:
                 out.append(f"{name} at {at}: objective {reported}, recomputed {recomputed}")
             elif recomputed is not None and bound is not None and bound > recomputed + 1e-6:
                 out.append(f"{name} at {at}: bound {bound} above the recomputed objective {recomputed}")
+    workers = report.get("national_workers") or {}
+    for n in ("1", "2"):
+        r = workers.get(n)
+        if r is None:
+            continue
+        reported, recomputed = r["objective"], r["objective_recomputed"]
+        if (reported is None) != (recomputed is None) or (
+            reported is not None and not math.isclose(reported, recomputed, rel_tol=0, abs_tol=1e-6)
+        ):
+            out.append(f"national_workers with {n}: objective {reported}, recomputed {recomputed}")
+        elif recomputed is not None and r["bound"] is not None and r["bound"] > recomputed + 1e-6:
+            out.append(f"national_workers with {n}: bound {r['bound']} above the recomputed objective {recomputed}")
     return out
 
 
@@ -413,8 +520,14 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument(
         "--instances",
-        default=",".join((*INSTANCES, "replan")),
-        help="comma-separated subset of stockholm,stockholm_shared,national,replan",
+        default=",".join((*INSTANCES, "replan", "national_workers")),
+        help="comma-separated subset of stockholm,stockholm_shared,national,replan,national_workers",
+    )
+    parser.add_argument(
+        "--areas",
+        type=int,
+        default=None,
+        help="national_workers only: this many areas instead of the national 60 (a reduced check)",
     )
     parser.add_argument("--quick", action="store_true", help="short limits (smoke run)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -451,6 +564,11 @@ def main() -> None:
         return data
 
     for name in wanted:
+        if name == "national_workers":
+            if not args.json:
+                print("running national_workers …", file=sys.stderr, flush=True)
+            report["national_workers"] = run_national_workers(seed=args.seed, quick=args.quick, areas=args.areas)
+            continue
         if name == "replan":
             data = run_child(name)
             report["replan"] = data["result"]

@@ -79,9 +79,17 @@ def test_jobs_needs_a_subcommand():
 def test_killed_work_horse_fails_its_job():
     running = _job(JobStatus.RUNNING, started_minutes_ago=1)
     finished = _job(JobStatus.SUCCEEDED, started_minutes_ago=1)
-    _work_horse_killed(SimpleNamespace(args=[running.pk]), 123, 9, None)
-    _work_horse_killed(SimpleNamespace(args=[finished.pk]), 124, 9, None)
-    _work_horse_killed(SimpleNamespace(args=[]), 125, 9, None)  # not one of ours: ignored
+    run_job = "samverkan.jobs.runner.run_job"
+    other = _job(JobStatus.RUNNING, started_minutes_ago=1)
+    _work_horse_killed(SimpleNamespace(func_name=run_job, args=[running.pk]), 123, 9, None)
+    _work_horse_killed(SimpleNamespace(func_name=run_job, args=[finished.pk]), 124, 9, None)
+    _work_horse_killed(SimpleNamespace(func_name=run_job, args=[]), 125, 9, None)  # not one of ours: ignored
+    # A roster's part runner (its first argument is no Job id) is left to its coordinator.
+    _work_horse_killed(
+        SimpleNamespace(func_name="samverkan.rostering.parallel.part_runner", args=[str(other.pk)]), 126, 9, None
+    )
+    other.refresh_from_db()
+    assert other.status == JobStatus.RUNNING
     running.refresh_from_db()
     finished.refresh_from_db()
     assert (running.status, running.error) == (JobStatus.FAILED, "Interrupted")

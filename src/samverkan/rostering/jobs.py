@@ -105,6 +105,9 @@ def solve_job(
         "explanation": version.explanation[:20],
         "assignments": version.assignments.count(),
         "changes": version.stats.get("changes"),
+        # Solved in parts on the job workers (rostering.parallel), else None.
+        "parts_done": version.stats.get("parts_done"),
+        "parts_total": version.stats.get("parts"),
         **{k: v for k, v in version.stats.items() if k.startswith(quality.STATS_PREFIX)},
     }
 

@@ -20,8 +20,8 @@ from samverkan.actiongroups.models import ActionGroup
 from samverkan.audit import services as audit
 from samverkan.audit.actions import Action
 from samverkan.jobs.services import job_start
+from samverkan.rostering import parallel, quality
 from samverkan.rostering import problem as pb
-from samverkan.rostering import quality
 from samverkan.rostering.engine import model as em
 from samverkan.rostering.engine import validator
 from samverkan.rostering.models import (
@@ -161,6 +161,11 @@ def solve_plan(
         published = pb.current_published(plan)
         hint = pb.roster_of(published) if published is not None else None
 
+    # With the RQ backend a plan is solved in parts across the job workers; otherwise
+    # (tests, the demo's thread backend) in this process.
+    parallel_queue = settings.SAMVERKAN_JOBS_QUEUE if settings.SAMVERKAN_JOBS_BACKEND == "rq" else None
+    if parallel_queue is not None:
+        from redis import Redis  # deferred: the rq backend only
     latest: dict[str, Any] = {}
     stop = threading.Event()
     outcome: dict[str, Any] = {}
@@ -177,6 +182,17 @@ def solve_plan(
                     time_limit_s=time_limit_s,
                     on_progress=on_progress,
                     should_stop=stop.is_set,
+                )
+            elif parallel_queue is not None:
+                # The parts go to the job workers (this process helps): rostering.parallel.
+                outcome["result"] = parallel.run_parts(
+                    problem,
+                    connection=Redis.from_url(settings.REDIS_URL),
+                    queue=parallel_queue,
+                    time_limit_s=time_limit_s,
+                    on_progress=on_progress,
+                    should_stop=stop.is_set,
+                    hint=hint,
                 )
             else:
                 outcome["result"] = solver.solve(
@@ -200,7 +216,10 @@ def solve_plan(
         raise outcome["error"]
     result: em.SolveResult = outcome["result"]
     if tick is not None and not stop.is_set():
-        tick(summarise_progress({"objective": result.objective, "bound": result.bound}, started))
+        final = {"objective": result.objective, "bound": result.bound}
+        if "parts" in result.stats:
+            final |= {"parts_done": result.stats["parts_done"], "parts_total": result.stats["parts"]}
+        tick(summarise_progress(final, started))
     if result.status == "cancelled" or stop.is_set():
         raise RosterRefused("cancelled")
     violations: list[em.Violation] = []
@@ -321,4 +340,7 @@ def summarise_progress(update: Mapping[str, Any], started: float) -> dict[str, A
         "bound": update.get("bound"),
         "elapsed_s": round(time.monotonic() - started, 1),
         "solutions": int(update.get("solutions") or 0),
+        # Solved on the job workers (rostering.parallel): parts finished of all.
+        "parts_done": None if update.get("parts_total") is None else int(update.get("parts_done") or 0),
+        "parts_total": None if update.get("parts_total") is None else int(update.get("parts_total") or 0),
     }

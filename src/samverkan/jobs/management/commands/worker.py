@@ -14,6 +14,7 @@ from samverkan.jobs.services import job_mark_interrupted
 from samverkan.lib.startup import database_check_refusals
 
 log = logging.getLogger("samverkan.jobs")
+RUN_JOB = "samverkan.jobs.runner.run_job"  # what jobs.backends enqueues
 
 
 def _close_before_fork() -> None:
@@ -27,7 +28,11 @@ def _close_before_fork() -> None:
 
 def _work_horse_killed(job: Any, retpid: int, ret_val: int, rusage: Any) -> None:
     """The work horse died (OOM kill, timeout kill): fail the Job row so its page stops
-    saying "running". Runs in the parent worker process."""
+    saying "running". Runs in the parent worker process. Only the runner's jobs carry a
+    Job row's id (a roster's part runner is retried by its coordinator instead)."""
+    if getattr(job, "func_name", "") != RUN_JOB:
+        _close_before_fork()
+        return
     try:
         job_id = int(job.args[0])
     except (IndexError, TypeError, ValueError):

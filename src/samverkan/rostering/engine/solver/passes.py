@@ -175,6 +175,7 @@ class _Passes:
         full: bool = False,
         keep: bool = False,
         bound_search: bool = False,
+        ls_only: bool = False,
     ) -> tuple[str, cp_model.CpSolver]:
         """Solve ``st``'s model minimising ``objective``. ``full``: the objective is the
         full one and ``extra`` adds nothing, so CP-SAT's bound is a bound on the component
@@ -206,6 +207,12 @@ class _Passes:
             solver.parameters.stop_after_first_solution = True
             solver.parameters.cp_model_presolve = False
             solver.parameters.num_workers = 2
+            if ls_only:
+                # One thread (a job worker solving one part per core): feasibility jump
+                # alone, in this thread (the single-thread complete search is many times
+                # slower to a first roster on these models).
+                solver.parameters.num_workers = 1
+                solver.parameters.use_ls_only = True
 
         last_kept = [-math.inf]
 
@@ -408,9 +415,20 @@ class _Passes:
         if self.replan:
             self._repair(st, limit)
             return
+        single = self.workers == 1
         status, solver = self._solve_model(
-            st, model.full_objective(), limit, hint=self.hint, first_only=True, full=True
+            st,
+            model.full_objective(),
+            limit / 2 if single else limit,
+            hint=self.hint,
+            first_only=True,
+            full=True,
+            ls_only=single,
         )
+        if single and status == "unknown":
+            # Local search proves nothing: the complete search, which can also prove
+            # that no roster exists, gets the other half.
+            status, solver = self._solve_model(st, model.full_objective(), limit / 2, hint=self.hint, full=True)
         if status in ("optimal", "feasible"):
             self._take(st, solver, optimal=status == "optimal")
         elif status == "infeasible":

@@ -213,12 +213,15 @@ def solve(
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
     hint: Roster | None = None,
+    threads: int = 2,
 ) -> SolveResult:
     """Solve ``problem`` within about ``time_limit_s`` seconds (components share the budget;
     a part with no solution in its share gets a short extension). ``on_progress`` receives
     dicts with objective, bound, elapsed_s, solutions, components_done, components_total;
     ``should_stop`` is polled (also from the solution callback) and ends the run with status
-    "cancelled". ``hint`` seeds the search with an existing roster."""
+    "cancelled". ``hint`` seeds the search with an existing roster. ``threads`` is the
+    number of CP-SAT workers and of components searched at once (1 in a job worker that
+    solves one part of a larger problem: one process per core)."""
     run = _Run(
         problem,
         time_limit_s=time_limit_s,
@@ -226,6 +229,8 @@ def solve(
         should_stop=should_stop,
         hint=hint,
         replan=False,
+        workers=threads,
+        lanes=threads,
     )
     return run.run()
 

@@ -96,9 +96,11 @@ class Command(BaseCommand):
                 filled = int(BAR_WIDTH * share)
                 obj = "–" if live["objective"] is None else f"{live['objective']:.0f}"
                 bound = "–" if live["bound"] is None else f"{live['bound']:.0f}"
+                # Solved in parts on the job workers (JOBS_BACKEND=rq): how many are done.
+                parts = "" if not live.get("parts_total") else f"  parts {live['parts_done']}/{live['parts_total']}"
                 self.stdout.write(
                     f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {live['elapsed_s']:5.1f} s  "
-                    f"objective {obj}  bound {bound}   ",
+                    f"objective {obj}  bound {bound}{parts}   ",
                     ending="",
                 )
                 self.stdout.flush()
