@@ -40,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from samverkan.rostering.engine.model import Problem, Roster, SolveResult
 
 if TYPE_CHECKING:
@@ -97,8 +99,6 @@ def _connect(redis_url: str) -> Redis:
 
     if redis_url:
         return Redis.from_url(redis_url)
-    from django.conf import settings
-
     return Redis.from_url(settings.REDIS_URL)
 
 
@@ -111,7 +111,7 @@ return index
 
 def _work(connection: Redis, run_id: str, *, runner_id: str) -> int:
     from samverkan.rostering.engine.solver.decompose import sub_problem  # deferred: OR-Tools
-    from samverkan.rostering.engine.solver.run import solve
+    from samverkan.rostering.engine.solver.run import solve  # deferred: OR-Tools, as above
 
     raw_meta = connection.get(_key(run_id, "meta"))
     if raw_meta is None:
@@ -209,9 +209,9 @@ def run_parts(
     ``redis_url`` is handed to the runners (empty: the workers' REDIS_URL)."""
     from rq import Queue  # deferred: the rq backend only
 
-    from samverkan.rostering.engine.solver.bounds import gap
-    from samverkan.rostering.engine.solver.decompose import components
-    from samverkan.rostering.engine.solver.objective import objective
+    from samverkan.rostering.engine.solver.bounds import gap  # deferred: the solver package imports OR-Tools (~0.7 s)
+    from samverkan.rostering.engine.solver.decompose import components  # deferred: OR-Tools, as above
+    from samverkan.rostering.engine.solver.objective import objective  # deferred: OR-Tools, as above
 
     started = time.monotonic()
     comps = components(problem)
@@ -334,7 +334,7 @@ def run_parts(
 
 def _slim(problem: Problem, comp: Any) -> Problem:
     """The data of ``problem`` that one part needs (``sub_problem`` of it is the part)."""
-    from samverkan.rostering.engine.solver.decompose import sub_problem
+    from samverkan.rostering.engine.solver.decompose import sub_problem  # deferred: OR-Tools
 
     return sub_problem(problem, comp)
 
@@ -352,7 +352,7 @@ def _enqueue_runner(rq: Any, run_id: str, redis_url: str) -> str:
 
 
 def _cancel_queued(rq: Any, rq_id: str) -> None:
-    from rq.job import Job as RqJob
+    from rq.job import Job as RqJob  # deferred: the rq backend only
 
     try:
         job = RqJob.fetch(rq_id, connection=rq.connection)
