@@ -4,6 +4,7 @@ conflict only when it sees both groups; the page's cost does not grow with invis
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,10 @@ def test_ending_a_membership_asks_first_then_ends_it(world, networks):
     membership.refresh_from_db()
     assert membership.until is None
     assert AuditEvent.objects.filter(action="trefas.group_changed").count() == before
+    # Showing the person's name is a read of the person, audited as one.
+    read = AuditEvent.objects.filter(action="trefas.person_viewed", subject_type="trefas_listing",
+                                     subject_id=str(person.pk)).latest("seq")
+    assert read.actor_id == world.users["police"].pk and json.loads(read.detail)["membership"] == membership.pk
     # Going back: the groups page still offers to end the membership.
     assert f'action="{url}"' in client.get(groups_url).content.decode()
 

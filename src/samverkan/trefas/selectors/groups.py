@@ -116,6 +116,20 @@ def group_membership(*, access: TrefasAccess, membership_id: int) -> GroupMember
     )
 
 
+def member_shown(*, actor: User, access: TrefasAccess, membership: GroupMembership) -> str:
+    """The member's name (or the label a protected identity gets) for a page about one
+    membership — the confirmation before ending it. Showing it is a read of the person:
+    audited TREFAS_PERSON_VIEWED on the listing (``red`` when a red-rated person is shown)."""
+    listing = membership.listing
+    audit.record(
+        action=Action.TREFAS_PERSON_VIEWED, actor=actor, subject_type="trefas_listing", subject_id=listing.pk,
+        subject_organisation_id=listing.nominated_by_organisation_id,
+        detail={"forum": listing.forum_id, "membership": membership.pk,
+                **({"red": True} if listing.rating == Rating.RED else {})},
+    )
+    return person_label(access, listing)
+
+
 def group_conflict(*, access: TrefasAccess, conflict_id: int) -> Conflict:
     keys = visible_groups(access=access).values("pk")
     return policy.get_or_404(

@@ -33,7 +33,6 @@ from samverkan.trefas.forms.groups import (
 from samverkan.trefas.models import Forum
 from samverkan.trefas.selectors import groups as selectors
 from samverkan.trefas.selectors.forums import forum_for_actor
-from samverkan.trefas.selectors.shares import person_label
 from samverkan.trefas.services import groups as services
 
 
@@ -111,7 +110,7 @@ def group_member_end(request: AuthenticatedHttpRequest, forum_id: int, membershi
     if form.is_valid() and membership.until is None and not confirmed(request):
         until = form.cleaned_data["until"]
         if until >= membership.since:  # an earlier date gets the service's error on the form instead
-            name = person_label(access, membership.listing)
+            name = selectors.member_shown(actor=request.user, access=access, membership=membership)
             return confirm_page(
                 request,
                 heading=_("End the membership of %(name)s in %(group)s?")
