@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import os
 import random
@@ -147,7 +148,8 @@ def generate(world: World, *, weeks: int, per_week: int) -> int:
                        ({categories})[1 + floor(random() * {len(world.categories)})::int], NULL,
                        round((a.centre_lat + (random() - 0.5) * 0.018)::numeric, 5),
                        round((a.centre_lon + (random() - 0.5) * 0.036)::numeric, 5),
-                       occurred, occurred::date - (extract(isodow FROM occurred)::int - 1),
+                       occurred, (occurred AT TIME ZONE 'Europe/Stockholm')::date
+                                 - (extract(isodow FROM occurred AT TIME ZONE 'Europe/Stockholm')::int - 1),
                        ({texts})[1 + (g.r %% {len(TEXTS)})], NULL,
                        CASE WHEN g.r %% 3 = 0 THEN {housing.pk} ELSE a.police_area_id END,
                        CASE WHEN g.r %% 3 = 0 THEN 'housing' ELSE 'police_area' END,
@@ -220,9 +222,11 @@ def paths(world: World) -> dict[str, str]:
             "district_week": reverse("picture:district_week", args=[district, week])}
 
 
-def queries_per_page(username: str, world: World) -> dict[str, int | None]:
+def queries_per_page(username: str, world: World, statements: dict[str, list[str]] | None = None,
+                     ) -> dict[str, int | None]:
     """Queries each page costs in-process for the current week (after a warm-up request
-    of the same page); None for a page that does not answer 200."""
+    of the same page); None for a page that does not answer 200. ``statements`` (when
+    given) receives each page's SQL, so that differing counts can be shown."""
     import django_otp
     from django.db import connection
     from django.http import HttpRequest
@@ -248,6 +252,8 @@ def queries_per_page(username: str, world: World) -> dict[str, int | None]:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         result[name] = len(ctx.captured_queries) if response.status_code == 200 else None
+        if statements is not None:
+            statements[name] = [q["sql"] for q in ctx.captured_queries]
         if response.status_code != 200:
             _log(f"  {name}: {path} answered {response.status_code}")
     return result
@@ -384,12 +390,20 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"generating a tenth: {len(world.areas)} areas x {weeks} weeks x {tenth} reports")
         generate(world, weeks=weeks, per_week=tenth)
         users = make_users(world, args.clients)
-        qpp_tenth = queries_per_page(users[0].username, world)
+        sql_tenth: dict[str, list[str]] = {}
+        sql_full: dict[str, list[str]] = {}
+        qpp_tenth = queries_per_page(users[0].username, world, sql_tenth)
         _log(f"queries per page at a tenth: {qpp_tenth}")
         _log(f"generating the rest: {len(world.areas)} areas x {weeks} weeks x {args.per_week - tenth} reports")
         generate(world, weeks=weeks, per_week=args.per_week - tenth)
-        qpp_full = queries_per_page(users[0].username, world)
+        qpp_full = queries_per_page(users[0].username, world, sql_full)
         _log(f"queries per page at the full size: {qpp_full}")
+        for name in sorted(set(sql_tenth) & set(sql_full)):
+            if len(sql_tenth[name]) != len(sql_full[name]):
+                _log(f"  {name}: queries at a tenth and not at the full size, or the other way round:")
+                for line in difflib.unified_diff([q[:160] for q in sql_tenth[name]],
+                                                 [q[:160] for q in sql_full[name]], lineterm="", n=0):
+                    _log(f"    {line}")
         qpp: dict[str, int | None] = {**qpp_full, **{f"{k}_at_a_tenth": v for k, v in qpp_tenth.items()}}
         load, peak = production.measure(site, workers=args.workers, threads=args.threads, run=lambda port: run_load(
             port, users, world, duration=args.duration, warmup=args.warmup, think=args.think, rng=rng))

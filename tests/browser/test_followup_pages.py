@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import PASSWORD, UserFactory
@@ -70,6 +71,6 @@ def _check_pages(page_factory, base, manager, reviewer, today, tmp_path):
     assert_accessible(page)
     page.check("input[name=outcome][value=ok]")
     page.click("main form button[type=submit] >> nth=-1")
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "logreview.png"), full_page=True)

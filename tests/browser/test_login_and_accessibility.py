@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
@@ -30,7 +31,7 @@ def test_login_with_two_factor(live_server, page_factory):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "wrong-password-123")
     page.click("main button[type=submit]")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the answer to the POST
     assert_accessible(page)
 
     page.fill("#id_password", PASSWORD)
@@ -40,7 +41,7 @@ def test_login_with_two_factor(live_server, page_factory):
 
     page.fill("#id_token", "000000" if _code(user) != "000000" else "111111")
     page.click("main button[type=submit]")
-    assert page.locator(".govuk-error-message").is_visible()
+    expect(page.locator(".govuk-error-message")).to_be_visible()
     assert_accessible(page)
 
     # django-otp throttles after a wrong code (1 s after the first failure).
@@ -48,7 +49,7 @@ def test_login_with_two_factor(live_server, page_factory):
     page.fill("#id_token", _code(user))
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    assert page.locator("h1").is_visible()
+    expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
 
 
