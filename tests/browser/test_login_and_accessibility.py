@@ -74,7 +74,7 @@ def test_enrolment_shows_qr_and_recovery_codes(live_server, page_factory):
     page.fill("#id_token", f"{totp(device.bin_key):06d}")
     page.click("main button[type=submit]")
     codes = page.locator("[data-testid=recovery-codes] li")
-    assert codes.count() == 10
+    expect(codes).to_have_count(10)  # after the answer to the POST
     assert_accessible(page)
     page.click("text=continue >> nth=0") if page.locator("text=continue").count() else page.click(".govuk-button")
     page.wait_for_url(f"{live_server.url}/")

@@ -5,6 +5,7 @@ editor works with JavaScript switched off (more rows, then save)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from samverkan.prevention.models import SituationReport
 from tests.browser.conftest import axe_violations, login
@@ -64,7 +65,7 @@ def test_the_row_editor_works_without_javascript(live_server, page_factory):
     page.fill("#id_row_0_label", "Skadegörelse")
     page.fill("#id_row_0_value", "1 234,5")
     page.click("button[name=more]")
-    assert page.locator("#id_row_7_label").count() == 1
+    expect(page.locator("#id_row_7_label")).to_have_count(1)  # after the server's answer
     assert page.input_value("#id_row_0_value") == "1 234,5"
     page.fill("#id_row_6_label", "Rån")
     page.fill("#id_row_6_value", "12")
