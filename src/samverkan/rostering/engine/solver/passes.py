@@ -21,6 +21,7 @@ from ..validator import validate
 from .bounds import static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, sub_problem
+from .patterns import PatternBound
 from .repair import NeighbourhoodSearch, Repairer
 
 ProgressFn = Callable[[dict[str, float | None]], None]
@@ -29,6 +30,12 @@ StopFn = Callable[[], bool]
 # Least seconds between two solutions of one search evaluated for progress (a solution
 # of a large component takes a noticeable fraction of a second to read and evaluate).
 _KEEP_EVERY_S = 1.0
+
+# Re-planning a disturbed component: the share of its time for the pattern bound (at most;
+# it stops at the roster's changes) and the share kept after the neighbourhood search for
+# CP-SAT's proof on the whole component.
+_PATTERN_SHARE = 0.45
+_PROOF_SHARE = 0.05
 
 # Least seconds ``run._Run`` gives a part still without a roster after its share.
 _NO_ROSTER_EXTENSION_S = 5.0
@@ -311,6 +318,18 @@ class _Passes:
         if complete:
             st.assignments = greedy
             st.changes = model.evaluate(greedy)[1]
+        # The pattern bound (column generation over whole per-expert rosters): on these
+        # problems it is the optimum or within a change or two (the compact model's linear
+        # relaxation is far weaker); the neighbourhood search below stops when it reaches it.
+        if st.assignments is None or st.changes > st.changes_bound:
+            st.changes_bound = max(
+                st.changes_bound,
+                PatternBound(model).run(
+                    time_limit_s=_PATTERN_SHARE * limit,
+                    target=st.changes if st.assignments is not None else None,
+                    start={(a.expert_id, a.shift_id) for a in greedy},
+                ),
+            )
         lns = NeighbourhoodSearch(
             _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
         )
@@ -318,7 +337,7 @@ class _Passes:
         if not lns.feasible(start):
             start = {(eid, sid) for eid, sids in repairer.kept_within_caps().items() for sid in sids}
         if (st.assignments is None or st.changes > st.changes_bound) and lns.feasible(start):
-            proof_share = 0.35 * limit
+            proof_share = _PROOF_SHARE * limit
             best, optimal = lns.run(
                 start,
                 deadline=lambda: deadline - proof_share - time.monotonic(),
