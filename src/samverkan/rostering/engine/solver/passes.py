@@ -31,11 +31,13 @@ StopFn = Callable[[], bool]
 # of a large component takes a noticeable fraction of a second to read and evaluate).
 _KEEP_EVERY_S = 1.0
 
-# Re-planning a disturbed component: the share of its time for the pattern bound (at most;
-# it stops at the roster's changes) and the share kept after the neighbourhood search for
-# CP-SAT's proof on the whole component.
-_PATTERN_SHARE = 0.45
-_PROOF_SHARE = 0.05
+# Re-planning a disturbed component in pass 1 (fractions of its time): the neighbourhood
+# search until a complete roster, at most until the first; the pattern bound until the
+# second (it stops earlier at convergence or the roster's changes); the search again after.
+_FIRST_SEARCH_SHARE = 0.35
+_PATTERN_UNTIL = 0.8
+# Experts re-solved at once by the neighbourhood search at first (it widens when stuck).
+_SEARCH_SIZE = 5
 
 # Least seconds ``run._Run`` gives a part still without a roster after its share.
 _NO_ROSTER_EXTENSION_S = 5.0
@@ -87,6 +89,11 @@ class _State:
 
     passes: int = 0
     tried_target: bool = False
+    # Re-planning: the pattern bound and the neighbourhood search with its best roster
+    # (pairs (expert, shift), possibly with empty positions), resumed in pass 2.
+    patterns: PatternBound | None = None
+    search: NeighbourhoodSearch | None = None
+    search_best: set[tuple[str, str]] | None = None
 
     @property
     def final(self) -> bool:
@@ -318,18 +325,6 @@ class _Passes:
         if complete:
             st.assignments = greedy
             st.changes = model.evaluate(greedy)[1]
-        # The pattern bound (column generation over whole per-expert rosters): on these
-        # problems it is the optimum or within a change or two (the compact model's linear
-        # relaxation is far weaker); the neighbourhood search below stops when it reaches it.
-        if st.assignments is None or st.changes > st.changes_bound:
-            st.changes_bound = max(
-                st.changes_bound,
-                PatternBound(model).run(
-                    time_limit_s=_PATTERN_SHARE * limit,
-                    target=st.changes if st.assignments is not None else None,
-                    start={(a.expert_id, a.shift_id) for a in greedy},
-                ),
-            )
         lns = NeighbourhoodSearch(
             _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
         )
@@ -337,29 +332,31 @@ class _Passes:
         if not lns.feasible(start):
             start = {(eid, sid) for eid, sids in repairer.kept_within_caps().items() for sid in sids}
         if (st.assignments is None or st.changes > st.changes_bound) and lns.feasible(start):
-            proof_share = _PROOF_SHARE * limit
-            best, optimal = lns.run(
-                start,
-                deadline=lambda: deadline - proof_share - time.monotonic(),
-                target=st.changes_bound,
-            )
-            if lns.value(best)[0] and st.assignments is None:
-                # Positions still empty: search on with all the time left, and at least the
-                # 5 s the run loop would give a part without a roster (a roster first; the
-                # search keeps what it has found rather than start again).
+            # A complete roster first (the greedy repair may leave positions empty).
+            st.search, st.search_best = lns, start
+            self._search(st, sub, began + _FIRST_SEARCH_SHARE * limit, until_complete=True)
+            if lns.value(st.search_best)[0] and st.assignments is None:
+                # Positions still empty: search on until none is, with all the time left
+                # and at least the 5 s the run loop would give a part without a roster (a
+                # roster first; the search keeps what it has found rather than start again).
                 until = max(self.remaining() - 0.2, _NO_ROSTER_EXTENSION_S - (time.monotonic() - began))
-                end = time.monotonic() + until
-                best, optimal = lns.run(best, deadline=lambda: end - time.monotonic(), target=st.changes_bound)
-            empty, changes = lns.value(best)
-            if empty == 0 and (st.assignments is None or changes < st.changes):
-                found = [
-                    Assignment(shift_id=sid, expert_id=eid, agency=repairer.experts[eid].agency)
-                    for eid, sid in sorted(best)
-                ]
-                if not validate(sub, Roster(found)):
-                    st.assignments, st.changes = found, changes
-                    if optimal:
-                        st.changes_bound = max(st.changes_bound, changes)
+                self._search(st, sub, time.monotonic() + until, until_complete=True)
+        # The pattern bound (column generation over whole per-expert rosters): on these
+        # problems it is the optimum or within a change or two (the compact model's linear
+        # relaxation is far weaker), and the neighbourhood search stops when it reaches it.
+        # Both are resumed in pass 2 while the roster has more changes than the bound.
+        if st.assignments is None or st.changes > st.changes_bound:
+            st.patterns = PatternBound(model)
+            st.changes_bound = max(
+                st.changes_bound,
+                st.patterns.run(
+                    time_limit_s=max(0.05, began + _PATTERN_UNTIL * limit - time.monotonic()),
+                    target=st.changes if st.assignments is not None else None,
+                    start=st.search_best or {(a.expert_id, a.shift_id) for a in greedy},
+                ),
+            )
+        if st.search is not None and st.assignments is not None and st.changes > st.changes_bound:
+            self._search(st, sub, deadline)
         if st.assignments is None:
             # No roster yet: CP-SAT on the whole component from the published roster.
             status, solver = self._solve_model(
@@ -382,6 +379,30 @@ class _Passes:
         st.status = "feasible"
         st.objective = model.evaluate(st.assignments)[0]
         st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
+
+    def _search(self, st: _State, sub: Problem, until: float, *, until_complete: bool = False) -> None:
+        """Re-planning: the neighbourhood search of ``st`` from its best roster until the
+        monotonic time ``until`` (or the bound; ``until_complete``: or a roster without empty
+        positions); a complete roster with fewer changes that meets every rule becomes the
+        component's."""
+        lns = st.search
+        assert lns is not None and st.search_best is not None
+        best, optimal = lns.run(
+            st.search_best,
+            deadline=lambda: until - time.monotonic(),
+            target=st.changes_bound,
+            size=_SEARCH_SIZE,
+            until_complete=until_complete,
+        )
+        st.search_best = best
+        empty, changes = lns.value(best)
+        if empty == 0 and (st.assignments is None or changes < st.changes):
+            agency = {e.id: e.agency for e in st.comp.experts}
+            found = [Assignment(shift_id=sid, expert_id=eid, agency=agency[eid]) for eid, sid in sorted(best)]
+            if not validate(sub, Roster(found)):
+                st.assignments, st.changes = found, changes
+                if optimal:
+                    st.changes_bound = max(st.changes_bound, changes)
 
     def _prove_changes(self, st: _State, limit: float) -> None:
         """Raise ``st.changes_bound`` (and improve the roster if CP-SAT finds a better one)
@@ -458,11 +479,22 @@ class _Passes:
         assert model is not None
         if self.replan:
             if not st.changes_optimal:
-                self._prove_changes(st, limit * 0.7)
+                # The bound (column generation resumed) and the roster (the neighbourhood
+                # search resumed) in turn; CP-SAT's proof on the whole component only once
+                # the pattern bound can rise no further.
+                began = time.monotonic()
+                if st.patterns is not None and not st.patterns.done and st.changes > st.changes_bound:
+                    st.changes_bound = max(
+                        st.changes_bound, st.patterns.run(time_limit_s=0.45 * limit, target=st.changes)
+                    )
+                if st.search is not None and st.changes > st.changes_bound:
+                    self._search(st, sub_problem(self.problem, st.comp), began + 0.9 * limit)
+                if st.patterns is None or st.patterns.done:
+                    self._prove_changes(st, max(0.0, began + 0.9 * limit - time.monotonic()))
                 st.changes_optimal = st.changes <= st.changes_bound
                 st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
                 st.objective = model.evaluate(st.assignments or [])[0]
-                limit *= 0.3
+                limit = max(0.05, began + limit - time.monotonic())
             best_changes = st.changes
             status, solver = self._solve_model(
                 st,

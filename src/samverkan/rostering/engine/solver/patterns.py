@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -253,6 +254,8 @@ class PatternBound:
         self.bound = -math.inf
         self.lp_value: float | None = None
         self.iterations = 0
+        self._search: Iterator[None] | None = None
+        self.done = False  # column generation has ended: the bound will not rise
 
     def lagrangian(self, pi: list[float] | np.ndarray) -> tuple[float, list[tuple[float, list[list[int]]]]]:
         """The Lagrangian bound at prices ``pi`` and each expert's best pattern."""
@@ -265,8 +268,30 @@ class PatternBound:
         """A proven lower bound on the component's changes (an integer), raised by column
         generation until ``time_limit_s`` passes, the linear program is optimal or the bound
         reaches ``target``. ``start``: a roster (pairs (expert, shift)) whose patterns seed
-        the linear program."""
+        the linear program (first call). A later call resumes where the last one stopped."""
         deadline = time.monotonic() + time_limit_s
+        if self._search is None:
+            self._search = self._iterate(start)
+        if target is not None and self.proven() >= target:
+            return self.proven()
+        for _ in self._search:
+            if target is not None and self.proven() >= target:
+                break
+            if time.monotonic() >= deadline:
+                break
+        else:
+            self.done = True
+        return self.proven()
+
+    def proven(self) -> int:
+        """The bound proven so far (0 before any)."""
+        if self.bound == -math.inf:
+            return 0
+        return max(0, math.ceil(self.bound - 1e-6))
+
+    def _iterate(self, start: set[tuple[str, str]] | None) -> Iterator[None]:
+        """Column generation, one round per step; ends when the linear program is optimal
+        (no pattern prices out) or cannot be solved."""
         solver = pywraplp.Solver.CreateSolver("GLOP")
         assert solver is not None
         cover = [solver.Constraint(float(n), float(n)) for n in self.need]
@@ -319,7 +344,7 @@ class PatternBound:
             for at in (pi if stable is None else _SMOOTHING * stable + (1 - _SMOOTHING) * pi, pi):
                 value, priced = self.lagrangian(at)
                 if not math.isfinite(value):
-                    return self._result()  # an expert without any pattern: claim nothing new
+                    return  # an expert without any pattern: claim nothing from these prices
                 if value > self.bound:
                     self.bound, stable = value, at
                 added = False
@@ -333,14 +358,5 @@ class PatternBound:
                     break
             if not added:
                 self.lp_value = self.const + objective.Value()
-                break
-            if target is not None and math.ceil(self.bound - 1e-6) >= target:
-                break
-            if time.monotonic() >= deadline:
-                break
-        return self._result()
-
-    def _result(self) -> int:
-        if self.bound == -math.inf:
-            return 0
-        return max(0, math.ceil(self.bound - 1e-6))
+                return
+            yield
