@@ -256,6 +256,7 @@ class PatternBound:
         self.iterations = 0
         self._search: Iterator[None] | None = None
         self.done = False  # column generation has ended: the bound will not rise
+        self.guide: set[tuple[str, str]] | None = None  # see ``_iterate``
 
     def lagrangian(self, pi: list[float] | np.ndarray) -> tuple[float, list[tuple[float, list[list[int]]]]]:
         """The Lagrangian bound at prices ``pi`` and each expert's best pattern."""
@@ -304,6 +305,7 @@ class PatternBound:
                 ct.SetCoefficient(v, coef)
                 objective.SetCoefficient(v, _ARTIFICIAL)
         seen = self.columns
+        variables: list[tuple[int, tuple[int, ...], pywraplp.Variable]] = []
 
         def add(k: int, pattern: list[int]) -> bool:
             key = tuple(pattern)
@@ -312,6 +314,7 @@ class PatternBound:
             seen[k].add(key)
             ex = self.experts[k]
             v = solver.NumVar(0.0, solver.infinity(), "")
+            variables.append((k, key, v))
             objective.SetCoefficient(v, float(ex.base + sum(ex.cost[j] for j in pattern)))
             convex[k].SetCoefficient(v, 1.0)
             for j in pattern:
@@ -337,6 +340,16 @@ class PatternBound:
             self.iterations += 1
             if solver.Solve() != pywraplp.Solver.OPTIMAL:
                 break
+            # Each expert's heaviest pattern in the linear program: a guide for the search
+            # (near the end the program is nearly integral).
+            heaviest: dict[int, tuple[float, tuple[int, ...]]] = {}
+            for k, key, v in variables:
+                weight = v.solution_value()
+                if weight > heaviest.get(k, (0.0, ()))[0]:
+                    heaviest[k] = (weight, key)
+            self.guide = {
+                (self.experts[k].eid, self.experts[k].free[j].id) for k, (_w, key) in heaviest.items() for j in key
+            }
             pi = np.array([ct.dual_value() for ct in cover])
             mu = [ct.dual_value() for ct in convex]
             # Smoothed prices (Wentges): between the best bound's and the program's; a
