@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from samverkan.rostering.engine.model import Problem
+from samverkan.rostering.engine.solver import patterns
 from samverkan.rostering.engine.solver.bounds import static_changes_lower_bound
 from samverkan.rostering.engine.solver.build import _Context, _Model
 from samverkan.rostering.engine.solver.decompose import components
@@ -105,3 +106,26 @@ def test_pricing_is_the_exact_minimum_over_the_rule_abiding_rosters(sick: Proble
             assert reduced(patterns[0]) == pytest.approx(value, abs=1e-9)
             for pattern in patterns:
                 assert pattern in feasible
+
+
+def test_without_the_hours_grid_the_pricing_relaxes_and_the_bound_stays_valid(
+    sick: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too fine an hours grid drops the cap from the pricing: its minimum may only fall
+    below the exact one, and the bound stays at most the fewest changes."""
+    exact = PatternBound(_model(sick))
+    monkeypatch.setattr(patterns, "_MAX_UNITS", 0)
+    model = _model(sick)
+    relaxed = PatternBound(model)
+    assert all(ex.top == 0 for ex in relaxed.experts)
+    rng = random.Random(11)
+    below = 0
+    for _ in range(6):
+        pi = np.array([rng.uniform(0.0, 6.0) for _ in relaxed.cells])
+        for ex_r, ex_e in zip(relaxed.experts, exact.experts, strict=True):
+            v_r, _p = ex_r.price(pi)
+            v_e, _p = ex_e.price(pi)
+            assert v_r <= v_e + 1e-9
+            below += v_r < v_e - 1e-9
+    assert below  # the cap binds at these prices
+    assert relaxed.run(time_limit_s=30) <= _fewest_changes(sick)

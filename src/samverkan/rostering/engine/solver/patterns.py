@@ -48,6 +48,9 @@ _ARTIFICIAL = 20.0
 # Patterns an expert's pricing offers the linear program at most (the best few ends).
 _PATTERNS_PER_PRICING = 4
 
+# Most hours units (of the shifts' greatest common divisor in minutes) the pricing tracks.
+_MAX_UNITS = 400
+
 # Weight of the best bound's prices in the smoothed prices.
 _SMOOTHING = 0.7
 
@@ -143,6 +146,11 @@ class _Expert:
         self.unit = max(1, unit)
         self.units = [m // self.unit for m in self.minutes]
         self.top = max(-1, self.cap // self.unit)  # most units the free shifts may use
+        if self.top > _MAX_UNITS:
+            # Too fine a grid for dense tables: drop the hours cap from the pricing (a
+            # relaxation, so the bound stays valid; only weaker).
+            self.units = [0] * len(self.minutes)
+            self.top = 0
         self.w_index = np.array(self.cell, dtype=np.int64)
         self.cost_arr = np.array(self.cost, dtype=np.float64)
         # Levels: runs of consecutive shifts no two of which may follow each other (a day's
