@@ -158,7 +158,7 @@ class _Expert:
         # Row 0 of the tables is the start, row j + 1 the free shift j. Per level: its
         # first row r0, its shifts, and a penalty (0 or inf) per (source row, source flag,
         # shift, new flag) for the steps the rules allow.
-        self.levels: list[tuple[int, list[int], np.ndarray]] = []
+        self.groups: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]] = []
         allowed: list[dict[int, tuple[bool | None, bool | None]]] = [{} for _ in range(n)]
         for i in range(n):
             for j, e0, e1 in self.steps[i]:
@@ -185,7 +185,23 @@ class _Expert:
                         nf = move[f]
                         if nf is not None:
                             penalty[i + 1, f, t, 1 if nf else 0] = 0.0
-            self.levels.append((r0, level, penalty))
+            # Per level, its shifts grouped by their units: (first row, units, shifts, their
+            # rows, the penalty with a trailing axis for the units).
+            by_units: dict[int, list[int]] = {}
+            for t, tj in enumerate(level):
+                by_units.setdefault(self.units[tj], []).append(t)
+            for du, ts in by_units.items():
+                if du > self.top:
+                    continue
+                self.groups.append(
+                    (
+                        r0,
+                        du,
+                        np.array([level[t] for t in ts], dtype=np.int64),
+                        np.array([level[t] + 1 for t in ts], dtype=np.int64),
+                        penalty[:, :, ts, :][:, :, :, :, None],
+                    )
+                )
         self.end_mask = np.array(self.end_ok, dtype=bool).reshape(n, 2)
 
     def price(self, pi: np.ndarray) -> tuple[float, list[list[int]]]:
@@ -201,22 +217,12 @@ class _Expert:
         value = np.full((n + 1, 2, top + 1), np.inf)
         value[0, 0, 0] = 0.0
         pred = np.zeros((n + 1, 2, top + 1), dtype=np.int64)
-        for r0, level, penalty in self.levels:
-            by_units: dict[int, list[int]] = {}
-            for t, tj in enumerate(level):
-                by_units.setdefault(self.units[tj], []).append(t)
-            for du, ts in by_units.items():
-                if du > top:
-                    continue
-                width = top + 1 - du
-                sel = penalty[:, :, ts, :] if len(ts) < len(level) else penalty
-                rows = [level[t] for t in ts]
-                cand = value[:r0, :, None, None, :width] + sel[:, :, :, :, None]
-                cand = cand.reshape(r0 * 2, len(ts), 2, width)
-                idx = cand.argmin(axis=0)
-                best = cand.min(axis=0) + w[rows][:, None, None]
-                value[[r + 1 for r in rows], :, du:] = best
-                pred[[r + 1 for r in rows], :, du:] = idx
+        for r0, du, shifts, rows, penalty in self.groups:
+            width = top + 1 - du
+            cand = value[:r0, :, None, None, :width] + penalty
+            cand = cand.reshape(r0 * 2, len(rows), 2, width)
+            value[rows, :, du:] = cand.min(axis=0) + w[shifts][:, None, None]
+            pred[rows, :, du:] = cand.argmin(axis=0)
         value = value[1:]
         pred = pred[1:]
         ends = np.where(self.end_mask[:, :, None], value, np.inf)
