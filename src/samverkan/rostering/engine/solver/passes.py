@@ -154,10 +154,6 @@ class _Passes:
         self.workers = workers
         self.lanes = lanes  # components solved at once in pass 1
         self.improve_lanes = improve_lanes  # … in pass 2 (each with ``workers`` threads)
-        # Pass 1 with one CP-SAT thread per part (feasibility jump first), set by the run
-        # loop for many small parts: there the models are built in the main thread while
-        # earlier parts are searched, and two threads per part starve the building.
-        self.first_single = False
         self.total_count = 0
         self.t0 = time.monotonic()
         self.solutions = 0
@@ -491,7 +487,7 @@ class _Passes:
         if self.replan:
             self._repair(st, limit)
             return
-        single = self.workers == 1 or self.first_single
+        single = self.workers == 1
         status, solver = self._solve_model(
             st,
             model.full_objective(),

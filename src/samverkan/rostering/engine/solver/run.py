@@ -38,7 +38,6 @@ class _Run(_Passes):
             return SolveResult(status="optimal", roster=Roster([]), objective=0.0, bound=0.0, stats=empty_stats)
         ctx = _Context(self.problem)
         lanes = self.lanes if len(comps) > 1 else 1
-        self.first_single = len(comps) >= _MANY_PARTS
         infeasible: list[Component] = []
         first_feasible: float | None = None
         lock = threading.Lock()
@@ -198,12 +197,6 @@ class _Run(_Passes):
             bound=bound,
             stats=stats,
         )
-
-
-# From this many independent parts on, pass 1 searches each part with one CP-SAT thread
-# (the national instance: 660 parts of ten experts; building their models in the main
-# thread is then the critical path to the first complete roster).
-_MANY_PARTS = 200
 
 
 UNKNOWN_TEMPLATE = (
