@@ -42,6 +42,10 @@ Modules, one subject each:
 * ``repair``: re-planning's constructive repair and its lower bound on the changes
   (``Repairer``), and the neighbourhood search for the fewest changes on a component's
   elastic model (``NeighbourhoodSearch``).
+* ``patterns``: re-planning's strong lower bound on the changes, column generation over
+  whole per-expert rosters (``PatternBound``: the Lagrangian bound, valid at any prices,
+  with an exact pricing over the rules it keeps), and the nearly complete roster its
+  last linear program suggests.
 * ``passes``: solving one component (pass 1, pass 2, re-planning repair) with progress
   reporting and cancellation (``_Passes``, ``_State``).
 * ``feasibility``: whether any roster exists under the rules, less some (``feasible``).
@@ -57,6 +61,6 @@ Modules, one subject each:
   value of a solution found before optimality can be larger (a spread variable is only
   bounded below by max - min), so it is never reported.
 
-Imports go one way: eligibility, decompose < build < bounds, repair < passes;
+Imports go one way: eligibility, decompose < build < bounds, repair, patterns < passes;
 eligibility, decompose < objective < run; build < feasibility < explain < run.
 """

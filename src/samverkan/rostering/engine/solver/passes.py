@@ -21,6 +21,7 @@ from ..validator import validate
 from .bounds import static_changes_lower_bound
 from .build import _Context, _Model
 from .decompose import Component, sub_problem
+from .patterns import PatternBound
 from .repair import NeighbourhoodSearch, Repairer
 
 ProgressFn = Callable[[dict[str, float | None]], None]
@@ -29,6 +30,13 @@ StopFn = Callable[[], bool]
 # Least seconds between two solutions of one search evaluated for progress (a solution
 # of a large component takes a noticeable fraction of a second to read and evaluate).
 _KEEP_EVERY_S = 1.0
+
+# Re-planning a disturbed component in pass 1: the share of its time for the pattern bound
+# (at most: it stops at convergence or at the roster's changes; the neighbourhood search
+# has the rest).
+_PATTERN_SHARE = 0.6
+# Experts re-solved at once by the neighbourhood search at first (it widens when stuck).
+_SEARCH_SIZE = 5
 
 # Least seconds ``run._Run`` gives a part still without a roster after its share.
 _NO_ROSTER_EXTENSION_S = 5.0
@@ -80,6 +88,11 @@ class _State:
 
     passes: int = 0
     tried_target: bool = False
+    # Re-planning: the pattern bound and the neighbourhood search with its best roster
+    # (pairs (expert, shift), possibly with empty positions), resumed in pass 2.
+    patterns: PatternBound | None = None
+    search: NeighbourhoodSearch | None = None
+    search_best: set[tuple[str, str]] | None = None
 
     @property
     def final(self) -> bool:
@@ -93,6 +106,21 @@ class _State:
     @property
     def size(self) -> int:
         return max(1, len(self.model.x)) if self.model is not None else 1
+
+
+def _within_need(model: _Model, chosen: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """``chosen`` (pairs (expert, shift)) less the assignments that over-fill a cell: the
+    additions first (published assignments are kept where the cell allows)."""
+    agency = {e.id: e.agency for e in model.comp.experts}
+    by_cell: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for eid, sid in sorted(chosen):
+        if (eid, sid) not in model.fixed_one:
+            by_cell.setdefault((sid, agency[eid]), []).append((eid, sid))
+    out = set(chosen)
+    for cell, keys in by_cell.items():
+        keys.sort(key=lambda key: key not in model.published_keys)
+        out.difference_update(keys[model.ctx.need.get(cell, 0) :])
+    return out
 
 
 class _Passes:
@@ -287,20 +315,27 @@ class _Passes:
         """Re-planning one disturbed component, the fewest changes first.
 
         1. A constructive repair (repair.Repairer: remove what became impossible, fill each
-           hole directly or by a short ejection chain) and the bound on the changes (the
-           largest of the static one and the hole-assignment relaxation,
-           repair.Repairer.extra_lower_bound).
-        2. A neighbourhood search (repair.NeighbourhoodSearch) from that roster: a few of
-           the component's experts at a time are re-solved exactly, the rest kept, widening
-           only when a size stops improving; it stops at the bound.
-        3. Unless the bound is reached, CP-SAT on the whole component minimises the changes
-           with the time left, hinted with the best roster, to improve it or prove it
-           optimal (raising the bound)."""
+           hole directly or by a short ejection chain) and the cheap bounds on the changes
+           (the static count, the hole-assignment relaxation, Repairer.extra_lower_bound).
+        2. The pattern bound (patterns.PatternBound), which also gives a nearly complete
+           roster (each expert's heaviest pattern in its final linear program).
+        3. A neighbourhood search (repair.NeighbourhoodSearch) from the better of the two
+           rosters, to the bound: a few of the component's experts at a time are re-solved
+           exactly, the rest kept, widening only when a size stops improving. Pass 2
+           resumes the bound and the search in turn.
+        4. With no roster at all, CP-SAT on the whole component. Called again for a part
+           still without a roster (the run loop's extension), it searches on from what it
+           has."""
         model = st.model
         assert model is not None and self.problem.published is not None
         began = time.monotonic()
         deadline = began + limit
         sub = sub_problem(self.problem, st.comp)
+        if st.search is not None and st.assignments is None:
+            # The run loop's extension for a part without a roster: search on.
+            self._search(st, sub, deadline, until_complete=True)
+            self._settle(st)
+            return
         static = static_changes_lower_bound(sub)
         repairer = Repairer(model)
         greedy, complete = repairer.greedy(lambda: time.monotonic() > deadline - 0.85 * limit)
@@ -311,36 +346,41 @@ class _Passes:
         if complete:
             st.assignments = greedy
             st.changes = model.evaluate(greedy)[1]
+        # The pattern bound (column generation over whole per-expert rosters): on these
+        # problems it is the optimum or within a change or two (the compact model's linear
+        # relaxation is far weaker). Its final linear program is nearly integral: each
+        # expert's heaviest pattern is a roster with few empty positions, often optimal.
+        if st.assignments is None or st.changes > st.changes_bound:
+            st.patterns = PatternBound(model)
+            st.changes_bound = max(
+                st.changes_bound,
+                st.patterns.run(
+                    time_limit_s=_PATTERN_SHARE * limit,
+                    target=st.changes if st.assignments is not None else None,
+                    start={(a.expert_id, a.shift_id) for a in greedy},
+                ),
+            )
         lns = NeighbourhoodSearch(
             _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
         )
         start = {(a.expert_id, a.shift_id) for a in greedy}
+        guide = st.patterns.guide if st.patterns is not None else None
+        if guide is not None:
+            guide = _within_need(model, guide | model.fixed_one)
+            if lns.feasible(guide) and lns.value(guide) < lns.value(start):
+                start = guide
         if not lns.feasible(start):
             start = {(eid, sid) for eid, sids in repairer.kept_within_caps().items() for sid in sids}
         if (st.assignments is None or st.changes > st.changes_bound) and lns.feasible(start):
-            proof_share = 0.35 * limit
-            best, optimal = lns.run(
-                start,
-                deadline=lambda: deadline - proof_share - time.monotonic(),
-                target=st.changes_bound,
-            )
-            if lns.value(best)[0] and st.assignments is None:
-                # Positions still empty: search on with all the time left, and at least the
-                # 5 s the run loop would give a part without a roster (a roster first; the
-                # search keeps what it has found rather than start again).
+            # The neighbourhood search from there, to the bound.
+            st.search, st.search_best = lns, start
+            self._search(st, sub, deadline)
+            if lns.value(st.search_best)[0] and st.assignments is None:
+                # Positions still empty: search on until none is, with all the time left
+                # and at least the 5 s the run loop would give a part without a roster (a
+                # roster first; the search keeps what it has found rather than start again).
                 until = max(self.remaining() - 0.2, _NO_ROSTER_EXTENSION_S - (time.monotonic() - began))
-                end = time.monotonic() + until
-                best, optimal = lns.run(best, deadline=lambda: end - time.monotonic(), target=st.changes_bound)
-            empty, changes = lns.value(best)
-            if empty == 0 and (st.assignments is None or changes < st.changes):
-                found = [
-                    Assignment(shift_id=sid, expert_id=eid, agency=repairer.experts[eid].agency)
-                    for eid, sid in sorted(best)
-                ]
-                if not validate(sub, Roster(found)):
-                    st.assignments, st.changes = found, changes
-                    if optimal:
-                        st.changes_bound = max(st.changes_bound, changes)
+                self._search(st, sub, time.monotonic() + until, until_complete=True)
         if st.assignments is None:
             # No roster yet: CP-SAT on the whole component from the published roster.
             status, solver = self._solve_model(
@@ -359,10 +399,42 @@ class _Passes:
             st.assignments = model.assignments(solver.boolean_value)
             st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
         self._prove_changes(st, max(0.0, deadline - time.monotonic()))
+        self._settle(st)
+
+    def _settle(self, st: _State) -> None:
+        """Re-planning: status, objective and bound of ``st`` after a repair step."""
+        model = st.model
+        assert model is not None
+        if st.assignments is None:
+            return
         st.changes_optimal = st.changes <= st.changes_bound
         st.status = "feasible"
         st.objective = model.evaluate(st.assignments)[0]
         st.bound = float(self.problem.weights.change * st.changes_bound + model.static_lb)
+
+    def _search(self, st: _State, sub: Problem, until: float, *, until_complete: bool = False) -> None:
+        """Re-planning: the neighbourhood search of ``st`` from its best roster until the
+        monotonic time ``until`` (or the bound; ``until_complete``: or a roster without empty
+        positions); a complete roster with fewer changes that meets every rule becomes the
+        component's."""
+        lns = st.search
+        assert lns is not None and st.search_best is not None
+        best, optimal = lns.run(
+            st.search_best,
+            deadline=lambda: until - time.monotonic(),
+            target=st.changes_bound,
+            size=_SEARCH_SIZE,
+            until_complete=until_complete,
+        )
+        st.search_best = best
+        empty, changes = lns.value(best)
+        if empty == 0 and (st.assignments is None or changes < st.changes):
+            agency = {e.id: e.agency for e in st.comp.experts}
+            found = [Assignment(shift_id=sid, expert_id=eid, agency=agency[eid]) for eid, sid in sorted(best)]
+            if not validate(sub, Roster(found)):
+                st.assignments, st.changes = found, changes
+                if optimal:
+                    st.changes_bound = max(st.changes_bound, changes)
 
     def _prove_changes(self, st: _State, limit: float) -> None:
         """Raise ``st.changes_bound`` (and improve the roster if CP-SAT finds a better one)
@@ -439,11 +511,22 @@ class _Passes:
         assert model is not None
         if self.replan:
             if not st.changes_optimal:
-                self._prove_changes(st, limit * 0.7)
+                # The bound (column generation resumed) and the roster (the neighbourhood
+                # search resumed) in turn; CP-SAT's proof on the whole component only once
+                # the pattern bound can rise no further.
+                began = time.monotonic()
+                if st.patterns is not None and not st.patterns.done and st.changes > st.changes_bound:
+                    st.changes_bound = max(
+                        st.changes_bound, st.patterns.run(time_limit_s=0.5 * limit, target=st.changes)
+                    )
+                if st.search is not None and st.changes > st.changes_bound:
+                    self._search(st, sub_problem(self.problem, st.comp), began + 0.9 * limit)
+                if st.patterns is None or st.patterns.done:
+                    self._prove_changes(st, max(0.0, began + 0.9 * limit - time.monotonic()))
                 st.changes_optimal = st.changes <= st.changes_bound
                 st.bound = max(st.bound, float(self.problem.weights.change * st.changes_bound + model.static_lb))
                 st.objective = model.evaluate(st.assignments or [])[0]
-                limit *= 0.3
+                limit = max(0.05, began + limit - time.monotonic())
             best_changes = st.changes
             status, solver = self._solve_model(
                 st,

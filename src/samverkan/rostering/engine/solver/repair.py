@@ -366,17 +366,22 @@ class NeighbourhoodSearch:
         target: int,
         sub_limit: float = 0.3,
         size: int = 3,
+        until_complete: bool = False,
     ) -> tuple[set[tuple[str, str]], bool]:
         """Improve ``start`` (a solution of the elastic model) until ``deadline()`` (seconds
         left) runs out, its changes reach ``target`` (a proven lower bound) with no empty
-        position, or a search of the whole component proves it optimal. Returns (the best
-        roster, proven optimal)."""
+        position, or a search of the whole component proves it optimal; ``until_complete``:
+        or as soon as no position is empty. Returns (the best roster, proven optimal)."""
         best = set(start)
         val = self.value(best)
         n = len(self.experts)
         stall = 0
         turn = 0
-        while deadline() > 0.02 and not (val[0] == 0 and val[1] <= target) and self.free_shifts:
+        while (
+            deadline() > 0.02
+            and not (val[0] == 0 and (val[1] <= target or until_complete))
+            and self.free_shifts
+        ):
             if size >= n:
                 found, optimal = self._solve(lambda _key: True, best, deadline())
                 if found is not None and self.value(found) <= val:
