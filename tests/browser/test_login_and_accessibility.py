@@ -158,7 +158,7 @@ def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory,
     total = 0
     for persona in personas:
         user = User.objects.get(username=persona.username)
-        page = page_factory()
+        page = page_factory(preload_axe=True)  # axe on every page it opens
         login(page, live_server.url, user, DEMO_PASSWORD)
         visited = _crawl(page, live_server.url, limit=25)
         assert "/" in visited
