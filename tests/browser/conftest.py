@@ -73,11 +73,14 @@ def page_factory(browser):
 _AXE_PRELOADED: weakref.WeakSet = weakref.WeakSet()  # contexts whose documents have axe
 # Runs axe and returns only what axe_violations reports (not the passes, incomplete and
 # inapplicable results with their HTML); null when the document has no axe yet.
-_RUN_AXE = """async () => {
+_RUN_AXE = """async (withLinks) => {
   if (typeof axe === "undefined") return null;
   const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                       nodes: v.nodes.map(n => n.target)}));
+  const violations = result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                  nodes: v.nodes.map(n => n.target)}));
+  if (!withLinks) return violations;
+  // Then, as page.eval_on_selector_all("a[href]", ...) would: every link's href attribute.
+  return [violations, Array.from(document.querySelectorAll("a[href]"), e => e.getAttribute("href"))];
 }"""
 
 
@@ -86,13 +89,26 @@ def axe_violations(page) -> list[dict]:
     the WCAG tags but the best practices too (``region``: all content inside landmarks,
     ``heading-order``, ``landmark-unique``, …) — and return its findings of any impact.
     axe is injected here unless the page's context preloads it (page_factory)."""
+    return _run_axe(page, with_links=False)
+
+
+def axe_violations_and_links(page) -> tuple[list[dict], list[str]]:
+    """axe_violations, then the ``href`` of every ``a[href]`` on the page, in one call to
+    the browser (the crawler does both on every page)."""
+    violations, hrefs = _run_axe(page, with_links=True)
+    return violations, hrefs
+
+
+def _run_axe(page, *, with_links: bool):
     if page.context not in _AXE_PRELOADED:
         page.evaluate(AXE_SOURCE)
-    violations = page.evaluate(_RUN_AXE)
-    if violations is None:  # a document the init script did not reach
+    answer = page.evaluate(_RUN_AXE, with_links)
+    if answer is None:  # a document the init script did not reach
         page.evaluate(AXE_SOURCE)
-        violations = page.evaluate(_RUN_AXE)
-    return [{**v, "nodes": v["nodes"][:5]} for v in violations]
+        answer = page.evaluate(_RUN_AXE, with_links)
+    violations = answer[0] if with_links else answer
+    shown = [{**v, "nodes": v["nodes"][:5]} for v in violations]
+    return (shown, answer[1]) if with_links else shown
 
 
 def assert_accessible(page) -> None:
