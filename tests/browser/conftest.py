@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,15 @@ def browser():
 def page_factory(browser):
     contexts = []
 
-    def make(locale: str = "sv-SE", java_script_enabled: bool = True):
+    def make(locale: str = "sv-SE", java_script_enabled: bool = True, preload_axe: bool = False):
+        """A page in a new context. ``preload_axe``: every document of the context gets
+        axe-core from the start (sent to the browser once, not once per page), for a test
+        that runs axe on nearly every page it opens (the crawler)."""
         context = browser.new_context(locale=locale, java_script_enabled=java_script_enabled)
         context.set_default_timeout(15_000)
+        if preload_axe:
+            context.add_init_script(script=AXE_SOURCE)
+            _AXE_PRELOADED.add(context)
         contexts.append(context)
         return context.new_page()
 
@@ -63,17 +70,45 @@ def page_factory(browser):
         context.close()
 
 
+_AXE_PRELOADED: weakref.WeakSet = weakref.WeakSet()  # contexts whose documents have axe
+# Runs axe and returns only what axe_violations reports (not the passes, incomplete and
+# inapplicable results with their HTML); null when the document has no axe yet.
+_RUN_AXE = """async (withLinks) => {
+  if (typeof axe === "undefined") return null;
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  const violations = result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                  nodes: v.nodes.map(n => n.target)}));
+  if (!withLinks) return violations;
+  // Then, as page.eval_on_selector_all("a[href]", ...) would: every link's href attribute.
+  return [violations, Array.from(document.querySelectorAll("a[href]"), e => e.getAttribute("href"))];
+}"""
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the current page with every rule it enables by default — not only
     the WCAG tags but the best practices too (``region``: all content inside landmarks,
-    ``heading-order``, ``landmark-unique``, …) — and return its findings of any impact."""
-    page.evaluate(AXE_SOURCE)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
+    ``heading-order``, ``landmark-unique``, …) — and return its findings of any impact.
+    axe is injected here unless the page's context preloads it (page_factory)."""
+    return _run_axe(page, with_links=False)
+
+
+def axe_violations_and_links(page) -> tuple[list[dict], list[str]]:
+    """axe_violations, then the ``href`` of every ``a[href]`` on the page, in one call to
+    the browser (the crawler does both on every page)."""
+    violations, hrefs = _run_axe(page, with_links=True)
+    return violations, hrefs
+
+
+def _run_axe(page, *, with_links: bool):
+    if page.context not in _AXE_PRELOADED:
+        page.evaluate(AXE_SOURCE)
+    answer = page.evaluate(_RUN_AXE, with_links)
+    if answer is None:  # a document the init script did not reach
+        page.evaluate(AXE_SOURCE)
+        answer = page.evaluate(_RUN_AXE, with_links)
+    violations = answer[0] if with_links else answer
+    shown = [{**v, "nodes": v["nodes"][:5]} for v in violations]
+    return (shown, answer[1]) if with_links else shown
 
 
 def assert_accessible(page) -> None:

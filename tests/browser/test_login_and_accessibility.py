@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
 from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
 from samverkan.demo.trefas.staff import TREFAS_PERSONAS
-from tests.browser.conftest import assert_accessible, axe_violations, load_demo_database, login
+from tests.browser.conftest import assert_accessible, axe_violations_and_links, load_demo_database, login
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,10 +107,10 @@ def _crawl(page, base_url: str, limit: int) -> list[str]:
         response = page.goto(base_url + path)
         assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
         visited.append(path)
-        violations = axe_violations(page)
+        violations, hrefs = axe_violations_and_links(page)
         if violations:
             failures.append((path, violations))
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        for href in hrefs:
             parts = urlsplit(href)
             if parts.netloc or not parts.path.startswith("/") or any(s in href for s in _SKIP):
                 continue
@@ -158,7 +158,7 @@ def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory,
     total = 0
     for persona in personas:
         user = User.objects.get(username=persona.username)
-        page = page_factory()
+        page = page_factory(preload_axe=True)  # axe on every page it opens
         login(page, live_server.url, user, DEMO_PASSWORD)
         visited = _crawl(page, live_server.url, limit=25)
         assert "/" in visited

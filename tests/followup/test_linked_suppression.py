@@ -89,18 +89,22 @@ def assert_nothing_derivable(kinds: list[tuple], truth: Counter, published: Publ
         assert least <= value[predicate] and (greatest is None or value[predicate] <= greatest), (display, value[predicate])
     hidden = {p for p, d in published.cells if d in (SMALL_LABEL, HIDDEN_LABEL)}
 
+    # What every published cell says, built once; each hidden cell is then checked on a
+    # copy of it with one more constraint: "this cell has another value than the truth".
+    published_model = cp_model.CpModel()
+    x = {k: published_model.new_int_var(0, cap, "") for k in kinds}
+    for predicate, display in published.cells:
+        least, greatest = _readable(display)
+        expr = sum(x[k] for k in members[predicate])
+        published_model.add(expr >= least)
+        if greatest is not None:
+            published_model.add(expr <= greatest)
+    for predicate in published.at_least_one:
+        published_model.add(sum(x[k] for k in members[predicate]) >= 1)
+
     def model_with(target):
-        model = cp_model.CpModel()
-        x = {k: model.new_int_var(0, cap, "") for k in kinds}
-        for predicate, display in published.cells:
-            least, greatest = _readable(display)
-            expr = sum(x[k] for k in members[predicate])
-            model.add(expr >= least)
-            if greatest is not None:
-                model.add(expr <= greatest)
-        for predicate in published.at_least_one:
-            model.add(sum(x[k] for k in members[predicate]) >= 1)
-        model.add(sum(x[k] for k in members[target]) != value[target])
+        model = published_model.clone()
+        model.add(sum(model.get_int_var_from_proto_index(x[k].index) for k in members[target]) != value[target])
         return model
 
     for target in hidden:

@@ -1,8 +1,10 @@
 """Production settings stop start-up with exactly one line naming the bad variable.
 
-Each case runs `python -m samverkan check` in a subprocess with a clean environment, so
-what an operator sees is what is asserted: a non-zero exit, one line on stderr naming
-the variable, and no traceback.
+Each case runs `python -m samverkan check` in a process of its own with a clean
+environment, so what an operator sees is what is asserted: a non-zero exit, one line on
+stderr naming the variable, and no traceback. The processes are forked from a server
+that has imported Django and the libraries but no settings (tests/settings/forkserver.py);
+test_the_fork_server_answers_as_a_fresh_interpreter holds it to a fresh `python`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import subprocess
 import sys
 
 import pytest
+
+from tests.settings import forkserver
 
 AUDIT_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 GOOD = {
@@ -51,27 +55,39 @@ _SCRUB = {
 }
 
 
-def run_check(
-    tmp_path, *args: str, unset: tuple[str, ...] = (), **overrides: str
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("PYTEST")}
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("PYTEST")}
+
+
+_FORKS: list[forkserver.ForkServer] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fork_server(tmp_path_factory):
+    server = forkserver.start(_clean_env(), tmp_path_factory.mktemp("forkserver"))
+    _FORKS.append(server)
+    yield
+    _FORKS.remove(server)
+    server.close()
+
+
+def _check_env(tmp_path, unset: tuple[str, ...], overrides: dict[str, str]) -> dict[str, str]:
+    env = _clean_env()
     env.update(GOOD)
     env.update(overrides)
     for name in unset:
         env.pop(name, None)
     env["DJANGO_SETTINGS_MODULE"] = "samverkan.settings.production"
     env.setdefault("SAMVERKAN_HOME", str(tmp_path))
-    return subprocess.run(
-        [sys.executable, "-m", "samverkan", "check", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    return env
 
 
-def assert_one_line_naming(result: subprocess.CompletedProcess[str], variable: str) -> str:
+def run_check(tmp_path, *args: str, unset: tuple[str, ...] = (), **overrides: str) -> forkserver.Completed:
+    env = _check_env(tmp_path, unset, overrides)
+    return _FORKS[0].run(env=env, cwd=tmp_path, module="samverkan", args=("check", *args))
+
+
+def assert_one_line_naming(result: forkserver.Completed, variable: str) -> str:
     assert result.returncode != 0, result.stdout
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -244,15 +260,43 @@ def test_check_deploy_is_clean_under_production(tmp_path):
     assert "no issues" in result.stdout
 
 
-def _production_setting(tmp_path, name: str, **overrides: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("PYTEST")}
+def _setting_code(name: str) -> str:
+    return f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+
+
+def _setting_env(tmp_path, overrides: dict[str, str]) -> dict[str, str]:
+    env = _clean_env()
     env.update(GOOD, **overrides, DJANGO_SETTINGS_MODULE="samverkan.settings.production", SAMVERKAN_HOME=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print(settings.{name})"],
-        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )
+    return env
+
+
+def _production_setting(tmp_path, name: str, **overrides: str) -> str:
+    result = _FORKS[0].run(env=_setting_env(tmp_path, overrides), cwd=tmp_path, code=_setting_code(name))
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("kind", "overrides"),
+    [
+        ("check", {}),  # valid: Django set up, every check run
+        ("check", {"SECRET_KEY": "x" * 49}),  # stopped by the settings
+        ("setting", {"CACHE_BACKEND": "locmem"}),
+    ],
+    ids=["valid", "weak-key", "setting"],
+)
+def test_the_fork_server_answers_as_a_fresh_interpreter(tmp_path, kind, overrides):
+    """The harness's control: the same run in a fresh `python` gives the same exit code,
+    stdout and stderr as the forked one."""
+    if kind == "check":
+        env, cwd, argv = _check_env(tmp_path, (), overrides), tmp_path, ("-m", "samverkan", "check")
+        forked = run_check(tmp_path, **overrides)
+    else:
+        env, cwd, argv = _setting_env(tmp_path, overrides), tmp_path, ("-c", _setting_code("SESSION_ENGINE"))
+        forked = _FORKS[0].run(env=env, cwd=cwd, code=argv[1])
+    fresh = subprocess.run([sys.executable, *argv], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert fresh.stdout or fresh.stderr  # it said something: the comparison compared something
 
 
 def test_sessions_read_from_the_shared_cache_only(tmp_path):

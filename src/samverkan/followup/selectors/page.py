@@ -18,7 +18,7 @@ from samverkan.followup.family import RowKey
 from samverkan.followup.selectors.case_counts import count_cases, programme_row_labels, purged_rows
 from samverkan.followup.selectors.chart_data import charts_for
 from samverkan.followup.selectors.commitments import commitments_table
-from samverkan.followup.selectors.common import NO_OUTCOME, STATUS_COLUMNS, Statistics, StatTable
+from samverkan.followup.selectors.common import NO_OUTCOME, STATUS_COLUMNS, LazyCharts, Statistics, StatTable
 from samverkan.followup.selectors.protection import protected_case_tables
 from samverkan.followup.suppression import THRESHOLD, SuppressedTable
 
@@ -129,7 +129,8 @@ def statistics_for(*, actor: User, year: int | None = None, export_format: str =
     if purged is not None and purged.exists():
         notes.append(_("Includes the anonymous statistics kept for cases purged after the retention period."))
 
-    charts = charts_for(tables)
+    # Drawn when the page shows them; an export never does. The tables are final here.
+    charts = LazyCharts(lambda: charts_for(tables))
     audit.record(
         action=Action.STATISTICS_EXPORTED if export_format else Action.STATISTICS_VIEWED,
         actor=actor,
