@@ -96,6 +96,27 @@ def test_admin_saves_the_identity_audited_and_the_headers_show_it(logged_in, adm
     assert logo.content.startswith(b"\x89PNG")
 
 
+def test_the_theme_and_logo_are_kept_by_browsers_and_staff_pages_are_not(logged_in, admin):
+    client = logged_in(admin)
+    _save(client, logo=SimpleUploadedFile("logo.png", _png(), content_type="image/png"))
+    version = Identity.objects.get().version
+    # The same for everyone and free of personal data, at a URL that changes with the
+    # identity: kept by the browser, logged in or not, not fetched again by every page.
+    for who in (client, Client()):
+        for path in ("tema.css", "logotyp.png"):
+            response = who.get(f"/katalog/identitet/{path}?v={version}")
+            assert response.status_code == 200
+            assert response["Cache-Control"] == "public, max-age=86400", path
+    # Everything else a logged-in person is answered stays out of every cache.
+    assert client.get(URL)["Cache-Control"] == "no-store, private"
+    assert client.get("/arenden/")["Cache-Control"] == "no-store, private"
+    # No logo: the 404 is not kept either.
+    _save(client, version=str(version), remove_logo="on")
+    missing = client.get("/katalog/identitet/logotyp.png")
+    assert missing.status_code == 404
+    assert missing["Cache-Control"] == "no-store, private"
+
+
 def test_without_an_identity_the_pages_show_the_product_only(client):
     html = client.get("/tipsa/").content.decode()
     assert "sv-brand" not in html and "identitet/tema.css" not in html

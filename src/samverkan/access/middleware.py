@@ -142,13 +142,29 @@ def _safe_next(request: HttpRequest) -> str:
     return quote(request.path, safe="/")
 
 
+# Set on a response by mark_shared_asset: NoStoreMiddleware keeps its Cache-Control.
+_SHARED_ASSET_ATTR = "samverkan_shared_asset"
+
+
+def mark_shared_asset(response: HttpResponse, *, max_age: int) -> HttpResponse:
+    """Let browsers keep ``response`` for ``max_age`` seconds, for everyone, logged in or
+    not. Only for a public view's answer that carries no personal data and is the same
+    for every visitor, at a URL that changes when it does (the organisation's theme and
+    logo, ?v=<version>): the one exception NoStoreMiddleware makes."""
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    setattr(response, _SHARED_ASSET_ATTR, True)
+    return response
+
+
 class NoStoreMiddleware:
     """Authenticated pages must never be cached by browsers or proxies.
 
     Any response to a logged-in user (even one only half-way through two-factor) gets
-    ``no-store``, replacing whatever a view set. Anonymous responses keep a Cache-Control
-    a view set on purpose (the public pages' short public caching); any other anonymous
-    response (login page, set-password page, errors) gets ``no-store`` too.
+    ``no-store``, replacing whatever a view set, except a shared asset (mark_shared_asset:
+    the theme and the logo, the same for everyone, no personal data). Anonymous responses
+    keep a Cache-Control a view set on purpose (the public pages' short public caching);
+    any other anonymous response (login page, set-password page, errors) gets
+    ``no-store`` too.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -156,6 +172,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(response, _SHARED_ASSET_ATTR, False) and response.status_code == 200:
+            return response
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"

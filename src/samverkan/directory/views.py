@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.access import policy
 from samverkan.access.actor import ActorRequest
 from samverkan.access.guards import public, require_permission
+from samverkan.access.middleware import mark_shared_asset
 from samverkan.access.permissions import Permission
 from samverkan.directory import selectors, services
 from samverkan.directory.forms import (
@@ -250,10 +251,10 @@ def identity_edit(request: ActorRequest) -> HttpResponse:
 
 
 def _public_asset(response: HttpResponse) -> HttpResponse:
-    # The URL carries the identity's version (?v=): a new identity is a new URL.
-    response["Cache-Control"] = "public, max-age=86400"
+    # The URL carries the identity's version (?v=): a new identity is a new URL. Kept by
+    # the browser for staff too (every staff page links both), not fetched per page.
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return mark_shared_asset(response, max_age=86400)
 
 
 @public
