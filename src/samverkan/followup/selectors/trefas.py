@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import statistics as pystats
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
@@ -31,7 +32,7 @@ from samverkan.audit.actions import Action
 from samverkan.directory.models import Organisation
 from samverkan.followup.charts import Bar, bar_chart
 from samverkan.followup.family import CommitmentCounts, GridCounts
-from samverkan.followup.selectors.common import Statistics, StatTable
+from samverkan.followup.selectors.common import LazyCharts, Statistics, StatTable
 from samverkan.followup.selectors.protection import protected_commitment_tables, protected_grid
 from samverkan.followup.suppression import THRESHOLD, SuppressedTable
 from samverkan.trefas.models import (
@@ -182,7 +183,8 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
     rating_labels = [str(Rating(r).label).split(":")[0] for r in RATINGS]
     described = _("The same figures are in the table next to the chart. Numbers below five are not drawn.")
     tables: list[StatTable] = []
-    charts = {}
+    # Drawn only when the page shows them (LazyCharts), never for an export.
+    drawers: dict[str, Callable[[], Any]] = {}
 
     size_family, hidden = protected_grid("trefas_list_size", _list_size(forum.pk, months))
     size = size_family.table(hidden)
@@ -191,7 +193,7 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         row_header=_("Month"), row_labels=month_labels, col_labels=rating_labels, total_label=_("On the list"),
         table=size, note=_("From the rating history: each person's rating at the end of the month."),
     ))
-    charts["list_size"] = bar_chart(title=_("People on the list per month"), description=described, bars=[
+    drawers["list_size"] = lambda: bar_chart(title=_("People on the list per month"), description=described, bars=[
         Bar(label, c.display, c.shown_value) for label, c in zip(month_labels, size.row_totals or (), strict=True)])
 
     change_family, hidden = protected_grid("trefas_rating_changes", _rating_changes(forum.pk, months))
@@ -201,7 +203,7 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         row_labels=month_labels, col_labels=rating_labels, total_label=_("Changes"), table=changes,
         note=_("A rating confirmed unchanged and a person's first rating are not counted as changes."),
     ))
-    charts["rating_changes"] = bar_chart(title=_("Rating changes per month"), description=described, bars=[
+    drawers["rating_changes"] = lambda: bar_chart(title=_("Rating changes per month"), description=described, bars=[
         Bar(label, c.display, c.shown_value) for label, c in zip(month_labels, changes.row_totals or (), strict=True)])
 
     incident_family, hidden = protected_grid("trefas_incidents", _incidents(forum.pk, months))
@@ -210,7 +212,7 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         key="incidents", caption=_("Incidents per month"), row_header=_("Month"), row_labels=month_labels,
         col_labels=[str(label) for label in IncidentKind.labels], total_label=_("Incidents"), table=incidents,
     ))
-    charts["incidents"] = bar_chart(title=_("Incidents per month"), description=described, bars=[
+    drawers["incidents"] = lambda: bar_chart(title=_("Incidents per month"), description=described, bars=[
         Bar(label, c.display, c.shown_value)
         for label, c in zip(month_labels, incidents.row_totals or (), strict=True)])
 
@@ -226,9 +228,10 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         note=_("The median is shown only when the organisation did at least five actions after incidents."),
     ))
     if org_ids:
-        charts["time_to_action"] = bar_chart(title=_("Median hours from incident to action"), description=described,
-                                             bars=[Bar(names.get(o, ""), m, None if m == "–" else float(
-                                                 m.replace(",", "."))) for o, m in zip(org_ids, medians, strict=True)])
+        drawers["time_to_action"] = lambda: bar_chart(
+            title=_("Median hours from incident to action"), description=described,
+            bars=[Bar(names.get(o, ""), m, None if m == "–" else float(m.replace(",", ".")))
+                  for o, m in zip(org_ids, medians, strict=True)])
 
     on_time_counts, org_names = _actions_on_time(forum.pk)
     on_time_family, hidden = protected_commitment_tables(on_time_counts)
@@ -246,9 +249,11 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         note=_("Actions whose due time has passed or that are done; cancelled ones are not counted."),
     ))
     if on_time_counts.organisations:
-        charts["actions_on_time"] = bar_chart(title=_("Share of actions done on time"), description=described, bars=[
-            Bar(label, p, float(p.split()[0]) if p[:1].isdigit() else None)
-            for label, p in zip(tables[-1].row_labels, percent, strict=True)])
+        on_time_labels = tables[-1].row_labels
+        drawers["actions_on_time"] = lambda: bar_chart(
+            title=_("Share of actions done on time"), description=described, bars=[
+                Bar(label, p, float(p.split()[0]) if p[:1].isdigit() else None)
+                for label, p in zip(on_time_labels, percent, strict=True)])
 
     audit.record(
         action=Action.TREFAS_EXPORTED if export_format else Action.TREFAS_STATISTICS_VIEWED,
@@ -259,6 +264,7 @@ def trefas_statistics_for(*, actor: User, forum_id: int, export_format: str = ""
         detail={"months": len(months), **({"format": export_format} if export_format else {})},
     )
     return Statistics(
-        organisation=forum.name, year=None, years=[], tables=tables, charts=charts, notes=[],
+        organisation=forum.name, year=None, years=[], tables=tables,
+        charts=LazyCharts(lambda: {key: draw() for key, draw in drawers.items()}), notes=[],
         period=f"{month_labels[0]} – {month_labels[-1]}",
     )
