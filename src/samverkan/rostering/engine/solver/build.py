@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
 
 from ..model import (
     Assignment,
@@ -34,7 +35,15 @@ from ..validator import (
     total_windows,
 )
 from .decompose import Component
-from .eligibility import _kind_predicate, conflicts, eligible
+from .eligibility import _kind_predicate, conflicts, expert_may, shift_open
+
+_BOOL_DOMAIN = Domain(0, 1)
+
+
+def _new_bool(m: cp_model.CpModel) -> cp_model.IntVar:
+    """``m.new_bool_var("")`` at half the cost (one shared domain, no name): a national
+    problem creates some 850,000 of them while the first rosters wait."""
+    return cp_model.IntVar(m.model_proto).with_domain(_BOOL_DOMAIN)
 
 
 class _Context:
@@ -64,12 +73,23 @@ class _Context:
         self.rolling = rules.weekly_rest_rolling
         self.rolling_span = rolling_week_starts(problem)
         self.total_windows = total_windows(problem)
+        # Keyed by the shifts' times, not their ids: the areas of a national problem share
+        # one shift pattern, so an expert's structure is usually computed once for them all.
         self._cliques: dict[tuple[object, ...], list[tuple[int, ...]]] = {}
         self._windows: dict[tuple[object, ...], list[list[list[int]] | None]] = {}
+        self._open: dict[tuple[str, str], bool] = {}
+
+    def shift_open(self, s: Shift, agency: str) -> bool:
+        """``eligibility.shift_open`` for the cell (``s``, ``agency``), computed once."""
+        key = (s.id, agency)
+        ok = self._open.get(key)
+        if ok is None:
+            ok = self._open[key] = shift_open(self.problem, s, self.reqs[key], breaks=s.id not in self.no_break)
+        return ok
 
     def cliques(self, mine: list[Shift], rest: float) -> list[tuple[int, ...]]:
         """Index cliques covering every conflicting pair of ``mine`` (sorted by start)."""
-        key = (rest, *(s.id for s in mine))
+        key = (rest, *((s.start, s.end) for s in mine))
         cached = self._cliques.get(key)
         if cached is not None:
             return cached
@@ -106,7 +126,7 @@ class _Context:
         ``before``: the expert's work before the period (fixed; a window overlapping it is
         no candidate)."""
         before = before or []
-        key = (*(s.id for s in mine), *((w.start, w.end) for w in before))
+        key = (*((s.start, s.end) for s in mine), None, *((w.start, w.end) for w in before))
         cached = self._windows.get(key)
         if cached is not None:
             return cached
@@ -123,9 +143,7 @@ class _Context:
                 continue
             fixed = [(w.start, w.end) for w in before if w.end > lo and w.start < hi]
             starts = (
-                {lo}
-                | {mine[i].end for i in in_block if lo < mine[i].end < hi}
-                | {e for _s, e in fixed if lo < e < hi}
+                {lo} | {mine[i].end for i in in_block if lo < mine[i].end < hi} | {e for _s, e in fixed if lo < e < hi}
             )
             windows: list[list[int]] | None = []
             for t in sorted(starts):
@@ -234,6 +252,7 @@ class _Model:
         self.cohorts: list[tuple[int, list[list[tuple[str, str]]]]] = []
         self.published_keys: set[tuple[str, str]] = set()  # changeable published (e, s)
         self.static_lb = 0  # proven lower bound of the fairness part of the objective
+        self._hours_caps: dict[str, tuple[float, float]] = {}
         self._build(replan)
 
     # .................................................................... build
@@ -260,11 +279,11 @@ class _Model:
                     if pinned and (s.id, e.id) not in ctx.published:
                         continue
                     # The previous period's work: overlap or too short a rest across the boundary.
-                    clash = any(
-                        w.start < s.end and (s.start - w.end).total_seconds() < rest_s for w in before
-                    )
-                    if clash or not eligible(
-                        p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night, breaks=s.id not in ctx.no_break
+                    clash = any(w.start < s.end and (s.start - w.end).total_seconds() < rest_s for w in before)
+                    if (
+                        clash
+                        or not ctx.shift_open(s, e.agency)
+                        or not expert_may(p, e, s, ctx.reqs[(s.id, e.agency)], night=s.id in ctx.night)
                     ):
                         if pinned:
                             self.impossible.append((e.id, s.id))
@@ -273,7 +292,7 @@ class _Model:
             mine.sort(key=lambda s: (s.start, s.end, s.id))
             expert_shifts[e.id] = mine
             for s in mine:
-                v = m.new_bool_var("")
+                v = _new_bool(m)
                 self.x[(e.id, s.id)] = v
                 by_cell[(s.id, e.agency)].append((e, v))
                 if pinned_until is not None and s.start < pinned_until:
@@ -308,6 +327,7 @@ class _Model:
             for clique in ctx.cliques(mine, rest):
                 m.add_at_most_one([xs[i] for i in clique])
             free_window: dict[tuple[int, ...], cp_model.IntVar] = {}
+            nots = [v.Not() for v in xs]  # each negation made once, used by many windows
             for windows in ctx.windows(mine, ctx.history.get(e.id)):
                 if windows is None or "weekly_rest" in self.relax:
                     continue
@@ -316,13 +336,13 @@ class _Model:
                     forbids = tuple(over)
                     w = free_window.get(forbids)
                     if w is None:
-                        w = free_window[forbids] = m.new_bool_var("")
-                        m.add_bool_and([xs[i].Not() for i in over]).only_enforce_if(w)
+                        w = free_window[forbids] = _new_bool(m)
+                        m.add_bool_and([nots[i] for i in over]).only_enforce_if(w)
                     lits.append(w)
                 m.add_bool_or(lits)
             # Hours (in minutes).
             minutes = [ctx.minutes[s.id] for s in mine]
-            avg_cap, contract_cap = hours_caps(e, p, ctx.pinned_hours.get(e.id, 0.0))
+            avg_cap, contract_cap = self._caps(e)
             cap = math.floor(min(avg_cap, contract_cap) * 60 + 1e-6)
             total = cp_model.LinearExpr.weighted_sum(xs, minutes)
             if sum(minutes) > cap and "hours" not in self.relax:
@@ -332,9 +352,10 @@ class _Model:
                 before = ctx.history.get(e.id, [])
                 for lo, hi in ctx.total_windows:
                     done = sum(round(clipped_hours(w.start, w.end, lo, hi) * 60) for w in before)
-                    cap_total = math.floor(
-                        p.rules.total_week_average_hours * (hi - lo).total_seconds() / (7 * 1440) + 1e-6
-                    ) - done
+                    cap_total = (
+                        math.floor(p.rules.total_week_average_hours * (hi - lo).total_seconds() / (7 * 1440) + 1e-6)
+                        - done
+                    )
                     if cap_total >= cap:
                         continue  # implied by the period's hours cap above
                     inside = [round(clipped_hours(s.start, s.end, lo, hi) * 60) for s in mine]
@@ -436,9 +457,16 @@ class _Model:
             if free_from is None or s.start >= free_from:
                 count += 1
                 free_from = s.end + rest
-        avg_cap, contract_cap = hours_caps(e, self.problem, self.ctx.pinned_hours.get(e.id, 0.0))
+        avg_cap, contract_cap = self._caps(e)
         shortest = min(s.hours for s in kind_shifts)
         return min(count, math.floor(min(avg_cap, contract_cap) / shortest + 1e-9))
+
+    def _caps(self, e: Expert) -> tuple[float, float]:
+        """``validator.hours_caps`` of ``e``, computed once per model."""
+        caps = self._hours_caps.get(e.id)
+        if caps is None:
+            caps = self._hours_caps[e.id] = hours_caps(e, self.problem, self.ctx.pinned_hours.get(e.id, 0.0))
+        return caps
 
     def _post_changes(self, published: set[tuple[str, str]], pinned_until: datetime | None) -> None:
         p = self.problem
@@ -499,5 +527,3 @@ class _Model:
             for (eid, sid), v in self.x.items()
             if value(v)
         ]
-
-

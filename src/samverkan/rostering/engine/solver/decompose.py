@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import (
+    Assignment,
     Expert,
+    PriorWork,
     Problem,
+    Requirement,
     Roster,
+    Shift,
 )
 
 
@@ -71,26 +75,59 @@ def components(problem: Problem) -> list[Component]:
 
 def sub_problem(problem: Problem, comp: Component) -> Problem:
     """The part of ``problem`` that ``comp`` covers (for explanations)."""
-    shift_ids = {s for s, _a in comp.cells}
-    cells = set(comp.cells)
-    expert_ids = {e.id for e in comp.experts}
-    published = None
+    return sub_problems(problem, [comp])[0]
+
+
+def sub_problems(problem: Problem, comps: list[Component]) -> list[Problem]:
+    """``sub_problem`` of each of ``comps``, in one pass over the problem (re-planning checks
+    every part of a national problem before it repairs the disturbed ones)."""
+    by_shift: dict[str, list[int]] = {}
+    by_cell: dict[tuple[str, str], int] = {}
+    by_expert: dict[str, int] = {}
+    for k, comp in enumerate(comps):
+        for cell in comp.cells:
+            by_cell[cell] = k
+            owners = by_shift.setdefault(cell[0], [])
+            if not owners or owners[-1] != k:
+                owners.append(k)
+        for e in comp.experts:
+            by_expert[e.id] = k
+    shifts: list[list[Shift]] = [[] for _ in comps]
+    for sh in problem.shifts:
+        for k in by_shift.get(sh.id, ()):
+            shifts[k].append(sh)
+    requirements: list[list[Requirement]] = [[] for _ in comps]
+    for r in problem.requirements:
+        owner = by_cell.get((r.shift_id, r.agency))
+        if owner is not None:
+            requirements[owner].append(r)
+    history: list[list[PriorWork]] = [[] for _ in comps]
+    for w in problem.history:
+        owner = by_expert.get(w.expert_id)
+        if owner is not None:
+            history[owner].append(w)
+    published: list[list[Assignment]] | None = None
     if problem.published is not None:
-        published = Roster([a for a in problem.published.assignments if a.expert_id in expert_ids])
-    return Problem(
-        period_start=problem.period_start,
-        days=problem.days,
-        shifts=[s for s in problem.shifts if s.id in shift_ids],
-        requirements=[r for r in problem.requirements if (r.shift_id, r.agency) in cells],
-        experts=list(comp.experts),
-        rules=problem.rules,
-        weights=problem.weights,
-        published=published,
-        pinned_until=problem.pinned_until,
-        history=[w for w in problem.history if w.expert_id in expert_ids],
-        history_from=problem.history_from,
-        replanned_at=problem.replanned_at,
-        notice_override=problem.notice_override,
-    )
-
-
+        published = [[] for _ in comps]
+        for a in problem.published.assignments:
+            owner = by_expert.get(a.expert_id)
+            if owner is not None:
+                published[owner].append(a)
+    return [
+        Problem(
+            period_start=problem.period_start,
+            days=problem.days,
+            shifts=shifts[k],
+            requirements=requirements[k],
+            experts=list(comp.experts),
+            rules=problem.rules,
+            weights=problem.weights,
+            published=None if published is None else Roster(published[k]),
+            pinned_until=problem.pinned_until,
+            history=history[k],
+            history_from=problem.history_from,
+            replanned_at=problem.replanned_at,
+            notice_override=problem.notice_override,
+        )
+        for k, comp in enumerate(comps)
+    ]

@@ -33,6 +33,31 @@ def conflicts(a: Shift, b: Shift, rest_hours: float) -> bool:
     return (b.start - a.end).total_seconds() < rest_hours * 3600 - 1e-6
 
 
+def shift_open(problem: Problem, shift: Shift, reqs: Sequence[Requirement], *, breaks: bool | None = None) -> bool:
+    """May anyone be put on ``shift`` for ``reqs`` (the part of ``eligible`` that does not
+    depend on the expert)? ``breaks``: whether it keeps the break rule, when known."""
+    rules = problem.rules
+    if not reqs or sum(r.count for r in reqs) <= 0:
+        return False
+    if shift.hours > rules.max_shift_hours + 1e-9:
+        return False
+    if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
+        return False
+    return breaks_ok(shift, rules) if breaks is None else breaks  # ATL § 15
+
+
+def expert_may(
+    problem: Problem, expert: Expert, shift: Shift, reqs: Sequence[Requirement], *, night: bool | None = None
+) -> bool:
+    """The part of ``eligible`` that depends on the expert: the shift's group, leave, night
+    work, and the qualification of a cell with a single requirement."""
+    if shift.group not in expert.groups or on_leave(expert, shift):
+        return False
+    if not expert.night_allowed and (is_night_shift(shift, problem.rules) if night is None else night):
+        return False
+    return not (len(reqs) == 1 and not reqs[0].qualifications <= expert.qualifications)
+
+
 def eligible(
     problem: Problem,
     expert: Expert,
@@ -44,17 +69,4 @@ def eligible(
 ) -> bool:
     """May ``expert`` be put on ``shift`` at all (before any interaction with other shifts)?
     ``night`` / ``breaks``: whether it is a night shift / keeps the break rule, when known."""
-    rules = problem.rules
-    if shift.group not in expert.groups or not reqs or sum(r.count for r in reqs) <= 0:
-        return False
-    if shift.hours > rules.max_shift_hours + 1e-9:
-        return False
-    if shift.hours > 24 - rules.daily_rest_hours + 1e-9:
-        return False
-    if not (breaks_ok(shift, rules) if breaks is None else breaks):  # ATL § 15
-        return False
-    if on_leave(expert, shift):
-        return False
-    if not expert.night_allowed and (is_night_shift(shift, rules) if night is None else night):
-        return False
-    return not (len(reqs) == 1 and not reqs[0].qualifications <= expert.qualifications)
+    return shift_open(problem, shift, reqs, breaks=breaks) and expert_may(problem, expert, shift, reqs, night=night)

@@ -19,7 +19,7 @@ from ..model import (
 )
 from ..validator import validate
 from .bounds import static_changes_lower_bound
-from .build import _Context, _Model
+from .build import _Model
 from .decompose import Component, sub_problem
 from .patterns import PatternBound
 from .repair import NeighbourhoodSearch, Repairer
@@ -48,8 +48,6 @@ _STATUS = {
     cp_model.MODEL_INVALID: "invalid",
     cp_model.UNKNOWN: "unknown",
 }
-
-
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -298,16 +296,14 @@ class _Passes:
         st.bound = max(st.bound, solver.best_objective_bound, float(st.model.static_lb))
         st.status = "optimal" if optimal or st.objective <= st.bound + 1e-9 else "feasible"
 
-    def _unchanged(self, ctx: _Context, comp: Component) -> list[Assignment] | None:
-        """Re-planning: the published part of ``comp`` if it still meets every rule (then
-        keeping it, with no change, is the unique optimum), else None."""
-        assert self.problem.published is not None
-        experts = {e.id for e in comp.experts}
+    def _unchanged(self, comp: Component, sub: Problem) -> list[Assignment] | None:
+        """Re-planning: the published part of ``comp`` (``sub``: its ``sub_problem``) if it
+        still meets every rule (then keeping it, with no change, is the unique optimum),
+        else None."""
+        assert sub.published is not None
         cells = set(comp.cells)
-        kept = [
-            a for a in self.problem.published.assignments if a.expert_id in experts and (a.shift_id, a.agency) in cells
-        ]
-        if validate(sub_problem(self.problem, comp), Roster(kept)):
+        kept = [a for a in sub.published.assignments if (a.shift_id, a.agency) in cells]
+        if validate(sub, Roster(kept)):
             return None
         return kept
 
@@ -360,9 +356,7 @@ class _Passes:
                     start={(a.expert_id, a.shift_id) for a in greedy},
                 ),
             )
-        lns = NeighbourhoodSearch(
-            _Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap
-        )
+        lns = NeighbourhoodSearch(_Model(self.problem, st.comp, replan=True, ctx=model.ctx, elastic=True), repairer.cap)
         start = {(a.expert_id, a.shift_id) for a in greedy}
         guide = st.patterns.guide if st.patterns is not None else None
         if guide is not None:
@@ -473,9 +467,7 @@ class _Passes:
                     st.changes_bound = max(st.changes_bound, math.ceil(solver.best_objective_bound - 1e-6))
             else:
                 # Unknown: the capped model's bound holds for the uncapped one up to cap + 1.
-                st.changes_bound = max(
-                    st.changes_bound, min(cap + 1, math.ceil(solver.best_objective_bound - 1e-6))
-                )
+                st.changes_bound = max(st.changes_bound, min(cap + 1, math.ceil(solver.best_objective_bound - 1e-6)))
                 return
 
     def _first_pass(self, st: _State, limit: float) -> None:
@@ -577,4 +569,3 @@ class _Passes:
         )
         if status in ("optimal", "feasible"):
             self._take(st, solver, optimal=status == "optimal")
-

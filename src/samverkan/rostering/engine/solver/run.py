@@ -17,7 +17,7 @@ from ..model import (
 from ..validator import notice_until
 from .bounds import gap, static_changes_lower_bound
 from .build import _Context, _Model
-from .decompose import Component, components, sub_problem
+from .decompose import Component, components, sub_problem, sub_problems
 from .explain import explain
 from .objective import ObjectiveTerms
 from .passes import _NO_ROSTER_EXTENSION_S, ProgressFn, StopFn, _Passes, _State
@@ -51,8 +51,9 @@ class _Run(_Passes):
         # Re-planning: the objective's terms of every component, built once (an unchanged
         # component's objective is its roster's fairness and preferences: no changes).
         replan_terms = ObjectiveTerms(self.problem, comps, replan=True) if self.replan else None
-        for comp, size in zip(comps, est, strict=True):
-            kept = self._unchanged(ctx, comp) if self.replan else None
+        subs = sub_problems(self.problem, comps) if self.replan else None
+        for k, (comp, size) in enumerate(zip(comps, est, strict=True)):
+            kept = self._unchanged(comp, subs[k]) if subs is not None else None
             if kept is not None:
                 assert replan_terms is not None
                 st = _State(None, comp=comp)
@@ -203,7 +204,6 @@ UNKNOWN_TEMPLATE = (
     "No roster was found within {seconds} seconds for {missing} of {total} independent "
     "parts of the problem, and none was proven impossible; allow more time."
 )
-
 
 
 def solve(
