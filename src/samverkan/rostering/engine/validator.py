@@ -524,8 +524,8 @@ def _check_expert(
             f"{_h(expert.contract_hours_per_week)} h/week allows {_h(contract_cap)} h.",
             expert.id,
         )
-    nights = [s for s in worked if is_night_shift(s, rules)]
-    if nights and total > night_cap(problem) + EPS:
+    # The hours first: night_hours is the costly part of this check.
+    if total > night_cap(problem) + EPS and any(is_night_shift(s, rules) for s in worked):
         add(
             "night_average",
             f"Expert {expert.id} works nights and {_h(total)} h over {problem.days} days; "

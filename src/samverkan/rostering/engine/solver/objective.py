@@ -75,8 +75,11 @@ class ObjectiveTerms:
         self._night = {s.id for s in problem.shifts if is_night_shift(s, problem.rules)}
         published: set[tuple[str, str]] = set()  # (shift, expert), as the model keys it
         pinned_until = problem.pinned_until if problem.published is not None else None
+        by_expert: dict[str, list[Assignment]] = defaultdict(list)
         if problem.published is not None:
             published = {(a.shift_id, a.expert_id) for a in problem.published.assignments}
+            for a in problem.published.assignments:
+                by_expert[a.expert_id].append(a)
         self.cohorts: list[Cohort] = []
         self.may: dict[str, frozenset[str]] = {}  # expert -> shifts the model has a variable for
         self.penalty: dict[tuple[str, str], int] = {}  # (expert, shift) -> preference penalty
@@ -129,7 +132,7 @@ class ObjectiveTerms:
                     if len(members) >= 2 and total != 0:
                         self.cohorts.append(Cohort(agency=agency, kind=kind, weight=weight, members=tuple(members)))
             if self.replan:
-                self._changes(comp, shifts, published, pinned_until)
+                self._changes(comp, shifts, published, by_expert, pinned_until)
 
     def _eligible_shifts(self, e: Expert, by_group_agency: dict[tuple[str, str], list[Shift]]) -> list[Shift]:
         """The component's shifts ``e`` may work (``eligibility.eligible``), before pins."""
@@ -145,13 +148,13 @@ class ObjectiveTerms:
         comp: Component,
         shifts: dict[str, Shift],
         published: set[tuple[str, str]],
+        published_by_expert: dict[str, list[Assignment]],
         pinned_until: datetime | None,
     ) -> None:
-        assert self.problem.published is not None
         expert_ids = {e.id for e in comp.experts}
         cells = set(comp.cells)
-        for a in self.problem.published.assignments:
-            if a.expert_id not in expert_ids or (a.shift_id, a.agency) not in cells:
+        for a in (a for eid in expert_ids for a in published_by_expert.get(eid, ())):
+            if (a.shift_id, a.agency) not in cells:
                 continue
             s = shifts.get(a.shift_id)
             if s is None or (pinned_until is not None and s.start < pinned_until):
