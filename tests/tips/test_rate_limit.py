@@ -70,10 +70,11 @@ def test_the_refusal_is_in_every_public_language(world, settings):
 
 @translation.override("en")
 def test_the_time_carries_a_date_when_it_is_not_today():
-    later = timezone.now() + timedelta(days=2)
+    # Noon the day after tomorrow, local time: on a whole minute, so no rounding can move
+    # it across midnight (a run in the last minute of a day did with ``now`` + 2 days).
+    later = (timezone.localtime() + timedelta(days=2)).replace(hour=12, minute=0, second=0, microsecond=0)
     message = " ".join(rate_limited_error(later).messages)
-    local = timezone.localtime(later)
-    assert f"on {local:%Y-%m-%d} from " in message
+    assert f"on {later:%Y-%m-%d} from 12:00." in message
     # Rounded up to the next whole minute, never earlier than the window's end.
     end = datetime(2030, 5, 6, 10, 0, 30, tzinfo=UTC)
     assert f"from {timezone.localtime(end + timedelta(seconds=30)):%H:%M}" in " ".join(
