@@ -116,19 +116,28 @@ def assert_accessible(page) -> None:
     assert not violations, f"axe findings on {page.url}: {violations}"
 
 
-def login(page, base_url: str, user, password: str) -> None:
-    """Log in through the real pages: password, then the current TOTP code."""
-    from tests.conftest import current_code
+def session_cookie(user, base_url: str) -> dict:
+    """A browser cookie for a session logged in as ``user`` with password and code
+    (tests/conftest.py fast_login: the session the real pages give, without them)."""
+    from django.conf import settings
 
-    page.goto(f"{base_url}/konto/logga-in/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/konto/tvastegsverifiering/**")
-    page.fill("#id_token", current_code(user))
-    page.click("main button[type=submit]")
-    # The home page, or where it sends the person (an external reporter: the report form).
-    page.wait_for_url(lambda url: url.startswith(base_url) and "/konto/" not in url)
+    from tests.conftest import fast_login
+
+    client = fast_login(user)
+    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": base_url}
+
+
+def login(page, base_url: str, user) -> None:
+    """Log ``user`` in and open the home page, or where it sends the person (an external
+    reporter: the report form). The session is the one the password and code pages give
+    (session_cookie, through tests/conftest.py fast_login); those pages themselves are
+    driven in the browser by test_login_and_accessibility.py (login with two-factor,
+    enrolment), and every demo persona's password and authenticator are checked in
+    tests/demo. Through the pages, each of the suite's ~60 logins took about a second."""
+    page.context.add_cookies([session_cookie(user, base_url)])
+    page.goto(f"{base_url}/")
+    assert "/konto/" not in page.url, page.url
 
 
 # The whole demo in the live server's database. Loading it takes ~15 s of CPU; the suites

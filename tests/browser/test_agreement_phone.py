@@ -17,7 +17,6 @@ from tests.agreement.agreement_world import add_presence, build_agreement_world,
 from tests.agreement.test_follow_up import _fill
 from tests.browser.conftest import axe_violations, login
 from tests.browser.test_trefas_phone import _WIDEST
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +46,7 @@ def test_agreement_pages_fit_a_phone_and_pass_axe(live_server, page_factory):
     failures = []
     for persona, paths in pages.items():
         page = page_factory()
-        login(page, live_server.url, world[persona], PASSWORD)
+        login(page, live_server.url, world[persona])
         for width in (320, 390):
             page.set_viewport_size({"width": width, "height": 800})
             for path in paths:

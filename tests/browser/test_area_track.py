@@ -10,7 +10,7 @@ from samverkan.directory.models import Organisation
 from samverkan.directory.services import reference_data_load
 from samverkan.rostering.models import Expert
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_group_outreach_experts_solve_publish_calendar(live_server, page_factory
     expert_user = UserFactory(organisation=tull, roles=[])
     base = live_server.url
     page = page_factory()
-    login(page, base, coordinator, PASSWORD)
+    login(page, base, coordinator)
 
     # 1. Create the group.
     page.goto(f"{base}/aktionsgrupper/")
@@ -144,7 +144,7 @@ def test_group_outreach_experts_solve_publish_calendar(live_server, page_factory
 
     # 6. The expert logs in: own calendar and iCalendar export.
     expert_page = page_factory()
-    login(expert_page, base, expert_user, PASSWORD)
+    login(expert_page, base, expert_user)
     expert_page.goto(f"{base}/bemanning/mitt-schema/")
     assert expert_page.locator("[data-testid=calendar] tbody tr").count() >= 1
     assert_accessible(expert_page)

@@ -21,7 +21,7 @@ from samverkan.lib.identity_numbers import make_fictitious
 from samverkan.meetings.models import Meeting, Minutes
 from samverkan.plans.models import Commitment, Goal
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,7 +78,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     birth = today.replace(year=today.year - 20) - timedelta(days=30)
     identity = make_fictitious(birth, 271)
     page = page_factory()
-    login(page, base, staff["jarva.samordnare"], PASSWORD)
+    login(page, base, staff["jarva.samordnare"])
     assert_accessible(page)  # the home page
 
     # 1. Intake (aktualisering) and the decision to accept.
@@ -189,7 +189,7 @@ def test_intake_to_closure(live_server, page_factory, tmp_path, settings):
     _confirm(page, case_url + "anteckningar/")
     assert_accessible(page)
     police = page_factory()
-    login(police, base, staff["polis.rinkeby"], PASSWORD)
+    login(police, base, staff["polis.rinkeby"])
     police.goto(case_url + "anteckningar/ny/")
     assert_accessible(police)
     police.select_option("#id_category", "crime")

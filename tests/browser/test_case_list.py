@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe_violations, login
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +18,7 @@ def test_case_list_search_and_filters_in_a_browser(live_server, page_factory):
     world = two_cases()
     base = live_server.url
     page = page_factory()
-    login(page, base, world.users["police"], PASSWORD)
+    login(page, base, world.users["police"])
     failures = []
     for width in (320, 390, 1024):
         page.set_viewport_size({"width": width, "height": 800})

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_statistics_and_log_review_pages_are_accessible(live_server, page_factor
 
 def _check_pages(page_factory, base, manager, reviewer, today, tmp_path):
     page = page_factory(locale="sv-SE")
-    login(page, base, manager, PASSWORD)
+    login(page, base, manager)
     page.goto(f"{base}/statistik/")
     charts = page.locator("img.sv-chart")
     assert charts.count() >= 3
@@ -63,7 +63,7 @@ def _check_pages(page_factory, base, manager, reviewer, today, tmp_path):
     page.screenshot(path=str(tmp_path / "statistics.png"), full_page=True)
 
     page = page_factory(locale="sv-SE")
-    login(page, base, reviewer, PASSWORD)
+    login(page, base, reviewer)
     page.goto(f"{base}/loggranskning/")
     assert_accessible(page)
     page.goto(f"{base}/loggranskning/{today.year}-{today.month}/")

@@ -13,7 +13,7 @@ from PIL import Image
 from samverkan.directory.models import Identity
 from tests.browser.conftest import axe_violations, login
 from tests.browser.test_trefas_phone import _WIDEST
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def _check(page, label: str, failures: list) -> None:
 def test_the_identity_page_passes_axe(live_server, page_factory, tmp_path):
     admin = UserFactory(organisation=OrganisationFactory(kind="municipal"), roles=["system_admin"])
     page = page_factory()
-    login(page, live_server.url, admin, PASSWORD)
+    login(page, live_server.url, admin)
     failures: list = []
 
     response = page.goto(live_server.url + PATH)

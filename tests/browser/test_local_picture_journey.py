@@ -26,7 +26,6 @@ from samverkan.prevention.models import (
     SituationReport,
 )
 from tests.browser.conftest import axe_violations, login
-from tests.factories import PASSWORD
 from tests.picture.world import build_local_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -79,7 +78,7 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
     # 1. The reporter, on a phone: report an incident in Husby (last week).
     phone = page_factory()
     phone.set_viewport_size({"width": 390, "height": 844})
-    login(phone, live_server.url, world["housing_a"], PASSWORD)
+    login(phone, live_server.url, world["housing_a"])
     phone.goto(f"{live_server.url}/trygghet/rapportera/")
     _check(phone, failures, "report form", phone=True)
     phone.check(f"input[name=area][value='{world.areas['husby'].pk}']")
@@ -96,7 +95,7 @@ def test_report_map_meeting_follow_up_indicator_and_promise(live_server, page_fa
     # 2. The district's coordinator: the report is on last week's map and list.
     desk = page_factory()
     desk.set_viewport_size({"width": 1280, "height": 900})
-    login(desk, live_server.url, world["jarva_coord"], PASSWORD)
+    login(desk, live_server.url, world["jarva_coord"])
     desk.goto(f"{live_server.url}/trygghet/omrade/husby/vecka/{last_week}/")
     assert "JOURNEYMARK" in desk.content()
     points = desk.evaluate("JSON.parse(document.getElementById('week-map-data').textContent).points")

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
-from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
+from samverkan.demo.personas import PERSONAS
 from samverkan.demo.trefas.staff import TREFAS_PERSONAS
 from tests.browser.conftest import assert_accessible, axe_violations_and_links, load_demo_database, login
 from tests.factories import PASSWORD, UserFactory
@@ -159,7 +159,7 @@ def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory,
     for persona in personas:
         user = User.objects.get(username=persona.username)
         page = page_factory(preload_axe=True)  # axe on every page it opens
-        login(page, live_server.url, user, DEMO_PASSWORD)
+        login(page, live_server.url, user)
         visited = _crawl(page, live_server.url, limit=25)
         assert "/" in visited
         if persona.username in TREFAS_CRAWLED:
@@ -180,7 +180,7 @@ def test_every_page_demo_personas_reach_is_accessible(live_server, page_factory,
 def test_english_is_switchable_and_accessible(live_server, page_factory):
     user = UserFactory(roles=["caseworker"])
     page = page_factory(locale="sv-SE")
-    login(page, live_server.url, user, PASSWORD)
+    login(page, live_server.url, user)
     page.click("header button[name=language][value=en]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"

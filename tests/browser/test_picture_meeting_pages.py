@@ -10,7 +10,6 @@ import pytest
 
 from tests.browser.conftest import axe_violations, login
 from tests.browser.test_trefas_phone import _WIDEST
-from tests.factories import PASSWORD
 from tests.picture.meeting_helpers import add_action, close_meeting, last_week, meeting_url, open_meeting, this_week
 from tests.picture.world import build_local_world
 
@@ -42,7 +41,7 @@ def test_the_meeting_pages_fit_a_phone_and_pass_axe(live_server, page_factory):
     ]
     failures: list = []
     page = page_factory()
-    login(page, base, world["jarva_coord"], PASSWORD)
+    login(page, base, world["jarva_coord"])
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         for path in runner_pages:
@@ -58,7 +57,7 @@ def test_the_meeting_pages_fit_a_phone_and_pass_axe(live_server, page_factory):
     page.context.close()
 
     reader = page_factory()
-    login(reader, base, world["jarva_staff"], PASSWORD)
+    login(reader, base, world["jarva_staff"])
     for width in WIDTHS:
         reader.set_viewport_size({"width": width, "height": 800})
         for path in (meeting_url("rinkeby-tensta", last_week()), meeting_url("rinkeby-tensta", this_week())):

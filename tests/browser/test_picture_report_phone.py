@@ -10,7 +10,6 @@ import pytest
 
 from samverkan.picture.models import IncidentReport, Place
 from tests.browser.conftest import axe_violations, login
-from tests.factories import PASSWORD
 from tests.picture.world import build_local_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -31,7 +30,7 @@ def test_report_an_incident_on_a_phone_with_the_map(live_server, page_factory):
     Place.objects.create(area=world.areas["husby"], name="Husby torg", lat=Decimal("59.40950"),
                          lon=Decimal("17.92700"))
     page = page_factory()
-    login(page, live_server.url, world["housing_a"], PASSWORD)
+    login(page, live_server.url, world["housing_a"])
     failures: list = []
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})
@@ -61,7 +60,7 @@ def test_without_javascript_a_named_place_is_chosen_from_the_list(live_server, p
                                   lon=Decimal("17.92700"))
     page = page_factory(java_script_enabled=False)
     page.set_viewport_size({"width": 320, "height": 800})
-    login(page, live_server.url, world["shop"], PASSWORD)
+    login(page, live_server.url, world["shop"])
     page.goto(f"{live_server.url}/trygghet/rapportera/")
     assert not page.is_visible("#report-map")
     page.check(f"input[name=category][value='{world.categories['littering'].pk}']")
@@ -77,7 +76,7 @@ def test_the_catalogue_pages_pass_axe_on_a_phone(live_server, page_factory):
                                  lon=Decimal("17.92700"))
     page = page_factory()
     page.set_viewport_size({"width": 320, "height": 800})
-    login(page, live_server.url, world["admin"], PASSWORD)
+    login(page, live_server.url, world["admin"])
     failures: list = []
     base = f"{live_server.url}/trygghet/katalog/"
     for path in ("", "kategorier/ny/", f"kategorier/{world.categories['graffiti'].pk}/", "omraden/husby/",

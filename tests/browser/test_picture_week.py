@@ -12,7 +12,6 @@ from django.utils import timezone
 from samverkan.picture.models import week_start_of
 from samverkan.picture.selectors.week import week_code
 from tests.browser.conftest import axe_violations, login
-from tests.factories import PASSWORD
 from tests.picture.world import add_report, build_local_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -38,7 +37,7 @@ def test_the_week_pages_are_accessible_and_the_map_works(live_server, page_facto
     page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text} {msg.location}")
             if msg.type == "error" and "htmx" not in str(msg.location) and "favicon" not in str(msg.location)
             else None)
-    login(page, live_server.url, world["police_rinkeby"], PASSWORD)
+    login(page, live_server.url, world["police_rinkeby"])
     failures = []
     paths = ["/trygghet/", f"/trygghet/omrade/husby/vecka/{week}/", f"/trygghet/stadsdel/jarva/vecka/{week}/",
              f"/trygghet/omrade/husby/vecka/{week}/?category=graffiti&time=night"]

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.conftest import axe_violations, login
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def test_plan_pages_fit_a_phone_and_pass_axe(live_server, page_factory):
         f"{base}enas/", f"{base}uppfoljning/",
     ]
     page = page_factory()
-    login(page, live_server.url, world["jarva_coord"], PASSWORD)
+    login(page, live_server.url, world["jarva_coord"])
     failures = []
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})

@@ -17,7 +17,6 @@ from samverkan.prevention.models import DocumentStatus, Measure, PreventionPlan,
 from samverkan.public.models import SafetyPollAnswer
 from samverkan.public.services import week_start
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import PASSWORD
 from tests.picture.world import build_local_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,7 +105,7 @@ def test_area_page_and_poll_are_accessible(live_server, page_factory, world, lan
 def test_staff_promise_pages_are_accessible(live_server, page_factory, world):
     base = live_server.url
     page = page_factory()
-    login(page, base, world["jarva_coord"], PASSWORD)
+    login(page, base, world["jarva_coord"])
     pk = world.promise.pk
     for path in ("/overenskommelser/medborgarloften/", "/overenskommelser/medborgarloften/ny/",
                  f"/overenskommelser/medborgarloften/{pk}/", f"/overenskommelser/medborgarloften/{pk}/andra/",

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("screen_sizes")]
 
@@ -189,19 +188,6 @@ def _build() -> dict[str, Any]:
     }
 
 
-def _session_cookie(user: Any, base: str) -> dict[str, Any]:
-    """A session logged in with password and code (tests/conftest.py fast_login; the
-    login pages themselves are tested in test_login_and_accessibility.py)."""
-    from tests.conftest import fast_login
-
-    client = fast_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": base,
-    }
-
-
 def _measure(page: Any, url: str, name: str, width: int) -> Measured:
     response = page.goto(url)
     result = Measured(
@@ -253,7 +239,7 @@ def measured(browser, live_server, django_db_setup, django_db_blocker) -> dict[t
             try:
                 ensure_default_roles()  # an earlier transactional test's flush emptied them
                 world = _build()
-                cookies = {name: _session_cookie(user, base) for name, user in world["users"].items() if user}
+                cookies = {name: session_cookie(user, base) for name, user in world["users"].items() if user}
                 for persona in world["users"]:
                     context = browser.new_context(locale="sv-SE")
                     context.set_default_timeout(15_000)

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from samverkan.prevention.models import SituationReport
 from tests.browser.conftest import axe_violations, login
 from tests.browser.test_trefas_phone import _WIDEST
-from tests.factories import PASSWORD
 from tests.picture.world import build_local_world
 from tests.prevention.situation_helpers import start
 from tests.prevention.test_situation_pages import _rich
@@ -38,7 +37,7 @@ def test_situation_pages_fit_a_phone_and_pass_axe(live_server, page_factory):
     report = start(world, "city_coord", "m", title="Stockholms lägesbild")
     _rich(world, report, 2)
     page = page_factory()
-    login(page, live_server.url, world["city_coord"], PASSWORD)
+    login(page, live_server.url, world["city_coord"])
     failures = []
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})
@@ -57,7 +56,7 @@ def test_the_row_editor_works_without_javascript(live_server, page_factory):
     world = build_local_world(["jarva_coord"])
     report = start(world)
     page = page_factory(java_script_enabled=False)
-    login(page, live_server.url, world["jarva_coord"], PASSWORD)
+    login(page, live_server.url, world["jarva_coord"])
     page.goto(f"{live_server.url}/brottsforebyggande/lagesbild/{report.pk}/tabeller/ny/")
     page.fill("#id_title", "Anmälda brott")
     page.fill("#id_source", "Polisen")

@@ -39,7 +39,6 @@ from samverkan.trefas.models import (
 )
 from samverkan.trefas.services.releases import release_reminders_send
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import PASSWORD
 from tests.trefas.world import trefas_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -74,7 +73,7 @@ def test_trefas_journey(live_server, page_factory):
     pages = {}
     for name in ("police", "soc", "police_jurist", "city_coord", "prison"):
         pages[name] = page_factory()
-        login(pages[name], base, world.users[name], PASSWORD)
+        login(pages[name], base, world.users[name])
 
     # 1. The police put a person on the list (yellow), then rate them red.
     police = pages["police"]

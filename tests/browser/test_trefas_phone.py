@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from samverkan.demo.personas import DEMO_PASSWORD
 from samverkan.demo.trefas.common import FORUM_CODE
 from samverkan.trefas.models import ForumMeeting, Incident, Listing, Rating, Release
 from tests.browser.conftest import axe_violations, load_demo_database, login
@@ -58,7 +57,7 @@ def test_trefas_pages_fit_a_phone(live_server, page_factory):
     failures = []
     for username, paths in _pages(forum_id).items():
         page = page_factory()
-        login(page, live_server.url, User.objects.get(username=username), DEMO_PASSWORD)
+        login(page, live_server.url, User.objects.get(username=username))
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             for path in paths:

@@ -89,3 +89,19 @@ def test_demo_is_fictitious_plausible_idempotent_and_fills_the_pages(client):
     month = timezone.localdate().strftime("%Y-") + str(timezone.localdate().month)
     review = reviewer.get(f"/loggranskning/{month}/").content.decode()
     assert "Emergency access" in review or "Nödåtkomst" in review or "break-the-glass" in review
+
+
+    # Every persona the demo's login page lists signs in with the demo password and has an
+    # authenticator (the browser crawl opens the personas' pages with sessions of theirs,
+    # not through the login pages).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from samverkan.demo.localpicture import LOCAL_PICTURE_PERSONAS
+    from samverkan.demo.personas import DEMO_PASSWORD, PERSONAS
+    from samverkan.demo.trefas.staff import TREFAS_PERSONAS
+
+    for persona in [*PERSONAS, *TREFAS_PERSONAS, *LOCAL_PICTURE_PERSONAS]:
+        user = User.objects.get(username=persona.username)
+        assert user.is_active and user.is_demo, persona.username
+        assert user.check_password(DEMO_PASSWORD), persona.username
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).exists(), persona.username
