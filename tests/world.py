@@ -11,10 +11,13 @@ Log personas in with ``fast_login`` / the ``login`` fixture (tests/conftest.py).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from samverkan.caseaccess.decision import CaseAccess
@@ -135,6 +138,22 @@ def days_since_birthday(years: int, *, extra_days: int = 1) -> int:
 
 
 # --- The world ----------------------------------------------------------------------------
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction rolled back when the block ends, as a TestCase's class-wide block is:
+    services whose outermost transaction is durable (``atomic(durable=True)``) run inside
+    it as they do inside a test's. For a world a module builds once (a module-scoped
+    fixture, inside ``django_db_blocker.unblock()``: each test then runs in a savepoint
+    of it) and for a request whose changes must not reach the next one."""
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # type: ignore[attr-defined]
+    with atomic:
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
 
 @dataclass
 class World:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.test import override_settings
 
 # A one-page PDF whose text is a marker only the lead organisation's team may read.
@@ -25,21 +24,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.files.storage import default_storage
 
     from tests.authz.entries import build_world
+    from tests.world import rolled_back
 
     media = tmp_path_factory.mktemp("authz-media")
-    with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        # As a TestCase's class-wide block (setUpTestData): services whose transaction is
-        # durable run inside it while the world is built, as they do inside a test's.
-        atomic._from_testcase = True
-        atomic.__enter__()
-        try:
-            # Statistics as other organisations' managers see them before the case exists.
-            from tests.authz.baseline import capture_baseline
+    with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock(), rolled_back():
+        # Statistics as other organisations' managers see them before the case exists.
+        from tests.authz.baseline import capture_baseline
 
-            w = build_world(before_case=capture_baseline)
-            w.consent_document = default_storage.save("consent/authz/form.pdf", ContentFile(TINY_PDF))
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        w = build_world(before_case=capture_baseline)
+        w.consent_document = default_storage.save("consent/authz/form.pdf", ContentFile(TINY_PDF))
+        yield w

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from samverkan.prevention.models import DocumentStatus, Measure, PreventionPlan,
 from tests.authz.bodies import response_text
 from tests.conftest import fast_login
 from tests.picture.world import LocalWorld, add_report, build_local_world
+from tests.world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -245,24 +245,14 @@ def build_matrix_world() -> MatrixWorld:
 
 @pytest.fixture(scope="module")
 def mworld(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # as tests/authz/conftest.py: durable services run inside it
-        atomic.__enter__()
-        try:
-            yield build_matrix_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_matrix_world()
 
 
 def _get(client: Client, url: str) -> tuple[int, str]:
-    atomic = transaction.atomic()
-    atomic._from_testcase = True
-    with atomic:
+    with rolled_back():
         response = client.get(url)
         text = response_text(response) if response.status_code == 200 else ""
-        transaction.set_rollback(True)
     return response.status_code, text
 
 
@@ -315,15 +305,12 @@ def test_the_residents_page_shows_only_what_is_published(mworld):
     client = Client()
     assert "PR_HUSBY" not in client.get("/omraden/husby/").content.decode()
     promise = CitizenPromise.objects.get(title="PR_HUSBY löfte")
-    atomic = transaction.atomic()
-    atomic._from_testcase = True
-    with atomic:
+    with rolled_back():
         CitizenPromise.objects.filter(pk=promise.pk).update(published=True)
         from samverkan.public import cache as public_cache
 
         public_cache.invalidate() if hasattr(public_cache, "invalidate") else None
         body = Client().get("/omraden/husby/?fresh=1").content.decode()
-        transaction.set_rollback(True)
     assert "PR_HUSBY" in body and "Går bra" in body
     assert "PRP_HUSBY" not in body and "PR_BREDANG" not in body
 

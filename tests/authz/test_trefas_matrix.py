@@ -24,12 +24,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
 
 from tests.authz.bodies import response_text
 from tests.authz.trefas_entries import PERSONAS, Entry, MatrixWorld, build_world, forbidden_numbers, sees
 from tests.authz.trefas_routes import MISSING_ID, ROUTES, forum_scoped, row_id, url_for
 from tests.conftest import fast_login
+from tests.world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -240,25 +240,15 @@ COUNTS: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def tworld(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # as tests/authz/conftest.py: durable services run inside it
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_world()
 
 
 def _request(client: Any, method: str, url: str, data: dict[str, Any]) -> tuple[Any, str]:
     """One request inside a transaction rolled back after it (the body read inside)."""
-    atomic = transaction.atomic()
-    atomic._from_testcase = True  # the services' durable blocks run inside it, as in a test
-    with atomic:
+    with rolled_back():
         response = client.post(url, data) if method == "POST" else client.get(url)
         text = response_text(response)
-        transaction.set_rollback(True)
     return response, text
 
 

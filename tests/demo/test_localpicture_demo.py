@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.db.models import Count, Sum
+from django.test import override_settings
 from django.utils import timezone
 
 from samverkan.accounts.models import User
@@ -48,6 +49,7 @@ from samverkan.prevention.models import (
     StatisticSource,
 )
 from tests.conftest import fast_login
+from tests.world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +57,17 @@ TODAY = date(2026, 12, 7)
 PERSONNUMMER = re.compile(r"\b(19|20)?\d{6}[-+]?\d{4}\b")
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_INCIDENT_SHARE = 1.0  # the whole year: its size, seasons and hotspots are checked
-    ensure_default_roles()
-    reference_data_load()
-    audit_before = AuditEvent.objects.count()
-    rows = load_local_picture(today=TODAY)
-    return {"rows": rows, "audit_before": audit_before}
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module (a year of reports: ~5 s), in a transaction
+    rolled back when the module ends; each test runs in a savepoint of it."""
+    # The whole year: its size, seasons and hotspots are checked.
+    with override_settings(DEMO_INCIDENT_SHARE=1.0), django_db_blocker.unblock(), rolled_back():
+        ensure_default_roles()
+        reference_data_load()
+        audit_before = AuditEvent.objects.count()
+        rows = load_local_picture(today=TODAY)
+        yield {"rows": rows, "audit_before": audit_before}
 
 
 def _a_year_of_reports_with_weekly_counts(demo):

@@ -40,6 +40,7 @@ from samverkan.trefas.models import (
     ShareState,
 )
 from tests.conftest import fast_login
+from tests.world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,17 @@ def _counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in TREFAS_MODELS}
 
 
-@pytest.fixture
-def demo():
-    ensure_default_roles()
-    reference_data_load()
-    legal_bases.load()
-    audit_before = AuditEvent.objects.count()
-    rows = load_trefas()
-    return {"rows": rows, "forum": Forum.objects.get(code=FORUM_CODE), "audit_before": audit_before}
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The forum's demo loaded once for the module, in a transaction rolled back when the
+    module ends; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock(), rolled_back():
+        ensure_default_roles()
+        reference_data_load()
+        legal_bases.load()
+        audit_before = AuditEvent.objects.count()
+        rows = load_trefas()
+        yield {"rows": rows, "forum": Forum.objects.get(code=FORUM_CODE), "audit_before": audit_before}
 
 
 def test_loads_twice_without_creating_anything_twice(demo):
