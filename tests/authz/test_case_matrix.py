@@ -20,7 +20,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.db import transaction
 
 from samverkan.reminders import services as reminder_services
 from tests.authz.baseline import STAT_PERSONAS, statistics_values
@@ -37,6 +36,7 @@ from tests.authz.entries import (
 )
 from tests.authz.routes import PREFIXES, ROUTES, row_id, url_for
 from tests.conftest import fast_login
+from tests.world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -458,9 +458,8 @@ def test_fast_login_is_a_real_verified_session(world):
     assert Client().get(world.url).status_code == 302
     client = fast_login(world.users["police"])
     assert client.get(world.url).status_code == 200
-    with transaction.atomic():
+    with rolled_back():
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         TOTPDevice.objects.filter(user=world.users["police"]).delete()
         assert client.get(world.url).status_code == 302  # no verified device any more
-        transaction.set_rollback(True)
